@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+// The subcommands of the `triage` executable. Each lives in its own file (filter.cc, check.cc, ...)
+// and registers itself on the root CLI11 app; main.cc parses and runs the one selected. A command
+// returns the process exit code of DESIGN.md.
+#ifndef TRIAGE_CLI_COMMANDS_H_
+#define TRIAGE_CLI_COMMANDS_H_
+
+#include <functional>
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace triage::cli {
+
+// Exit codes (DESIGN.md): success; the input or the rules had errors (reported); usage error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitErrors = 1;
+inline constexpr int kExitUsage = 2;
+
+// A registered subcommand: its CLI11 app (owned by the parent app) and what runs it once the
+// command line has been parsed into the options it bound.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+// `triage filter [FILE|-]`: JSONL records in, one decision or error line out per record.
+Command AddFilterCommand(CLI::App* parent);
+// `triage check`: load, check and lint a ruleset and its config.
+Command AddCheckCommand(CLI::App* parent);
+
+}  // namespace triage::cli
+
+#endif  // TRIAGE_CLI_COMMANDS_H_

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// Line-oriented fd I/O (line_io.h).
+
+#include "line_io.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+namespace triage::cli {
+namespace {
+
+bool IsBlankByte(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+}  // namespace
+
+LineReader::LineReader(int fd, size_t buffer_size) : fd_(fd), buffer_(buffer_size) {}
+
+bool LineReader::Fill(bool may_block, Result* result) {
+  if (!may_block) {
+    pollfd request{};
+    request.fd = fd_;
+    request.events = POLLIN;
+    const int ready = poll(&request, 1, 0);
+    if (ready == 0) {
+      *result = Result::kWouldBlock;
+      return false;
+    }
+    if (ready < 0 && errno == EINTR) {
+      *result = Result::kInterrupted;
+      return false;
+    }
+    // Readable, hung up or in error: the read below tells which.
+  }
+  const ssize_t n = read(fd_, buffer_.data(), buffer_.size());
+  if (n < 0) {
+    if (errno == EINTR) {
+      *result = Result::kInterrupted;
+      return false;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // A non-blocking descriptor: wait for it when asked to block.
+      if (may_block) {
+        pollfd request{};
+        request.fd = fd_;
+        request.events = POLLIN;
+        if (poll(&request, 1, -1) < 0 && errno == EINTR) {
+          *result = Result::kInterrupted;
+          return false;
+        }
+        return Fill(may_block, result);
+      }
+      *result = Result::kWouldBlock;
+      return false;
+    }
+    error_ = errno;
+    *result = Result::kError;
+    return false;
+  }
+  begin_ = 0;
+  end_ = static_cast<size_t>(n);
+  if (n == 0) eof_ = true;
+  return true;
+}
+
+LineReader::Result LineReader::Next(InputLine* line, size_t max_keep, bool may_block) {
+  for (;;) {
+    if (begin_ < end_) {
+      const char* start = buffer_.data() + begin_;
+      const size_t available = end_ - begin_;
+      const void* newline = std::memchr(start, '\n', available);
+      const size_t chunk = newline != nullptr
+                               ? static_cast<size_t>(static_cast<const char*>(newline) - start)
+                               : available;
+      // Append what fits under max_keep; count the rest.
+      const size_t kept = partial_.text.size();
+      const size_t room = max_keep > kept ? max_keep - kept : 0;
+      const size_t take = std::min(chunk, room);
+      if (partial_blank_) {
+        for (size_t i = 0; i < chunk; ++i) {
+          if (!IsBlankByte(start[i])) {
+            partial_blank_ = false;
+            break;
+          }
+        }
+      }
+      partial_.text.append(start, take);
+      if (take < chunk) partial_.truncated = true;
+      partial_.length += chunk;
+      begin_ += chunk;
+      if (newline == nullptr) continue;  // buffer exhausted mid-line: refill
+      ++begin_;                          // the '\n'
+    } else if (eof_) {
+      if (partial_.length == 0) return Result::kEnd;
+      // A last line without '\n' falls through as a complete line.
+    } else {
+      Result result = Result::kLine;
+      if (!Fill(may_block, &result)) return result;
+      continue;
+    }
+
+    // A complete line.
+    ++line_number_;
+    const bool blank = partial_blank_;
+    partial_blank_ = true;
+    if (blank) {
+      partial_.text.clear();
+      partial_.length = 0;
+      partial_.truncated = false;
+      if (eof_ && begin_ >= end_) return Result::kEnd;
+      continue;
+    }
+    partial_.number = line_number_;
+    std::swap(*line, partial_);
+    partial_.text.clear();
+    partial_.length = 0;
+    partial_.truncated = false;
+    return Result::kLine;
+  }
+}
+
+OutputWriter::OutputWriter(int fd, size_t buffer_size) : fd_(fd), capacity_(buffer_size) {
+  buffer_.reserve(capacity_ + 4096);
+}
+
+void OutputWriter::WriteLine(std::string_view text) {
+  buffer_.append(text);
+  buffer_.push_back('\n');
+  if (buffer_.size() >= capacity_) Flush();
+}
+
+bool OutputWriter::Flush() {
+  size_t written = 0;
+  while (written < buffer_.size() && error_ == 0) {
+    const ssize_t n = write(fd_, buffer_.data() + written, buffer_.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error_ = errno;
+      break;
+    }
+    written += static_cast<size_t>(n);
+  }
+  buffer_.clear();
+  return error_ == 0;
+}
+
+}  // namespace triage::cli

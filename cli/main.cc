@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `triage` executable: declares the subcommands (each in its own file), parses the command
+// line with CLI11 and runs the selected one. Exit codes (DESIGN.md): 0 success, 1 the input or the
+// rules had errors, 2 usage error. This is the one place with a last-resort catch (H5).
+
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "triage/version.h"
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  using triage::cli::Command;
+  try {
+    CLI::App app("Rule-based triage of child-protection and anti-trafficking reports", "triage");
+    app.set_version_flag("--version", std::string("triage ") + triage::EngineVersion(),
+                         "Print the version and exit");
+    app.require_subcommand(1);
+    app.failure_message([](const CLI::App* /*app*/, const CLI::Error& error) {
+      return std::string("triage: error: ") + error.what() +
+             "\nRun with --help for more information.\n";
+    });
+    const std::vector<Command> commands = {
+        triage::cli::AddFilterCommand(&app),
+        triage::cli::AddCheckCommand(&app),
+    };
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+      // --help and --version arrive here too, with exit code 0.
+      return app.exit(error) == 0 ? triage::cli::kExitOk : triage::cli::kExitUsage;
+    }
+    for (const Command& command : commands) {
+      if (command.app->parsed()) return command.run();
+    }
+    return triage::cli::kExitUsage;
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "triage: internal error: %s\n", error.what());
+    return triage::cli::kExitErrors;
+  }
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// EngineConfig: the YAML config (triage.yaml) as a plain value: which rule files to load, how
+// logical fields map onto JSON paths in a record, the urgency bands, category assignment, per-rule
+// overrides and limits. docs/config.md is the reference. Every element remembers its position in
+// the YAML file so that later checks (an override naming a missing rule) can point at it.
+#ifndef TRIAGE_CONFIG_H_
+#define TRIAGE_CONFIG_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "triage/diagnostic.h"
+#include "triage/export.h"
+#include "triage/source.h"
+#include "triage/status.h"
+
+namespace triage {
+
+// The type a logical field holds. kAuto: inferred from how the rules use the field.
+enum class FieldType { kAuto, kText, kNumber, kBool };
+
+// One logical field ("victim.age") and the JSON paths that feed it ("victims[*].age"). A path is
+// dot-separated keys, each optionally followed by [*] (every element) or [N] (one element).
+struct FieldMapping {
+  std::string name;
+  std::vector<std::string> paths;
+  FieldType type = FieldType::kAuto;
+  SourceSpan span;  // of the entry in the config
+};
+
+// An urgency band: scores at or above `min` (and below the previous band's) fall in it.
+struct UrgencyBand {
+  std::string name;
+  int min = 0;
+  std::string label;
+};
+
+// A per-rule adjustment made by analysts without touching rule logic.
+struct RuleOverride {
+  std::string rule;
+  std::optional<bool> enabled;
+  std::optional<int> urgency;  // replaces the rule's additive urgency
+  std::optional<int> floor;    // replaces (or adds) the rule's urgency floor
+  std::vector<std::pair<std::string, int>> categories;  // replaces these category scores
+  SourceSpan span;
+};
+
+struct EngineConfig {
+  FileId file;  // the YAML file, invalid for the built-in default
+  std::vector<std::string> rule_files;  // as written, relative to the config's directory
+  std::vector<SourceSpan> rule_file_spans;
+  // Explicit field mappings; they add to, or replace by name, DefaultFieldMappings().
+  std::vector<FieldMapping> fields;
+  int urgency_max = 100;
+  std::vector<UrgencyBand> bands;  // descending `min`, the last one 0
+  SourceSpan bands_span;
+  int assign_min = 30;
+  int max_labels = 2;
+  std::string fallback = "unclassified";
+  SourceSpan fallback_span;
+  std::vector<RuleOverride> overrides;
+  size_t max_record_bytes = 1048576;
+};
+
+// The field mappings every config starts from (DESIGN.md's report and SMS shapes): id, kind,
+// channel, text <- [summary, body], incident_type, victim.age <- victims[*].age, ...
+TRIAGE_EXPORT std::vector<FieldMapping> DefaultFieldMappings();
+// The bands P1 (80) P2 (50) P3 (20) P4 (0).
+TRIAGE_EXPORT std::vector<UrgencyBand> DefaultBands();
+
+// Parses the YAML file `file` of `sources` into a config. Unknown keys, wrong types, malformed
+// field paths and nonsensical bands are errors with the offending node's line and column, all
+// appended to *diagnostics (not null). Returns InvalidArgument iff errors were found.
+TRIAGE_EXPORT Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
+                                              Diagnostics* diagnostics);
+
+}  // namespace triage
+
+#endif  // TRIAGE_CONFIG_H_

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// How regex literals and phrase lists become RE2 sources. Every atom's source has exactly one
+// capturing group around the text that counts as its match, so that count(...) and (later)
+// highlighted spans read the same group, and the same source goes into the field's RE2::Set.
+#ifndef TRIAGE_COMPILE_ATOMS_H_
+#define TRIAGE_COMPILE_ATOMS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <re2/re2.h>
+
+namespace triage::internal {
+
+// RE2 options every atom and set is compiled with (UTF-8, no logging, bounded memory).
+RE2::Options AtomOptions();
+
+// `(?flags)(source)`. REQUIRES: flags only from "ism".
+std::string PatternAtomSource(std::string_view source, std::string_view flags);
+
+// A phrase list: phrases quoted, inner whitespace runs matching \s+, alternatives longest first;
+// case-insensitive unless `case_sensitive`; unless `partial`, the phrase may be neither preceded
+// nor followed by a letter, digit or '_' (Unicode-aware, unlike RE2's ASCII \b).
+std::string ListAtomSource(const std::vector<std::string>& phrases, bool case_sensitive,
+                           bool partial);
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_COMPILE_ATOMS_H_

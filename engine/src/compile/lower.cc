@@ -1,0 +1,993 @@
+// SPDX-License-Identifier: Apache-2.0
+// Lowering of checked ASTs into a Program; see lower.h.
+//
+// The passes, in order:
+//   1. declarations: categories, patterns and lists, rules — duplicates are errors, pointing at
+//      both definitions;
+//   2. fields: the default mappings, extended or replaced by the config's;
+//   3. rules: each clause is checked and each `when` expression lowered into ExprNodes. A regex
+//      or list applied to a field becomes an atom of that field (deduplicated by source), field
+//      types are inferred from use, names resolve (with a did-you-mean note when they do not);
+//   4. ordering: rule references form a graph that must be acyclic; rules are evaluated in a
+//      stable topological order (declaration order where references allow);
+//   5. overrides from the config, then warnings for what no rule uses;
+//   6. one RE2::Set per matched field.
+#include "compile/lower.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <queue>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "compile/atoms.h"
+#include "util/spelling.h"
+
+namespace triage::internal {
+
+const char* ValueTypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kAny:
+      return "any";
+    case ValueType::kText:
+      return "text";
+    case ValueType::kNumber:
+      return "number";
+    case ValueType::kBool:
+      return "bool";
+  }
+  return "any";
+}
+
+bool ParseJsonPath(const std::string& text, std::vector<PathStep>* steps) {
+  steps->clear();
+  size_t i = 0;
+  const size_t n = text.size();
+  if (n == 0) return false;
+  while (i < n) {
+    // A key.
+    size_t start = i;
+    while (i < n && text[i] != '.' && text[i] != '[' && text[i] != ']') ++i;
+    if (i == start) return false;
+    PathStep key;
+    key.kind = PathStep::Kind::kKey;
+    key.key = text.substr(start, i - start);
+    steps->push_back(std::move(key));
+    // Any number of [*] / [N].
+    while (i < n && text[i] == '[') {
+      const size_t close = text.find(']', i);
+      if (close == std::string::npos) return false;
+      const std::string inner = text.substr(i + 1, close - i - 1);
+      PathStep step;
+      if (inner == "*") {
+        step.kind = PathStep::Kind::kWildcard;
+      } else {
+        if (inner.empty() || inner.find_first_not_of("0123456789") != std::string::npos ||
+            inner.size() > 9) {
+          return false;
+        }
+        step.kind = PathStep::Kind::kIndex;
+        step.index = static_cast<size_t>(std::stoul(inner));
+      }
+      steps->push_back(std::move(step));
+      i = close + 1;
+    }
+    if (i < n) {
+      if (text[i] != '.' || i + 1 == n) return false;
+      ++i;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+namespace ast = dsl::ast;
+
+ValueType FromConfigType(FieldType type) {
+  switch (type) {
+    case FieldType::kAuto:
+      return ValueType::kAny;
+    case FieldType::kText:
+      return ValueType::kText;
+    case FieldType::kNumber:
+      return ValueType::kNumber;
+    case FieldType::kBool:
+      return ValueType::kBool;
+  }
+  return ValueType::kAny;
+}
+
+bool ParseCmp(const std::string& op, Cmp* cmp) {
+  static const std::map<std::string, Cmp> kOps = {{"==", Cmp::kEq}, {"!=", Cmp::kNe},
+                                                  {"<", Cmp::kLt},  {"<=", Cmp::kLe},
+                                                  {">", Cmp::kGt},  {">=", Cmp::kGe}};
+  auto it = kOps.find(op);
+  if (it == kOps.end()) return false;
+  *cmp = it->second;
+  return true;
+}
+
+struct MatcherDecl {
+  bool is_list = false;
+  const ast::PatternDecl* pattern = nullptr;
+  const ast::ListDecl* list = nullptr;
+  FileId file;
+  bool valid = true;  // false when the declaration itself had an error
+  bool used = false;
+};
+
+struct CategoryInfo {
+  int index = -1;
+  FileId file;
+  SourceSpan span;
+  bool used = false;
+};
+
+struct FieldInfo {
+  std::string name;
+  std::vector<std::string> paths;
+  ValueType declared = ValueType::kAny;
+  bool from_config = false;
+  // Inferred use: the first use of each kind, for conflict messages.
+  ValueType used_as = ValueType::kAny;
+  FileId use_file;
+  SourceSpan use_span;
+  int index = -1;  // in Program::fields, once used
+};
+
+struct RuleInfo {
+  const ast::RuleDecl* decl = nullptr;
+  FileId file;
+  std::set<int> refs;  // declaration indices of referenced rules
+};
+
+class Lowerer {
+ public:
+  Lowerer(const SourceManager& sources, const EngineConfig& config, const LoadOptions& options,
+          Diagnostics* diagnostics)
+      : sources_(sources),
+        config_(config),
+        options_(options),
+        diagnostics_(diagnostics),
+        program_(std::make_shared<Program>()) {}
+
+  Result<std::shared_ptr<Program>> Run(const std::vector<ast::RuleFile>& files) {
+    program_->config = config_;
+    CollectDeclarations(files);
+    SetUpFields();
+    CheckMatcherDeclarations();
+    std::vector<CompiledRule> rules;
+    rules.reserve(rules_.size());
+    for (size_t i = 0; i < rules_.size(); ++i) rules.push_back(LowerRule(static_cast<int>(i)));
+    // Field types are final now; give each referenced field its type.
+    for (FieldInfo* info : used_fields_) {
+      program_->fields[info->index].type =
+          info->declared != ValueType::kAny ? info->declared : info->used_as;
+    }
+    Order(&rules);
+    ApplyOverrides();
+    SetUpFallback();
+    WarnUnused();
+    if (errors_ != 0) return Fail();
+    BuildMatchers();
+    return program_;
+  }
+
+ private:
+  Status Fail() const {
+    return Status::InvalidArgument(diagnostics_->Summary());
+  }
+
+  void Error(const std::string& code, const std::string& message, FileId file, SourceSpan span) {
+    ++errors_;
+    if (errors_ > options_.max_errors) return;
+    diagnostics_->Error(code, message, file, span);
+    if (errors_ == options_.max_errors) {
+      diagnostics_->Note("too many errors; stopping after " + std::to_string(errors_));
+    }
+  }
+  void Note(const std::string& message, FileId file, SourceSpan span) {
+    if (errors_ > options_.max_errors) return;
+    diagnostics_->Note(message, file, span);
+  }
+  void SuggestNote(const std::string& name, const std::vector<std::string>& candidates,
+                   FileId file, SourceSpan span) {
+    const std::string best = ClosestName(name, candidates);
+    if (!best.empty()) Note("did you mean '" + best + "'?", file, span);
+  }
+
+  // ---- 1. declarations ------------------------------------------------------------------
+
+  void CollectDeclarations(const std::vector<ast::RuleFile>& files) {
+    for (const ast::RuleFile& file : files) {
+      for (const ast::Decl& decl : file.decls) {
+        const auto& value = decl.get();
+        if (const auto* category = boost::get<ast::CategoryDecl>(&value)) {
+          AddCategory(*category, file.file);
+        } else if (const auto* pattern = boost::get<ast::PatternDecl>(&value)) {
+          MatcherDecl m;
+          m.pattern = pattern;
+          m.file = file.file;
+          AddMatcher(pattern->name, m);
+        } else if (const auto* list = boost::get<ast::ListDecl>(&value)) {
+          MatcherDecl m;
+          m.is_list = true;
+          m.list = list;
+          m.file = file.file;
+          AddMatcher(list->name, m);
+        } else if (const auto* rule = boost::get<ast::RuleDecl>(&value)) {
+          auto [it, inserted] = rule_index_.emplace(rule->name.name, static_cast<int>(rules_.size()));
+          if (!inserted) {
+            const RuleInfo& first = rules_[it->second];
+            Error("duplicate-name", "rule '" + rule->name.name + "' is already defined", file.file,
+                  rule->name.span);
+            Note("first defined here", first.file, first.decl->name.span);
+            continue;
+          }
+          RuleInfo info;
+          info.decl = rule;
+          info.file = file.file;
+          rules_.push_back(std::move(info));
+        }
+      }
+    }
+  }
+
+  void AddCategory(const ast::CategoryDecl& decl, FileId file) {
+    auto it = categories_.find(decl.name.name);
+    if (it != categories_.end()) {
+      Error("duplicate-name", "category '" + decl.name.name + "' is already declared", file,
+            decl.name.span);
+      Note("first declared here", it->second.file, it->second.span);
+      return;
+    }
+    CategoryInfo info;
+    info.index = static_cast<int>(program_->categories.size());
+    info.file = file;
+    info.span = decl.name.span;
+    categories_.emplace(decl.name.name, info);
+    program_->categories.push_back(decl.name.name);
+    program_->category_descriptions.push_back(decl.description ? decl.description->value : "");
+  }
+
+  void AddMatcher(const ast::Identifier& name, const MatcherDecl& decl) {
+    auto it = matchers_.find(name.name);
+    if (it != matchers_.end()) {
+      const MatcherDecl& first = it->second;
+      Error("duplicate-name", "pattern or list '" + name.name + "' is already defined", decl.file,
+            name.span);
+      Note("first defined here", first.file,
+           first.is_list ? first.list->name.span : first.pattern->name.span);
+      return;
+    }
+    matchers_.emplace(name.name, decl);
+  }
+
+  // Validates pattern and list declarations once, where they are written.
+  void CheckMatcherDeclarations() {
+    for (auto& [name, m] : matchers_) {
+      if (m.is_list) {
+        bool case_sensitive = false;
+        bool partial = false;
+        for (const ast::Identifier& option : m.list->options) {
+          if (option.name == "case") {
+            case_sensitive = true;
+          } else if (option.name == "partial") {
+            partial = true;
+          } else {
+            Error("unknown-option", "unknown list option '" + option.name + "'", m.file,
+                  option.span);
+            Note("list options are 'case' and 'partial'", m.file, option.span);
+            m.valid = false;
+          }
+        }
+        for (const ast::StringLit& phrase : m.list->phrases) {
+          if (phrase.value.find_first_not_of(" \t\r\n") == std::string::npos) {
+            Error("empty-phrase", "empty phrase in list '" + name + "'", m.file, phrase.span);
+            m.valid = false;
+          }
+        }
+        (void)case_sensitive;
+        (void)partial;
+      } else {
+        m.valid = CheckRegex(m.pattern->regex, m.file);
+      }
+    }
+  }
+
+  // Compiles a regex literal alone to report RE2's verdict at the literal.
+  bool CheckRegex(const ast::RegexLit& regex, FileId file) {
+    for (char flag : regex.flags) {
+      if (flag != 'i' && flag != 's' && flag != 'm') {
+        Error("bad-regex-flag", std::string("unknown regex flag '") + flag + "' (flags are i, s, m)",
+              file, regex.span);
+        return false;
+      }
+    }
+    RE2 re(PatternAtomSource(regex.source, regex.flags), AtomOptions());
+    if (re.ok()) return true;
+    SourceSpan span = regex.span;
+    const std::string& text = sources_.file(file).text();
+    const std::string arg = re.error_arg();
+    if (!arg.empty() && span.end <= text.size()) {
+      const std::string literal = text.substr(span.begin, span.end - span.begin);
+      const size_t at = literal.find(arg);
+      if (at != std::string::npos) {
+        span.begin += static_cast<uint32_t>(at);
+        span.end = span.begin + static_cast<uint32_t>(arg.size());
+      }
+    }
+    Error("bad-regex", "invalid regex: " + re.error(), file, span);
+    return false;
+  }
+
+  // ---- 2. fields --------------------------------------------------------------------------
+
+  void SetUpFields() {
+    for (const FieldMapping& mapping : DefaultFieldMappings()) {
+      FieldInfo info;
+      info.name = mapping.name;
+      info.paths = mapping.paths;
+      info.declared = FromConfigType(mapping.type);
+      fields_[mapping.name] = info;
+    }
+    for (const FieldMapping& mapping : config_.fields) {
+      FieldInfo info;
+      info.name = mapping.name;
+      info.paths = mapping.paths;
+      info.declared = FromConfigType(mapping.type);
+      info.from_config = true;
+      for (const std::string& path : mapping.paths) {
+        std::vector<PathStep> steps;
+        if (!ParseJsonPath(path, &steps)) {
+          Error("bad-field-path", "malformed JSON path '" + path + "'", config_.file, mapping.span);
+        }
+      }
+      fields_[mapping.name] = info;
+    }
+    // The record id is always read, for the decision.
+    auto it = fields_.find("id");
+    if (it != fields_.end()) program_->id_field = UseField(&it->second);
+  }
+
+  int UseField(FieldInfo* info) {
+    if (info->index >= 0) return info->index;
+    Field field;
+    field.name = info->name;
+    field.path_texts = info->paths;
+    for (const std::string& path : info->paths) {
+      std::vector<PathStep> steps;
+      if (ParseJsonPath(path, &steps)) field.paths.push_back(std::move(steps));
+    }
+    info->index = static_cast<int>(program_->fields.size());
+    program_->fields.push_back(std::move(field));
+    used_fields_.push_back(info);
+    return info->index;
+  }
+
+  // Resolves a field reference and records how it is used. Returns -1 on error.
+  int ResolveField(const ast::FieldRef& ref, ValueType use, FileId file) {
+    auto it = fields_.find(ref.path);
+    if (it == fields_.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, info] : fields_) names.push_back(name);
+      Error("unknown-field", "unknown field '" + ref.path + "'", file, ref.span);
+      const std::string best = ClosestName(ref.path, names);
+      if (!best.empty()) {
+        Note("did you mean '" + best + "'?", file, ref.span);
+      } else {
+        Note("fields are mapped in the config's 'fields:' section", file, ref.span);
+      }
+      return -1;
+    }
+    FieldInfo& info = it->second;
+    if (use != ValueType::kAny) {
+      if (info.declared != ValueType::kAny && info.declared != use) {
+        Error("field-type-conflict",
+              "field '" + ref.path + "' is declared " + ValueTypeName(info.declared) +
+                  " in the config but used as " + ValueTypeName(use),
+              file, ref.span);
+        return -1;
+      }
+      if (info.used_as != ValueType::kAny && info.used_as != use) {
+        Error("field-type-conflict",
+              "field '" + ref.path + "' is used as " + ValueTypeName(use) + " here but as " +
+                  ValueTypeName(info.used_as) + " elsewhere",
+              file, ref.span);
+        Note("first used as " + std::string(ValueTypeName(info.used_as)) + " here",
+             info.use_file, info.use_span);
+        return -1;
+      }
+      if (info.used_as == ValueType::kAny) {
+        info.used_as = use;
+        info.use_file = file;
+        info.use_span = ref.span;
+      }
+    }
+    return UseField(&info);
+  }
+
+  // ---- 3. rules ---------------------------------------------------------------------------
+
+  // Parses an integer score; `signed_delta` requires an explicit sign.
+  bool ParseScore(const ast::NumberLit& lit, FileId file, bool signed_delta, int min, int max,
+                  const std::string& what, int* out) {
+    const std::string& t = lit.text;
+    if (t.find('.') != std::string::npos) {
+      Error("bad-score", what + " must be a whole number", file, lit.span);
+      return false;
+    }
+    const bool has_sign = !t.empty() && (t[0] == '+' || t[0] == '-');
+    if (signed_delta && !has_sign) {
+      Error("bad-score", what + " needs a sign: +" + t + " adds, -" + t + " subtracts", file,
+            lit.span);
+      return false;
+    }
+    if (!signed_delta && has_sign) {
+      Error("bad-score", what + " takes no sign", file, lit.span);
+      return false;
+    }
+    errno = 0;
+    const long long value = std::strtoll(t.c_str(), nullptr, 10);
+    if (errno != 0 || value < min || value > max) {
+      Error("score-range",
+            what + " " + t + " is out of range [" + std::to_string(min) + ", " +
+                std::to_string(max) + "]",
+            file, lit.span);
+      return false;
+    }
+    *out = static_cast<int>(value);
+    return true;
+  }
+
+  CompiledRule LowerRule(int index) {
+    RuleInfo& info = rules_[index];
+    const ast::RuleDecl& decl = *info.decl;
+    const FileId file = info.file;
+    current_rule_ = index;
+    CompiledRule rule;
+    rule.name = decl.name.name;
+    rule.description = decl.description ? decl.description->value : "";
+    rule.file = file;
+    rule.span = decl.name.span;
+    const int max = config_.urgency_max;
+    const ast::WhenClause* when = nullptr;
+    bool has_urgency = false;
+    for (const ast::Clause& clause : decl.clauses) {
+      const auto& value = clause.get();
+      if (const auto* w = boost::get<ast::WhenClause>(&value)) {
+        if (when != nullptr) {
+          Error("duplicate-clause", "rule '" + rule.name + "' has more than one 'when'", file,
+                w->span);
+          Note("combine the conditions with 'and' or 'or'", file, when->span);
+          continue;
+        }
+        when = w;
+      } else if (const auto* u = boost::get<ast::UrgencyClause>(&value)) {
+        int score = 0;
+        if (u->floor_op) {
+          if (rule.floor) {
+            Error("duplicate-clause", "rule '" + rule.name + "' has more than one urgency floor",
+                  file, u->span);
+          } else if (ParseScore(u->value, file, false, 0, max, "an urgency floor", &score)) {
+            rule.floor = score;
+          }
+        } else {
+          if (has_urgency) {
+            Error("duplicate-clause", "rule '" + rule.name + "' has more than one urgency score",
+                  file, u->span);
+          } else if (ParseScore(u->value, file, true, -max, max, "an urgency score", &score)) {
+            rule.urgency = score;
+            has_urgency = true;
+          }
+        }
+      } else if (const auto* c = boost::get<ast::CategoryClause>(&value)) {
+        const int category = ResolveCategory(c->category, file);
+        int score = 0;
+        if (ParseScore(c->value, file, true, -kMaxCategoryScore, kMaxCategoryScore,
+                       "a category score", &score) &&
+            category >= 0) {
+          for (const auto& [existing, unused] : rule.categories) {
+            if (existing == category) {
+              Error("duplicate-clause",
+                    "rule '" + rule.name + "' scores category '" + c->category.name + "' twice",
+                    file, c->span);
+            }
+          }
+          rule.categories.emplace_back(category, score);
+        }
+      } else if (const auto* t = boost::get<ast::TextClause>(&value)) {
+        if (t->keyword == "tag") {
+          rule.tags.push_back(t->value.value);
+        } else if (t->keyword == "route") {
+          rule.routes.push_back(t->value.value);
+        } else if (t->keyword == "owner") {
+          rule.owner = t->value.value;
+        } else if (t->keyword == "ref") {
+          rule.ref = t->value.value;
+        } else if (t->keyword == "since") {
+          rule.since = t->value.value;
+        }
+      }
+    }
+    if (when == nullptr) {
+      Error("missing-when", "rule '" + rule.name + "' has no 'when' condition", file,
+            decl.name.span);
+    } else {
+      rule.root = LowerOr(when->expr, file);
+    }
+    return rule;
+  }
+
+  int ResolveCategory(const ast::Identifier& name, FileId file) {
+    auto it = categories_.find(name.name);
+    if (it == categories_.end()) {
+      Error("unknown-category", "unknown category '" + name.name + "'", file, name.span);
+      SuggestNote(name.name, program_->categories, file, name.span);
+      return -1;
+    }
+    it->second.used = true;
+    return it->second.index;
+  }
+
+  int AddNode(ExprNode node) {
+    program_->nodes.push_back(std::move(node));
+    return static_cast<int>(program_->nodes.size()) - 1;
+  }
+
+  int LowerOr(const ast::OrExpr& expr, FileId file) {
+    if (expr.terms.size() == 1) return LowerAnd(expr.terms[0], file);
+    ExprNode node;
+    node.op = NodeOp::kOr;
+    node.file = file;
+    node.span = expr.span;
+    for (const ast::AndExpr& term : expr.terms) node.children.push_back(LowerAnd(term, file));
+    return AddNode(std::move(node));
+  }
+
+  int LowerAnd(const ast::AndExpr& expr, FileId file) {
+    if (expr.terms.size() == 1) return LowerOperand(expr.terms[0], file);
+    ExprNode node;
+    node.op = NodeOp::kAnd;
+    node.file = file;
+    node.span = expr.span;
+    for (const ast::Operand& term : expr.terms) node.children.push_back(LowerOperand(term, file));
+    return AddNode(std::move(node));
+  }
+
+  int LowerOperand(const ast::Operand& operand, FileId file) {
+    const auto& value = operand.get();
+    ExprNode node;
+    node.file = file;
+    if (const auto* m = boost::get<ast::MatchTest>(&value)) {
+      node.span = m->span;
+      node.op = m->op == "!~" ? NodeOp::kNotMatch : NodeOp::kMatch;
+      const int field = ResolveField(m->field, ValueType::kText, file);
+      std::vector<int> atoms = ResolveMatcher(m->matcher, field, file);
+      if (atoms.size() <= 1) {
+        node.a = atoms.empty() ? -1 : atoms[0];
+        return AddNode(std::move(node));
+      }
+      // any(a, b): one node per atom, combined.
+      ExprNode any;
+      any.op = NodeOp::kOr;
+      any.file = file;
+      any.span = m->span;
+      for (int atom : atoms) {
+        ExprNode leaf;
+        leaf.op = NodeOp::kMatch;
+        leaf.a = atom;
+        leaf.file = file;
+        leaf.span = m->span;
+        any.children.push_back(AddNode(std::move(leaf)));
+      }
+      if (node.op == NodeOp::kMatch) return AddNode(std::move(any));
+      ExprNode negation;
+      negation.op = NodeOp::kNot;
+      negation.file = file;
+      negation.span = m->span;
+      negation.children.push_back(AddNode(std::move(any)));
+      return AddNode(std::move(negation));
+    }
+    if (const auto* c = boost::get<ast::CountTest>(&value)) {
+      node.span = c->span;
+      node.op = NodeOp::kCount;
+      const int field = ResolveField(c->field, ValueType::kText, file);
+      std::vector<int> atoms = ResolveMatcher(c->matcher, field, file);
+      if (atoms.size() > 1) {
+        Error("bad-count", "count(...) takes one pattern or list, not any(...)", file, c->span);
+      }
+      node.a = atoms.empty() ? -1 : atoms[0];
+      if (!ParseCmp(c->op, &node.cmp)) {
+        Error("syntax", "unknown comparison '" + c->op + "'", file, c->span);
+      }
+      int n = 0;
+      if (ParseScore(c->value, file, false, 0, 1000000, "a count", &n)) node.number = n;
+      return AddNode(std::move(node));
+    }
+    if (const auto* e = boost::get<ast::ExistsTest>(&value)) {
+      node.span = e->span;
+      node.op = NodeOp::kExists;
+      node.a = ResolveField(e->field, ValueType::kAny, file);
+      return AddNode(std::move(node));
+    }
+    if (const auto* c = boost::get<ast::CompareTest>(&value)) {
+      node.span = c->span;
+      if (!ParseCmp(c->op, &node.cmp)) {
+        Error("syntax", "unknown comparison '" + c->op + "'", file, c->span);
+      }
+      const auto& literal = c->value.get();
+      if (const auto* number = boost::get<ast::NumberLit>(&literal)) {
+        node.op = NodeOp::kCompareNumber;
+        node.a = ResolveField(c->field, ValueType::kNumber, file);
+        node.number = std::strtod(number->text.c_str(), nullptr);
+      } else if (const auto* text = boost::get<ast::StringLit>(&literal)) {
+        node.op = NodeOp::kCompareText;
+        node.a = ResolveField(c->field, ValueType::kText, file);
+        node.text = text->value;
+        RequireEquality(node.cmp, "a string", file, c->span);
+      } else if (const auto* boolean = boost::get<ast::BoolLit>(&literal)) {
+        node.op = NodeOp::kCompareBool;
+        node.a = ResolveField(c->field, ValueType::kBool, file);
+        node.boolean = boolean->text == "true";
+        RequireEquality(node.cmp, "true or false", file, c->span);
+      }
+      return AddNode(std::move(node));
+    }
+    if (const auto* in = boost::get<ast::InTest>(&value)) {
+      node.span = in->span;
+      int kind = -1;  // 0 numbers, 1 texts
+      for (const ast::Literal& literal : in->values) {
+        const auto& v = literal.get();
+        int this_kind = -1;
+        if (const auto* number = boost::get<ast::NumberLit>(&v)) {
+          this_kind = 0;
+          node.numbers.push_back(std::strtod(number->text.c_str(), nullptr));
+        } else if (const auto* text = boost::get<ast::StringLit>(&v)) {
+          this_kind = 1;
+          node.texts.push_back(text->value);
+        } else {
+          Error("bad-in-list", "'in' takes strings or numbers", file, in->span);
+        }
+        if (kind >= 0 && this_kind >= 0 && kind != this_kind) {
+          Error("bad-in-list", "an 'in' list mixes strings and numbers", file, in->span);
+        }
+        if (this_kind >= 0) kind = this_kind;
+      }
+      node.op = kind == 0 ? NodeOp::kInNumbers : NodeOp::kInTexts;
+      node.a = ResolveField(in->field, kind == 0 ? ValueType::kNumber : ValueType::kText, file);
+      return AddNode(std::move(node));
+    }
+    if (const auto* r = boost::get<ast::RuleRef>(&value)) {
+      node.span = r->span;
+      node.op = NodeOp::kRuleRef;
+      auto it = rule_index_.find(r->name);
+      if (it == rule_index_.end()) {
+        if (matchers_.count(r->name) != 0) {
+          Error("unknown-name", "'" + r->name + "' is a pattern or list, not a rule", file,
+                r->span);
+          Note("to match it, write: text ~ " + r->name, file, r->span);
+        } else if (fields_.count(r->name) != 0) {
+          Error("unknown-name", "'" + r->name + "' is a field, not a rule", file, r->span);
+          Note("to test that it is present, write: exists(" + r->name + ")", file, r->span);
+        } else {
+          Error("unknown-name", "unknown rule '" + r->name + "'", file, r->span);
+          std::vector<std::string> names;
+          for (const auto& [name, i] : rule_index_) names.push_back(name);
+          SuggestNote(r->name, names, file, r->span);
+        }
+      } else {
+        node.a = it->second;
+        rules_[current_rule_].refs.insert(it->second);
+      }
+      return AddNode(std::move(node));
+    }
+    if (const auto* n = boost::get<boost::spirit::x3::forward_ast<ast::NotExpr>>(&value)) {
+      node.span = n->get().span;
+      node.op = NodeOp::kNot;
+      node.children.push_back(LowerOperand(n->get().operand, file));
+      return AddNode(std::move(node));
+    }
+    if (const auto* o = boost::get<boost::spirit::x3::forward_ast<ast::OrExpr>>(&value)) {
+      return LowerOr(o->get(), file);
+    }
+    return AddNode(std::move(node));
+  }
+
+  void RequireEquality(Cmp cmp, const std::string& what, FileId file, SourceSpan span) {
+    if (cmp != Cmp::kEq && cmp != Cmp::kNe) {
+      Error("bad-comparison", "only == and != compare with " + what, file, span);
+    }
+  }
+
+  // Returns the atoms a matcher stands for on `field` (several for any(...)).
+  std::vector<int> ResolveMatcher(const ast::Matcher& matcher, int field, FileId file) {
+    std::vector<int> atoms;
+    const auto& value = matcher.get();
+    if (const auto* regex = boost::get<ast::RegexLit>(&value)) {
+      if (CheckRegex(*regex, file) && field >= 0) {
+        atoms.push_back(AtomFor(field, PatternAtomSource(regex->source, regex->flags)));
+      }
+    } else if (const auto* name = boost::get<ast::Identifier>(&value)) {
+      const int atom = NamedAtom(*name, field, file);
+      if (atom >= 0) atoms.push_back(atom);
+    } else if (const auto* any = boost::get<ast::AnyOf>(&value)) {
+      for (const ast::Identifier& n : any->names) {
+        const int atom = NamedAtom(n, field, file);
+        if (atom >= 0) atoms.push_back(atom);
+      }
+    }
+    return atoms;
+  }
+
+  int NamedAtom(const ast::Identifier& name, int field, FileId file) {
+    auto it = matchers_.find(name.name);
+    if (it == matchers_.end()) {
+      Error("unknown-name", "unknown pattern or list '" + name.name + "'", file, name.span);
+      std::vector<std::string> names;
+      for (const auto& [n, m] : matchers_) names.push_back(n);
+      SuggestNote(name.name, names, file, name.span);
+      return -1;
+    }
+    MatcherDecl& m = it->second;
+    m.used = true;
+    if (!m.valid || field < 0) return -1;
+    if (!m.is_list) return AtomFor(field, PatternAtomSource(m.pattern->regex.source,
+                                                            m.pattern->regex.flags));
+    bool case_sensitive = false;
+    bool partial = false;
+    for (const ast::Identifier& option : m.list->options) {
+      case_sensitive = case_sensitive || option.name == "case";
+      partial = partial || option.name == "partial";
+    }
+    std::vector<std::string> phrases;
+    for (const ast::StringLit& phrase : m.list->phrases) phrases.push_back(phrase.value);
+    return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial));
+  }
+
+  int AtomFor(int field, const std::string& source) {
+    auto key = std::make_pair(field, source);
+    auto it = atom_index_.find(key);
+    if (it != atom_index_.end()) return it->second;
+    Atom atom;
+    atom.field = field;
+    atom.pattern = source;
+    atom.re = std::make_unique<RE2>(source, AtomOptions());
+    if (!atom.re->ok()) {
+      // Checked already at the literal; a list source that RE2 refuses is our bug.
+      Error("internal", "regex failed to compile: " + atom.re->error(), FileId{}, {});
+      return -1;
+    }
+    const int index = static_cast<int>(program_->atoms.size());
+    program_->atoms.push_back(std::move(atom));
+    atom_index_.emplace(key, index);
+    return index;
+  }
+
+  // ---- 4. ordering --------------------------------------------------------------------------
+
+  bool Order(std::vector<CompiledRule>* rules) {
+    const int n = static_cast<int>(rules_.size());
+    // Cycle detection by DFS, reporting each cycle once at its first rule.
+    std::vector<int> color(n, 0);
+    std::vector<int> stack;
+    bool cyclic = false;
+    std::function<void(int)> visit = [&](int u) {
+      color[u] = 1;
+      stack.push_back(u);
+      for (int v : rules_[u].refs) {
+        if (color[v] == 1) {
+          cyclic = true;
+          std::string path;
+          auto from = std::find(stack.begin(), stack.end(), v);
+          for (auto it = from; it != stack.end(); ++it) path += rules_[*it].decl->name.name + " -> ";
+          path += rules_[v].decl->name.name;
+          Error("rule-cycle", "rules refer to each other in a cycle: " + path, rules_[v].file,
+                rules_[v].decl->name.span);
+        } else if (color[v] == 0) {
+          visit(v);
+        }
+      }
+      stack.pop_back();
+      color[u] = 2;
+    };
+    for (int i = 0; i < n; ++i) {
+      if (color[i] == 0) visit(i);
+    }
+    if (cyclic) {
+      program_->rules = std::move(*rules);
+      return false;
+    }
+    // Kahn's algorithm, smallest declaration index first: stable topological order.
+    std::vector<int> pending(n, 0);
+    std::vector<std::vector<int>> dependents(n);
+    for (int i = 0; i < n; ++i) {
+      pending[i] = static_cast<int>(rules_[i].refs.size());
+      for (int r : rules_[i].refs) dependents[r].push_back(i);
+    }
+    std::priority_queue<int, std::vector<int>, std::greater<>> ready;
+    for (int i = 0; i < n; ++i) {
+      if (pending[i] == 0) ready.push(i);
+    }
+    std::vector<int> position(n, -1);
+    std::vector<CompiledRule> ordered;
+    while (!ready.empty()) {
+      const int u = ready.top();
+      ready.pop();
+      position[u] = static_cast<int>(ordered.size());
+      ordered.push_back(std::move((*rules)[u]));
+      for (int v : dependents[u]) {
+        if (--pending[v] == 0) ready.push(v);
+      }
+    }
+    for (ExprNode& node : program_->nodes) {
+      if (node.op == NodeOp::kRuleRef && node.a >= 0) node.a = position[node.a];
+    }
+    program_->rules = std::move(ordered);
+    return true;
+  }
+
+  // ---- 5. overrides, fallback, warnings -----------------------------------------------------
+
+  void ApplyOverrides() {
+    std::map<std::string, int> by_name;
+    for (size_t i = 0; i < program_->rules.size(); ++i) {
+      by_name[program_->rules[i].name] = static_cast<int>(i);
+    }
+    const int max = config_.urgency_max;
+    for (const RuleOverride& o : config_.overrides) {
+      auto it = by_name.find(o.rule);
+      if (it == by_name.end()) {
+        Error("unknown-rule-override", "override for unknown rule '" + o.rule + "'", config_.file,
+              o.span);
+        std::vector<std::string> names;
+        for (const auto& [name, i] : by_name) names.push_back(name);
+        SuggestNote(o.rule, names, config_.file, o.span);
+        continue;
+      }
+      CompiledRule& rule = program_->rules[it->second];
+      rule.overridden = true;
+      if (o.enabled) rule.enabled = *o.enabled;
+      if (o.urgency) {
+        if (*o.urgency < -max || *o.urgency > max) {
+          Error("score-range", "override urgency for '" + o.rule + "' is out of range [" +
+                                   std::to_string(-max) + ", " + std::to_string(max) + "]",
+                config_.file, o.span);
+        } else {
+          rule.urgency = *o.urgency;
+        }
+      }
+      if (o.floor) {
+        if (*o.floor < 0 || *o.floor > max) {
+          Error("score-range", "override floor for '" + o.rule + "' is out of range [0, " +
+                                   std::to_string(max) + "]",
+                config_.file, o.span);
+        } else {
+          rule.floor = *o.floor;
+        }
+      }
+      for (const auto& [name, score] : o.categories) {
+        auto category = categories_.find(name);
+        if (category == categories_.end()) {
+          Error("unknown-category", "override names unknown category '" + name + "'",
+                config_.file, o.span);
+          continue;
+        }
+        if (score < -kMaxCategoryScore || score > kMaxCategoryScore) {
+          Error("score-range", "override score for category '" + name + "' is out of range",
+                config_.file, o.span);
+          continue;
+        }
+        category->second.used = true;
+        bool replaced = false;
+        for (auto& [index, value] : rule.categories) {
+          if (index == category->second.index) {
+            value = score;
+            replaced = true;
+          }
+        }
+        if (!replaced) rule.categories.emplace_back(category->second.index, score);
+      }
+    }
+  }
+
+  void SetUpFallback() {
+    auto it = categories_.find(config_.fallback);
+    if (it == categories_.end()) {
+      // An undeclared fallback is declared implicitly; only a config that names it is told.
+      if (config_.fallback_span.end != 0) {
+        diagnostics_->Warning("unknown-category",
+                              "fallback category '" + config_.fallback +
+                                  "' is not declared by any rule file",
+                              config_.file, config_.fallback_span);
+      }
+      program_->fallback_category = static_cast<int>(program_->categories.size());
+      program_->categories.push_back(config_.fallback);
+      program_->category_descriptions.emplace_back();
+      return;
+    }
+    it->second.used = true;
+    program_->fallback_category = it->second.index;
+  }
+
+  void WarnUnused() {
+    for (const auto& [name, m] : matchers_) {
+      if (m.used) continue;
+      diagnostics_->Warning(m.is_list ? "unused-list" : "unused-pattern",
+                            std::string(m.is_list ? "list" : "pattern") + " '" + name +
+                                "' is not used by any rule",
+                            m.file, m.is_list ? m.list->name.span : m.pattern->name.span);
+    }
+    for (const auto& [name, c] : categories_) {
+      if (c.used) continue;
+      diagnostics_->Warning("unused-category",
+                            "category '" + name + "' is not scored by any rule", c.file, c.span);
+    }
+  }
+
+  // ---- 6. matchers --------------------------------------------------------------------------
+
+  void BuildMatchers() {
+    std::map<int, std::vector<int>> by_field;
+    for (size_t i = 0; i < program_->atoms.size(); ++i) {
+      by_field[program_->atoms[i].field].push_back(static_cast<int>(i));
+    }
+    for (const auto& [field, atoms] : by_field) {
+      FieldMatcher matcher;
+      matcher.field = field;
+      auto set = std::make_unique<RE2::Set>(AtomOptions(), RE2::UNANCHORED);
+      bool ok = true;
+      for (int atom : atoms) {
+        const int index = set->Add(program_->atoms[atom].pattern, nullptr);
+        if (index < 0) {
+          ok = false;
+          break;
+        }
+        matcher.atoms.push_back(atom);
+      }
+      // A set that cannot be compiled (memory budget) leaves the atoms to run one by one.
+      if (ok && set->Compile()) {
+        matcher.set = std::move(set);
+      } else {
+        matcher.atoms = atoms;
+      }
+      program_->fields[field].matcher = static_cast<int>(program_->matchers.size());
+      program_->matchers.push_back(std::move(matcher));
+    }
+  }
+
+  static constexpr int kMaxCategoryScore = 100;
+
+  const SourceManager& sources_;
+  const EngineConfig& config_;
+  const LoadOptions& options_;
+  Diagnostics* diagnostics_;
+  std::shared_ptr<Program> program_;
+  size_t errors_ = 0;
+
+  std::map<std::string, CategoryInfo> categories_;
+  std::map<std::string, MatcherDecl> matchers_;
+  std::map<std::string, int> rule_index_;
+  std::vector<RuleInfo> rules_;
+  std::map<std::string, FieldInfo> fields_;
+  std::vector<FieldInfo*> used_fields_;
+  std::map<std::pair<int, std::string>, int> atom_index_;
+  int current_rule_ = -1;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<Program>> Lower(const SourceManager& sources, const EngineConfig& config,
+                                       const std::vector<dsl::ast::RuleFile>& files,
+                                       const LoadOptions& options, Diagnostics* diagnostics) {
+  Lowerer lowerer(sources, config, options, diagnostics);
+  return lowerer.Run(files);
+}
+
+}  // namespace triage::internal

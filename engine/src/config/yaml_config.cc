@@ -1,0 +1,1066 @@
+// SPDX-License-Identifier: Apache-2.0
+// LoadConfig: reads triage.yaml into an EngineConfig. yaml-cpp turns the text into a node tree;
+// a ConfigReader then walks that tree against the fixed schema of docs/config.md, one section at
+// a time, and turns every problem it meets (an unknown key, a node of the wrong type, a malformed
+// field path, bands in an order that makes no sense) into a Diagnostic at the offending node. It
+// does not stop at the first problem: a section that is wrong is skipped and the walk continues,
+// so one run reports everything. Values that depend on each other (band floors and override
+// scores against `urgency.max`) are checked once the whole file has been read, since YAML keys
+// may come in any order.
+//
+// Positions. yaml-cpp marks are 0-based (line, column) with the column counting bytes; they are
+// turned into byte offsets with SourceFile::Offset. Two quirks are corrected here: a leading
+// UTF-8 byte-order mark is not counted by yaml-cpp on the first line, and an empty value (`max:`)
+// carries the mark of the token after it, so such a value is reported at its key instead. The end
+// of a span is found by re-scanning the text from the node's start (a quoted scalar to its
+// closing quote, a flow collection to its closing bracket, a plain scalar over its text, anything
+// else to the end of its line).
+//
+// yaml-cpp reports syntax errors by throwing; every exception is caught in this file and none
+// leaves LoadConfig.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "triage/config.h"
+#include "triage/diagnostic.h"
+#include "triage/source.h"
+#include "triage/status.h"
+
+#include "util/spelling.h"
+
+namespace triage {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+constexpr int64_t kIntMax = std::numeric_limits<int>::max();
+constexpr int64_t kIntMin = std::numeric_limits<int>::min();
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+// The lowest `urgency.max` under which every default band can still be reached.
+constexpr int kDefaultBandsMinMax = 80;
+// Unknown keys within this many edits of a known key get a "did you mean" note.
+constexpr size_t kMaxSuggestionDistance = 2;
+
+// The keys each map of the schema accepts, in the order docs/config.md lists them.
+const std::vector<std::string_view>& RootKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"rules",      "fields",    "urgency",
+                                                              "categories", "overrides", "limits"};
+  return *keys;
+}
+const std::vector<std::string_view>& UrgencyKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"max", "bands"};
+  return *keys;
+}
+const std::vector<std::string_view>& BandKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"name", "min", "label"};
+  return *keys;
+}
+const std::vector<std::string_view>& CategoriesKeys() {
+  static const auto* keys =
+      new std::vector<std::string_view>{"assign_min", "max_labels", "fallback"};
+  return *keys;
+}
+const std::vector<std::string_view>& FieldKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"path", "type"};
+  return *keys;
+}
+const std::vector<std::string_view>& OverrideKeys() {
+  static const auto* keys =
+      new std::vector<std::string_view>{"enabled", "urgency", "floor", "categories"};
+  return *keys;
+}
+const std::vector<std::string_view>& LimitsKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"max_record_bytes"};
+  return *keys;
+}
+// For maps whose keys are names chosen by the user (fields, overrides, category scores).
+const std::vector<std::string_view>& AnyKey() {
+  static const auto* keys = new std::vector<std::string_view>{};
+  return *keys;
+}
+
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// IDENT: [A-Za-z_][A-Za-z0-9_]*
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || !(IsAsciiAlpha(s[0]) || s[0] == '_')) return false;
+  return std::all_of(s.begin() + 1, s.end(),
+                     [](char c) { return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '_'; });
+}
+
+// IDENT ('.' IDENT)*
+bool IsFieldName(std::string_view s) {
+  size_t start = 0;
+  while (true) {
+    const size_t dot = s.find('.', start);
+    if (!IsIdentifier(s.substr(start, dot == std::string_view::npos ? dot : dot - start))) {
+      return false;
+    }
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// A byte that may appear in a key of a field path: ASCII letters and digits, `_ - $ @ :`, and
+// any byte of a multi-byte UTF-8 sequence. Whitespace, commas, quotes and `*` are refused so
+// that a list written as one string ("summary, body") or a glob ("victims.*.age") is caught.
+bool IsPathKeyByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return IsAsciiAlpha(c) || IsAsciiDigit(c) || c == '_' || c == '-' || c == '$' || c == '@' ||
+         c == ':' || u >= 0x80;
+}
+
+// The longest index [N] a path may hold (9 digits keep N well inside 32 bits).
+constexpr size_t kMaxIndexDigits = 9;
+
+// Checks a JSON field path: keys separated by '.', each optionally followed by [*] or [N].
+// Returns an empty string when the path is well formed, else what is wrong with it.
+std::string FieldPathProblem(std::string_view path) {
+  if (path.empty()) return "the path is empty";
+  size_t i = 0;
+  while (true) {
+    const size_t key_begin = i;
+    while (i < path.size() && IsPathKeyByte(path[i])) ++i;
+    if (i == key_begin) {
+      if (i < path.size() && path[i] != '.' && path[i] != '[') {
+        return "character " + std::to_string(i + 1) + " cannot appear in a key";
+      }
+      return "empty key at character " + std::to_string(i + 1);
+    }
+    if (i < path.size() && path[i] == '[') {
+      const size_t close = path.find(']', i);
+      if (close == std::string_view::npos) {
+        return "unterminated index at character " + std::to_string(i + 1);
+      }
+      const std::string_view index = path.substr(i + 1, close - i - 1);
+      const bool all_digits =
+          !index.empty() && index.size() <= kMaxIndexDigits &&
+          std::all_of(index.begin(), index.end(), [](char c) { return IsAsciiDigit(c); });
+      if (index != "*" && !all_digits) {
+        return "an index must be [*] or [N], at character " + std::to_string(i + 1);
+      }
+      i = close + 1;
+    }
+    if (i == path.size()) return {};
+    if (path[i] != '.') {
+      std::string problem =
+          "expected '.' or the end of the path at character " + std::to_string(i + 1);
+      if (path[i] == ',') problem += " (several paths are written as a list: [a, b])";
+      return problem;
+    }
+    ++i;
+    if (i == path.size()) return "empty key at character " + std::to_string(i + 1);
+  }
+}
+
+// Returns the known key closest to `key` within kMaxSuggestionDistance edits, or empty. Ties go
+// to the key listed first. (internal::ClosestName allows more edits for long names; the config's
+// keys are few and short, and the contract is "within 2".)
+std::string_view Suggest(std::string_view key, const std::vector<std::string_view>& known) {
+  std::string_view best;
+  size_t best_distance = kMaxSuggestionDistance + 1;
+  for (std::string_view candidate : known) {
+    const size_t distance = internal::EditDistance(key, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+// A scalar that YAML types as a string whatever its text: quoted, a block scalar, or !!str.
+bool IsStringOnly(const YAML::Node& node) {
+  return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
+}
+
+// The YAML 1.2 core-schema booleans.
+std::optional<bool> ParseBool(std::string_view s) {
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  return std::nullopt;
+}
+
+// The outcome of reading a decimal integer: not one at all, one too large for 64 bits, or a
+// value.
+struct ParsedInteger {
+  bool is_integer = false;
+  bool overflow = false;
+  int64_t value = 0;
+};
+
+// Reads [-+]?[0-9]+ .
+ParsedInteger ParseDecimal(std::string_view s) {
+  ParsedInteger result;
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) i = 1;
+  if (i == s.size()) return result;
+  uint64_t magnitude = 0;
+  const uint64_t limit = negative ? uint64_t{1} << 63 : static_cast<uint64_t>(kInt64Max);
+  for (; i < s.size(); ++i) {
+    if (!IsAsciiDigit(s[i])) return result;
+    const auto digit = static_cast<uint64_t>(s[i] - '0');
+    if (magnitude > (limit - digit) / 10) {
+      result.overflow = true;
+      magnitude = limit;
+    } else if (!result.overflow) {
+      magnitude = magnitude * 10 + digit;
+    }
+  }
+  result.is_integer = true;
+  if (!result.overflow) {
+    result.value = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  }
+  return result;
+}
+
+bool LooksLikeFloat(std::string_view s) {
+  if (s == ".inf" || s == "-.inf" || s == "+.inf" || s == ".nan" || s == ".Inf" || s == ".NaN") {
+    return true;
+  }
+  bool digit = false;
+  for (char c : s) {
+    if (IsAsciiDigit(c)) {
+      digit = true;
+    } else if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+      return false;
+    }
+  }
+  return digit;
+}
+
+// Renders the allowed range of an integer setting for a message.
+std::string RangeText(int64_t lo, int64_t hi) {
+  if (hi >= kIntMax) return "at least " + std::to_string(lo);
+  return "between " + std::to_string(lo) + " and " + std::to_string(hi);
+}
+
+// One key/value pair of a YAML map that passed the key checks.
+struct Entry {
+  std::string key;
+  YAML::Node value;
+  SourceSpan key_span;
+};
+
+// Walks one parsed config document and fills an EngineConfig, collecting every problem it
+// finds; MoveDiagnosticsTo() then hands them over in source order. Not thread-safe; one per
+// LoadConfig call.
+class ConfigReader {
+ public:
+  ConfigReader(const SourceFile& source, FileId file)
+      : source_(source),
+        text_(source.text()),
+        file_(file),
+        has_bom_(text_.substr(0, kByteOrderMark.size()) == kByteOrderMark) {}
+
+  // Appends the problems found so far to *diagnostics, ordered by position (each note stays
+  // after the diagnostic it belongs to), and forgets them. Checks made after the whole file was
+  // read (band order, scores against urgency.max) would otherwise come out of order.
+  void MoveDiagnosticsTo(Diagnostics* diagnostics);
+
+  // Reads the root node of the document into *config. A null root (an empty file) leaves the
+  // defaults in place.
+  void ReadRoot(const YAML::Node& root, EngineConfig* config);
+
+  // Reports a yaml-cpp exception at its mark.
+  void SyntaxError(const YAML::Mark& mark, std::string_view message);
+
+  // Reports a second, non-empty YAML document in the file.
+  void ExtraDocument(const YAML::Node& document);
+
+ private:
+  // An override score whose range can only be checked once `urgency.max` is known.
+  struct PendingScore {
+    int64_t value = 0;
+    SourceSpan span;
+    std::string what;
+    bool is_floor = false;
+  };
+
+  uint32_t Offset(const YAML::Mark& mark) const;
+  SourceSpan Span(const YAML::Node& node, SourceSpan fallback) const;
+  uint32_t TokenEnd(const YAML::Node& node, uint32_t begin) const;
+  uint32_t LineEnd(uint32_t begin) const;
+  SourceSpan ItemSpan(const YAML::Node& item, SourceSpan fallback) const;
+  bool IsImplicitNull(const YAML::Node& node) const;
+  std::string Describe(const YAML::Node& node) const;
+
+  void Error(const char* code, std::string message, SourceSpan span) {
+    found_.Error(code, std::move(message), file_, span);
+  }
+  void Note(std::string message, SourceSpan span) { found_.Note(std::move(message), file_, span); }
+  void WrongType(const YAML::Node& node, SourceSpan span, std::string_view expected,
+                 std::string_view what) {
+    Error("wrong-type",
+          "expected " + std::string(expected) + " for '" + std::string(what) + "', found " +
+              Describe(node),
+          span);
+  }
+
+  // Returns the entries of `map` whose keys are scalars, not repeated and (unless `known` is
+  // empty) known; reports the others. `where` names the map in messages ("" for the root).
+  std::vector<Entry> Entries(const YAML::Node& map, const std::vector<std::string_view>& known,
+                             const std::string& where);
+
+  // Readers of one scalar. Each reports a problem at `span` and returns nullopt.
+  std::optional<int64_t> Integer(const YAML::Node& node, SourceSpan span, const std::string& what,
+                                 int64_t lo, int64_t hi);
+  std::optional<bool> Boolean(const YAML::Node& node, SourceSpan span, const std::string& what);
+  std::optional<std::string> String(const YAML::Node& node, SourceSpan span,
+                                    const std::string& what);
+
+  // Returns true for a null section value (treated as absent), reports a non-map and returns
+  // false, and returns true with *is_map set for a map.
+  bool SectionMap(const Entry& entry, const std::string& what, bool* is_map);
+
+  void ReadRules(const Entry& entry, EngineConfig* config);
+  void ReadFields(const Entry& entry, EngineConfig* config);
+  void ReadFieldMapping(const Entry& entry, EngineConfig* config);
+  bool ReadPaths(const YAML::Node& node, SourceSpan span, const std::string& what,
+                 std::vector<std::string>* paths);
+  void ReadUrgency(const Entry& entry, EngineConfig* config);
+  void ReadBands(const Entry& entry, std::optional<int> max, EngineConfig* config);
+  void ReadCategories(const Entry& entry, EngineConfig* config);
+  void ReadOverrides(const Entry& entry, EngineConfig* config);
+  void ReadOverride(const Entry& entry, EngineConfig* config);
+  void ReadLimits(const Entry& entry, EngineConfig* config);
+
+  const SourceFile& source_;
+  std::string_view text_;
+  FileId file_;
+  Diagnostics found_;
+  bool has_bom_;
+
+  bool max_valid_ = true;  // false once `urgency.max` was reported
+  SourceSpan max_span_;    // of `urgency.max`'s value, when given
+  bool bands_given_ = false;
+  std::vector<PendingScore> pending_scores_;
+};
+
+uint32_t ConfigReader::Offset(const YAML::Mark& mark) const {
+  if (mark.is_null() || mark.line < 0 || mark.column < 0) return 0;
+  auto column = static_cast<uint32_t>(mark.column) + 1;
+  // yaml-cpp skips a byte-order mark without counting it.
+  if (mark.line == 0 && has_bom_) column += static_cast<uint32_t>(kByteOrderMark.size());
+  return source_.Offset(static_cast<uint32_t>(mark.line) + 1, column);
+}
+
+bool ConfigReader::IsImplicitNull(const YAML::Node& node) const {
+  if (!node.IsNull()) return false;
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null()) return true;
+  const std::string_view rest = text_.substr(std::min<size_t>(Offset(mark), text_.size()));
+  const auto starts_with = [&](std::string_view word) {
+    return rest.substr(0, word.size()) == word;
+  };
+  return !(starts_with("~") || starts_with("null") || starts_with("Null") || starts_with("NULL"));
+}
+
+uint32_t ConfigReader::LineEnd(uint32_t begin) const {
+  size_t end = text_.find_first_of("\r\n", begin);
+  if (end == std::string_view::npos) end = text_.size();
+  // Drop a trailing comment, then trailing blanks.
+  const size_t comment = text_.substr(begin, end - begin).find(" #");
+  if (comment != std::string_view::npos) end = begin + comment;
+  while (end > begin && (text_[end - 1] == ' ' || text_[end - 1] == '\t')) --end;
+  return static_cast<uint32_t>(end);
+}
+
+uint32_t ConfigReader::TokenEnd(const YAML::Node& node, uint32_t begin) const {
+  if (begin >= text_.size()) return begin;
+  const char first = text_[begin];
+  if (first == '"') {
+    for (size_t i = begin + 1; i < text_.size(); ++i) {
+      if (text_[i] == '\\') {
+        ++i;
+      } else if (text_[i] == '"') {
+        return static_cast<uint32_t>(i + 1);
+      }
+    }
+    return LineEnd(begin);
+  }
+  if (first == '\'') {
+    for (size_t i = begin + 1; i < text_.size(); ++i) {
+      if (text_[i] != '\'') continue;
+      if (i + 1 < text_.size() && text_[i + 1] == '\'') {
+        ++i;
+      } else {
+        return static_cast<uint32_t>(i + 1);
+      }
+    }
+    return LineEnd(begin);
+  }
+  if ((first == '[' || first == '{') && !node.IsScalar()) {
+    int depth = 0;
+    char quote = 0;
+    for (size_t i = begin; i < text_.size(); ++i) {
+      const char c = text_[i];
+      if (quote != 0) {
+        if (c == '\\' && quote == '"') {
+          ++i;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{') {
+        ++depth;
+      } else if (c == ']' || c == '}') {
+        if (--depth == 0) return static_cast<uint32_t>(i + 1);
+      }
+    }
+    return LineEnd(begin);
+  }
+  if (node.IsScalar()) {
+    const std::string& value = node.Scalar();
+    if (!value.empty() && text_.compare(begin, value.size(), value) == 0) {
+      return static_cast<uint32_t>(begin + value.size());
+    }
+  }
+  if (node.IsNull()) {
+    size_t end = begin;
+    while (end < text_.size() && (IsAsciiAlpha(text_[end]) || text_[end] == '~')) ++end;
+    return static_cast<uint32_t>(end);
+  }
+  return std::max(LineEnd(begin), begin + 1);
+}
+
+// An empty list item ("-" and nothing after it) carries the mark of the next token, like an
+// empty map value. Its own position is the '-' found by walking back over blank and comment-only
+// lines; failing that, `fallback`.
+SourceSpan ConfigReader::ItemSpan(const YAML::Node& item, SourceSpan fallback) const {
+  if (!IsImplicitNull(item) || item.Mark().is_null()) return Span(item, fallback);
+  size_t end = std::min<size_t>(Offset(item.Mark()), text_.size());
+  while (true) {
+    const size_t newline = end == 0 ? std::string_view::npos : text_.rfind('\n', end - 1);
+    const size_t start = newline == std::string_view::npos ? 0 : newline + 1;
+    std::string_view line = text_.substr(start, end - start);
+    const size_t comment = line.find('#');
+    if (comment != std::string_view::npos) line = line.substr(0, comment);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+      line.remove_suffix(1);
+    }
+    if (!line.empty()) {
+      if (line.back() != '-') return fallback;
+      const auto dash = static_cast<uint32_t>(start + line.size() - 1);
+      return {dash, dash + 1};
+    }
+    if (newline == std::string_view::npos) return fallback;
+    end = newline;
+  }
+}
+
+SourceSpan ConfigReader::Span(const YAML::Node& node, SourceSpan fallback) const {
+  const YAML::Mark mark = node.Mark();
+  if (mark.is_null() || IsImplicitNull(node)) return fallback;
+  const uint32_t begin = Offset(mark);
+  return {begin, std::min<uint32_t>(std::max(TokenEnd(node, begin), begin),
+                                    static_cast<uint32_t>(text_.size()))};
+}
+
+std::string ConfigReader::Describe(const YAML::Node& node) const {
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.IsNull()) return IsImplicitNull(node) ? "no value" : "null";
+  if (!node.IsScalar()) return "nothing";
+  if (IsStringOnly(node)) return "a string";
+  const std::string& s = node.Scalar();
+  if (ParseDecimal(s).is_integer) return "an integer";
+  if (ParseBool(s)) return "a boolean";
+  if (LooksLikeFloat(s)) return "a number";
+  return "a string";
+}
+
+void ConfigReader::MoveDiagnosticsTo(Diagnostics* diagnostics) {
+  // Groups of one error or warning and the notes after it.
+  std::vector<std::vector<const Diagnostic*>> groups;
+  for (const Diagnostic& d : found_.items()) {
+    if (d.severity != Severity::kNote || groups.empty()) groups.emplace_back();
+    groups.back().push_back(&d);
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) {
+    return a.front()->span.begin < b.front()->span.begin;
+  });
+  for (const auto& group : groups) {
+    for (const Diagnostic* d : group) diagnostics->Add(*d);
+  }
+  found_ = Diagnostics();
+}
+
+void ConfigReader::SyntaxError(const YAML::Mark& mark, std::string_view message) {
+  std::string text(message);
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  if (text.empty()) text = "malformed document";
+  const uint32_t begin = Offset(mark);
+  const uint32_t end = begin < text_.size() ? begin + 1 : begin;
+  Error("yaml-syntax", "invalid yaml: " + text, {begin, end});
+}
+
+void ConfigReader::ExtraDocument(const YAML::Node& document) {
+  Error("yaml-syntax", "a config holds one yaml document; remove the extra document",
+        Span(document, {Offset(document.Mark()), Offset(document.Mark())}));
+}
+
+std::vector<Entry> ConfigReader::Entries(const YAML::Node& map,
+                                         const std::vector<std::string_view>& known,
+                                         const std::string& where) {
+  std::vector<Entry> entries;
+  std::vector<std::pair<std::string, SourceSpan>> seen;
+  const SourceSpan map_span = Span(map, {});
+  const std::string in = where.empty() ? std::string() : " in '" + where + "'";
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key_node = it->first;
+    const SourceSpan key_span = Span(key_node, map_span);
+    if (!key_node.IsScalar()) {
+      Error("wrong-type", "expected a key name" + in + ", found " + Describe(key_node), key_span);
+      continue;
+    }
+    const std::string& key = key_node.Scalar();
+    const auto previous =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == key; });
+    if (previous != seen.end()) {
+      Error("duplicate-key", "duplicate key '" + key + "'" += in, key_span);
+      Note("first given here", previous->second);
+      continue;
+    }
+    seen.emplace_back(key, key_span);
+    if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
+      Error("unknown-key", "unknown key '" + key + "'" += in, key_span);
+      const std::string_view suggestion = Suggest(key, known);
+      if (!suggestion.empty()) Note("did you mean '" + std::string(suggestion) + "'?", key_span);
+      continue;
+    }
+    entries.push_back(Entry{key, it->second, key_span});
+  }
+  return entries;
+}
+
+std::optional<int64_t> ConfigReader::Integer(const YAML::Node& node, SourceSpan span,
+                                             const std::string& what, int64_t lo, int64_t hi) {
+  const ParsedInteger parsed =
+      node.IsScalar() && !IsStringOnly(node) ? ParseDecimal(node.Scalar()) : ParsedInteger{};
+  if (!parsed.is_integer) {
+    WrongType(node, span, "an integer", what);
+    return std::nullopt;
+  }
+  if (parsed.overflow || parsed.value < lo || parsed.value > hi) {
+    Error("bad-value", "'" + what + "' must be " + RangeText(lo, hi) + ", found " + node.Scalar(),
+          span);
+    return std::nullopt;
+  }
+  return parsed.value;
+}
+
+std::optional<bool> ConfigReader::Boolean(const YAML::Node& node, SourceSpan span,
+                                          const std::string& what) {
+  std::optional<bool> value;
+  if (node.IsScalar() && !IsStringOnly(node)) value = ParseBool(node.Scalar());
+  if (!value) WrongType(node, span, "true or false", what);
+  return value;
+}
+
+std::optional<std::string> ConfigReader::String(const YAML::Node& node, SourceSpan span,
+                                                const std::string& what) {
+  if (!node.IsScalar()) {
+    WrongType(node, span, "a string", what);
+    return std::nullopt;
+  }
+  return node.Scalar();
+}
+
+bool ConfigReader::SectionMap(const Entry& entry, const std::string& what, bool* is_map) {
+  *is_map = false;
+  if (entry.value.IsNull()) return true;
+  if (!entry.value.IsMap()) {
+    WrongType(entry.value, Span(entry.value, entry.key_span), "a map", what);
+    return false;
+  }
+  *is_map = true;
+  return true;
+}
+
+void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
+  if (root.IsNull()) return;
+  if (!root.IsMap()) {
+    const uint32_t end = text_.empty() ? 0 : 1;
+    Error("wrong-type",
+          "expected a map of sections at the top of the config, found " + Describe(root), {0, end});
+    return;
+  }
+  for (const Entry& entry : Entries(root, RootKeys(), "")) {
+    if (entry.key == "rules") {
+      ReadRules(entry, config);
+    } else if (entry.key == "fields") {
+      ReadFields(entry, config);
+    } else if (entry.key == "urgency") {
+      ReadUrgency(entry, config);
+    } else if (entry.key == "categories") {
+      ReadCategories(entry, config);
+    } else if (entry.key == "overrides") {
+      ReadOverrides(entry, config);
+    } else if (entry.key == "limits") {
+      ReadLimits(entry, config);
+    }
+  }
+
+  // Checks that need `urgency.max`, which may come after the keys they check.
+  const int max = config->urgency_max;
+  if (!bands_given_ && max_valid_ && max < kDefaultBandsMinMax) {
+    Error("bad-bands",
+          "the default bands need 'urgency.max' of at least " +
+              std::to_string(kDefaultBandsMinMax) + "; give 'urgency.bands' for a max of " +
+              std::to_string(max),
+          max_span_);
+  }
+  if (max_valid_) {
+    for (const PendingScore& score : pending_scores_) {
+      const int64_t lo = score.is_floor ? 0 : -int64_t{max};
+      if (score.value < lo || score.value > max) {
+        Error("bad-value",
+              "'" + score.what + "' must be between " + std::to_string(lo) + " and " +
+                  std::to_string(max) + " (urgency.max), found " + std::to_string(score.value),
+              score.span);
+      }
+    }
+  }
+}
+
+void ConfigReader::ReadRules(const Entry& entry, EngineConfig* config) {
+  const YAML::Node& value = entry.value;
+  const SourceSpan span = Span(value, entry.key_span);
+  auto add = [&](const YAML::Node& node, SourceSpan node_span) {
+    if (!node.IsScalar()) {
+      WrongType(node, node_span, "a rule file name", "rules");
+      return;
+    }
+    if (node.Scalar().empty()) {
+      Error("bad-value", "empty rule file name in 'rules'", node_span);
+      return;
+    }
+    config->rule_files.push_back(node.Scalar());
+    config->rule_file_spans.push_back(node_span);
+  };
+  if (value.IsNull()) return;
+  if (value.IsScalar()) {
+    add(value, span);
+  } else if (value.IsSequence()) {
+    for (const YAML::Node& item : value) add(item, ItemSpan(item, span));
+  } else {
+    WrongType(value, span, "a file name or a list of file names", "rules");
+  }
+}
+
+void ConfigReader::ReadFields(const Entry& entry, EngineConfig* config) {
+  bool is_map = false;
+  if (!SectionMap(entry, "fields", &is_map) || !is_map) return;
+  for (const Entry& field : Entries(entry.value, AnyKey(), "fields")) {
+    ReadFieldMapping(field, config);
+  }
+}
+
+void ConfigReader::ReadFieldMapping(const Entry& entry, EngineConfig* config) {
+  FieldMapping mapping;
+  mapping.name = entry.key;
+  mapping.span = entry.key_span;
+  const std::string what = "fields." + entry.key;
+  bool ok = true;
+  if (!IsFieldName(entry.key)) {
+    Error("bad-field-name",
+          "bad field name '" + entry.key + "': expected identifiers separated by '.'",
+          entry.key_span);
+    ok = false;
+  }
+  const YAML::Node& value = entry.value;
+  const SourceSpan span = Span(value, entry.key_span);
+  if (value.IsScalar() || value.IsSequence()) {
+    ok = ReadPaths(value, span, what, &mapping.paths) && ok;
+  } else if (value.IsMap()) {
+    bool has_path = false;
+    for (const Entry& part : Entries(value, FieldKeys(), what)) {
+      const SourceSpan part_span = Span(part.value, part.key_span);
+      if (part.key == "path") {
+        has_path = true;
+        ok = ReadPaths(part.value, part_span, what + ".path", &mapping.paths) && ok;
+      } else if (part.key == "type") {
+        const std::optional<std::string> type = String(part.value, part_span, what + ".type");
+        if (!type) {
+          ok = false;
+        } else if (*type == "text") {
+          mapping.type = FieldType::kText;
+        } else if (*type == "number") {
+          mapping.type = FieldType::kNumber;
+        } else if (*type == "bool") {
+          mapping.type = FieldType::kBool;
+        } else {
+          Error("bad-field-type",
+                "bad type '" + *type + "' for '" + what + "': expected text, number or bool",
+                part_span);
+          ok = false;
+        }
+      }
+    }
+    if (!has_path) {
+      Error("missing-key", "missing key 'path' in '" + what + "'", span);
+      ok = false;
+    }
+  } else {
+    WrongType(value, span, "a path, a list of paths or a map", what);
+    ok = false;
+  }
+  if (ok) config->fields.push_back(std::move(mapping));
+}
+
+bool ConfigReader::ReadPaths(const YAML::Node& node, SourceSpan span, const std::string& what,
+                             std::vector<std::string>* paths) {
+  auto add = [&](const YAML::Node& item, SourceSpan item_span) {
+    if (!item.IsScalar()) {
+      WrongType(item, item_span, "a field path", what);
+      return false;
+    }
+    const std::string problem = FieldPathProblem(item.Scalar());
+    if (!problem.empty()) {
+      Error("bad-field-path",
+            "bad field path '" + item.Scalar() + "' for '" + what + "': " + problem, item_span);
+      return false;
+    }
+    paths->push_back(item.Scalar());
+    return true;
+  };
+  if (node.IsScalar()) return add(node, span);
+  if (!node.IsSequence()) {
+    WrongType(node, span, "a path or a list of paths", what);
+    return false;
+  }
+  if (node.size() == 0) {
+    Error("bad-field-path", "empty list of paths for '" + what + "'", span);
+    return false;
+  }
+  bool ok = true;
+  for (const YAML::Node& item : node) ok = add(item, ItemSpan(item, span)) && ok;
+  return ok;
+}
+
+void ConfigReader::ReadUrgency(const Entry& entry, EngineConfig* config) {
+  bool is_map = false;
+  if (!SectionMap(entry, "urgency", &is_map) || !is_map) return;
+  const std::vector<Entry> entries = Entries(entry.value, UrgencyKeys(), "urgency");
+  for (const Entry& part : entries) {
+    if (part.key != "max") continue;
+    max_span_ = Span(part.value, part.key_span);
+    const std::optional<int64_t> max = Integer(part.value, max_span_, "urgency.max", 1, kIntMax);
+    if (max) {
+      config->urgency_max = static_cast<int>(*max);
+    } else {
+      max_valid_ = false;
+    }
+  }
+  for (const Entry& part : entries) {
+    if (part.key != "bands") continue;
+    ReadBands(part, max_valid_ ? std::optional<int>(config->urgency_max) : std::nullopt, config);
+  }
+}
+
+void ConfigReader::ReadBands(const Entry& entry, std::optional<int> max, EngineConfig* config) {
+  bands_given_ = true;
+  const YAML::Node& value = entry.value;
+  const SourceSpan span = Span(value, entry.key_span);
+  config->bands_span = span;
+  if (!value.IsNull() && !value.IsSequence()) {
+    WrongType(value, span, "a list of bands", "urgency.bands");
+    return;
+  }
+  if (value.IsNull() || value.size() == 0) {
+    Error("bad-bands", "'urgency.bands' must list at least one band", span);
+    return;
+  }
+
+  struct ParsedBand {
+    UrgencyBand band;
+    SourceSpan span;
+    bool complete = false;
+  };
+  std::vector<ParsedBand> parsed;
+  size_t index = 0;
+  for (const YAML::Node& item : value) {
+    const std::string where = "urgency.bands[" + std::to_string(index++) + "]";
+    ParsedBand band;
+    band.span = ItemSpan(item, span);
+    if (!item.IsMap()) {
+      WrongType(item, band.span, "a band {name, min, label}", where);
+      parsed.push_back(band);
+      continue;
+    }
+    bool has_name = false;
+    bool has_min = false;
+    bool ok = true;
+    for (const Entry& part : Entries(item, BandKeys(), where)) {
+      const SourceSpan part_span = Span(part.value, part.key_span);
+      if (part.key == "name") {
+        has_name = true;
+        const std::optional<std::string> name = String(part.value, part_span, where + ".name");
+        if (name && name->empty()) {
+          Error("bad-bands", "empty band name in '" + where + "'", part_span);
+        }
+        if (name && !name->empty()) {
+          band.band.name = *name;
+        } else {
+          ok = false;
+        }
+      } else if (part.key == "min") {
+        has_min = true;
+        const std::optional<int64_t> min =
+            Integer(part.value, part_span, where + ".min", kIntMin, kIntMax);
+        if (min) {
+          band.band.min = static_cast<int>(*min);
+        } else {
+          ok = false;
+        }
+      } else if (part.key == "label") {
+        const std::optional<std::string> label = String(part.value, part_span, where + ".label");
+        if (label) {
+          band.band.label = *label;
+        } else {
+          ok = false;
+        }
+      }
+    }
+    if (!has_name) Error("missing-key", "missing key 'name' in '" + where + "'", band.span);
+    if (!has_min) Error("missing-key", "missing key 'min' in '" + where + "'", band.span);
+    band.complete = ok && has_name && has_min;
+    parsed.push_back(band);
+  }
+
+  // Order and range. Each band is compared with the last band that passed, so that one band out
+  // of place is reported once rather than again by each band after it.
+  std::optional<int> previous_min;
+  std::vector<const ParsedBand*> named;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const ParsedBand& band = parsed[i];
+    if (!band.complete) continue;
+    const UrgencyBand& b = band.band;
+    const auto same_name = std::find_if(
+        named.begin(), named.end(), [&](const ParsedBand* p) { return p->band.name == b.name; });
+    if (same_name != named.end()) {
+      Error("bad-bands", "duplicate band name '" + b.name + "'", band.span);
+      Note("first given here", (*same_name)->span);
+    } else {
+      named.push_back(&band);
+    }
+    if (b.min < 0 || (max && b.min > *max)) {
+      Error("bad-bands",
+            "band '" + b.name + "' has min " + std::to_string(b.min) + ", outside [0, " +
+                (max ? std::to_string(*max) : std::string("urgency.max")) + "]",
+            band.span);
+    } else if (previous_min && b.min >= *previous_min) {
+      Error("bad-bands",
+            "band '" + b.name + "' has min " + std::to_string(b.min) +
+                ", not below the previous band's " + std::to_string(*previous_min) +
+                ": bands go from the highest min to the lowest",
+            band.span);
+    } else {
+      previous_min = b.min;
+      if (i + 1 == parsed.size() && b.min != 0) {
+        Error("bad-bands",
+              "the last band '" + b.name + "' has min " + std::to_string(b.min) +
+                  "; it must be 0 so that every score falls in a band",
+              band.span);
+      }
+    }
+  }
+  config->bands.clear();
+  for (const ParsedBand& band : parsed) {
+    if (band.complete) config->bands.push_back(band.band);
+  }
+}
+
+void ConfigReader::ReadCategories(const Entry& entry, EngineConfig* config) {
+  bool is_map = false;
+  if (!SectionMap(entry, "categories", &is_map) || !is_map) return;
+  for (const Entry& part : Entries(entry.value, CategoriesKeys(), "categories")) {
+    const SourceSpan span = Span(part.value, part.key_span);
+    const std::string what = "categories." + part.key;
+    if (part.key == "assign_min") {
+      if (auto v = Integer(part.value, span, what, 0, kIntMax)) {
+        config->assign_min = static_cast<int>(*v);
+      }
+    } else if (part.key == "max_labels") {
+      if (auto v = Integer(part.value, span, what, 1, kIntMax)) {
+        config->max_labels = static_cast<int>(*v);
+      }
+    } else if (part.key == "fallback") {
+      config->fallback_span = span;
+      const std::optional<std::string> fallback = String(part.value, span, what);
+      if (!fallback) continue;
+      if (!IsIdentifier(*fallback)) {
+        Error("bad-value",
+              "'categories.fallback' must be a category identifier, found '" + *fallback + "'",
+              span);
+        continue;
+      }
+      config->fallback = *fallback;
+    }
+  }
+}
+
+void ConfigReader::ReadOverrides(const Entry& entry, EngineConfig* config) {
+  bool is_map = false;
+  if (!SectionMap(entry, "overrides", &is_map) || !is_map) return;
+  for (const Entry& rule : Entries(entry.value, AnyKey(), "overrides")) {
+    ReadOverride(rule, config);
+  }
+}
+
+void ConfigReader::ReadOverride(const Entry& entry, EngineConfig* config) {
+  const std::string where = "overrides." + entry.key;
+  const SourceSpan span = Span(entry.value, entry.key_span);
+  if (!entry.value.IsMap()) {
+    WrongType(entry.value, span, "a map of {enabled, urgency, floor, categories}", where);
+    return;
+  }
+  RuleOverride override_entry;
+  override_entry.rule = entry.key;
+  override_entry.span = entry.key_span;
+  for (const Entry& part : Entries(entry.value, OverrideKeys(), where)) {
+    const SourceSpan part_span = Span(part.value, part.key_span);
+    const std::string what = where + "." + part.key;
+    if (part.key == "enabled") {
+      override_entry.enabled = Boolean(part.value, part_span, what);
+    } else if (part.key == "urgency" || part.key == "floor") {
+      const std::optional<int64_t> v = Integer(part.value, part_span, what, kIntMin, kIntMax);
+      if (!v) continue;
+      (part.key == "urgency" ? override_entry.urgency : override_entry.floor) =
+          static_cast<int>(*v);
+      pending_scores_.push_back(PendingScore{*v, part_span, what, part.key == "floor"});
+    } else if (part.key == "categories") {
+      if (!part.value.IsMap()) {
+        WrongType(part.value, part_span, "a map of category scores", what);
+        continue;
+      }
+      for (const Entry& category : Entries(part.value, AnyKey(), what)) {
+        const std::optional<int64_t> score =
+            Integer(category.value, Span(category.value, category.key_span),
+                    what + "." + category.key, kIntMin, kIntMax);
+        if (score) override_entry.categories.emplace_back(category.key, static_cast<int>(*score));
+      }
+    }
+  }
+  config->overrides.push_back(std::move(override_entry));
+}
+
+void ConfigReader::ReadLimits(const Entry& entry, EngineConfig* config) {
+  bool is_map = false;
+  if (!SectionMap(entry, "limits", &is_map) || !is_map) return;
+  for (const Entry& part : Entries(entry.value, LimitsKeys(), "limits")) {
+    const SourceSpan span = Span(part.value, part.key_span);
+    if (part.key == "max_record_bytes") {
+      // Bounded by size_t as well as int64_t (a 32-bit size_t is possible).
+      const int64_t hi =
+          static_cast<int64_t>(std::min<uint64_t>(std::numeric_limits<size_t>::max(), kInt64Max));
+      if (auto v = Integer(part.value, span, "limits.max_record_bytes", 1, hi)) {
+        config->max_record_bytes = static_cast<size_t>(*v);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<FieldMapping> DefaultFieldMappings() {
+  auto mapping = [](std::string name, std::vector<std::string> paths) {
+    FieldMapping m;
+    m.name = std::move(name);
+    m.paths = std::move(paths);
+    return m;
+  };
+  return {
+      mapping("id", {"id"}),
+      mapping("kind", {"kind"}),
+      mapping("channel", {"channel"}),
+      mapping("text", {"summary", "body"}),
+      mapping("incident_type", {"incident_type"}),
+      mapping("victim.age", {"victims[*].age"}),
+      mapping("suspect.username", {"suspects[*].username"}),
+      mapping("suspect.platform", {"suspects[*].platform"}),
+      mapping("url", {"urls[*]"}),
+      mapping("conversation", {"conversation"}),
+      mapping("from", {"from"}),
+      mapping("received_at", {"received_at"}),
+  };
+}
+
+std::vector<UrgencyBand> DefaultBands() {
+  return {
+      {"P1", 80, "imminent danger: act now"},
+      {"P2", 50, "high"},
+      {"P3", 20, "standard"},
+      {"P4", 0, "low / informational"},
+  };
+}
+
+Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
+                                Diagnostics* diagnostics) {
+  const size_t errors_before = diagnostics->error_count();
+  if (!file.valid() || file.value > sources.size()) {
+    diagnostics->Error("bad-file-id", "the config file id does not name a loaded file");
+    return Status::InvalidArgument(diagnostics->Summary());
+  }
+  const SourceFile& source = sources.file(file);
+  EngineConfig config;
+  config.file = file;
+  config.bands = DefaultBands();
+  ConfigReader reader(source, file);
+
+  std::vector<YAML::Node> documents;
+  bool parsed = false;
+  try {
+    documents = YAML::LoadAll(source.text());
+    parsed = true;
+  } catch (const YAML::Exception& e) {
+    reader.SyntaxError(e.mark, e.msg);
+  } catch (const std::exception& e) {
+    reader.SyntaxError(YAML::Mark::null_mark(), e.what());
+  } catch (...) {
+    reader.SyntaxError(YAML::Mark::null_mark(), "unreadable document");
+  }
+
+  if (parsed) {
+    try {
+      for (size_t i = 1; i < documents.size(); ++i) {
+        if (!documents[i].IsNull()) {
+          reader.ExtraDocument(documents[i]);
+          break;
+        }
+      }
+      reader.ReadRoot(documents.empty() ? YAML::Node() : documents[0], &config);
+    } catch (const std::exception& e) {
+      reader.MoveDiagnosticsTo(diagnostics);
+      return Status::Internal(std::string("unexpected failure while reading the config: ") +
+                              e.what());
+    } catch (...) {
+      reader.MoveDiagnosticsTo(diagnostics);
+      return Status::Internal("unexpected failure while reading the config");
+    }
+  }
+
+  reader.MoveDiagnosticsTo(diagnostics);
+  if (diagnostics->error_count() > errors_before) {
+    return Status::InvalidArgument(diagnostics->Summary());
+  }
+  return config;
+}
+
+}  // namespace triage

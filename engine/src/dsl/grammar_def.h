@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+// The rule-file grammar (docs/rules.md has the reference). Structure only: attributes fill the AST
+// and the one semantic hook, AnnotateSpan, records each node's byte span. Expectation points (`>`)
+// mark where a partial construct can only be an error, so that the message names what was expected
+// at the right position; their names come from the rule names below ("a string", "an expression").
+// Included only by grammar.cc.
+#ifndef TRIAGE_DSL_GRAMMAR_DEF_H_
+#define TRIAGE_DSL_GRAMMAR_DEF_H_
+
+#include <type_traits>
+
+#include <boost/spirit/home/x3.hpp>
+
+#include "dsl/ast.h"
+#include "dsl/ast_adapted.h"
+#include "dsl/grammar.h"
+#include "dsl/grammar_config.h"
+
+namespace triage::dsl {
+namespace grammar {
+
+// on_success hook: writes [first, last) as byte offsets into any Node-derived attribute.
+struct AnnotateSpan {
+  template <typename It, typename Attribute, typename Ctx>
+  void on_success(const It& first, const It& last, Attribute& attribute, const Ctx& context) {
+    if constexpr (std::is_base_of_v<ast::Node, Attribute>) {
+      const ParseState& state = x3::get<ParseStateTag>(context);
+      attribute.span.begin = static_cast<uint32_t>(first - state.base);
+      attribute.span.end = static_cast<uint32_t>(last - state.base);
+    }
+  }
+};
+
+// ---- tokens -------------------------------------------------------------------------------
+
+const auto word_char = x3::alnum | x3::char_('_');
+
+// A keyword: the word, not followed by a word character.
+inline auto Kw(const char* word) { return x3::lexeme[x3::lit(word) >> !word_char]; }
+// The same, keeping the keyword text as the attribute.
+inline auto KwText(const char* word) { return x3::lexeme[x3::string(word) >> !word_char]; }
+
+const auto keyword = x3::lexeme[(x3::lit("category") | "pattern" | "list" | "rule" | "when" |
+                                 "urgency" | "tag" | "route" | "owner" | "ref" | "since" | "and" |
+                                 "or" | "not" | "count" | "exists" | "any" | "in" | "true" |
+                                 "false") >>
+                                !word_char];
+
+struct IdentTextId;
+struct FieldTextId;
+struct StringTextId;
+struct NumberTextId;
+struct RegexBodyId;
+const x3::rule<IdentTextId, std::string> ident_text = "an identifier";
+const x3::rule<FieldTextId, std::string> field_text = "a field name";
+const x3::rule<StringTextId, std::string> string_text = "a string";
+const x3::rule<NumberTextId, std::string> number_text = "a number";
+const x3::rule<RegexBodyId, std::string> regex_body = "a regex";
+
+const auto ident_text_def =
+    !keyword >> x3::lexeme[(x3::alpha | x3::char_('_')) >> *word_char];
+const auto field_text_def =
+    !keyword >> x3::lexeme[(x3::alpha | x3::char_('_')) >> *word_char >>
+                           *(x3::char_('.') >> (x3::alpha | x3::char_('_')) >> *word_char)];
+const auto escape = x3::lit('\\') > (x3::char_('"') | x3::char_('\\') |
+                                     (x3::lit('n') >> x3::attr('\n')) |
+                                     (x3::lit('t') >> x3::attr('\t')));
+const auto string_text_def =
+    x3::lexeme['"' > *(escape | (x3::char_ - x3::char_("\"\\\n"))) > '"'];
+const auto number_text_def =
+    x3::lexeme[-x3::char_("+-") >> +x3::digit >> -(x3::char_('.') >> +x3::digit)];
+const auto regex_body_def = *((x3::lit("\\/") >> x3::attr('/')) |
+                              (x3::char_('\\') >> (x3::char_ - x3::eol)) |
+                              (x3::char_ - x3::char_("/\n")));
+
+// ---- nodes --------------------------------------------------------------------------------
+
+// Each node rule's ID derives from AnnotateSpan.
+#define TRIAGE_NODE_RULE(name, type, what) \
+  struct name##_id : AnnotateSpan {};      \
+  const x3::rule<name##_id, type> name = what;
+
+TRIAGE_NODE_RULE(identifier, ast::Identifier, "an identifier")
+TRIAGE_NODE_RULE(field_ref, ast::FieldRef, "a field name")
+TRIAGE_NODE_RULE(string_lit, ast::StringLit, "a string")
+TRIAGE_NODE_RULE(number_lit, ast::NumberLit, "a number")
+TRIAGE_NODE_RULE(bool_lit, ast::BoolLit, "true or false")
+TRIAGE_NODE_RULE(regex_lit, ast::RegexLit, "a regex")
+TRIAGE_NODE_RULE(literal, ast::Literal, "a string, number, true or false")
+TRIAGE_NODE_RULE(any_of, ast::AnyOf, "any(...)")
+TRIAGE_NODE_RULE(matcher, ast::Matcher, "a regex, pattern name, list name or any(...)")
+TRIAGE_NODE_RULE(match_test, ast::MatchTest, "a match test")
+TRIAGE_NODE_RULE(count_test, ast::CountTest, "count(...)")
+TRIAGE_NODE_RULE(exists_test, ast::ExistsTest, "exists(...)")
+TRIAGE_NODE_RULE(compare_test, ast::CompareTest, "a comparison")
+TRIAGE_NODE_RULE(in_test, ast::InTest, "an in-list test")
+TRIAGE_NODE_RULE(rule_ref, ast::RuleRef, "a rule name")
+TRIAGE_NODE_RULE(not_expr, ast::NotExpr, "not ...")
+TRIAGE_NODE_RULE(and_expr, ast::AndExpr, "an expression")
+TRIAGE_NODE_RULE(or_expr, ast::OrExpr, "an expression")
+TRIAGE_NODE_RULE(unary, ast::Operand, "an expression")
+TRIAGE_NODE_RULE(primary, ast::Operand, "an expression")
+TRIAGE_NODE_RULE(when_clause, ast::WhenClause, "when")
+TRIAGE_NODE_RULE(urgency_clause, ast::UrgencyClause, "urgency")
+TRIAGE_NODE_RULE(category_clause, ast::CategoryClause, "category")
+TRIAGE_NODE_RULE(text_clause, ast::TextClause, "tag, route, owner, ref or since")
+TRIAGE_NODE_RULE(clause, ast::Clause, "a clause")
+TRIAGE_NODE_RULE(category_decl, ast::CategoryDecl, "a category declaration")
+TRIAGE_NODE_RULE(pattern_decl, ast::PatternDecl, "a pattern declaration")
+TRIAGE_NODE_RULE(list_decl, ast::ListDecl, "a list declaration")
+TRIAGE_NODE_RULE(rule_decl, ast::RuleDecl, "a rule declaration")
+#undef TRIAGE_NODE_RULE
+
+// Lists that fill single-member nodes (see ast.h).
+struct AndTermsId;
+struct OrTermsId;
+const x3::rule<AndTermsId, std::vector<ast::Operand>> and_terms = "an expression";
+const x3::rule<OrTermsId, std::vector<ast::AndExpr>> or_terms = "an expression";
+
+// Named expectation targets, for readable messages.
+struct ClauseOrCloseId;
+struct CloseParenId;
+struct OpenParenId;
+struct EqualsId;
+struct OpenBraceId;
+struct CompareOpId;
+struct MatchOpId;
+const x3::rule<ClauseOrCloseId> clause_or_close = "a clause (when, urgency, category, tag, "
+                                                  "route, owner, ref, since) or '}'";
+const x3::rule<CloseParenId> close_paren = "')'";
+const x3::rule<OpenParenId> open_paren = "'('";
+const x3::rule<EqualsId> equals = "'='";
+const x3::rule<OpenBraceId> open_brace = "'{'";
+const x3::rule<CompareOpId, std::string> compare_op = "a comparison operator (== != < <= > >=)";
+const x3::rule<MatchOpId> tilde = "'~'";
+
+const auto clause_or_close_def = x3::lit('}');
+const auto close_paren_def = x3::lit(')');
+const auto open_paren_def = x3::lit('(');
+const auto equals_def = x3::lit('=');
+const auto open_brace_def = x3::lit('{');
+const auto compare_op_def = x3::string("==") | x3::string("!=") | x3::string("<=") |
+                            x3::string(">=") | x3::string("<") | x3::string(">");
+const auto tilde_def = x3::lit('~');
+
+const auto identifier_def = ident_text;
+const auto field_ref_def = field_text;
+const auto string_lit_def = string_text;
+const auto number_lit_def = number_text;
+const auto bool_lit_def = KwText("true") | KwText("false");
+const auto regex_lit_def =
+    x3::lexeme['/' >> regex_body > '/' > *x3::char_("a-zA-Z")];
+const auto literal_def = string_lit | number_lit | bool_lit;
+const auto any_of_def = KwText("any") > open_paren > (identifier % ',') > close_paren;
+const auto matcher_def = regex_lit | any_of | identifier;
+
+const auto match_op = x3::string("!~") | x3::string("~");
+const auto match_test_def = field_ref >> match_op > matcher;
+const auto count_test_def = KwText("count") > open_paren > field_ref > tilde > matcher >
+                            close_paren > compare_op > number_lit;
+const auto exists_test_def = KwText("exists") > open_paren > field_ref > close_paren;
+const auto compare_test_def = field_ref >> compare_op > literal;
+const auto in_test_def =
+    field_ref >> Kw("in") > '[' > (literal % ',') > ']';
+const auto rule_ref_def = ident_text;
+
+const auto not_expr_def = KwText("not") > unary;
+const auto and_terms_def = unary >> *(Kw("and") > unary);
+const auto and_expr_def = and_terms;
+const auto or_terms_def = and_expr >> *(Kw("or") > and_expr);
+const auto or_expr_def = or_terms;
+const auto unary_def = not_expr | primary;
+const auto primary_def = (x3::lit('(') > or_expr > close_paren) | count_test | exists_test |
+                         match_test | compare_test | in_test | rule_ref;
+
+const auto when_clause_def = KwText("when") > or_expr;
+const auto urgency_clause_def = KwText("urgency") > -x3::string(">=") > number_lit;
+const auto category_clause_def = KwText("category") > identifier > number_lit;
+const auto text_clause_def = (KwText("tag") | KwText("route") | KwText("owner") | KwText("ref") |
+                              KwText("since")) > string_lit;
+const auto clause_def = when_clause | urgency_clause | category_clause | text_clause;
+
+const auto category_decl_def = Kw("category") > identifier > -string_lit;
+const auto pattern_decl_def = Kw("pattern") > identifier > equals > regex_lit;
+const auto list_decl_def = Kw("list") > identifier >
+                           -(x3::lit('(') > (identifier % ',') > close_paren) > equals >
+                           (string_lit % ',');
+const auto rule_decl_def = Kw("rule") > identifier > -string_lit > open_brace > *clause >
+                           clause_or_close;
+
+}  // namespace grammar
+
+struct DeclId : grammar::AnnotateSpan {};
+const DeclRule decl = "a declaration (category, pattern, list or rule)";
+const auto decl_def = grammar::category_decl | grammar::pattern_decl | grammar::list_decl |
+                      grammar::rule_decl;
+
+namespace grammar {
+BOOST_SPIRIT_DEFINE(ident_text, field_text, string_text, number_text, regex_body, identifier,
+                    field_ref, string_lit, number_lit, bool_lit, regex_lit, literal, any_of,
+                    matcher, match_test, count_test, exists_test, compare_test, in_test, rule_ref,
+                    not_expr, and_terms, and_expr, or_terms, or_expr, unary, primary, when_clause,
+                    urgency_clause, category_clause, text_clause, clause, category_decl,
+                    pattern_decl, list_decl, rule_decl, clause_or_close, close_paren, open_paren,
+                    equals, open_brace, compare_op, tilde)
+}  // namespace grammar
+
+BOOST_SPIRIT_DEFINE(decl)
+
+const DeclRule& DeclGrammar() { return decl; }
+
+}  // namespace triage::dsl
+
+#endif  // TRIAGE_DSL_GRAMMAR_DEF_H_

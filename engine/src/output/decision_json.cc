@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: Apache-2.0
+// The JSON forms of a decision (decision.h): the `triage` object, the line `triage filter` writes
+// for a triaged record (annotate or decision-only) and the error line for a record that could not
+// be triaged. All strings go through rapidjson's Writer so that quotes, backslashes and control
+// characters are escaped; UTF-8 is written as is (it was validated when the record was parsed).
+//
+// Annotate mode keeps the input record's bytes and inserts `,"triage":{...}` before its final
+// '}'. When the record already has a top-level "triage" member (a record that went through the
+// filter before), the object is rebuilt without it. The brief suggested a simdjson DOM parse and
+// simdjson::minify of each remaining member; we deviate and split the object into its top-level
+// members with a small scanner over the raw text instead, because minify re-serialises numbers
+// (1e2 becomes 100.0, integers beyond 64 bits lose digits) and the annotate output should carry
+// the input's other members byte for byte. The input is REQUIRED to be a valid JSON object (it has
+// been parsed by the scanner), so the splitter only needs to find boundaries, not validate; it
+// never reads out of bounds and, should the input be malformed anyway, falls back to a plain
+// insertion.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "triage/decision.h"
+#include "triage/status.h"
+
+namespace triage {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(JsonWriter* writer, std::string_view text) {
+  writer->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void WriteKey(JsonWriter* writer, std::string_view key) {
+  writer->Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+void WriteStringArray(JsonWriter* writer, const std::vector<std::string>& values) {
+  writer->StartArray();
+  for (const std::string& value : values) WriteString(writer, value);
+  writer->EndArray();
+}
+
+// Writes the `triage` object; the key order is part of the output contract (DESIGN.md).
+void WriteDecision(JsonWriter* writer, const Decision& decision) {
+  writer->StartObject();
+  WriteKey(writer, "urgency");
+  writer->StartObject();
+  WriteKey(writer, "score");
+  writer->Int(decision.urgency);
+  WriteKey(writer, "band");
+  WriteString(writer, decision.band);
+  writer->EndObject();
+
+  WriteKey(writer, "categories");
+  writer->StartArray();
+  for (const CategoryScore& category : decision.categories) {
+    writer->StartObject();
+    WriteKey(writer, "name");
+    WriteString(writer, category.name);
+    WriteKey(writer, "score");
+    writer->Int(category.score);
+    writer->EndObject();
+  }
+  writer->EndArray();
+
+  WriteKey(writer, "rules");
+  writer->StartArray();
+  for (const RuleHit& hit : decision.rules) {
+    writer->StartObject();
+    WriteKey(writer, "rule");
+    WriteString(writer, hit.rule);
+    WriteKey(writer, "urgency");
+    writer->Int(hit.urgency);
+    if (hit.floor.has_value()) {
+      WriteKey(writer, "floor");
+      writer->Int(*hit.floor);
+    }
+    if (!hit.categories.empty()) {
+      WriteKey(writer, "categories");
+      writer->StartObject();
+      for (const CategoryScore& category : hit.categories) {
+        WriteKey(writer, category.name);
+        writer->Int(category.score);
+      }
+      writer->EndObject();
+    }
+    writer->EndObject();
+  }
+  writer->EndArray();
+
+  WriteKey(writer, "tags");
+  WriteStringArray(writer, decision.tags);
+  WriteKey(writer, "routes");
+  WriteStringArray(writer, decision.routes);
+  WriteKey(writer, "ruleset");
+  WriteString(writer, decision.ruleset);
+  WriteKey(writer, "engine");
+  WriteString(writer, decision.engine);
+  writer->EndObject();
+}
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// --- Top-level member splitter (see the file comment) ---------------------------------------
+
+// A top-level member of an object: the bytes of `"key": value` and whether the key is "triage".
+struct MemberSpan {
+  size_t begin = 0;
+  size_t end = 0;
+  bool is_triage = false;
+};
+
+size_t SkipSpace(std::string_view text, size_t pos) {
+  while (pos < text.size() && IsJsonSpace(text[pos])) ++pos;
+  return pos;
+}
+
+// REQUIRES: text[pos] == '"'. Returns the position just after the closing quote, or npos.
+size_t SkipString(std::string_view text, size_t pos) {
+  ++pos;
+  while (pos < text.size()) {
+    const char c = text[pos];
+    if (c == '\\') {
+      pos += 2;
+    } else if (c == '"') {
+      return pos + 1;
+    } else {
+      ++pos;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Returns the position just after the value starting at `pos`, or npos.
+size_t SkipValue(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return std::string_view::npos;
+  const char first = text[pos];
+  if (first == '"') return SkipString(text, pos);
+  if (first == '{' || first == '[') {
+    size_t depth = 0;
+    while (pos < text.size()) {
+      const char c = text[pos];
+      if (c == '"') {
+        pos = SkipString(text, pos);
+        if (pos == std::string_view::npos) return pos;
+        continue;
+      }
+      if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return pos + 1;
+      }
+      ++pos;
+    }
+    return std::string_view::npos;
+  }
+  // A number, true, false or null: runs to the next delimiter.
+  while (pos < text.size() && !IsJsonSpace(text[pos]) && text[pos] != ',' && text[pos] != '}' &&
+         text[pos] != ']') {
+    ++pos;
+  }
+  return pos;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Returns true if the raw (still escaped) key text equals "triage" once unescaped. Only escapes
+// that can decode to ASCII matter: any other code point makes the key differ anyway.
+bool KeyIsTriage(std::string_view raw) {
+  static constexpr std::string_view kTriage = "triage";
+  if (raw.find('\\') == std::string_view::npos) return raw == kTriage;
+  std::string decoded;
+  for (size_t i = 0; i < raw.size() && decoded.size() <= kTriage.size(); ++i) {
+    char c = raw[i];
+    if (c != '\\') {
+      decoded.push_back(c);
+      continue;
+    }
+    if (++i >= raw.size()) return false;
+    c = raw[i];
+    if (c != 'u') {
+      // \" \\ \/ \b \f \n \r \t: none of them decodes to a letter of "triage".
+      return false;
+    }
+    if (i + 4 >= raw.size()) return false;
+    int code = 0;
+    for (size_t k = 1; k <= 4; ++k) {
+      const int digit = HexValue(raw[i + k]);
+      if (digit < 0) return false;
+      code = code * 16 + digit;
+    }
+    if (code == 0 || code > 0x7f) return false;
+    decoded.push_back(static_cast<char>(code));
+    i += 4;
+  }
+  return decoded == kTriage;
+}
+
+// Splits the object whose '{' is at `open` into its top-level members. Returns false if the text
+// does not have the expected shape (the caller then falls back to plain insertion).
+bool SplitMembers(std::string_view text, size_t open, std::vector<MemberSpan>* members) {
+  size_t pos = SkipSpace(text, open + 1);
+  if (pos < text.size() && text[pos] == '}') return true;
+  while (pos < text.size()) {
+    if (text[pos] != '"') return false;
+    MemberSpan member;
+    member.begin = pos;
+    const size_t key_end = SkipString(text, pos);
+    if (key_end == std::string_view::npos) return false;
+    member.is_triage = KeyIsTriage(text.substr(pos + 1, key_end - pos - 2));
+    pos = SkipSpace(text, key_end);
+    if (pos >= text.size() || text[pos] != ':') return false;
+    pos = SkipSpace(text, pos + 1);
+    member.end = SkipValue(text, pos);
+    if (member.end == std::string_view::npos) return false;
+    members->push_back(member);
+    pos = SkipSpace(text, member.end);
+    if (pos >= text.size()) return false;
+    if (text[pos] == '}') return true;
+    if (text[pos] != ',') return false;
+    pos = SkipSpace(text, pos + 1);
+  }
+  return false;
+}
+
+// True if `text` might have a "triage" key anywhere: the literal word, or a \u escape that could
+// spell it. A cheap filter that spares the splitter for almost every record.
+bool MightHaveTriageKey(std::string_view text) {
+  return text.find("triage") != std::string_view::npos ||
+         text.find("\\u") != std::string_view::npos;
+}
+
+std::string AnnotateLine(std::string_view record, std::string_view triage_json) {
+  // Trim the surrounding whitespace (a CRLF line's '\r', a pretty-printer's trailing newline).
+  size_t first = 0;
+  while (first < record.size() && IsJsonSpace(record[first])) ++first;
+  size_t last = record.size();
+  while (last > first && IsJsonSpace(record[last - 1])) --last;
+  record = record.substr(first, last - first);
+
+  std::string line;
+  line.reserve(record.size() + triage_json.size() + 16);
+
+  if (record.size() >= 2 && record.front() == '{' && record.back() == '}') {
+    if (MightHaveTriageKey(record)) {
+      std::vector<MemberSpan> members;
+      if (SplitMembers(record, 0, &members)) {
+        bool has_triage = false;
+        for (const MemberSpan& member : members) has_triage = has_triage || member.is_triage;
+        if (has_triage) {
+          line.push_back('{');
+          for (const MemberSpan& member : members) {
+            if (member.is_triage) continue;
+            line.append(record.substr(member.begin, member.end - member.begin));
+            line.push_back(',');
+          }
+          line.append("\"triage\":");
+          line.append(triage_json);
+          line.push_back('}');
+          return line;
+        }
+      }
+    }
+    // Insert before the final '}'. The object is empty iff the last non-space byte before that
+    // brace is the opening one: no JSON value ends in '{'.
+    size_t close = record.size() - 1;
+    size_t before = close;
+    while (before > 0 && IsJsonSpace(record[before - 1])) --before;
+    const bool empty = before == 1;
+    line.append(record.substr(0, empty ? 1 : before));
+    if (!empty) line.push_back(',');
+    line.append("\"triage\":");
+    line.append(triage_json);
+    line.push_back('}');
+    return line;
+  }
+
+  // Not an object (a violated precondition): never fail, never echo the input.
+  line.append("{\"triage\":");
+  line.append(triage_json);
+  line.push_back('}');
+  return line;
+}
+
+}  // namespace
+
+std::string DecisionToJson(const Decision& decision) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  WriteDecision(&writer, decision);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string FormatDecisionLine(std::string_view record_json, const Decision& decision,
+                               OutputMode mode) {
+  if (mode == OutputMode::kAnnotate) return AnnotateLine(record_json, DecisionToJson(decision));
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  if (decision.id.has_value()) {
+    WriteKey(&writer, "id");
+    WriteString(&writer, *decision.id);
+  }
+  WriteKey(&writer, "triage");
+  WriteDecision(&writer, decision);
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string FormatErrorLine(uint64_t line, const std::optional<std::string>& id,
+                            const Status& error) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  WriteKey(&writer, "line");
+  writer.Uint64(line);
+  if (id.has_value()) {
+    WriteKey(&writer, "id");
+    WriteString(&writer, *id);
+  }
+  WriteKey(&writer, "triage");
+  writer.StartObject();
+  WriteKey(&writer, "error");
+  writer.StartObject();
+  WriteKey(&writer, "code");
+  // A caller that breaks the precondition still gets a well-formed line.
+  WriteString(&writer, error.record_code().empty() ? std::string_view("internal")
+                                                   : std::string_view(error.record_code()));
+  WriteKey(&writer, "message");
+  WriteString(&writer, error.message());
+  writer.EndObject();
+  writer.EndObject();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace triage

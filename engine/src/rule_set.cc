@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// Loading a ruleset: config, rule files, parse, lower, digest.
+//
+// The digest is SHA-256 over a canonical serialisation of the ruleset's sources, the config first
+// and then each rule file in the config's order:
+//   "triage-ruleset-v1\n" then, per source, "<name>\n<byte length>\n<text>\n"
+// where names are relative to the config's directory (the config by its file name) and texts have
+// "\r\n" normalised to "\n". Moving a pack to another directory keeps its digest; changing a byte
+// of a rule, a weight in the config or the order of the rule files changes it.
+#include "triage/rule_set.h"
+
+#include <openssl/evp.h>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+
+#include "compile/lower.h"
+#include "compile/program.h"
+#include "dsl/parse.h"
+#include "triage/config.h"
+
+namespace triage {
+namespace {
+
+std::string Canonical(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
+std::string Sha256Hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string Digest(const std::vector<RuleSetSource>& sources) {
+  std::string data = "triage-ruleset-v1\n";
+  for (const RuleSetSource& source : sources) {
+    data += source.name;
+    data += '\n';
+    data += std::to_string(source.text.size());
+    data += '\n';
+    data += source.text;
+    data += '\n';
+  }
+  return "sha256:" + Sha256Hex(data);
+}
+
+// Parses and lowers the rule files of an already loaded config.
+Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId config_file,
+                      const std::string& config_name, const std::vector<FileId>& rule_files,
+                      const std::vector<std::string>& rule_names, const LoadOptions& options,
+                      Diagnostics* diagnostics) {
+  std::vector<dsl::ast::RuleFile> files;
+  bool syntax_errors = false;
+  for (FileId file : rule_files) {
+    auto parsed = dsl::Parse(*sources, file, diagnostics);
+    if (!parsed.ok()) {
+      syntax_errors = true;
+      continue;
+    }
+    files.push_back(std::move(parsed).value());
+  }
+  if (syntax_errors) return Status::InvalidArgument(diagnostics->Summary());
+  auto program = internal::Lower(*sources, config, files, options, diagnostics);
+  if (!program.ok()) return program.status();
+  std::shared_ptr<internal::Program> p = std::move(program).value();
+  p->sources.push_back({config_name, Canonical(sources->file(config_file).text())});
+  for (size_t i = 0; i < rule_files.size(); ++i) {
+    p->sources.push_back({rule_names[i], Canonical(sources->file(rule_files[i]).text())});
+  }
+  p->digest = Digest(p->sources);
+  return RuleSet(std::move(p));
+}
+
+}  // namespace
+
+RuleSet::RuleSet(std::shared_ptr<const internal::Program> program) : program_(std::move(program)) {}
+
+const std::string& RuleSet::digest() const { return program_->digest; }
+size_t RuleSet::rule_count() const { return program_->rules.size(); }
+std::vector<std::string> RuleSet::rule_names() const {
+  std::vector<std::string> names;
+  names.reserve(program_->rules.size());
+  for (const auto& rule : program_->rules) names.push_back(rule.name);
+  return names;
+}
+std::vector<std::string> RuleSet::category_names() const { return program_->categories; }
+const EngineConfig& RuleSet::config() const { return program_->config; }
+const std::vector<RuleSetSource>& RuleSet::sources() const { return program_->sources; }
+
+Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::string& config_path,
+                            const LoadOptions& options, Diagnostics* diagnostics) {
+  auto config_file = sources->Load(config_path);
+  if (!config_file.ok()) {
+    diagnostics->Error("config-not-found",
+                       "cannot read config '" + config_path + "': " + config_file.status().message());
+    return config_file.status();
+  }
+  auto config = LoadConfig(*sources, *config_file, diagnostics);
+  if (!config.ok()) return config.status();
+  const std::filesystem::path dir = std::filesystem::path(config_path).parent_path();
+  std::vector<FileId> files;
+  std::vector<std::string> names;
+  bool missing = false;
+  for (size_t i = 0; i < config->rule_files.size(); ++i) {
+    const std::string& name = config->rule_files[i];
+    const std::string path = (dir / name).lexically_normal().string();
+    auto file = sources->Load(path);
+    if (!file.ok()) {
+      const SourceSpan span =
+          i < config->rule_file_spans.size() ? config->rule_file_spans[i] : SourceSpan{};
+      diagnostics->Error("rule-file-not-found",
+                         "cannot read rule file '" + name + "': " + file.status().message(),
+                         *config_file, span);
+      missing = true;
+      continue;
+    }
+    files.push_back(*file);
+    names.push_back(name);
+  }
+  if (missing) return Status::InvalidArgument(diagnostics->Summary());
+  const std::string config_name = std::filesystem::path(config_path).filename().string();
+  return Build(sources, *config, *config_file, config_name, files, names, options, diagnostics);
+}
+
+Result<RuleSet> CompileRuleSet(SourceManager* sources, const std::string& config_yaml,
+                               const std::vector<NamedText>& rule_files,
+                               const LoadOptions& options, Diagnostics* diagnostics) {
+  const FileId config_file = sources->AddFile("triage.yaml", config_yaml);
+  auto config = LoadConfig(*sources, config_file, diagnostics);
+  if (!config.ok()) return config.status();
+  std::vector<FileId> files;
+  std::vector<std::string> names;
+  for (const NamedText& rule_file : rule_files) {
+    files.push_back(sources->AddFile(rule_file.name, rule_file.text));
+    names.push_back(rule_file.name);
+  }
+  return Build(sources, *config, config_file, "triage.yaml", files, names, options, diagnostics);
+}
+
+}  // namespace triage

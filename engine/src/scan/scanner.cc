@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: Apache-2.0
+// The scanner: from a record to a Decision.
+//
+// 1. Values. JSON records are parsed with simdjson (DOM, a parser kept per Scanner so that its
+//    buffers are reused) and each field the rules read is extracted by walking its paths; a
+//    Record given by the caller is mapped by field name. Text values are views into the parsed
+//    document or the Record, valid for the duration of the scan.
+// 2. Matching. Each text field with a matcher is scanned once per value by its RE2::Set, which
+//    sets the bit of every atom that occurs. If a set fails (RE2 reports its DFA out of memory),
+//    the atoms of that field are run one by one instead: a record is never silently unmatched.
+// 3. Rules. In evaluation order, each enabled rule's expression is evaluated over the bits and
+//    values; a fired rule adds its urgency and category scores. Positions are computed only for
+//    count(...), and only for atoms the set reported.
+// 4. Decision. Urgency is clamped to [0, max], raised to the highest floor; the band is the first
+//    whose minimum it reaches; categories at or above assign_min, highest first (ties by name),
+//    at most max_labels, else the fallback.
+#include "triage/scanner.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "compile/program.h"
+#include "triage/version.h"
+
+namespace triage {
+namespace internal {
+
+struct FieldValues {
+  std::vector<std::string_view> texts;
+  std::vector<double> numbers;
+  std::vector<char> bools;
+  size_t present = 0;  // any non-null value (for exists)
+
+  void Clear() {
+    texts.clear();
+    numbers.clear();
+    bools.clear();
+    present = 0;
+  }
+};
+
+class ScanState {
+ public:
+  explicit ScanState(const Program& program)
+      : values_(program.fields.size()),
+        atom_bits_(program.atoms.size(), 0),
+        fired_(program.rules.size(), 0),
+        category_scores_(program.categories.size(), 0),
+        category_touched_(program.categories.size(), 0) {}
+
+  Status ScanJson(const Program& program, std::string_view json, Decision* decision);
+  Status ScanRecord(const Program& program, const Record& record, Decision* decision);
+
+ private:
+  void ClearValues() {
+    for (FieldValues& v : values_) v.Clear();
+    id_.clear();
+    has_id_ = false;
+  }
+  Status Extract(const Program& program, const simdjson::dom::element& root);
+  Status ExtractPath(const Field& field, int field_index, const std::string& path_text,
+                     const std::vector<PathStep>& steps, size_t step,
+                     simdjson::dom::element element);
+  Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
+                     simdjson::dom::element element);
+  void Evaluate(const Program& program, Decision* decision);
+  bool Eval(const Program& program, int node);
+  size_t CountMatches(const Program& program, int atom);
+
+  std::vector<FieldValues> values_;
+  std::vector<uint8_t> atom_bits_;
+  std::vector<uint8_t> fired_;
+  std::vector<int> category_scores_;
+  std::vector<uint8_t> category_touched_;
+  std::vector<int> set_hits_;
+  std::string id_;
+  bool has_id_ = false;
+  simdjson::dom::parser parser_;
+  simdjson::padded_string buffer_;
+  std::deque<std::string> owned_texts_;  // id values read as text (stable addresses)
+  int id_field_ = -1;
+};
+
+namespace {
+
+const char* JsonTypeName(simdjson::dom::element_type type) {
+  using T = simdjson::dom::element_type;
+  switch (type) {
+    case T::ARRAY:
+      return "an array";
+    case T::OBJECT:
+      return "an object";
+    case T::INT64:
+    case T::UINT64:
+    case T::DOUBLE:
+      return "a number";
+    case T::STRING:
+      return "a string";
+    case T::BOOL:
+      return "a boolean";
+    case T::NULL_VALUE:
+      return "null";
+  }
+  return "a value";
+}
+
+Status WrongType(const Field& field, const std::string& path, const char* expected,
+                 const char* found) {
+  return Status::InvalidRecord("wrong_type", "field '" + field.name + "' (path " + path +
+                                                 ") expects " + expected + ", found " + found);
+}
+
+bool Compare(double a, Cmp cmp, double b) {
+  switch (cmp) {
+    case Cmp::kEq:
+      return a == b;
+    case Cmp::kNe:
+      return a != b;
+    case Cmp::kLt:
+      return a < b;
+    case Cmp::kLe:
+      return a <= b;
+    case Cmp::kGt:
+      return a > b;
+    case Cmp::kGe:
+      return a >= b;
+  }
+  return false;
+}
+
+}  // namespace
+
+Status ScanState::AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
+                              simdjson::dom::element element) {
+  using T = simdjson::dom::element_type;
+  const T type = element.type();
+  if (type == T::NULL_VALUE) return Status::Ok();
+  FieldValues& values = values_[field_index];
+  if (field_index == id_field_) {
+    if (type == T::STRING) {
+      id_ = std::string(element.get_string().value_unsafe());
+      has_id_ = true;
+    } else if (type == T::INT64 || type == T::UINT64 || type == T::DOUBLE) {
+      id_ = simdjson::minify(element);
+      has_id_ = true;
+    } else {
+      return WrongType(field, path_text, "a string or a number", JsonTypeName(type));
+    }
+    // The id may also be read by rules as text.
+    if (field.type == ValueType::kText || field.type == ValueType::kAny) {
+      owned_texts_.push_back(id_);
+      values.texts.push_back(owned_texts_.back());
+    }
+    ++values.present;
+    return Status::Ok();
+  }
+  switch (field.type) {
+    case ValueType::kText:
+      if (type != T::STRING) return WrongType(field, path_text, "a string", JsonTypeName(type));
+      values.texts.push_back(element.get_string().value_unsafe());
+      break;
+    case ValueType::kNumber:
+      if (type == T::INT64) {
+        values.numbers.push_back(static_cast<double>(element.get_int64().value_unsafe()));
+      } else if (type == T::UINT64) {
+        values.numbers.push_back(static_cast<double>(element.get_uint64().value_unsafe()));
+      } else if (type == T::DOUBLE) {
+        values.numbers.push_back(element.get_double().value_unsafe());
+      } else {
+        return WrongType(field, path_text, "a number", JsonTypeName(type));
+      }
+      break;
+    case ValueType::kBool:
+      if (type != T::BOOL) return WrongType(field, path_text, "a boolean", JsonTypeName(type));
+      values.bools.push_back(element.get_bool().value_unsafe() ? 1 : 0);
+      break;
+    case ValueType::kAny:
+      break;
+  }
+  ++values.present;
+  return Status::Ok();
+}
+
+Status ScanState::ExtractPath(const Field& field, int field_index, const std::string& path_text,
+                              const std::vector<PathStep>& steps, size_t step,
+                              simdjson::dom::element element) {
+  using T = simdjson::dom::element_type;
+  if (step == steps.size()) return AddJsonLeaf(field, field_index, path_text, element);
+  if (element.type() == T::NULL_VALUE) return Status::Ok();
+  const PathStep& s = steps[step];
+  switch (s.kind) {
+    case PathStep::Kind::kKey: {
+      if (element.type() != T::OBJECT) {
+        return WrongType(field, path_text, "an object on the way", JsonTypeName(element.type()));
+      }
+      simdjson::dom::object object;
+      simdjson::dom::element child;
+      if (element.get(object) != simdjson::SUCCESS ||
+          object.at_key(s.key).get(child) != simdjson::SUCCESS) {
+        return Status::Ok();  // absent
+      }
+      return ExtractPath(field, field_index, path_text, steps, step + 1, child);
+    }
+    case PathStep::Kind::kWildcard: {
+      if (element.type() != T::ARRAY) {
+        return WrongType(field, path_text, "an array", JsonTypeName(element.type()));
+      }
+      simdjson::dom::array array;
+      if (element.get(array) != simdjson::SUCCESS) return Status::Ok();
+      for (simdjson::dom::element child : array) {
+        Status status = ExtractPath(field, field_index, path_text, steps, step + 1, child);
+        if (!status.ok()) return status;
+      }
+      return Status::Ok();
+    }
+    case PathStep::Kind::kIndex: {
+      if (element.type() != T::ARRAY) {
+        return WrongType(field, path_text, "an array", JsonTypeName(element.type()));
+      }
+      simdjson::dom::array array;
+      simdjson::dom::element child;
+      if (element.get(array) != simdjson::SUCCESS ||
+          array.at(s.index).get(child) != simdjson::SUCCESS) {
+        return Status::Ok();
+      }
+      return ExtractPath(field, field_index, path_text, steps, step + 1, child);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ScanState::Extract(const Program& program, const simdjson::dom::element& root) {
+  id_field_ = program.id_field;
+  // The id first, so that a later error can still name the record.
+  if (program.id_field >= 0) {
+    const Field& field = program.fields[program.id_field];
+    for (size_t p = 0; p < field.paths.size(); ++p) {
+      Status status =
+          ExtractPath(field, program.id_field, field.path_texts[p], field.paths[p], 0, root);
+      if (!status.ok()) return status;
+    }
+  }
+  for (size_t f = 0; f < program.fields.size(); ++f) {
+    if (static_cast<int>(f) == program.id_field) continue;
+    const Field& field = program.fields[f];
+    for (size_t p = 0; p < field.paths.size(); ++p) {
+      Status status =
+          ExtractPath(field, static_cast<int>(f), field.path_texts[p], field.paths[p], 0, root);
+      if (!status.ok()) return status;
+    }
+  }
+  return Status::Ok();
+}
+
+Status ScanState::ScanJson(const Program& program, std::string_view json, Decision* decision) {
+  *decision = Decision();
+  ClearValues();
+  owned_texts_.clear();
+  if (json.size() > program.config.max_record_bytes) {
+    return Status::InvalidRecord("too_large", "record of " + std::to_string(json.size()) +
+                                                  " bytes exceeds limits.max_record_bytes (" +
+                                                  std::to_string(program.config.max_record_bytes) +
+                                                  ")");
+  }
+  if (buffer_.size() < json.size()) buffer_ = simdjson::padded_string(json.size() * 2);
+  std::memcpy(buffer_.data(), json.data(), json.size());
+  simdjson::dom::element root;
+  const auto error = parser_.parse(buffer_.data(), json.size(), false).get(root);
+  if (error != simdjson::SUCCESS) {
+    if (error == simdjson::UTF8_ERROR) {
+      return Status::InvalidRecord("invalid_utf8", "record is not valid UTF-8");
+    }
+    if (error == simdjson::DEPTH_ERROR) {
+      return Status::InvalidRecord("invalid_json", "record nests too deeply");
+    }
+    return Status::InvalidRecord("invalid_json",
+                                 std::string("not valid JSON: ") + simdjson::error_message(error));
+  }
+  if (root.type() != simdjson::dom::element_type::OBJECT) {
+    return Status::InvalidRecord("not_an_object", std::string("record is ") +
+                                                      JsonTypeName(root.type()) +
+                                                      ", not a JSON object");
+  }
+  Status status = Extract(program, root);
+  if (has_id_) decision->id = id_;
+  if (!status.ok()) return status;
+  Evaluate(program, decision);
+  return Status::Ok();
+}
+
+Status ScanState::ScanRecord(const Program& program, const Record& record, Decision* decision) {
+  *decision = Decision();
+  ClearValues();
+  owned_texts_.clear();
+  for (const auto& [name, value] : record.entries()) {
+    if (name == "id") {
+      if (const auto* s = std::get_if<std::string>(&value)) {
+        id_ = *s;
+        has_id_ = true;
+        decision->id = id_;
+      }
+    }
+  }
+  for (size_t f = 0; f < program.fields.size(); ++f) {
+    const Field& field = program.fields[f];
+    FieldValues& values = values_[f];
+    for (const FieldValue* value : record.Get(field.name)) {
+      const char* found = std::holds_alternative<std::string>(*value) ? "a string"
+                          : std::holds_alternative<double>(*value)    ? "a number"
+                                                                      : "a boolean";
+      switch (field.type) {
+        case ValueType::kText:
+          if (const auto* s = std::get_if<std::string>(value)) {
+            values.texts.push_back(*s);
+          } else {
+            return Status::InvalidRecord("wrong_type", "field '" + field.name +
+                                                           "' expects a string, found " + found);
+          }
+          break;
+        case ValueType::kNumber:
+          if (const auto* d = std::get_if<double>(value)) {
+            values.numbers.push_back(*d);
+          } else {
+            return Status::InvalidRecord("wrong_type", "field '" + field.name +
+                                                           "' expects a number, found " + found);
+          }
+          break;
+        case ValueType::kBool:
+          if (const auto* b = std::get_if<bool>(value)) {
+            values.bools.push_back(*b ? 1 : 0);
+          } else {
+            return Status::InvalidRecord("wrong_type", "field '" + field.name +
+                                                           "' expects a boolean, found " + found);
+          }
+          break;
+        case ValueType::kAny:
+          if (const auto* s = std::get_if<std::string>(value)) values.texts.push_back(*s);
+          break;
+      }
+      ++values.present;
+    }
+  }
+  Evaluate(program, decision);
+  return Status::Ok();
+}
+
+size_t ScanState::CountMatches(const Program& program, int atom) {
+  if (atom < 0 || atom_bits_[atom] == 0) return 0;
+  const Atom& a = program.atoms[atom];
+  size_t count = 0;
+  for (std::string_view text : values_[a.field].texts) {
+    const re2::StringPiece piece(text.data(), text.size());
+    size_t pos = 0;
+    re2::StringPiece group;
+    while (pos <= text.size() &&
+           a.re->Match(piece, pos, text.size(), RE2::UNANCHORED, &group, 1)) {
+      // Group 1 is the part that counts; an atom whose group did not take part counts once.
+      if (group.data() == nullptr) {
+        ++count;
+        break;
+      }
+      ++count;
+      const size_t end = static_cast<size_t>(group.data() - text.data()) + group.size();
+      pos = end > pos ? end : pos + 1;
+    }
+  }
+  return count;
+}
+
+bool ScanState::Eval(const Program& program, int index) {
+  const ExprNode& node = program.nodes[index];
+  switch (node.op) {
+    case NodeOp::kAnd:
+      for (int child : node.children) {
+        if (!Eval(program, child)) return false;
+      }
+      return true;
+    case NodeOp::kOr:
+      for (int child : node.children) {
+        if (Eval(program, child)) return true;
+      }
+      return false;
+    case NodeOp::kNot:
+      return !Eval(program, node.children[0]);
+    case NodeOp::kMatch:
+      return node.a >= 0 && atom_bits_[node.a] != 0;
+    case NodeOp::kNotMatch:
+      return node.a < 0 || atom_bits_[node.a] == 0;
+    case NodeOp::kCount:
+      return Compare(static_cast<double>(CountMatches(program, node.a)), node.cmp, node.number);
+    case NodeOp::kExists:
+      return node.a >= 0 && values_[node.a].present != 0;
+    case NodeOp::kCompareNumber:
+      for (double v : values_[node.a].numbers) {
+        if (Compare(v, node.cmp, node.number)) return true;
+      }
+      return false;
+    case NodeOp::kCompareText:
+      for (std::string_view v : values_[node.a].texts) {
+        if ((v == node.text) == (node.cmp == Cmp::kEq)) return true;
+      }
+      return false;
+    case NodeOp::kCompareBool:
+      for (char v : values_[node.a].bools) {
+        if (((v != 0) == node.boolean) == (node.cmp == Cmp::kEq)) return true;
+      }
+      return false;
+    case NodeOp::kInNumbers:
+      for (double v : values_[node.a].numbers) {
+        for (double n : node.numbers) {
+          if (v == n) return true;
+        }
+      }
+      return false;
+    case NodeOp::kInTexts:
+      for (std::string_view v : values_[node.a].texts) {
+        for (const std::string& t : node.texts) {
+          if (v == t) return true;
+        }
+      }
+      return false;
+    case NodeOp::kRuleRef:
+      return node.a >= 0 && fired_[node.a] != 0;
+  }
+  return false;
+}
+
+void ScanState::Evaluate(const Program& program, Decision* decision) {
+  // Matching: one pass per value of each matched field.
+  std::fill(atom_bits_.begin(), atom_bits_.end(), 0);
+  for (const FieldMatcher& matcher : program.matchers) {
+    for (std::string_view text : values_[matcher.field].texts) {
+      const re2::StringPiece piece(text.data(), text.size());
+      if (matcher.set != nullptr) {
+        set_hits_.clear();
+        RE2::Set::ErrorInfo info{};
+        if (matcher.set->Match(piece, &set_hits_, &info)) {
+          for (int hit : set_hits_) atom_bits_[matcher.atoms[hit]] = 1;
+          continue;
+        }
+        if (info.kind == RE2::Set::kNoError) continue;  // no atom occurs
+      }
+      // No set, or the set failed: each atom on its own.
+      for (int atom : matcher.atoms) {
+        if (atom_bits_[atom] == 0 &&
+            RE2::PartialMatch(piece, *program.atoms[atom].re)) {
+          atom_bits_[atom] = 1;
+        }
+      }
+    }
+  }
+
+  // Rules.
+  std::fill(fired_.begin(), fired_.end(), 0);
+  std::fill(category_scores_.begin(), category_scores_.end(), 0);
+  std::fill(category_touched_.begin(), category_touched_.end(), 0);
+  long long urgency_sum = 0;
+  int floor = -1;
+  for (size_t r = 0; r < program.rules.size(); ++r) {
+    const CompiledRule& rule = program.rules[r];
+    if (!rule.enabled || rule.root < 0 || !Eval(program, rule.root)) continue;
+    fired_[r] = 1;
+    urgency_sum += rule.urgency;
+    if (rule.floor) floor = std::max(floor, *rule.floor);
+    RuleHit hit;
+    hit.rule = rule.name;
+    hit.urgency = rule.urgency;
+    hit.floor = rule.floor;
+    for (const auto& [category, score] : rule.categories) {
+      category_scores_[category] += score;
+      category_touched_[category] = 1;
+      hit.categories.push_back({program.categories[category], score});
+    }
+    for (const std::string& tag : rule.tags) {
+      if (std::find(decision->tags.begin(), decision->tags.end(), tag) == decision->tags.end()) {
+        decision->tags.push_back(tag);
+      }
+    }
+    for (const std::string& route : rule.routes) {
+      if (std::find(decision->routes.begin(), decision->routes.end(), route) ==
+          decision->routes.end()) {
+        decision->routes.push_back(route);
+      }
+    }
+    decision->rules.push_back(std::move(hit));
+  }
+
+  // Urgency and band.
+  const EngineConfig& config = program.config;
+  long long score = std::clamp<long long>(urgency_sum, 0, config.urgency_max);
+  if (floor >= 0) score = std::max<long long>(score, floor);
+  decision->urgency = static_cast<int>(score);
+  for (const UrgencyBand& band : config.bands) {
+    if (score >= band.min) {
+      decision->band = band.name;
+      break;
+    }
+  }
+
+  // Categories.
+  for (size_t c = 0; c < program.categories.size(); ++c) {
+    if (category_touched_[c] != 0 && category_scores_[c] >= config.assign_min) {
+      decision->categories.push_back({program.categories[c], category_scores_[c]});
+    }
+  }
+  std::sort(decision->categories.begin(), decision->categories.end(),
+            [](const CategoryScore& a, const CategoryScore& b) {
+              return a.score != b.score ? a.score > b.score : a.name < b.name;
+            });
+  if (decision->categories.size() > static_cast<size_t>(config.max_labels)) {
+    decision->categories.resize(static_cast<size_t>(config.max_labels));
+  }
+  if (decision->categories.empty() && program.fallback_category >= 0) {
+    const int fallback = program.fallback_category;
+    decision->categories.push_back(
+        {program.categories[fallback], category_touched_[fallback] ? category_scores_[fallback] : 0});
+  }
+  decision->ruleset = program.digest;
+  decision->engine = EngineVersion();
+}
+
+}  // namespace internal
+
+Scanner::Scanner(RuleSet rules)
+    : rules_(std::move(rules)), state_(std::make_unique<internal::ScanState>(rules_.program())) {}
+Scanner::~Scanner() = default;
+Scanner::Scanner(Scanner&&) noexcept = default;
+Scanner& Scanner::operator=(Scanner&&) noexcept = default;
+
+Status Scanner::Scan(const Record& record, Decision* decision) {
+  return state_->ScanRecord(rules_.program(), record, decision);
+}
+
+Status Scanner::ScanJson(std::string_view json, Decision* decision) {
+  return state_->ScanJson(rules_.program(), json, decision);
+}
+
+}  // namespace triage

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: Apache-2.0
+// "Did you mean ...?" suggestions: the closest known name by edit distance.
+#ifndef TRIAGE_UTIL_SPELLING_H_
+#define TRIAGE_UTIL_SPELLING_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace triage::internal {
+
+// Levenshtein distance between a and b.
+size_t EditDistance(std::string_view a, std::string_view b);
+
+// Returns the candidate closest to `name` within max(2, |name|/3) edits, or "" if none.
+std::string ClosestName(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_UTIL_SPELLING_H_

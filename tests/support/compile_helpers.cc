@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "support/compile_helpers.h"
+
+#include <gtest/gtest.h>
+
+namespace triage::testing {
+
+bool Compiled::Has(const std::string& code, uint32_t line, uint32_t column) const {
+  for (const Diagnostic& d : diagnostics.items()) {
+    if (d.code != code || !d.file.valid()) continue;
+    const LineColumn pos = sources->file(d.file).Position(d.span.begin);
+    if (pos.line == line && pos.column == column) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Compiled::Codes() const {
+  std::vector<std::string> codes;
+  for (const Diagnostic& d : diagnostics.items()) {
+    if (d.severity != Severity::kNote) codes.push_back(d.code);
+  }
+  return codes;
+}
+
+Compiled CompileFiles(const std::vector<NamedText>& files, const std::string& config) {
+  Compiled c;
+  auto result = CompileRuleSet(c.sources.get(), config, files, LoadOptions(), &c.diagnostics);
+  if (result.ok()) c.rules = *result;
+  return c;
+}
+
+Compiled CompileText(const std::string& rules, const std::string& config) {
+  return CompileFiles({{"test.rules", rules}}, config);
+}
+
+Decision Decide(const RuleSet& rules, const std::string& json) {
+  Scanner scanner(rules);
+  Decision decision;
+  Status status = scanner.ScanJson(json, &decision);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return decision;
+}
+
+std::vector<std::string> Fired(const Decision& decision) {
+  std::vector<std::string> names;
+  for (const RuleHit& hit : decision.rules) names.push_back(hit.rule);
+  return names;
+}
+
+}  // namespace triage::testing
