@@ -4,9 +4,10 @@
 // a time, and turns every problem it meets (an unknown key, a node of the wrong type, a malformed
 // field path, bands in an order that makes no sense) into a Diagnostic at the offending node. It
 // does not stop at the first problem: a section that is wrong is skipped and the walk continues,
-// so one run reports everything. Values that depend on each other (band floors and override
-// scores against `urgency.max`) are checked once the whole file has been read, since YAML keys
-// may come in any order.
+// so one run reports everything. Values that depend on each other (band minimums against
+// `urgency.max`) are checked once the section has been read, since YAML keys may come in any
+// order. What needs the rules to judge (an override naming a missing rule or category, an
+// override score out of range) is left to the checker, which gets every element's span.
 //
 // Positions. yaml-cpp marks are 0-based (line, column) with the column counting bytes; they are
 // turned into byte offsets with SourceFile::Offset. Two quirks are corrected here: a leading
@@ -148,7 +149,8 @@ std::string FieldPathProblem(std::string_view path) {
           !index.empty() && index.size() <= kMaxIndexDigits &&
           std::all_of(index.begin(), index.end(), [](char c) { return IsAsciiDigit(c); });
       if (index != "*" && !all_digits) {
-        return "an index must be [*] or [N], at character " + std::to_string(i + 1);
+        return "an index must be [*] or a number [N] of at most 9 digits, at character " +
+               std::to_string(i + 1);
       }
       i = close + 1;
     }
@@ -243,7 +245,7 @@ bool LooksLikeFloat(std::string_view s) {
 
 // Renders the allowed range of an integer setting for a message.
 std::string RangeText(int64_t lo, int64_t hi) {
-  if (hi >= kIntMax) return "at least " + std::to_string(lo);
+  if (hi >= kIntMax && lo > kIntMin) return "at least " + std::to_string(lo);
   return "between " + std::to_string(lo) + " and " + std::to_string(hi);
 }
 
@@ -267,7 +269,7 @@ class ConfigReader {
 
   // Appends the problems found so far to *diagnostics, ordered by position (each note stays
   // after the diagnostic it belongs to), and forgets them. Checks made after the whole file was
-  // read (band order, scores against urgency.max) would otherwise come out of order.
+  // read (band order, the default bands against urgency.max) would otherwise come out of order.
   void MoveDiagnosticsTo(Diagnostics* diagnostics);
 
   // Reads the root node of the document into *config. A null root (an empty file) leaves the
@@ -281,14 +283,6 @@ class ConfigReader {
   void ExtraDocument(const YAML::Node& document);
 
  private:
-  // An override score whose range can only be checked once `urgency.max` is known.
-  struct PendingScore {
-    int64_t value = 0;
-    SourceSpan span;
-    std::string what;
-    bool is_floor = false;
-  };
-
   uint32_t Offset(const YAML::Mark& mark) const;
   SourceSpan Span(const YAML::Node& node, SourceSpan fallback) const;
   uint32_t TokenEnd(const YAML::Node& node, uint32_t begin) const;
@@ -321,9 +315,9 @@ class ConfigReader {
   std::optional<std::string> String(const YAML::Node& node, SourceSpan span,
                                     const std::string& what);
 
-  // Returns true for a null section value (treated as absent), reports a non-map and returns
-  // false, and returns true with *is_map set for a map.
-  bool SectionMap(const Entry& entry, const std::string& what, bool* is_map);
+  // Returns true if the value of section `entry` is a map. A section with no value counts as
+  // absent (false, silently); any other value is reported as wrong-type (false).
+  bool IsSectionMap(const Entry& entry);
 
   void ReadRules(const Entry& entry, EngineConfig* config);
   void ReadFields(const Entry& entry, EngineConfig* config);
@@ -346,7 +340,6 @@ class ConfigReader {
   bool max_valid_ = true;  // false once `urgency.max` was reported
   SourceSpan max_span_;    // of `urgency.max`'s value, when given
   bool bands_given_ = false;
-  std::vector<PendingScore> pending_scores_;
 };
 
 uint32_t ConfigReader::Offset(const YAML::Mark& mark) const {
@@ -502,8 +495,9 @@ void ConfigReader::MoveDiagnosticsTo(Diagnostics* diagnostics) {
 void ConfigReader::SyntaxError(const YAML::Mark& mark, std::string_view message) {
   std::string text(message);
   while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
-  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
     text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
   if (text.empty()) text = "malformed document";
   const uint32_t begin = Offset(mark);
   const uint32_t end = begin < text_.size() ? begin + 1 : begin;
@@ -533,13 +527,15 @@ std::vector<Entry> ConfigReader::Entries(const YAML::Node& map,
     const auto previous =
         std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == key; });
     if (previous != seen.end()) {
-      Error("duplicate-key", "duplicate key '" + key + "'" += in, key_span);
+      std::string message = "duplicate key '" + key + "'";
+      Error("duplicate-key", message.append(in), key_span);
       Note("first given here", previous->second);
       continue;
     }
     seen.emplace_back(key, key_span);
     if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
-      Error("unknown-key", "unknown key '" + key + "'" += in, key_span);
+      std::string message = "unknown key '" + key + "'";
+      Error("unknown-key", message.append(in), key_span);
       const std::string_view suggestion = Suggest(key, known);
       if (!suggestion.empty()) Note("did you mean '" + std::string(suggestion) + "'?", key_span);
       continue;
@@ -582,15 +578,12 @@ std::optional<std::string> ConfigReader::String(const YAML::Node& node, SourceSp
   return node.Scalar();
 }
 
-bool ConfigReader::SectionMap(const Entry& entry, const std::string& what, bool* is_map) {
-  *is_map = false;
-  if (entry.value.IsNull()) return true;
-  if (!entry.value.IsMap()) {
-    WrongType(entry.value, Span(entry.value, entry.key_span), "a map", what);
-    return false;
+bool ConfigReader::IsSectionMap(const Entry& entry) {
+  if (entry.value.IsMap()) return true;
+  if (!entry.value.IsNull()) {
+    WrongType(entry.value, Span(entry.value, entry.key_span), "a map", entry.key);
   }
-  *is_map = true;
-  return true;
+  return false;
 }
 
 void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
@@ -617,7 +610,7 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
     }
   }
 
-  // Checks that need `urgency.max`, which may come after the keys they check.
+  // A small `urgency.max` without bands of its own would leave default bands out of reach.
   const int max = config->urgency_max;
   if (!bands_given_ && max_valid_ && max < kDefaultBandsMinMax) {
     Error("bad-bands",
@@ -625,17 +618,6 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
               std::to_string(kDefaultBandsMinMax) + "; give 'urgency.bands' for a max of " +
               std::to_string(max),
           max_span_);
-  }
-  if (max_valid_) {
-    for (const PendingScore& score : pending_scores_) {
-      const int64_t lo = score.is_floor ? 0 : -int64_t{max};
-      if (score.value < lo || score.value > max) {
-        Error("bad-value",
-              "'" + score.what + "' must be between " + std::to_string(lo) + " and " +
-                  std::to_string(max) + " (urgency.max), found " + std::to_string(score.value),
-              score.span);
-      }
-    }
   }
 }
 
@@ -665,8 +647,7 @@ void ConfigReader::ReadRules(const Entry& entry, EngineConfig* config) {
 }
 
 void ConfigReader::ReadFields(const Entry& entry, EngineConfig* config) {
-  bool is_map = false;
-  if (!SectionMap(entry, "fields", &is_map) || !is_map) return;
+  if (!IsSectionMap(entry)) return;
   for (const Entry& field : Entries(entry.value, AnyKey(), "fields")) {
     ReadFieldMapping(field, config);
   }
@@ -755,8 +736,7 @@ bool ConfigReader::ReadPaths(const YAML::Node& node, SourceSpan span, const std:
 }
 
 void ConfigReader::ReadUrgency(const Entry& entry, EngineConfig* config) {
-  bool is_map = false;
-  if (!SectionMap(entry, "urgency", &is_map) || !is_map) return;
+  if (!IsSectionMap(entry)) return;
   const std::vector<Entry> entries = Entries(entry.value, UrgencyKeys(), "urgency");
   for (const Entry& part : entries) {
     if (part.key != "max") continue;
@@ -888,8 +868,7 @@ void ConfigReader::ReadBands(const Entry& entry, std::optional<int> max, EngineC
 }
 
 void ConfigReader::ReadCategories(const Entry& entry, EngineConfig* config) {
-  bool is_map = false;
-  if (!SectionMap(entry, "categories", &is_map) || !is_map) return;
+  if (!IsSectionMap(entry)) return;
   for (const Entry& part : Entries(entry.value, CategoriesKeys(), "categories")) {
     const SourceSpan span = Span(part.value, part.key_span);
     const std::string what = "categories." + part.key;
@@ -917,8 +896,7 @@ void ConfigReader::ReadCategories(const Entry& entry, EngineConfig* config) {
 }
 
 void ConfigReader::ReadOverrides(const Entry& entry, EngineConfig* config) {
-  bool is_map = false;
-  if (!SectionMap(entry, "overrides", &is_map) || !is_map) return;
+  if (!IsSectionMap(entry)) return;
   for (const Entry& rule : Entries(entry.value, AnyKey(), "overrides")) {
     ReadOverride(rule, config);
   }
@@ -940,11 +918,12 @@ void ConfigReader::ReadOverride(const Entry& entry, EngineConfig* config) {
     if (part.key == "enabled") {
       override_entry.enabled = Boolean(part.value, part_span, what);
     } else if (part.key == "urgency" || part.key == "floor") {
+      // Only the type is checked here: the checker holds overrides to the ranges of rule scores
+      // (`score-range`), against the rules they override.
       const std::optional<int64_t> v = Integer(part.value, part_span, what, kIntMin, kIntMax);
       if (!v) continue;
       (part.key == "urgency" ? override_entry.urgency : override_entry.floor) =
           static_cast<int>(*v);
-      pending_scores_.push_back(PendingScore{*v, part_span, what, part.key == "floor"});
     } else if (part.key == "categories") {
       if (!part.value.IsMap()) {
         WrongType(part.value, part_span, "a map of category scores", what);
@@ -962,8 +941,7 @@ void ConfigReader::ReadOverride(const Entry& entry, EngineConfig* config) {
 }
 
 void ConfigReader::ReadLimits(const Entry& entry, EngineConfig* config) {
-  bool is_map = false;
-  if (!SectionMap(entry, "limits", &is_map) || !is_map) return;
+  if (!IsSectionMap(entry)) return;
   for (const Entry& part : Entries(entry.value, LimitsKeys(), "limits")) {
     const SourceSpan span = Span(part.value, part.key_span);
     if (part.key == "max_record_bytes") {

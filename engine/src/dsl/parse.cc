@@ -114,7 +114,10 @@ Result<ast::RuleFile> Parse(const SourceManager& sources, FileId file, Diagnosti
       message = "expected a declaration (category, pattern, list or rule) but found " +
                 Found(start, end);
     } catch (const x3::expectation_failure<Iterator>& failure) {
-      error_at = SkipBlank(failure.where(), end);
+      // Point at the next token, except inside an unterminated string or regex, where the
+      // end of the line is the place to point at.
+      const bool closing = failure.which() == "'\"'" || failure.which() == "'/'";
+      error_at = closing ? failure.where() : SkipBlank(failure.where(), end);
       message = "expected " + failure.which() + " but found " + Found(error_at, end);
     } catch (const std::exception& e) {  // nothing else is expected from X3; never let it out
       error_at = start;

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// End-to-end tests of `triage check`: the ok line for a good pack, rendered diagnostics (with
+// file:line:col and a caret) and exit 1 for a broken one, --werror.
+
+#include <algorithm>
+#include <cstring>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/cli_harness.h"
+#include "support/run_process.h"
+
+namespace triage {
+namespace {
+
+using test_support::kBasicRules;
+using test_support::ProcessResult;
+using test_support::RunTriage;
+using test_support::SplitLines;
+using test_support::TempRulePack;
+
+bool AnyLineMatches(const std::string& text, const std::string& pattern) {
+  const std::regex re(pattern);
+  for (const std::string& line : SplitLines(text)) {
+    if (std::regex_search(line, re)) return true;
+  }
+  return false;
+}
+
+TEST(CheckTest, GoodPackPrintsOkLine) {
+  TempRulePack pack;
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(std::regex_match(result.out,
+                               std::regex("ok: 3 rules, [0-9]+ categories, sha256:[0-9a-f]{64}\n")))
+      << result.out;
+  EXPECT_EQ(result.err, "");
+}
+
+TEST(CheckTest, ShippedPackIsClean) {
+  const ProcessResult result =
+      RunTriage({"check", "--config", std::string(TRIAGE_SOURCE_DIR) + "/rules/triage.yaml"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("ok: ", 0), 0U) << result.out;
+}
+
+TEST(CheckTest, BrokenPackReportsPositionAndCaret) {
+  TempRulePack pack(std::string(kBasicRules) +
+                    "\nrule broken {\n  when text ~ no_such_pattern\n  urgency +5\n}\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(test\.rules:[0-9]+:[0-9]+: error: )")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| *\^)")) << result.err;
+  // The unknown name: two lines after the pack's last line, after "  when text ~ ".
+  const std::string line = std::to_string(std::count(kBasicRules, kBasicRules + std::strlen(kBasicRules), '\n') + 3);
+  EXPECT_NE(result.err.find("test.rules:" + line + ":15: error: "), std::string::npos)
+      << result.err;
+}
+
+TEST(CheckTest, SyntaxErrorReportsPositionAndCaret) {
+  TempRulePack pack("rule broken {\n  when text ~ /x/ and\n  urgency +5\n}\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(test\.rules:3:3: error: .*\[syntax\])")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| *\^)")) << result.err;
+}
+
+TEST(CheckTest, ConfigErrorsArePositioned) {
+  TempRulePack pack(kBasicRules, "no_such_key: 1\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:[0-9]+:[0-9]+: error: )")) << result.err;
+}
+
+TEST(CheckTest, MissingConfigExitsOne) {
+  TempRulePack pack;
+  const ProcessResult result = RunTriage({"check", "--config", pack.dir() + "/nope.yaml"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("nope.yaml"), std::string::npos) << result.err;
+}
+
+TEST(CheckTest, WarningsFailOnlyWithWerror) {
+  TempRulePack pack(std::string(kBasicRules) + "\npattern never_used = /unused/\n");
+  const ProcessResult lenient = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.err;
+  EXPECT_EQ(lenient.out.rfind("ok: 3 rules", 0), 0U) << lenient.out;
+  EXPECT_TRUE(AnyLineMatches(lenient.err, R"(test\.rules:[0-9]+:[0-9]+: warning: )"))
+      << lenient.err;
+
+  const ProcessResult strict = RunTriage({"check", "--config", pack.config(), "--werror"});
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_EQ(strict.out, "");
+  EXPECT_NE(strict.err.find("warning:"), std::string::npos);
+}
+
+TEST(CheckTest, NoColourWithoutATerminal) {
+  TempRulePack pack("rule broken { when text ~ nope urgency +5 }\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()}, "", {"NO_COLOR="});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err.find('\x1b'), std::string::npos) << result.err;
+}
+
+TEST(CheckTest, UnknownFlagExitsTwo) {
+  const ProcessResult result = RunTriage({"check", "--frobnicate"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("frobnicate"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace triage
