@@ -359,15 +359,13 @@ size_t ScanState::CountMatches(const Program& program, int atom) {
   for (std::string_view text : values_[a.field].texts) {
     const re2::StringPiece piece(text.data(), text.size());
     size_t pos = 0;
-    re2::StringPiece group;
+    re2::StringPiece groups[2];
     while (pos <= text.size() &&
-           a.re->Match(piece, pos, text.size(), RE2::UNANCHORED, &group, 1)) {
-      // Group 1 is the part that counts; an atom whose group did not take part counts once.
-      if (group.data() == nullptr) {
-        ++count;
-        break;
-      }
+           a.re->Match(piece, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
+      // Group 1 is the part that counts (a list's boundary characters are outside it); the next
+      // search starts where it ended, so a boundary can serve two adjacent matches.
       ++count;
+      const re2::StringPiece& group = groups[1].data() != nullptr ? groups[1] : groups[0];
       const size_t end = static_cast<size_t>(group.data() - text.data()) + group.size();
       pos = end > pos ? end : pos + 1;
     }

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: Apache-2.0
+// Evaluation tests through the public API: multi-valued fields, every kind of test, floors,
+// clamping, category assignment, tags, routes, references, overrides, record errors and
+// determinism.
+#include "triage/scanner.h"
+
+#include <gtest/gtest.h>
+
+#include "support/compile_helpers.h"
+
+namespace triage::testing {
+namespace {
+
+RuleSet MustCompile(const std::string& rules, const std::string& config = "") {
+  Compiled c = CompileText(rules, config);
+  if (!c.rules) {
+    ADD_FAILURE() << c.Rendered();
+    std::abort();
+  }
+  return *c.rules;
+}
+
+std::vector<std::string> Names(const std::vector<CategoryScore>& categories) {
+  std::vector<std::string> names;
+  for (const auto& c : categories) names.push_back(c.name + ":" + std::to_string(c.score));
+  return names;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(ScannerTest, MultiValuedNumericFieldHoldsIfAnyValueDoes) {
+  RuleSet rules = MustCompile("rule minor { when victim.age < 18 urgency +20 }");
+  EXPECT_EQ(Fired(Decide(rules, R"({"victims":[{"age":30},{"age":12}]})")), Strings{"minor"});
+  EXPECT_TRUE(Fired(Decide(rules, R"({"victims":[{"age":30},{"age":40}]})")).empty());
+  EXPECT_TRUE(Fired(Decide(rules, R"({"victims":[]})")).empty());
+  EXPECT_TRUE(Fired(Decide(rules, R"({})")).empty());
+  EXPECT_TRUE(Fired(Decide(rules, R"({"victims":[{"age":null},{"name":"x"}]})")).empty());
+}
+
+TEST(ScannerTest, TextFieldReadsEveryMappedPath) {
+  RuleSet rules = MustCompile("rule help { when text ~ /\\bhelp\\b/i }");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"nothing"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"kind":"sms","body":"HELP"})")), Strings{"help"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x","body":"please help"})")), Strings{"help"});
+}
+
+TEST(ScannerTest, NegatedMatchHoldsWhenNoValueMatches) {
+  RuleSet rules = MustCompile("rule quiet { when text !~ /urgent/ }");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"routine"})")), Strings{"quiet"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"routine","body":"urgent"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({})")), Strings{"quiet"});
+}
+
+TEST(ScannerTest, PhraseListsAreWholeWordCaseInsensitiveAndUnicodeAware) {
+  RuleSet rules = MustCompile(R"(
+list meet = "meet up", "niña"
+rule r { when text ~ meet }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"wants to MEET   UP later"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"wants to meet\nup"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"una NIÑA"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"meet upstairs"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"niñas"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"meetup"})")), Strings{});
+}
+
+TEST(ScannerTest, ListOptionsCaseAndPartial) {
+  RuleSet rules = MustCompile(R"(
+list acronym (case) = "NCMEC"
+list stem (partial) = "traffick"
+rule a { when text ~ acronym }
+rule b { when text ~ stem }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"called NCMEC"})")), Strings{"a"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"called ncmec"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"TRAFFICKING"})")), Strings{"b"});
+}
+
+TEST(ScannerTest, AnyOfSeveralMatchers) {
+  RuleSet rules = MustCompile(R"(
+list a = "alpha"
+pattern b = /beta\d/
+rule r { when text ~ any(a, b) }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"beta7"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"Alpha"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"gamma"})")), Strings{});
+}
+
+TEST(ScannerTest, CountsNonOverlappingMatchesAcrossValues) {
+  RuleSet rules = MustCompile(R"(
+list threat = "threat"
+rule twice { when count(text ~ threat) >= 2 }
+rule thrice { when count(text ~ /\d/) == 3 }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"threat threat"})")), Strings{"twice"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"threat","body":"another threat"})")),
+            Strings{"twice"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"threat threats"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"1 2 3"})")), Strings{"thrice"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"123 4"})")), Strings{});
+}
+
+TEST(ScannerTest, EqualityInExistsAndBooleans) {
+  RuleSet rules = MustCompile(R"(
+rule sms { when channel == "sms" }
+rule not_web { when channel != "web" }
+rule listed { when kind in ["report", "tip"] }
+rule ages { when victim.age in [13, 14] }
+rule has_suspect { when exists(suspect.username) }
+rule flagged { when verified == true }
+)",
+                              "fields:\n  verified: meta.verified\n");
+  Decision d = Decide(rules, R"({"channel":"sms","kind":"tip","victims":[{"age":14}],
+      "suspects":[{"username":"u1"}],"meta":{"verified":true}})");
+  EXPECT_EQ(Fired(d), (Strings{"sms", "not_web", "listed", "ages", "has_suspect", "flagged"}));
+  d = Decide(rules, R"({"channel":"web","kind":"sms","meta":{"verified":false}})");
+  EXPECT_EQ(Fired(d), Strings{});
+}
+
+TEST(ScannerTest, UrgencyAddsClampsAndFloors) {
+  const std::string rules_text = R"(
+rule a { when text ~ /a/ urgency +60 }
+rule b { when text ~ /b/ urgency +70 }
+rule c { when text ~ /c/ urgency -30 }
+rule f { when text ~ /f/ urgency >= 85 }
+)";
+  RuleSet rules = MustCompile(rules_text);
+  EXPECT_EQ(Decide(rules, R"({"summary":"a"})").urgency, 60);
+  EXPECT_EQ(Decide(rules, R"({"summary":"a"})").band, "P2");
+  EXPECT_EQ(Decide(rules, R"({"summary":"a b"})").urgency, 100);  // clamped at max
+  EXPECT_EQ(Decide(rules, R"({"summary":"c"})").urgency, 0);      // clamped at 0
+  EXPECT_EQ(Decide(rules, R"({"summary":"a c"})").urgency, 30);
+  EXPECT_EQ(Decide(rules, R"({"summary":"f c"})").urgency, 85);   // floor beats the negative
+  EXPECT_EQ(Decide(rules, R"({"summary":"f c"})").band, "P1");
+  EXPECT_EQ(Decide(rules, R"({"summary":"a b f"})").urgency, 100);  // floor never lowers
+  EXPECT_EQ(Decide(rules, R"({"summary":"x"})").band, "P4");
+}
+
+TEST(ScannerTest, BandsComeFromTheConfig) {
+  RuleSet rules = MustCompile("rule a { when text ~ /a/ urgency +15 }",
+                              "urgency:\n  max: 20\n  bands:\n    - {name: hot, min: 10}\n"
+                              "    - {name: cold, min: 0}\n");
+  Decision d = Decide(rules, R"({"summary":"a a"})");
+  EXPECT_EQ(d.urgency, 15);
+  EXPECT_EQ(d.band, "hot");
+}
+
+TEST(ScannerTest, CategoriesAssignRankAndFallBack) {
+  const std::string text = R"(
+category one
+category two
+category three
+category unclassified
+rule a { when text ~ /a/ category one +20 category two +40 }
+rule b { when text ~ /b/ category one +20 category three +40 }
+)";
+  RuleSet rules = MustCompile(text);
+  // one=20 < assign_min 30: not assigned; two 40.
+  EXPECT_EQ(Names(Decide(rules, R"({"summary":"a"})").categories), Strings{"two:40"});
+  // one=40, two=40, three=40: ties by name, at most max_labels (2).
+  EXPECT_EQ(Names(Decide(rules, R"({"summary":"a b"})").categories),
+            (Strings{"one:40", "three:40"}));
+  EXPECT_EQ(Names(Decide(rules, R"({"summary":"z"})").categories), Strings{"unclassified:0"});
+  RuleSet one_label = MustCompile(text, "categories:\n  max_labels: 1\n  assign_min: 10\n");
+  EXPECT_EQ(Names(Decide(one_label, R"({"summary":"a"})").categories), Strings{"two:40"});
+  EXPECT_EQ(Names(Decide(one_label, R"({"summary":"b"})").categories), Strings{"three:40"});
+  RuleSet other_fallback = MustCompile(text, "categories:\n  fallback: one\n");
+  EXPECT_EQ(Names(Decide(other_fallback, R"({"summary":"z"})").categories), Strings{"one:0"});
+}
+
+TEST(ScannerTest, TagsAndRoutesAreDistinctInOrderOfFirstAppearance) {
+  RuleSet rules = MustCompile(R"(
+rule a { when text ~ /a/ tag "minor" route "duty" tag "x" }
+rule b { when text ~ /b/ tag "x" tag "minor" route "legal" route "duty" }
+)");
+  Decision d = Decide(rules, R"({"summary":"a b"})");
+  EXPECT_EQ(d.tags, (Strings{"minor", "x"}));
+  EXPECT_EQ(d.routes, (Strings{"duty", "legal"}));
+}
+
+TEST(ScannerTest, ReferencesEvaluateAfterTheirTargetsWhateverTheOrder) {
+  RuleSet rules = MustCompile(R"(
+rule both { when first and second urgency +5 }
+rule second { when text ~ /b/ }
+rule first { when text ~ /a/ and not third }
+rule third { when text ~ /c/ }
+)");
+  EXPECT_EQ(rules.rule_names(), (Strings{"second", "third", "first", "both"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"a b"})")), (Strings{"second", "first", "both"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"a b c"})")), (Strings{"second", "third"}));
+}
+
+TEST(ScannerTest, OverridesRetuneAndDisable) {
+  const std::string text = R"(
+category c
+rule base { when text ~ /a/ urgency +10 category c +40 }
+rule uses { when base urgency +5 }
+)";
+  RuleSet plain = MustCompile(text);
+  EXPECT_EQ(Decide(plain, R"({"summary":"a"})").urgency, 15);
+  RuleSet retuned = MustCompile(
+      text, "overrides:\n  base: {urgency: 30, floor: 60, categories: {c: 20}}\n");
+  Decision d = Decide(retuned, R"({"summary":"a"})");
+  EXPECT_EQ(d.urgency, 60);
+  ASSERT_EQ(d.rules.size(), 2u);
+  EXPECT_EQ(d.rules[0].urgency, 30);
+  EXPECT_EQ(d.rules[0].floor, 60);
+  EXPECT_EQ(d.rules[0].categories[0].score, 20);
+  EXPECT_EQ(Names(d.categories), Strings{"unclassified:0"});
+  RuleSet disabled = MustCompile(text, "overrides:\n  base: {enabled: false}\n");
+  EXPECT_EQ(Fired(Decide(disabled, R"({"summary":"a"})")), Strings{});
+}
+
+TEST(ScannerTest, RecordApiMatchesJsonPath) {
+  RuleSet rules = MustCompile(R"(
+rule minor { when victim.age < 18 and text ~ /meet/ urgency +40 }
+)");
+  Scanner scanner(rules);
+  Record record;
+  record.Add("id", "r-1").Add("text", "wants to meet").Add("victim.age", 15);
+  Decision from_record;
+  ASSERT_TRUE(scanner.Scan(record, &from_record).ok());
+  Decision from_json =
+      Decide(rules, R"({"id":"r-1","summary":"wants to meet","victims":[{"age":15}]})");
+  EXPECT_EQ(DecisionToJson(from_record), DecisionToJson(from_json));
+  EXPECT_EQ(from_record.id, "r-1");
+  Record wrong;
+  wrong.Add("victim.age", "fifteen");
+  Status status = scanner.Scan(wrong, &from_record);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidRecord);
+  EXPECT_EQ(status.record_code(), "wrong_type");
+}
+
+TEST(ScannerTest, RecordErrorsHaveCodesAndNeverQuoteText) {
+  RuleSet rules = MustCompile("rule r { when victim.age < 18 and text ~ /x/ }",
+                              "limits:\n  max_record_bytes: 200\n");
+  Scanner scanner(rules);
+  Decision d;
+  struct Case {
+    std::string json;
+    std::string code;
+  };
+  const std::vector<Case> cases = {
+      {R"({"summary":"secretword", )", "invalid_json"},
+      {R"(["secretword"])", "not_an_object"},
+      {R"("secretword")", "not_an_object"},
+      {"{\"summary\":\"secretword \xff\"}", "invalid_utf8"},
+      {R"({"summary":")" + std::string(300, 'y') + R"("})", "too_large"},
+      {R"({"id":"r-9","victims":[{"age":"secretword"}]})", "wrong_type"},
+      {R"({"summary":["secretword"]})", "wrong_type"},
+      {R"({"summary":42})", "wrong_type"},
+      {R"({"victims":{"age":3}})", "wrong_type"},
+      {R"({"victims":"secretword"})", "wrong_type"},
+  };
+  for (const Case& c : cases) {
+    Status status = scanner.ScanJson(c.json, &d);
+    EXPECT_EQ(status.code(), Status::Code::kInvalidRecord) << c.json;
+    EXPECT_EQ(status.record_code(), c.code) << c.json;
+    EXPECT_EQ(status.message().find("secretword"), std::string::npos) << status.message();
+    EXPECT_EQ(status.message().find("yyyy"), std::string::npos);
+  }
+  // The id is still known when a later field is wrong.
+  ASSERT_FALSE(scanner.ScanJson(R"({"id":"r-9","victims":[{"age":"x"}]})", &d).ok());
+  EXPECT_EQ(d.id, "r-9");
+  // A numeric id is kept as its JSON text.
+  ASSERT_TRUE(scanner.ScanJson(R"({"id":17})", &d).ok());
+  EXPECT_EQ(d.id, "17");
+}
+
+TEST(ScannerTest, DecisionsAreDeterministic) {
+  RuleSet rules = MustCompile(R"(
+category a
+category b
+rule r1 { when text ~ /x/ urgency +10 category a +40 tag "t1" }
+rule r2 { when text ~ /y/ urgency +20 category b +40 tag "t2" route "r" }
+)");
+  const std::string record = R"({"id":"r-1","summary":"x y"})";
+  Scanner first(rules);
+  Scanner second(rules);
+  Decision d1;
+  Decision d2;
+  Decision d3;
+  ASSERT_TRUE(first.ScanJson(record, &d1).ok());
+  ASSERT_TRUE(first.ScanJson(R"({"summary":"other"})", &d2).ok());
+  ASSERT_TRUE(second.ScanJson(record, &d3).ok());
+  EXPECT_EQ(DecisionToJson(d1), DecisionToJson(d3));
+  ASSERT_TRUE(first.ScanJson(record, &d2).ok());
+  EXPECT_EQ(DecisionToJson(d1), DecisionToJson(d2));
+  EXPECT_EQ(d1.ruleset, rules.digest());
+  EXPECT_EQ(d1.engine, EngineVersion());
+}
+
+}  // namespace
+}  // namespace triage::testing
