@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the Debian 12 packages triage builds with (only those missing), then configures and
+# builds it in ./build. Safe to run again: apt is skipped when nothing is missing, and the build
+# is incremental (ccache when present). Extra CMake arguments: TRIAGE_CMAKE_ARGS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(g++ cmake ninja-build pkg-config ccache
+          libboost-dev libre2-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev libcli11-dev
+          libssl-dev libgtest-dev libgmock-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  echo "triage setup: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >&2
+fi
+
+args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+if [[ "${CI:-}" == "true" ]]; then args+=(-DTRIAGE_WERROR=ON); fi
+# shellcheck disable=SC2206
+args+=(${TRIAGE_CMAKE_ARGS:-})
+cmake -S . -B build "${args[@]}" >&2
+cmake --build build -j "$(nproc)" >&2
