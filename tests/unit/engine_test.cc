@@ -122,8 +122,12 @@ TEST_F(EngineTest, ConcurrentReadersSeeWholeRuleSets) {
       }
     });
   }
+  // Each reload waits until the readers have made progress since the previous one, so reads and
+  // swaps really interleave however the threads are scheduled (no timing involved).
   constexpr int kReloads = 50;
   for (int i = 0; i < kReloads; ++i) {
+    const int64_t before = reads.load();
+    while (reads.load() < before + 4) std::this_thread::yield();
     const RuleSet& next = (i % 2 == 0) ? two : one;
     ASSERT_TRUE(engine.Reload([&next]() -> Result<RuleSet> { return next; }).ok());
   }

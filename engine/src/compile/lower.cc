@@ -469,20 +469,21 @@ class Lowerer {
           continue;
         }
         when = w;
+        rule.root = LowerOr(when->expr, file);
       } else if (const auto* u = boost::get<ast::UrgencyClause>(&value)) {
         int score = 0;
         if (u->floor_op) {
           if (rule.floor) {
             Error("duplicate-clause", "rule '" + rule.name + "' has more than one urgency floor",
                   file, u->span);
-          } else if (ParseScore(u->value, file, false, 0, max, "an urgency floor", &score)) {
+          } else if (ParseScore(u->value, file, false, 0, max, "urgency floor", &score)) {
             rule.floor = score;
           }
         } else {
           if (has_urgency) {
             Error("duplicate-clause", "rule '" + rule.name + "' has more than one urgency score",
                   file, u->span);
-          } else if (ParseScore(u->value, file, true, -max, max, "an urgency score", &score)) {
+          } else if (ParseScore(u->value, file, true, -max, max, "urgency score", &score)) {
             rule.urgency = score;
             has_urgency = true;
           }
@@ -491,7 +492,7 @@ class Lowerer {
         const int category = ResolveCategory(c->category, file);
         int score = 0;
         if (ParseScore(c->value, file, true, -kMaxCategoryScore, kMaxCategoryScore,
-                       "a category score", &score) &&
+                       "category score", &score) &&
             category >= 0) {
           for (const auto& [existing, unused] : rule.categories) {
             if (existing == category) {
@@ -519,8 +520,6 @@ class Lowerer {
     if (when == nullptr) {
       Error("missing-when", "rule '" + rule.name + "' has no 'when' condition", file,
             decl.name.span);
-    } else {
-      rule.root = LowerOr(when->expr, file);
     }
     return rule;
   }
@@ -608,7 +607,7 @@ class Lowerer {
         Error("syntax", "unknown comparison '" + c->op + "'", file, c->span);
       }
       int n = 0;
-      if (ParseScore(c->value, file, false, 0, 1000000, "a count", &n)) node.number = n;
+      if (ParseScore(c->value, file, false, 0, 1000000, "count", &n)) node.number = n;
       return AddNode(std::move(node));
     }
     if (const auto* e = boost::get<ast::ExistsTest>(&value)) {
@@ -916,19 +915,34 @@ class Lowerer {
     program_->fallback_category = it->second.index;
   }
 
+  // Warns about declarations no rule uses, in source order.
   void WarnUnused() {
+    std::vector<Diagnostic> warnings;
+    auto warn = [&warnings](std::string code, std::string message, FileId file, SourceSpan span) {
+      Diagnostic d;
+      d.severity = Severity::kWarning;
+      d.code = std::move(code);
+      d.message = std::move(message);
+      d.file = file;
+      d.span = span;
+      warnings.push_back(std::move(d));
+    };
     for (const auto& [name, m] : matchers_) {
       if (m.used) continue;
-      diagnostics_->Warning(m.is_list ? "unused-list" : "unused-pattern",
+      warn(m.is_list ? "unused-list" : "unused-pattern",
                             std::string(m.is_list ? "list" : "pattern") + " '" + name +
                                 "' is not used by any rule",
                             m.file, m.is_list ? m.list->name.span : m.pattern->name.span);
     }
     for (const auto& [name, c] : categories_) {
       if (c.used) continue;
-      diagnostics_->Warning("unused-category",
-                            "category '" + name + "' is not scored by any rule", c.file, c.span);
+      warn("unused-category", "category '" + name + "' is not scored by any rule", c.file, c.span);
     }
+    std::sort(warnings.begin(), warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
+      return a.file.value != b.file.value ? a.file.value < b.file.value
+                                          : a.span.begin < b.span.begin;
+    });
+    for (Diagnostic& d : warnings) diagnostics_->Add(std::move(d));
   }
 
   // ---- 6. matchers --------------------------------------------------------------------------
