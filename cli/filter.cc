@@ -20,8 +20,10 @@
 // reported on stderr and the old ruleset stays; a good one is announced with its digest.
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,14 +68,42 @@ volatile std::sig_atomic_t g_reload_requested = 0;
 
 extern "C" void OnSighup(int /*signal*/) { g_reload_requested = 1; }
 
-// Installs the SIGHUP handler without SA_RESTART, so that a blocked read returns EINTR and the
-// reload happens while the input is idle rather than after the next line arrives.
-void InstallSighupHandler() {
+// Installs the SIGHUP handler and blocks SIGHUP in the calling thread (the worker threads block
+// every signal). Returns the mask to wait for input with: the current one with SIGHUP unblocked.
+// A SIGHUP is thus handled only while the reader waits (ppoll), so one sent just before a wait
+// cannot be lost and interrupts the wait instead; one sent while the filter is busy stays pending
+// and is picked up by TakeReloadRequest() between batches.
+sigset_t InstallSighupHandler() {
   struct sigaction action {};
   action.sa_handler = OnSighup;
   sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
+  action.sa_flags = 0;  // no SA_RESTART: the wait returns EINTR
   sigaction(SIGHUP, &action, nullptr);
+  sigset_t hup;
+  sigemptyset(&hup);
+  sigaddset(&hup, SIGHUP);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &hup, &previous);
+  sigdelset(&previous, SIGHUP);
+  return previous;
+}
+
+// Returns true (once) if a SIGHUP was handled or is pending, consuming it.
+bool TakeReloadRequest() {
+  bool requested = g_reload_requested != 0;
+  g_reload_requested = 0;
+  sigset_t pending;
+  sigemptyset(&pending);
+  if (sigpending(&pending) == 0 && sigismember(&pending, SIGHUP) == 1) {
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    const timespec zero{};
+    while (sigtimedwait(&hup, nullptr, &zero) == SIGHUP) {
+    }
+    requested = true;
+  }
+  return requested;
 }
 
 struct FilterOptions {
@@ -87,14 +117,14 @@ struct FilterOptions {
 class Filter {
  public:
   Filter(std::string config_path, RuleSet rules, OutputMode mode, bool line_buffered, size_t jobs,
-         int input_fd, bool progress)
+         int input_fd, const sigset_t& wait_mask, bool progress)
       : config_path_(std::move(config_path)),
         engine_(rules),
         rules_(std::move(rules)),
         mode_(mode),
         line_buffered_(line_buffered),
         pool_(line_buffered ? 1 : std::max<size_t>(jobs, 1)),
-        reader_(input_fd),
+        reader_(input_fd, &wait_mask),
         writer_(STDOUT_FILENO),
         progress_(progress && !line_buffered, InputSize(input_fd)) {
     ResetScanners();
@@ -142,8 +172,7 @@ class Filter {
 };
 
 void Filter::MaybeReload() {
-  if (g_reload_requested == 0) return;
-  g_reload_requested = 0;
+  if (!TakeReloadRequest()) return;
   const Status status = engine_.Reload([this]() -> Result<RuleSet> {
     return LoadRulesReporting(config_path_, nullptr);
   });
@@ -291,8 +320,9 @@ int RunFilter(const FilterOptions& options) {
       return kExitErrors;
     }
   }
-  // Before loading, so that a SIGHUP sent meanwhile is a reload rather than the end of us.
-  InstallSighupHandler();
+  // Before loading, so that a SIGHUP sent meanwhile is a reload rather than the end of us, and
+  // before the worker threads start.
+  const sigset_t wait_mask = InstallSighupHandler();
 
   Result<RuleSet> rules = LoadRulesReporting(config_path, nullptr);
   if (!rules.ok()) {
@@ -310,7 +340,7 @@ int RunFilter(const FilterOptions& options) {
   int exit_code = kExitOk;
   {
     Filter filter(config_path, std::move(rules).value(), mode, line_buffered, jobs, input_fd,
-                  progress);
+                  wait_mask, progress);
     exit_code = filter.Run();
   }
   if (input_fd != STDIN_FILENO) close(input_fd);

@@ -4,6 +4,8 @@
 #include "line_io.h"
 
 #include <poll.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,53 +22,50 @@ bool IsBlankByte(char c) {
 
 }  // namespace
 
-LineReader::LineReader(int fd, size_t buffer_size) : fd_(fd), buffer_(buffer_size) {}
+LineReader::LineReader(int fd, const sigset_t* wait_mask, size_t buffer_size)
+    : fd_(fd), buffer_(buffer_size) {
+  if (wait_mask != nullptr) {
+    has_wait_mask_ = true;
+    wait_mask_ = *wait_mask;
+  }
+}
 
 bool LineReader::Fill(bool may_block, Result* result) {
-  if (!may_block) {
+  for (;;) {
+    // Wait (or, with may_block false, only look) for input. Signals the caller unblocks in the
+    // wait mask are delivered here and only here, so none is lost between a check and the wait.
     pollfd request{};
     request.fd = fd_;
     request.events = POLLIN;
-    const int ready = poll(&request, 1, 0);
+    const timespec zero{};
+    const int ready = ppoll(&request, 1, may_block ? nullptr : &zero,
+                            has_wait_mask_ ? &wait_mask_ : nullptr);
+    if (ready < 0) {
+      if (errno == EINTR) {
+        *result = Result::kInterrupted;
+        return false;
+      }
+      error_ = errno;
+      *result = Result::kError;
+      return false;
+    }
     if (ready == 0) {
       *result = Result::kWouldBlock;
       return false;
     }
-    if (ready < 0 && errno == EINTR) {
-      *result = Result::kInterrupted;
+    // Readable, hung up or in error: the read tells which.
+    const ssize_t n = read(fd_, buffer_.data(), buffer_.size());
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      error_ = errno;
+      *result = Result::kError;
       return false;
     }
-    // Readable, hung up or in error: the read below tells which.
+    begin_ = 0;
+    end_ = static_cast<size_t>(n);
+    if (n == 0) eof_ = true;
+    return true;
   }
-  const ssize_t n = read(fd_, buffer_.data(), buffer_.size());
-  if (n < 0) {
-    if (errno == EINTR) {
-      *result = Result::kInterrupted;
-      return false;
-    }
-    if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      // A non-blocking descriptor: wait for it when asked to block.
-      if (may_block) {
-        pollfd request{};
-        request.fd = fd_;
-        request.events = POLLIN;
-        if (poll(&request, 1, -1) < 0 && errno == EINTR) {
-          *result = Result::kInterrupted;
-          return false;
-        }
-        return Fill(may_block, result);
-      }
-      *result = Result::kWouldBlock;
-      return false;
-    }
-    error_ = errno;
-    *result = Result::kError;
-    return false;
-  }
-  begin_ = 0;
-  end_ = static_cast<size_t>(n);
-  if (n == 0) eof_ = true;
-  return true;
 }
 
 LineReader::Result LineReader::Next(InputLine* line, size_t max_keep, bool may_block) {

@@ -4,9 +4,12 @@
 // bounded prefix of an over-long line), and a buffered writer. Both go straight to read(2) and
 // write(2) so that the filter controls blocking and signals: the reader can tell "no complete
 // line is available right now" from "wait for one", reports EINTR (a SIGHUP reload) to the caller
-// instead of retrying it, and the writer retries EINTR so that output is never lost to a signal.
+// instead of retrying it (waiting in ppoll with the caller's signal mask, so that a signal that
+// arrives just before the wait is not lost), and the writer retries EINTR so that output is never lost to a signal.
 #ifndef TRIAGE_CLI_LINE_IO_H_
 #define TRIAGE_CLI_LINE_IO_H_
+
+#include <signal.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -35,7 +38,11 @@ class LineReader {
     kError,        // reading failed; error() has errno
   };
 
-  explicit LineReader(int fd, size_t buffer_size = size_t{1} << 20);
+  // `wait_mask`, if not null, is the signal mask to hold while waiting for input (ppoll): a
+  // caller that keeps a signal blocked and unblocks it only there cannot lose the wake-up of a
+  // signal that arrives just before the wait. Copied.
+  explicit LineReader(int fd, const sigset_t* wait_mask = nullptr,
+                      size_t buffer_size = size_t{1} << 20);
 
   // Reads the next non-blank line into *line (reusing its capacity). Keeps at most `max_keep`
   // bytes of a line's text and sets truncated for longer lines; their length is still counted.
@@ -49,6 +56,8 @@ class LineReader {
   bool Fill(bool may_block, Result* result);
 
   int fd_;
+  bool has_wait_mask_ = false;
+  sigset_t wait_mask_{};
   std::vector<char> buffer_;
   size_t begin_ = 0;
   size_t end_ = 0;

@@ -153,4 +153,24 @@ Result<RuleSet> CompileRuleSet(SourceManager* sources, const std::string& config
   return Build(sources, *config, config_file, "triage.yaml", files, names, options, diagnostics);
 }
 
+Result<RuleSet> CompileArchivedRuleSet(SourceManager* sources,
+                                       const std::vector<RuleSetSource>& archived,
+                                       const LoadOptions& options, Diagnostics* diagnostics) {
+  if (archived.empty()) {
+    diagnostics->Error("empty-archive", "an archived ruleset needs at least its config");
+    return Status::InvalidArgument("empty archive");
+  }
+  const FileId config_file = sources->AddFile(archived[0].name, archived[0].text);
+  auto config = LoadConfig(*sources, config_file, diagnostics);
+  if (!config.ok()) return config.status();
+  std::vector<FileId> files;
+  std::vector<std::string> names;
+  for (size_t i = 1; i < archived.size(); ++i) {
+    files.push_back(sources->AddFile(archived[i].name, archived[i].text));
+    names.push_back(archived[i].name);
+  }
+  return Build(sources, *config, config_file, archived[0].name, files, names, options,
+               diagnostics);
+}
+
 }  // namespace triage

@@ -76,6 +76,14 @@ TRIAGE_EXPORT Result<RuleSet> CompileRuleSet(SourceManager* sources, const std::
                                              const std::vector<NamedText>& rule_files,
                                              const LoadOptions& options, Diagnostics* diagnostics);
 
+// Recompiles a ruleset from the sources another RuleSet archived (RuleSet::sources(): the config
+// first, then the rule files in order), as an audit store keeps them. The result has the same
+// digest as the original. For replay.
+TRIAGE_EXPORT Result<RuleSet> CompileArchivedRuleSet(SourceManager* sources,
+                                                     const std::vector<RuleSetSource>& archived,
+                                                     const LoadOptions& options,
+                                                     Diagnostics* diagnostics);
+
 }  // namespace triage
 
 #endif  // TRIAGE_RULE_SET_H_

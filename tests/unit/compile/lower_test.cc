@@ -250,5 +250,39 @@ TEST(LowerTest, DigestCoversRulesAndConfig) {
   EXPECT_EQ(crlf.rules->digest(), lf.rules->digest());
 }
 
+TEST(RuleSetTest, LoadsFromDiskAndRecompilesFromItsArchive) {
+  SourceManager sources;
+  Diagnostics diagnostics;
+  auto loaded = LoadRuleSet(&sources, std::string(TRIAGE_SOURCE_DIR) + "/rules/triage.yaml",
+                            LoadOptions(), &diagnostics);
+  ASSERT_TRUE(loaded.ok()) << RenderDiagnostics(diagnostics, sources);
+  EXPECT_EQ(diagnostics.error_count(), 0u);
+  ASSERT_GE(loaded->sources().size(), 2u);
+  EXPECT_EQ(loaded->sources()[0].name, "triage.yaml");
+  SourceManager archive_sources;
+  Diagnostics archive_diagnostics;
+  auto recompiled = CompileArchivedRuleSet(&archive_sources, loaded->sources(), LoadOptions(),
+                                           &archive_diagnostics);
+  ASSERT_TRUE(recompiled.ok()) << RenderDiagnostics(archive_diagnostics, archive_sources);
+  EXPECT_EQ(recompiled->digest(), loaded->digest());
+  EXPECT_EQ(recompiled->rule_names(), loaded->rule_names());
+}
+
+TEST(RuleSetTest, MissingConfigAndRuleFileAreReported) {
+  SourceManager sources;
+  Diagnostics diagnostics;
+  EXPECT_FALSE(LoadRuleSet(&sources, "/nonexistent/triage.yaml", LoadOptions(), &diagnostics).ok());
+  EXPECT_TRUE(diagnostics.Contains("config-not-found"));
+  SourceManager sources2;
+  Diagnostics diagnostics2;
+  sources2.AddFile("/virtual/triage.yaml", "rules: [present.rules, absent.rules]\n");
+  sources2.AddFile("/virtual/present.rules", "rule r { when text ~ /x/ }\n");
+  EXPECT_FALSE(LoadRuleSet(&sources2, "/virtual/triage.yaml", LoadOptions(), &diagnostics2).ok());
+  EXPECT_TRUE(diagnostics2.Contains("rule-file-not-found"));
+  ASSERT_EQ(diagnostics2.error_count(), 1u);
+  const Diagnostic& d = diagnostics2.items()[0];
+  EXPECT_EQ(sources2.file(d.file).Position(d.span.begin).column, 24u);
+}
+
 }  // namespace
 }  // namespace triage::testing
