@@ -24,8 +24,9 @@ std::vector<std::string> DefaultConfigCandidates() {
   std::error_code error;
   const fs::path exe = fs::read_symlink("/proc/self/exe", error);
   if (!error && !exe.empty()) {
-    candidates.push_back(
-        (exe.parent_path() / ".." / "share" / "triage" / "triage.yaml").lexically_normal().string());
+    candidates.push_back((exe.parent_path() / ".." / "share" / "triage" / "triage.yaml")
+                             .lexically_normal()
+                             .string());
   }
   candidates.emplace_back(TRIAGE_INSTALL_DATADIR "/triage.yaml");
   candidates.emplace_back(TRIAGE_SOURCE_RULES_DIR "/triage.yaml");

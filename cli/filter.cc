@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +52,7 @@
 #include "progress.h"
 #include "terminal.h"
 #include "worker_pool.h"
+#include <sys/stat.h>
 
 namespace triage::cli {
 namespace {
@@ -162,7 +162,7 @@ class Filter {
   WorkerPool pool_;
   LineReader reader_;
   OutputWriter writer_;
-  std::vector<Scanner> scanners_;   // one per worker
+  std::vector<Scanner> scanners_;    // one per worker
   std::vector<Decision> decisions_;  // one per worker, reused
   std::vector<InputLine> batch_;
   std::vector<std::string> outputs_;
@@ -173,9 +173,8 @@ class Filter {
 
 void Filter::MaybeReload() {
   if (!TakeReloadRequest()) return;
-  const Status status = engine_.Reload([this]() -> Result<RuleSet> {
-    return LoadRulesReporting(config_path_, nullptr);
-  });
+  const Status status = engine_.Reload(
+      [this]() -> Result<RuleSet> { return LoadRulesReporting(config_path_, nullptr); });
   if (!status.ok()) {
     std::fprintf(stderr, "triage: reload failed; keeping ruleset %s\n", rules_.digest().c_str());
     return;
@@ -233,10 +232,9 @@ std::string Filter::ProcessLine(size_t worker, const InputLine& line, bool* erro
     *error = true;
     return FormatErrorLine(
         line.number, std::nullopt,
-        Status::InvalidRecord("too_large", "record is " + std::to_string(line.length) +
-                                               " bytes, over the limit of " +
-                                               std::to_string(max_bytes) +
-                                               " bytes (limits.max_record_bytes)"));
+        Status::InvalidRecord(
+            "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"));
   }
   Decision& decision = decisions_[worker];
   decision = Decision();
@@ -366,8 +364,7 @@ Command AddFilterCommand(CLI::App* parent) {
       ->capture_default_str();
   app->add_flag("--line-buffered", options->line_buffered,
                 "Process one line at a time and flush after each (default on a terminal)");
-  app->add_option("-j,--jobs", options->jobs,
-                  "Worker threads; 0 means one per hardware thread")
+  app->add_option("-j,--jobs", options->jobs, "Worker threads; 0 means one per hardware thread")
       ->check(CLI::Range(0, 1024))
       ->envname("TRIAGE_JOBS")
       ->capture_default_str();

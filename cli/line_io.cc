@@ -16,9 +16,7 @@
 namespace triage::cli {
 namespace {
 
-bool IsBlankByte(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
+bool IsBlankByte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
 }  // namespace
 
@@ -38,8 +36,8 @@ bool LineReader::Fill(bool may_block, Result* result) {
     request.fd = fd_;
     request.events = POLLIN;
     const timespec zero{};
-    const int ready = ppoll(&request, 1, may_block ? nullptr : &zero,
-                            has_wait_mask_ ? &wait_mask_ : nullptr);
+    const int ready =
+        ppoll(&request, 1, may_block ? nullptr : &zero, has_wait_mask_ ? &wait_mask_ : nullptr);
     if (ready < 0) {
       if (errno == EINTR) {
         *result = Result::kInterrupted;

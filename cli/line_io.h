@@ -5,7 +5,8 @@
 // write(2) so that the filter controls blocking and signals: the reader can tell "no complete
 // line is available right now" from "wait for one", reports EINTR (a SIGHUP reload) to the caller
 // instead of retrying it (waiting in ppoll with the caller's signal mask, so that a signal that
-// arrives just before the wait is not lost), and the writer retries EINTR so that output is never lost to a signal.
+// arrives just before the wait is not lost), and the writer retries EINTR so that output is never
+// lost to a signal.
 #ifndef TRIAGE_CLI_LINE_IO_H_
 #define TRIAGE_CLI_LINE_IO_H_
 
@@ -33,7 +34,8 @@ class LineReader {
   enum class Result {
     kLine,         // *line holds the next non-blank line
     kEnd,          // end of input
-    kWouldBlock,   // no complete line buffered and the descriptor has no data ready (may_block false)
+    kWouldBlock,   // no complete line buffered and the descriptor has no data ready (may_block
+                   // false)
     kInterrupted,  // a signal interrupted the wait; call again
     kError,        // reading failed; error() has errno
   };

@@ -46,8 +46,7 @@ Result<RuleSet> LoadRulesReporting(const std::string& config_path, LoadReport* r
     std::fwrite(rendered.data(), 1, rendered.size(), stderr);
   }
   if (!rules.ok() && !diagnostics.has_errors()) {
-    std::fprintf(stderr, "%s: error: %s\n", config_path.c_str(),
-                 rules.status().message().c_str());
+    std::fprintf(stderr, "%s: error: %s\n", config_path.c_str(), rules.status().message().c_str());
   }
   if (report != nullptr) {
     report->errors = diagnostics.error_count();

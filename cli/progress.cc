@@ -34,8 +34,8 @@ void Progress::Advance(uint64_t records, uint64_t bytes) {
   if (total_bytes_ > 0 && bytes_ > 0 && bytes_ < total_bytes_) {
     const double byte_rate = static_cast<double>(bytes_) / seconds;
     const auto eta = static_cast<uint64_t>(static_cast<double>(total_bytes_ - bytes_) / byte_rate);
-    std::fprintf(stderr, ", %" PRIu64 "%%, ETA %" PRIu64 ":%02" PRIu64,
-                 bytes_ * 100 / total_bytes_, eta / 60, eta % 60);
+    std::fprintf(stderr, ", %" PRIu64 "%%, ETA %" PRIu64 ":%02" PRIu64, bytes_ * 100 / total_bytes_,
+                 eta / 60, eta % 60);
   }
   std::fflush(stderr);
   printed_ = true;

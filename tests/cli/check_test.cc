@@ -56,7 +56,8 @@ TEST(CheckTest, BrokenPackReportsPositionAndCaret) {
   EXPECT_TRUE(AnyLineMatches(result.err, R"(test\.rules:[0-9]+:[0-9]+: error: )")) << result.err;
   EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| *\^)")) << result.err;
   // The unknown name: two lines after the pack's last line, after "  when text ~ ".
-  const std::string line = std::to_string(std::count(kBasicRules, kBasicRules + std::strlen(kBasicRules), '\n') + 3);
+  const std::string line =
+      std::to_string(std::count(kBasicRules, kBasicRules + std::strlen(kBasicRules), '\n') + 3);
   EXPECT_NE(result.err.find("test.rules:" + line + ":15: error: "), std::string::npos)
       << result.err;
 }

@@ -21,6 +21,7 @@ namespace {
 using test_support::ErrorCodeOf;
 using test_support::ErrorLineNumberOf;
 using test_support::IsJson;
+using test_support::Jsonl;
 using test_support::ProcessResult;
 using test_support::RulesetOf;
 using test_support::RunTriage;
@@ -28,7 +29,7 @@ using test_support::SplitLines;
 using test_support::TempRulePack;
 
 // Words that appear only inside bad records: none may reach an error line or stderr.
-const char* const kSecretWords[] = {"zebracorn", "marmalade", "quokka", "twelve",
+const char* const kSecretWords[] = {"zebracorn", "marmalade", "quokka",  "twelve",
                                     "wombat",    "platypus",  "axolotl", "narwhal"};
 
 std::string Serialize(const rapidjson::Value& value) {
@@ -38,21 +39,23 @@ std::string Serialize(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-// The input of the mixed test, line by line (physical line numbers in comments).
+// The input of the mixed test: one entry per physical line (numbered from 1), joined with '\n'.
 std::string MixedInput() {
+  const std::string lines[] = {
+      R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight"})",         // 1 ok
+      "",                                                                     // 2 blank
+      R"({"id":"r-2","summary":"zebracorn marmalade)",                        // 3 invalid_json
+      R"(["quokka","axolotl"])",                                              // 4 not_an_object
+      "   \t  ",                                                              // 5 blank
+      R"({"id":"r-3","summary":")" + std::string(3000, 'x') + " narwhal\"}",  // 6 too_large
+      R"({"id":"r-4","summary":"platypus","victims":[{"age":"twelve"}]})",    // 7 wrong_type
+      "{\"id\":\"r-5\",\"summary\":\"caf\xff wombat\"}",                      // 8 invalid_utf8
+      std::string(R"({"id":"r-6","summary":"routine question"})") + '\r',     // 9 ok (CRLF)
+      "\r",                                                                   // 10 blank
+  };
   std::string input;
-  input += R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight"})" "\n";      // 1 ok
-  input += "\n";                                                                     // 2 blank
-  input += R"({"id":"r-2","summary":"zebracorn marmalade)" "\n";                     // 3 invalid_json
-  input += R"(["quokka","axolotl"])" "\n";                                           // 4 not_an_object
-  input += "   \t  \n";                                                              // 5 blank
-  input += R"({"id":"r-3","summary":")" + std::string(3000, 'x') + " narwhal\"}\n";  // 6 too_large
-  input += R"({"id":"r-4","summary":"platypus","victims":[{"age":"twelve"}]})" "\n";  // 7 wrong_type
-  input += "{\"id\":\"r-5\",\"summary\":\"caf\xff wombat\"}\n";                       // 8 invalid_utf8
-  input += R"({"id":"r-6","summary":"routine question"})" "\r\n";                    // 9 ok (CRLF)
-  input += "\r\n";                                                                   // 10 blank
-  input += R"({"id":"r-7","victims":[{"age":9}]})";                                  // 11 ok, no '\n'
-  return input;
+  for (const std::string& line : lines) input += line + "\n";
+  return input + R"({"id":"r-7","victims":[{"age":9}]})";  // 11 ok, no final '\n'
 }
 
 class FilterTest : public ::testing::Test {
@@ -75,8 +78,11 @@ TEST_F(FilterTest, WritesOneLinePerNonBlankLineInOrder) {
     size_t output;
     long long line;
     const char* code;
-  } kErrors[] = {{1, 3, "invalid_json"}, {2, 4, "not_an_object"}, {3, 6, "too_large"},
-                 {4, 7, "wrong_type"},   {5, 8, "invalid_utf8"}};
+  } kErrors[] = {{1, 3, "invalid_json"},
+                 {2, 4, "not_an_object"},
+                 {3, 6, "too_large"},
+                 {4, 7, "wrong_type"},
+                 {5, 8, "invalid_utf8"}};
   for (const auto& expected : kErrors) {
     const std::string& line = lines[expected.output];
     EXPECT_EQ(ErrorCodeOf(line), expected.code) << line;
@@ -91,9 +97,9 @@ TEST_F(FilterTest, WritesOneLinePerNonBlankLineInOrder) {
 }
 
 TEST_F(FilterTest, ErrorLinesCarryTheIdWhenItCouldBeRead) {
-  const ProcessResult result = RunTriage(
-      {"filter", "--config", pack_.config()},
-      R"({"id":"r-4","summary":"platypus","victims":[{"age":"twelve"}]})" "\n");
+  const ProcessResult result =
+      RunTriage({"filter", "--config", pack_.config()},
+                Jsonl({R"({"id":"r-4","summary":"platypus","victims":[{"age":"twelve"}]})"}));
   EXPECT_EQ(result.exit_code, 1);
   const std::vector<std::string> lines = SplitLines(result.out);
   ASSERT_EQ(lines.size(), 1U);
@@ -105,8 +111,8 @@ TEST_F(FilterTest, ErrorLinesCarryTheIdWhenItCouldBeRead) {
 
 TEST_F(FilterTest, TooLargeLineIsReportedWithoutBeingParsed) {
   // Over the limit and not even JSON: the size check comes first.
-  const std::string input = "{" + std::string(5000, '!') + "\n" +
-                            R"({"id":"r-2","summary":"fine"})" "\n";
+  const std::string input =
+      "{" + std::string(5000, '!') + "\n" + Jsonl({R"({"id":"r-2","summary":"fine"})"});
   const ProcessResult result = RunTriage({"filter", "--config", pack_.config()}, input);
   EXPECT_EQ(result.exit_code, 1);
   const std::vector<std::string> lines = SplitLines(result.out);
@@ -145,9 +151,12 @@ TEST_F(FilterTest, NeverEchoesRecordTextForBadLines) {
 }
 
 TEST_F(FilterTest, SkipsBlankLinesAndExitsZeroOnCleanInput) {
-  const ProcessResult result =
-      RunTriage({"filter", "--config", pack_.config()},
-                "\n  \n" R"({"id":"a","summary":"hello"})" "\n\t\n" R"({"id":"b"})" "\n\n");
+  const ProcessResult result = RunTriage({"filter", "--config", pack_.config()},
+                                         "\n  \n"
+                                         R"({"id":"a","summary":"hello"})"
+                                         "\n\t\n"
+                                         R"({"id":"b"})"
+                                         "\n\n");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   const std::vector<std::string> lines = SplitLines(result.out);
   ASSERT_EQ(lines.size(), 2U);
@@ -168,7 +177,7 @@ TEST_F(FilterTest, EmptyInputGivesNoOutput) {
 TEST_F(FilterTest, BrokenRulesExitOneWithoutOutput) {
   pack_.SetRules("rule broken { when text ~ no_such_pattern urgency +5 }\n");
   const ProcessResult result =
-      RunTriage({"filter", "--config", pack_.config()}, R"({"id":"a"})" "\n");
+      RunTriage({"filter", "--config", pack_.config()}, Jsonl({R"({"id":"a"})"}));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.out, "");
   EXPECT_NE(result.err.find("test.rules:1:"), std::string::npos) << result.err;
@@ -177,7 +186,7 @@ TEST_F(FilterTest, BrokenRulesExitOneWithoutOutput) {
 
 TEST_F(FilterTest, MissingConfigExitsOne) {
   const ProcessResult result =
-      RunTriage({"filter", "--config", pack_.dir() + "/missing.yaml"}, R"({"id":"a"})" "\n");
+      RunTriage({"filter", "--config", pack_.dir() + "/missing.yaml"}, Jsonl({R"({"id":"a"})"}));
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.out, "");
   EXPECT_NE(result.err.find("missing.yaml"), std::string::npos) << result.err;
@@ -203,8 +212,8 @@ TEST_F(FilterTest, MissingInputFileExitsOne) {
 
 TEST_F(FilterTest, DecisionModeWritesTheSameTriageObjectAsAnnotate) {
   const std::string input =
-      R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight","extra":[1,2]})" "\n"
-      R"({"summary":"no id here"})" "\n";
+      Jsonl({R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight","extra":[1,2]})",
+             R"({"summary":"no id here"})"});
   const ProcessResult annotate =
       RunTriage({"filter", "--config", pack_.config(), "--output", "annotate"}, input);
   const ProcessResult decision =
@@ -228,20 +237,21 @@ TEST_F(FilterTest, DecisionModeWritesTheSameTriageObjectAsAnnotate) {
   }
   EXPECT_EQ(decided[0].rfind(R"({"id":"r-1","triage":{"urgency":)", 0), 0U) << decided[0];
   EXPECT_EQ(decided[1].rfind(R"({"triage":{"urgency":)", 0), 0U) << decided[1];
-  EXPECT_EQ(annotated[0].rfind(
-                R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight","extra":[1,2],"triage":{)",
-                0),
-            0U)
+  EXPECT_EQ(
+      annotated[0].rfind(
+          R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight","extra":[1,2],"triage":{)",
+          0),
+      0U)
       << annotated[0];
 }
 
 TEST_F(FilterTest, AnnotateReplacesAnExistingTriageMember) {
   const ProcessResult first = RunTriage({"filter", "--config", pack_.config()},
-                                        R"({"id":"r-1","summary":"A 13 yo"})" "\n");
+                                        Jsonl({R"({"id":"r-1","summary":"A 13 yo"})"}));
   ASSERT_EQ(first.exit_code, 0);
   // Feed the annotated line back in, with a stale decision up front as well.
-  const std::string stale = R"({"triage":{"urgency":{"score":1,"band":"P4"}},"n":1.50,)" +
-                            first.out.substr(1);
+  const std::string stale =
+      R"({"triage":{"urgency":{"score":1,"band":"P4"}},"n":1.50,)" + first.out.substr(1);
   const ProcessResult second = RunTriage({"filter", "--config", pack_.config()}, stale);
   EXPECT_EQ(second.exit_code, 0) << second.err;
   const std::vector<std::string> lines = SplitLines(second.out);
@@ -269,7 +279,7 @@ std::string GeneratedInput(size_t count) {
   for (size_t i = 0; i < count; ++i) {
     if (i % 50 == 7) input += "\n";
     if (i % 97 == 3) {
-      input += R"({"id":"bad-)" + std::to_string(i) + R"(","summary":)" "\n";
+      input += R"({"id":"bad-)" + std::to_string(i) + "\",\"summary\":\n";
       continue;
     }
     if (i % 89 == 5) {
@@ -285,10 +295,8 @@ std::string GeneratedInput(size_t count) {
 
 TEST_F(FilterTest, OutputIsIdenticalForAnyJobCount) {
   const std::string path = pack_.AddFile("generated.jsonl", GeneratedInput(5000));
-  const ProcessResult one =
-      RunTriage({"filter", "--config", pack_.config(), "--jobs", "1", path});
-  const ProcessResult four =
-      RunTriage({"filter", "--config", pack_.config(), "--jobs", "4", path});
+  const ProcessResult one = RunTriage({"filter", "--config", pack_.config(), "--jobs", "1", path});
+  const ProcessResult four = RunTriage({"filter", "--config", pack_.config(), "--jobs", "4", path});
   const ProcessResult three_stdin =
       RunTriage({"filter", "--config", pack_.config(), "-j", "3"}, GeneratedInput(5000));
   const ProcessResult default_jobs = RunTriage({"filter", "--config", pack_.config(), path});
@@ -305,7 +313,7 @@ TEST_F(FilterTest, OutputIsIdenticalForAnyJobCount) {
 }
 
 TEST_F(FilterTest, ConfigFromEnvironment) {
-  const std::string input = R"({"id":"a","summary":"A 13 yo"})" "\n";
+  const std::string input = Jsonl({R"({"id":"a","summary":"A 13 yo"})"});
   const ProcessResult by_flag = RunTriage({"filter", "--config", pack_.config()}, input);
   const ProcessResult by_env = RunTriage({"filter"}, input, {"TRIAGE_CONFIG=" + pack_.config()});
   EXPECT_EQ(by_env.exit_code, 0) << by_env.err;
@@ -319,8 +327,8 @@ TEST_F(FilterTest, EveryDecisionCarriesTheRulesetDigest) {
   const size_t at = check.out.find("sha256:");
   ASSERT_NE(at, std::string::npos);
   const std::string digest = check.out.substr(at, check.out.find('\n', at) - at);
-  const ProcessResult result = RunTriage({"filter", "--config", pack_.config()},
-                                         R"({"id":"a"})" "\n" R"({"id":"b"})" "\n");
+  const ProcessResult result =
+      RunTriage({"filter", "--config", pack_.config()}, Jsonl({R"({"id":"a"})", R"({"id":"b"})"}));
   for (const std::string& line : SplitLines(result.out)) EXPECT_EQ(RulesetOf(line), digest);
 }
 
@@ -333,7 +341,7 @@ TEST(FilterUsageTest, BadArgumentsExitTwo) {
            {"filter", "--config", pack.config(), "--jobs", "many"},
            {"filter", "--config", pack.config(), "a.jsonl", "b.jsonl"},
        }) {
-    const ProcessResult result = RunTriage(args, R"({"id":"a"})" "\n");
+    const ProcessResult result = RunTriage(args, Jsonl({R"({"id":"a"})"}));
     EXPECT_EQ(result.exit_code, 2) << args[1] << ": " << result.err;
     EXPECT_EQ(result.out, "");
     EXPECT_FALSE(result.err.empty());

@@ -26,7 +26,7 @@ using test_support::TempRulePack;
 using test_support::TriageBinary;
 using test_support::TriageProcessOptions;
 
-constexpr const char* kRecord = R"({"id":"r-1","summary":"A 13 yo wants to meet up"})" "\n";
+constexpr const char kRecord[] = "{\"id\":\"r-1\",\"summary\":\"A 13 yo wants to meet up\"}\n";
 
 // Runs the reload scenario with the given extra filter arguments.
 void ExpectReloads(const std::vector<std::string>& extra_args) {
@@ -77,8 +77,8 @@ TEST(ReloadTest, SighupReloadsRulesWithWorkers) { ExpectReloads({"--jobs", "4"})
 TEST(ReloadTest, SighupWithNoChangeKeepsTheDigest) {
   TempRulePack pack;
   Subprocess filter;
-  ASSERT_TRUE(filter.Start({TriageBinary(), "filter", "--config", pack.config()},
-                           TriageProcessOptions()));
+  ASSERT_TRUE(
+      filter.Start({TriageBinary(), "filter", "--config", pack.config()}, TriageProcessOptions()));
   std::string line;
   ASSERT_TRUE(filter.Write(kRecord));
   ASSERT_TRUE(filter.ReadLine(&line, seconds(30)));

@@ -131,6 +131,15 @@ long long ErrorLineNumberOf(const std::string& line) {
   return number != nullptr && number->IsInt64() ? number->GetInt64() : -1;
 }
 
+std::string Jsonl(std::initializer_list<std::string_view> lines) {
+  std::string text;
+  for (std::string_view line : lines) {
+    text.append(line);
+    text.push_back('\n');
+  }
+  return text;
+}
+
 bool IsJson(const std::string& line) {
   rapidjson::Document document;
   document.Parse(line.c_str(), line.size());

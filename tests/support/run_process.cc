@@ -7,7 +7,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +21,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/wait.h>
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, not in a header
 
@@ -121,8 +122,8 @@ bool Subprocess::Start(const std::vector<std::string>& argv, const ProcessOption
   std::vector<std::string> env = BuildEnvironment(options);
   std::vector<char*> arg_pointers = CStrings(args);
   std::vector<char*> env_pointers = CStrings(env);
-  const int rc = posix_spawn(&pid_, args.at(0).c_str(), &actions, &attributes,
-                             arg_pointers.data(), env_pointers.data());
+  const int rc = posix_spawn(&pid_, args.at(0).c_str(), &actions, &attributes, arg_pointers.data(),
+                             env_pointers.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close(in_pipe[0]);

@@ -6,12 +6,12 @@
 #ifndef TRIAGE_TESTS_SUPPORT_RUN_PROCESS_H_
 #define TRIAGE_TESTS_SUPPORT_RUN_PROCESS_H_
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace triage::test_support {
 

@@ -6,9 +6,12 @@
 #define TRIAGE_SCANNER_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 #include <string_view>
 
 #include "triage/decision.h"
+#include "triage/explain.h"
 #include "triage/export.h"
 #include "triage/record.h"
 #include "triage/rule_set.h"
@@ -19,6 +22,13 @@ namespace triage {
 namespace internal {
 class ScanState;
 }  // namespace internal
+
+// Options for one scan.
+struct ScanOptions {
+  // Rules treated as disabled for this scan (rules referring to them see false). For
+  // counterfactuals: "what would the decision be without these rules?"
+  std::vector<std::string> disabled_rules;
+};
 
 // Not thread-safe; cheap to create: use one per thread. Keeps the RuleSet alive.
 class TRIAGE_EXPORT Scanner {
@@ -37,6 +47,11 @@ class TRIAGE_EXPORT Scanner {
   // invalid_utf8) and a message that never quotes the record; decision->id is still set when the
   // id could be read.
   Status ScanJson(std::string_view json, Decision* decision);
+  Status ScanJson(std::string_view json, const ScanOptions& options, Decision* decision);
+
+  // Triages like ScanJson and explains the decision (see explain.h). Slower: computes positions
+  // and a trace of every rule. Errors as ScanJson.
+  Status Explain(std::string_view json, const ScanOptions& options, Explanation* explanation);
 
   const RuleSet& rules() const { return rules_; }
 

@@ -17,6 +17,7 @@
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
 #include "triage/engine.h"
+#include "triage/explain.h"
 #include "triage/record.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"

@@ -456,6 +456,7 @@ class Lowerer {
     rule.description = decl.description ? decl.description->value : "";
     rule.file = file;
     rule.span = decl.name.span;
+    rule.location = Location(file, decl.name.span);
     const int max = config_.urgency_max;
     const ast::WhenClause* when = nullptr;
     bool has_urgency = false;
@@ -535,7 +536,20 @@ class Lowerer {
     return it->second.index;
   }
 
+  std::string Location(FileId file, SourceSpan span) const {
+    const SourceFile& f = sources_.file(file);
+    const LineColumn pos = f.Position(span.begin);
+    return f.name() + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column);
+  }
+
   int AddNode(ExprNode node) {
+    if (node.file.valid()) {
+      const std::string& text = sources_.file(node.file).text();
+      if (node.span.end <= text.size() && node.span.begin <= node.span.end) {
+        node.source = text.substr(node.span.begin, node.span.end - node.span.begin);
+      }
+      node.location = Location(node.file, node.span);
+    }
     program_->nodes.push_back(std::move(node));
     return static_cast<int>(program_->nodes.size()) - 1;
   }

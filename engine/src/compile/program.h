@@ -90,6 +90,8 @@ struct ExprNode {
   std::vector<std::string> texts;
   FileId file;
   SourceSpan span;
+  std::string source;    // the node's source text, for explanations
+  std::string location;  // "file:line:col"
 };
 
 struct CompiledRule {
@@ -107,6 +109,7 @@ struct CompiledRule {
   std::string owner;
   std::string ref;
   std::string since;
+  std::string location;  // "file:line:col" of the name
   bool overridden = false;
 };
 

@@ -53,13 +53,21 @@ class ScanState {
       : values_(program.fields.size()),
         atom_bits_(program.atoms.size(), 0),
         fired_(program.rules.size(), 0),
+        disabled_(program.rules.size(), 0),
         category_scores_(program.categories.size(), 0),
         category_touched_(program.categories.size(), 0) {}
 
-  Status ScanJson(const Program& program, std::string_view json, Decision* decision);
+  Status ScanJson(const Program& program, std::string_view json, const ScanOptions& options,
+                  Decision* decision);
   Status ScanRecord(const Program& program, const Record& record, Decision* decision);
+  Status Explain(const Program& program, std::string_view json, const ScanOptions& options,
+                 Explanation* explanation);
 
  private:
+  Status Load(const Program& program, std::string_view json, Decision* decision);
+  void SetDisabled(const Program& program, const ScanOptions& options);
+  ConditionTrace Trace(const Program& program, int node);
+  void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
   void ClearValues() {
     for (FieldValues& v : values_) v.Clear();
     id_.clear();
@@ -78,6 +86,7 @@ class ScanState {
   std::vector<FieldValues> values_;
   std::vector<uint8_t> atom_bits_;
   std::vector<uint8_t> fired_;
+  std::vector<uint8_t> disabled_;
   std::vector<int> category_scores_;
   std::vector<uint8_t> category_touched_;
   std::vector<int> set_hits_;
@@ -260,7 +269,25 @@ Status ScanState::Extract(const Program& program, const simdjson::dom::element& 
   return Status::Ok();
 }
 
-Status ScanState::ScanJson(const Program& program, std::string_view json, Decision* decision) {
+void ScanState::SetDisabled(const Program& program, const ScanOptions& options) {
+  std::fill(disabled_.begin(), disabled_.end(), 0);
+  for (const std::string& name : options.disabled_rules) {
+    for (size_t r = 0; r < program.rules.size(); ++r) {
+      if (program.rules[r].name == name) disabled_[r] = 1;
+    }
+  }
+}
+
+Status ScanState::ScanJson(const Program& program, std::string_view json,
+                           const ScanOptions& options, Decision* decision) {
+  Status status = Load(program, json, decision);
+  if (!status.ok()) return status;
+  SetDisabled(program, options);
+  Evaluate(program, decision);
+  return Status::Ok();
+}
+
+Status ScanState::Load(const Program& program, std::string_view json, Decision* decision) {
   *decision = Decision();
   ClearValues();
   owned_texts_.clear();
@@ -291,15 +318,14 @@ Status ScanState::ScanJson(const Program& program, std::string_view json, Decisi
   }
   Status status = Extract(program, root);
   if (has_id_) decision->id = id_;
-  if (!status.ok()) return status;
-  Evaluate(program, decision);
-  return Status::Ok();
+  return status;
 }
 
 Status ScanState::ScanRecord(const Program& program, const Record& record, Decision* decision) {
   *decision = Decision();
   ClearValues();
   owned_texts_.clear();
+  std::fill(disabled_.begin(), disabled_.end(), 0);
   for (const auto& [name, value] : record.entries()) {
     if (name == "id") {
       if (const auto* s = std::get_if<std::string>(&value)) {
@@ -464,7 +490,9 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
   int floor = -1;
   for (size_t r = 0; r < program.rules.size(); ++r) {
     const CompiledRule& rule = program.rules[r];
-    if (!rule.enabled || rule.root < 0 || !Eval(program, rule.root)) continue;
+    if (!rule.enabled || disabled_[r] != 0 || rule.root < 0 || !Eval(program, rule.root)) {
+      continue;
+    }
     fired_[r] = 1;
     urgency_sum += rule.urgency;
     if (rule.floor) floor = std::max(floor, *rule.floor);
@@ -525,6 +553,101 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
   decision->engine = EngineVersion();
 }
 
+ConditionTrace ScanState::Trace(const Program& program, int index) {
+  const ExprNode& node = program.nodes[index];
+  ConditionTrace trace;
+  trace.text = node.source;
+  trace.location = node.location;
+  trace.holds = Eval(program, index);
+  if (node.op == NodeOp::kAnd || node.op == NodeOp::kOr || node.op == NodeOp::kNot) {
+    for (int child : node.children) trace.children.push_back(Trace(program, child));
+  }
+  return trace;
+}
+
+void ScanState::CollectSpans(const Program& program, int index, std::vector<MatchSpan>* spans) {
+  const ExprNode& node = program.nodes[index];
+  for (int child : node.children) CollectSpans(program, child, spans);
+  if ((node.op != NodeOp::kMatch && node.op != NodeOp::kCount) || node.a < 0 ||
+      atom_bits_[node.a] == 0) {
+    return;
+  }
+  const Atom& atom = program.atoms[node.a];
+  const std::vector<std::string_view>& texts = values_[atom.field].texts;
+  for (size_t v = 0; v < texts.size(); ++v) {
+    const std::string_view text = texts[v];
+    const re2::StringPiece piece(text.data(), text.size());
+    re2::StringPiece groups[2];
+    size_t pos = 0;
+    while (pos <= text.size() &&
+           atom.re->Match(piece, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
+      const re2::StringPiece& group = groups[1].data() != nullptr ? groups[1] : groups[0];
+      const auto begin = static_cast<uint32_t>(group.data() - text.data());
+      const auto end = static_cast<uint32_t>(begin + group.size());
+      const MatchSpan span{program.fields[atom.field].name, static_cast<uint32_t>(v), begin, end};
+      const bool seen = std::any_of(spans->begin(), spans->end(), [&](const MatchSpan& s) {
+        return s.field == span.field && s.value == span.value && s.begin == span.begin &&
+               s.end == span.end;
+      });
+      if (!seen && end > begin) spans->push_back(span);
+      pos = end > pos ? end : pos + 1;
+    }
+  }
+}
+
+Status ScanState::Explain(const Program& program, std::string_view json,
+                          const ScanOptions& options, Explanation* explanation) {
+  *explanation = Explanation();
+  Status status = Load(program, json, &explanation->decision);
+  if (!status.ok()) return status;
+  SetDisabled(program, options);
+  Evaluate(program, &explanation->decision);
+  const EngineConfig& config = program.config;
+  explanation->urgency_max = config.urgency_max;
+  explanation->assign_min = config.assign_min;
+  for (size_t r = 0; r < program.rules.size(); ++r) {
+    const CompiledRule& rule = program.rules[r];
+    RuleTrace trace;
+    trace.rule = rule.name;
+    trace.description = rule.description;
+    trace.location = rule.location;
+    trace.enabled = rule.enabled && disabled_[r] == 0;
+    trace.overridden = rule.overridden;
+    trace.fired = fired_[r] != 0;
+    trace.urgency = rule.urgency;
+    trace.floor = rule.floor;
+    for (const auto& [category, score] : rule.categories) {
+      trace.categories.push_back({program.categories[category], score});
+    }
+    trace.tags = rule.tags;
+    trace.routes = rule.routes;
+    if (rule.root >= 0) {
+      trace.condition = Trace(program, rule.root);
+      if (trace.fired) CollectSpans(program, rule.root, &trace.spans);
+    }
+    if (trace.fired) {
+      explanation->urgency_sum += rule.urgency;
+      if (rule.floor) {
+        explanation->floor = std::max(explanation->floor.value_or(*rule.floor), *rule.floor);
+      }
+    }
+    explanation->rules.push_back(std::move(trace));
+  }
+  for (size_t c = 0; c < program.categories.size(); ++c) {
+    if (category_touched_[c] != 0) {
+      explanation->category_totals.push_back({program.categories[c], category_scores_[c]});
+    }
+  }
+  for (size_t f = 0; f < program.fields.size(); ++f) {
+    if (program.fields[f].matcher < 0) continue;
+    FieldText text;
+    text.field = program.fields[f].name;
+    for (std::string_view v : values_[f].texts) text.values.emplace_back(v);
+    explanation->texts.push_back(std::move(text));
+  }
+  return Status::Ok();
+}
+
 }  // namespace internal
 
 Scanner::Scanner(RuleSet rules)
@@ -538,7 +661,17 @@ Status Scanner::Scan(const Record& record, Decision* decision) {
 }
 
 Status Scanner::ScanJson(std::string_view json, Decision* decision) {
-  return state_->ScanJson(rules_.program(), json, decision);
+  static const ScanOptions kNoOptions;
+  return state_->ScanJson(rules_.program(), json, kNoOptions, decision);
+}
+
+Status Scanner::ScanJson(std::string_view json, const ScanOptions& options, Decision* decision) {
+  return state_->ScanJson(rules_.program(), json, options, decision);
+}
+
+Status Scanner::Explain(std::string_view json, const ScanOptions& options,
+                        Explanation* explanation) {
+  return state_->Explain(rules_.program(), json, options, explanation);
 }
 
 }  // namespace triage

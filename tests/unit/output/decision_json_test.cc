@@ -111,15 +111,16 @@ TEST(DecisionJsonTest, WritesNegativeScores) {
   hit.urgency = -10;
   hit.categories = {{"hotline_contact", -5}, {"labor_trafficking", 20}};
   decision.rules = {hit};
-  EXPECT_NE(DecisionToJson(decision).find(
-                R"({"rule":"calming","urgency":-10,"categories":{"hotline_contact":-5,"labor_trafficking":20}})"),
-            std::string::npos);
+  EXPECT_NE(
+      DecisionToJson(decision).find(
+          R"({"rule":"calming","urgency":-10,"categories":{"hotline_contact":-5,"labor_trafficking":20}})"),
+      std::string::npos);
 }
 
 TEST(FormatDecisionLineTest, AnnotateInsertsBeforeFinalBrace) {
-  EXPECT_EQ(FormatDecisionLine(R"({"id":"r-1","summary":"x"})", SmallDecision(),
-                               OutputMode::kAnnotate),
-            std::string(R"({"id":"r-1","summary":"x","triage":)") + kSmallJson + "}");
+  EXPECT_EQ(
+      FormatDecisionLine(R"({"id":"r-1","summary":"x"})", SmallDecision(), OutputMode::kAnnotate),
+      std::string(R"({"id":"r-1","summary":"x","triage":)") + kSmallJson + "}");
 }
 
 TEST(FormatDecisionLineTest, AnnotateKeepsRecordBytes) {
@@ -148,9 +149,9 @@ TEST(FormatDecisionLineTest, AnnotateReplacesExistingTriageMember) {
   EXPECT_EQ(FormatDecisionLine(R"({"id":"r-1","triage":{"urgency":{"score":1}},"n":1.50})",
                                SmallDecision(), OutputMode::kAnnotate),
             R"({"id":"r-1","n":1.50,)" + tail);
-  EXPECT_EQ(FormatDecisionLine(R"({"triage":"old","id":"r-1"})", SmallDecision(),
-                               OutputMode::kAnnotate),
-            R"({"id":"r-1",)" + tail);
+  EXPECT_EQ(
+      FormatDecisionLine(R"({"triage":"old","id":"r-1"})", SmallDecision(), OutputMode::kAnnotate),
+      R"({"id":"r-1",)" + tail);
   EXPECT_EQ(FormatDecisionLine(R"({"id":"r-1","triage":[1,"}",{"a":"]"}]})", SmallDecision(),
                                OutputMode::kAnnotate),
             R"({"id":"r-1",)" + tail);
@@ -163,9 +164,9 @@ TEST(FormatDecisionLineTest, AnnotateReplacesExistingTriageMember) {
 }
 
 TEST(FormatDecisionLineTest, AnnotateRecognisesEscapedTriageKey) {
-  EXPECT_EQ(FormatDecisionLine(R"({"a":1,"tri\u0061ge":{}})", SmallDecision(),
-                               OutputMode::kAnnotate),
-            std::string(R"({"a":1,"triage":)") + kSmallJson + "}");
+  EXPECT_EQ(
+      FormatDecisionLine(R"({"a":1,"tri\u0061ge":{}})", SmallDecision(), OutputMode::kAnnotate),
+      std::string(R"({"a":1,"triage":)") + kSmallJson + "}");
 }
 
 TEST(FormatDecisionLineTest, AnnotateKeepsNestedAndLookalikeMembers) {
@@ -198,14 +199,21 @@ class RandomJson {
     return kSpaces[Pick(6)];
   }
   std::string Key() {
-    static const char* const kKeys[] = {"\"triage\"", "\"tri\\u0061ge\"", "\"\\u0074riage\"",
-                                        "\"triage2\"", "\"Triage\"", "\"a\"", "\"b\\\"c\"",
-                                        "\"\\\\\"", "\"\"", "\"tri\\u00e1ge\""};
+    static const char* const kKeys[] = {
+        "\"triage\"", "\"tri\\u0061ge\"", "\"\\u0074riage\"", "\"triage2\"", "\"Triage\"",
+        "\"a\"",      "\"b\\\"c\"",       "\"\\\\\"",         "\"\"",        "\"tri\\u00e1ge\""};
     return kKeys[Pick(10)];
   }
   std::string String() {
-    static const char* const kStrings[] = {"\"\"", "\"x\"", "\"}\"", "\"]\"", "\"{\\\"triage\\\":1}\"",
-                                           "\"\\\\\"", "\"\\u00e9\\n\"", "\"ni\xc3\xb1" "a\""};
+    static const char* const kStrings[] = {"\"\"",
+                                           "\"x\"",
+                                           "\"}\"",
+                                           "\"]\"",
+                                           "\"{\\\"triage\\\":1}\"",
+                                           "\"\\\\\"",
+                                           "\"\\u00e9\\n\"",
+                                           "\"ni\xc3\xb1"
+                                           "a\""};
     return kStrings[Pick(8)];
   }
   std::string Value(int depth) {
@@ -214,8 +222,8 @@ class RandomJson {
       case 0:
         return String();
       case 1: {
-        static const char* const kScalars[] = {"0", "-1.5e+3", "1E2", "true", "false", "null",
-                                               "12345678901234567890123"};
+        static const char* const kScalars[] = {
+            "0", "-1.5e+3", "1E2", "true", "false", "null", "12345678901234567890123"};
         return kScalars[Pick(7)];
       }
       case 2:
@@ -312,10 +320,11 @@ TEST(FormatDecisionLineTest, DecisionModeEscapesId) {
 }
 
 TEST(FormatErrorLineTest, WritesLineIdAndError) {
-  EXPECT_EQ(FormatErrorLine(17, std::string("r-9"),
-                            Status::InvalidRecord("wrong_type", "field 'victim.age' expects a number")),
-            R"({"line":17,"id":"r-9","triage":{"error":{"code":"wrong_type",)"
-            R"("message":"field 'victim.age' expects a number"}}})");
+  EXPECT_EQ(
+      FormatErrorLine(17, std::string("r-9"),
+                      Status::InvalidRecord("wrong_type", "field 'victim.age' expects a number")),
+      R"({"line":17,"id":"r-9","triage":{"error":{"code":"wrong_type",)"
+      R"("message":"field 'victim.age' expects a number"}}})");
 }
 
 TEST(FormatErrorLineTest, OmitsUnknownId) {
@@ -324,8 +333,9 @@ TEST(FormatErrorLineTest, OmitsUnknownId) {
 }
 
 TEST(FormatErrorLineTest, HandlesLargeLineNumbers) {
-  EXPECT_EQ(FormatErrorLine(uint64_t{1} << 40, std::nullopt, Status::InvalidRecord("too_large", "m")),
-            R"({"line":1099511627776,"triage":{"error":{"code":"too_large","message":"m"}}})");
+  EXPECT_EQ(
+      FormatErrorLine(uint64_t{1} << 40, std::nullopt, Status::InvalidRecord("too_large", "m")),
+      R"({"line":1099511627776,"triage":{"error":{"code":"too_large","message":"m"}}})");
 }
 
 }  // namespace

@@ -291,5 +291,68 @@ rule r2 { when text ~ /y/ urgency +20 category b +40 tag "t2" route "r" }
   EXPECT_EQ(d1.engine, EngineVersion());
 }
 
+TEST(ScannerExplainTest, TracesRulesConditionsAndSpans) {
+  RuleSet rules = MustCompile(R"(
+category c
+list meet = "meet up"
+rule age { when text ~ /\b1[0-7] ?yo\b/ urgency +20 }
+rule meet_minor "meeting" { when age and text ~ meet urgency +40 category c +35 }
+rule never { when text ~ /absent/ and victim.age < 18 urgency +5 }
+rule hurry { when text ~ /tonight/ urgency >= 85 }
+)");
+  Scanner scanner(rules);
+  Explanation e;
+  const std::string json = R"({"id":"r-1","summary":"she is 14yo, wants to meet up tonight"})";
+  ASSERT_TRUE(scanner.Explain(json, ScanOptions(), &e).ok());
+  Decision plain = Decide(rules, json);
+  EXPECT_EQ(DecisionToJson(e.decision), DecisionToJson(plain));
+  ASSERT_EQ(e.rules.size(), 4u);
+  EXPECT_EQ(e.urgency_sum, 60);
+  EXPECT_EQ(e.floor, 85);
+  EXPECT_EQ(e.decision.urgency, 85);
+  const RuleTrace& age = e.rules[0];
+  EXPECT_TRUE(age.fired);
+  EXPECT_EQ(age.location, "test.rules:4:6");
+  ASSERT_EQ(age.spans.size(), 1u);
+  EXPECT_EQ(age.spans[0].field, "text");
+  const std::string summary = "she is 14yo, wants to meet up tonight";
+  EXPECT_EQ(summary.substr(age.spans[0].begin, age.spans[0].end - age.spans[0].begin), "14yo");
+  const RuleTrace& meet = e.rules[1];
+  ASSERT_EQ(meet.spans.size(), 1u);  // the rule reference contributes no span of its own
+  EXPECT_EQ(summary.substr(meet.spans[0].begin, meet.spans[0].end - meet.spans[0].begin),
+            "meet up");
+  const RuleTrace& never = e.rules[2];
+  EXPECT_FALSE(never.fired);
+  EXPECT_TRUE(never.spans.empty());
+  EXPECT_EQ(never.condition.text, "text ~ /absent/ and victim.age < 18");
+  ASSERT_EQ(never.condition.children.size(), 2u);
+  EXPECT_FALSE(never.condition.children[0].holds);
+  EXPECT_EQ(never.condition.children[0].text, "text ~ /absent/");
+  EXPECT_EQ(never.condition.children[1].text, "victim.age < 18");
+  ASSERT_EQ(e.category_totals.size(), 1u);
+  EXPECT_EQ(e.category_totals[0].score, 35);
+  ASSERT_EQ(e.texts.size(), 1u);
+  EXPECT_EQ(e.texts[0].values, std::vector<std::string>{summary});
+}
+
+TEST(ScannerExplainTest, DisabledRulesGiveTheCounterfactual) {
+  RuleSet rules = MustCompile(R"(
+rule a { when text ~ /a/ urgency +30 }
+rule b { when a and text ~ /b/ urgency +30 }
+)");
+  Scanner scanner(rules);
+  Decision d;
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"a b"})", &d).ok());
+  EXPECT_EQ(d.band, "P2");
+  ScanOptions without_a;
+  without_a.disabled_rules = {"a"};
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"a b"})", without_a, &d).ok());
+  EXPECT_EQ(d.band, "P4");  // b refers to a, so it falls too
+  EXPECT_TRUE(d.rules.empty());
+  // The next plain scan is not affected.
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"a b"})", &d).ok());
+  EXPECT_EQ(d.urgency, 60);
+}
+
 }  // namespace
 }  // namespace triage::testing
