@@ -186,7 +186,7 @@ void Filter::MaybeReload() {
 
 size_t Filter::ReadBatch(bool* done) {
   // A line over the limit is kept only up to it: enough to know it is over, never all of it.
-  const size_t keep = rules_.config().max_record_bytes;
+  size_t keep = rules_.config().max_record_bytes;
   const size_t max_lines = line_buffered_ ? 1 : kBatchLines;
   size_t count = 0;
   size_t bytes = 0;
@@ -208,6 +208,7 @@ size_t Filter::ReadBatch(bool* done) {
       case LineReader::Result::kInterrupted:
         if (count > 0) return count;
         MaybeReload();
+        keep = rules_.config().max_record_bytes;
         continue;
       case LineReader::Result::kWouldBlock:
         if (count > 0) return count;

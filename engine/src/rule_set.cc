@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -18,6 +19,8 @@
 #include "compile/lower.h"
 #include "compile/program.h"
 #include "dsl/parse.h"
+#include "triage/record.h"
+#include "triage/scanner.h"
 #include "triage/config.h"
 
 namespace triage {
@@ -60,6 +63,66 @@ std::string Digest(const std::vector<RuleSetSource>& sources) {
   return "sha256:" + Sha256Hex(data);
 }
 
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? "none" : out;
+}
+
+// Runs the inline examples; each failure is an "example-failed" error at the example.
+bool RunExamples(const RuleSet& rules, const SourceManager& sources, Diagnostics* diagnostics) {
+  const internal::Program& program = rules.program();
+  if (program.examples.empty()) return true;
+  Scanner scanner(rules);
+  bool ok = true;
+  for (const internal::Example& example : program.examples) {
+    // A text that is a JSON object is a whole record; any other text is the `text` field.
+    Decision decision;
+    Status status;
+    if (!example.text.empty() && example.text[0] == '{') {
+      status = scanner.ScanJson(example.text, &decision);
+    } else {
+      Record record;
+      record.Add("text", example.text);
+      status = scanner.Scan(record, &decision);
+    }
+    if (!status.ok()) {
+      ok = false;
+      diagnostics->Error("example-failed", "example is not a valid record: " + status.message(),
+                         example.file, example.span);
+      continue;
+    }
+    std::vector<std::string> assigned;
+    for (const CategoryScore& c : decision.categories) assigned.push_back(c.name);
+    std::vector<std::string> problems;
+    if (example.rule >= 0) {
+      const std::string& name = program.rules[example.rule].name;
+      const bool fired = std::any_of(decision.rules.begin(), decision.rules.end(),
+                                     [&](const RuleHit& hit) { return hit.rule == name; });
+      if (fired == example.counter) {
+        problems.push_back(example.counter ? "rule '" + name + "' fired on its counterexample"
+                                           : "rule '" + name + "' did not fire");
+      }
+    }
+    if (!example.band.empty() && decision.band != example.band) {
+      problems.push_back("expected band " + example.band + ", got " + decision.band +
+                         " (score " + std::to_string(decision.urgency) + ")");
+    }
+    for (const std::string& category : example.categories) {
+      if (std::find(assigned.begin(), assigned.end(), category) == assigned.end()) {
+        problems.push_back("expected category " + category + ", got " + Join(assigned));
+      }
+    }
+    if (problems.empty()) continue;
+    ok = false;
+    std::string message = "example failed: " + problems[0];
+    for (size_t i = 1; i < problems.size(); ++i) message += "; " + problems[i];
+    diagnostics->Error("example-failed", message, example.file, example.span);
+  }
+  (void)sources;
+  return ok;
+}
+
 // Parses and lowers the rule files of an already loaded config.
 Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId config_file,
                       const std::string& config_name, const std::vector<FileId>& rule_files,
@@ -84,7 +147,11 @@ Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId
     p->sources.push_back({rule_names[i], Canonical(sources->file(rule_files[i]).text())});
   }
   p->digest = Digest(p->sources);
-  return RuleSet(std::move(p));
+  RuleSet rules(std::move(p));
+  if (!RunExamples(rules, *sources, diagnostics)) {
+    return Status::InvalidArgument(diagnostics->Summary());
+  }
+  return rules;
 }
 
 }  // namespace

@@ -170,8 +170,9 @@ class Lowerer {
       program_->fields[info->index].type =
           info->declared != ValueType::kAny ? info->declared : info->used_as;
     }
-    Order(&rules);
+    std::vector<int> position = Order(&rules);
     ApplyOverrides();
+    LowerExamples(position);
     SetUpFallback();
     WarnUnused();
     if (errors_ != 0) return Fail();
@@ -221,6 +222,8 @@ class Lowerer {
           m.list = list;
           m.file = file.file;
           AddMatcher(list->name, m);
+        } else if (const auto* example = boost::get<ast::ExampleDecl>(&value)) {
+          pending_examples_.push_back({example, file.file, -1});
         } else if (const auto* rule = boost::get<ast::RuleDecl>(&value)) {
           auto [it, inserted] = rule_index_.emplace(rule->name.name, static_cast<int>(rules_.size()));
           if (!inserted) {
@@ -504,6 +507,8 @@ class Lowerer {
           }
           rule.categories.emplace_back(category, score);
         }
+      } else if (const auto* example = boost::get<ast::ExampleDecl>(&value)) {
+        pending_examples_.push_back({example, file, index});
       } else if (const auto* t = boost::get<ast::TextClause>(&value)) {
         if (t->keyword == "tag") {
           rule.tags.push_back(t->value.value);
@@ -785,7 +790,8 @@ class Lowerer {
 
   // ---- 4. ordering --------------------------------------------------------------------------
 
-  bool Order(std::vector<CompiledRule>* rules) {
+  // Returns each rule's evaluation index by declaration index (identity when cyclic).
+  std::vector<int> Order(std::vector<CompiledRule>* rules) {
     const int n = static_cast<int>(rules_.size());
     // Cycle detection by DFS, reporting each cycle once at its first rule.
     std::vector<int> color(n, 0);
@@ -815,7 +821,9 @@ class Lowerer {
     }
     if (cyclic) {
       program_->rules = std::move(*rules);
-      return false;
+      std::vector<int> identity(n);
+      for (int i = 0; i < n; ++i) identity[i] = i;
+      return identity;
     }
     // Kahn's algorithm, smallest declaration index first: stable topological order.
     std::vector<int> pending(n, 0);
@@ -843,7 +851,52 @@ class Lowerer {
       if (node.op == NodeOp::kRuleRef && node.a >= 0) node.a = position[node.a];
     }
     program_->rules = std::move(ordered);
-    return true;
+    return position;
+  }
+
+  void LowerExamples(const std::vector<int>& position) {
+    for (const PendingExample& pending : pending_examples_) {
+      const ast::ExampleDecl& decl = *pending.decl;
+      Example example;
+      example.text = decl.text.value;
+      example.counter = decl.keyword == "counterexample";
+      example.file = pending.file;
+      example.span = decl.span;
+      example.rule = pending.rule >= 0 ? position[pending.rule] : -1;
+      if (example.counter && pending.rule < 0) {
+        Error("bad-example", "a counterexample belongs inside the rule it must not fire",
+              pending.file, decl.span);
+        continue;
+      }
+      if (example.counter && !decl.expect.empty()) {
+        Error("bad-example", "a counterexample takes no expectations", pending.file,
+              decl.expect[0].span);
+        continue;
+      }
+      for (const ast::Identifier& name : decl.expect) {
+        const bool is_band =
+            std::any_of(config_.bands.begin(), config_.bands.end(),
+                        [&](const UrgencyBand& band) { return band.name == name.name; });
+        if (is_band) {
+          if (!example.band.empty()) {
+            Error("bad-example", "an example expects one band", pending.file, name.span);
+          }
+          example.band = name.name;
+          continue;
+        }
+        auto category = categories_.find(name.name);
+        if (category == categories_.end() && name.name != config_.fallback) {
+          Error("unknown-name", "'" + name.name + "' is neither a band nor a category",
+                pending.file, name.span);
+          std::vector<std::string> names = program_->categories;
+          for (const UrgencyBand& band : config_.bands) names.push_back(band.name);
+          SuggestNote(name.name, names, pending.file, name.span);
+          continue;
+        }
+        example.categories.push_back(name.name);
+      }
+      program_->examples.push_back(std::move(example));
+    }
   }
 
   // ---- 5. overrides, fallback, warnings -----------------------------------------------------
@@ -1007,6 +1060,12 @@ class Lowerer {
   std::vector<FieldInfo*> used_fields_;
   std::map<std::pair<int, std::string>, int> atom_index_;
   int current_rule_ = -1;
+  struct PendingExample {
+    const ast::ExampleDecl* decl;
+    FileId file;
+    int rule;  // declaration index, -1 at top level
+  };
+  std::vector<PendingExample> pending_examples_;
 };
 
 }  // namespace

@@ -113,6 +113,17 @@ struct CompiledRule {
   bool overridden = false;
 };
 
+// An inline example, run when the ruleset is compiled.
+struct Example {
+  std::string text;
+  int rule = -1;  // evaluation index of the enclosing rule, -1 at top level
+  bool counter = false;  // counterexample: the rule must not fire
+  std::string band;      // expected band, "" if not given
+  std::vector<std::string> categories;  // expected among the assigned categories
+  FileId file;
+  SourceSpan span;
+};
+
 struct Program {
   EngineConfig config;
   std::string digest;
@@ -127,6 +138,7 @@ struct Program {
   std::vector<std::string> categories;
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;
+  std::vector<Example> examples;
 };
 
 }  // namespace triage::internal

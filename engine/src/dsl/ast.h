@@ -161,7 +161,17 @@ struct TextClause : Node {
   StringLit value;
 };
 
-struct Clause : x3::variant<WhenClause, UrgencyClause, CategoryClause, TextClause> {
+// example "text" [=> P1 category ...] | counterexample "text" — a record whose text is given,
+// checked when the ruleset is compiled: at top level against the decision, inside a rule also
+// against that rule firing (example) or not firing (counterexample).
+struct ExampleDecl : Node {
+  std::string keyword;
+  StringLit text;
+  std::vector<Identifier> expect;  // band names and category names
+};
+
+struct Clause
+    : x3::variant<WhenClause, UrgencyClause, CategoryClause, TextClause, ExampleDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -188,7 +198,7 @@ struct RuleDecl : Node {
   std::vector<Clause> clauses;
 };
 
-struct Decl : x3::variant<CategoryDecl, PatternDecl, ListDecl, RuleDecl> {
+struct Decl : x3::variant<CategoryDecl, PatternDecl, ListDecl, RuleDecl, ExampleDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -40,11 +40,12 @@ inline auto Kw(const char* word) { return x3::lexeme[x3::lit(word) >> !word_char
 // The same, keeping the keyword text as the attribute.
 inline auto KwText(const char* word) { return x3::lexeme[x3::string(word) >> !word_char]; }
 
-const auto keyword = x3::lexeme[(x3::lit("category") | "pattern" | "list" | "rule" | "when" |
-                                 "urgency" | "tag" | "route" | "owner" | "ref" | "since" | "and" |
-                                 "or" | "not" | "count" | "exists" | "any" | "in" | "true" |
-                                 "false") >>
-                                !word_char];
+// Each alternative checks its own word boundary, so that "count" does not hide "counterexample".
+const auto keyword = Kw("category") | Kw("pattern") | Kw("list") | Kw("rule") | Kw("when") |
+                     Kw("urgency") | Kw("tag") | Kw("route") | Kw("owner") | Kw("ref") |
+                     Kw("since") | Kw("and") | Kw("or") | Kw("not") | Kw("count") |
+                     Kw("exists") | Kw("any") | Kw("in") | Kw("true") | Kw("false") |
+                     Kw("example") | Kw("counterexample");
 
 struct IdentTextId;
 struct FieldTextId;
@@ -104,6 +105,7 @@ TRIAGE_NODE_RULE(when_clause, ast::WhenClause, "when")
 TRIAGE_NODE_RULE(urgency_clause, ast::UrgencyClause, "urgency")
 TRIAGE_NODE_RULE(category_clause, ast::CategoryClause, "category")
 TRIAGE_NODE_RULE(text_clause, ast::TextClause, "tag, route, owner, ref or since")
+TRIAGE_NODE_RULE(example_decl, ast::ExampleDecl, "an example")
 TRIAGE_NODE_RULE(clause, ast::Clause, "a clause")
 TRIAGE_NODE_RULE(category_decl, ast::CategoryDecl, "a category declaration")
 TRIAGE_NODE_RULE(pattern_decl, ast::PatternDecl, "a pattern declaration")
@@ -126,7 +128,7 @@ struct OpenBraceId;
 struct CompareOpId;
 struct MatchOpId;
 const x3::rule<ClauseOrCloseId> clause_or_close = "a clause (when, urgency, category, tag, "
-                                                  "route, owner, ref, since) or '}'";
+                                                  "route, owner, ref, since, example) or '}'";
 const x3::rule<CloseParenId> close_paren = "')'";
 const x3::rule<OpenParenId> open_paren = "'('";
 const x3::rule<EqualsId> equals = "'='";
@@ -178,7 +180,10 @@ const auto urgency_clause_def = KwText("urgency") > -x3::string(">=") > number_l
 const auto category_clause_def = KwText("category") > identifier > number_lit;
 const auto text_clause_def = (KwText("tag") | KwText("route") | KwText("owner") | KwText("ref") |
                               KwText("since")) > string_lit;
-const auto clause_def = when_clause | urgency_clause | category_clause | text_clause;
+const auto example_decl_def = (KwText("example") | KwText("counterexample")) > string_lit >
+                              -(x3::lit("=>") > +identifier);
+const auto clause_def =
+    when_clause | urgency_clause | category_clause | text_clause | example_decl;
 
 const auto category_decl_def = Kw("category") > identifier > -string_lit;
 const auto pattern_decl_def = Kw("pattern") > identifier > equals > regex_lit;
@@ -191,16 +196,16 @@ const auto rule_decl_def = Kw("rule") > identifier > -string_lit > open_brace > 
 }  // namespace grammar
 
 struct DeclId : grammar::AnnotateSpan {};
-const DeclRule decl = "a declaration (category, pattern, list or rule)";
+const DeclRule decl = "a declaration (category, pattern, list, rule or example)";
 const auto decl_def = grammar::category_decl | grammar::pattern_decl | grammar::list_decl |
-                      grammar::rule_decl;
+                      grammar::rule_decl | grammar::example_decl;
 
 namespace grammar {
 BOOST_SPIRIT_DEFINE(ident_text, field_text, string_text, number_text, regex_body, identifier,
                     field_ref, string_lit, number_lit, bool_lit, regex_lit, literal, any_of,
                     matcher, match_test, count_test, exists_test, compare_test, in_test, rule_ref,
                     not_expr, and_terms, and_expr, or_terms, or_expr, unary, primary, when_clause,
-                    urgency_clause, category_clause, text_clause, clause, category_decl,
+                    urgency_clause, category_clause, text_clause, example_decl, clause, category_decl,
                     pattern_decl, list_decl, rule_decl, clause_or_close, close_paren, open_paren,
                     equals, open_brace, compare_op, tilde)
 }  // namespace grammar

@@ -244,7 +244,9 @@ bool MightHaveTriageKey(std::string_view text) {
 }
 
 std::string AnnotateLine(std::string_view record, std::string_view triage_json) {
-  // Trim the surrounding whitespace (a CRLF line's '\r', a pretty-printer's trailing newline).
+  // Trim the surrounding whitespace (a CRLF line's '\r', a pretty-printer's trailing newline)
+  // and a UTF-8 byte order mark, should the parser have accepted one.
+  if (record.substr(0, 3) == "\xEF\xBB\xBF") record.remove_prefix(3);
   size_t first = 0;
   while (first < record.size() && IsJsonSpace(record[first])) ++first;
   size_t last = record.size();

@@ -250,6 +250,48 @@ TEST(LowerTest, DigestCoversRulesAndConfig) {
   EXPECT_EQ(crlf.rules->digest(), lf.rules->digest());
 }
 
+TEST(ExampleTest, PassingExamplesCompile) {
+  ExpectCompiles(R"(
+category enticement
+rule meet "meeting a minor" {
+  when text ~ /\bmeet\b/ and text ~ /\b1[0-7]\b/
+  urgency +85
+  category enticement +40
+  example "she is 14 and he wants to meet" => P1 enticement
+  counterexample "he wants to meet, she is 34"
+}
+example "nothing to see" => P4 unclassified
+example "{\"kind\":\"sms\",\"body\":\"meet me, I am 15\"}" => P1
+)");
+}
+
+TEST(ExampleTest, FailingExamplesRefuseTheRuleset) {
+  Compiled c = CompileText(R"(category enticement
+rule meet {
+  when text ~ /\bmeet\b/
+  urgency +20
+  category enticement +40
+  example "let us meet" => P1
+  counterexample "meet at the office"
+  example "greetings"
+}
+)");
+  EXPECT_FALSE(c.rules);
+  EXPECT_TRUE(c.Has("example-failed", 6, 3)) << c.Rendered();
+  EXPECT_TRUE(c.Has("example-failed", 7, 3)) << c.Rendered();
+  EXPECT_TRUE(c.Has("example-failed", 8, 3)) << c.Rendered();
+  EXPECT_EQ(c.diagnostics.error_count(), 3u);
+}
+
+TEST(ExampleTest, UnknownExpectationName) {
+  ExpectCompileError("rule r { when text ~ /x/ }\nexample \"x\" => P1 csam", "unknown-name", 2,
+                     19);
+}
+
+TEST(ExampleTest, CounterexampleOutsideARule) {
+  ExpectCompileError("rule r { when text ~ /x/ }\ncounterexample \"y\"", "bad-example", 2, 1);
+}
+
 TEST(RuleSetTest, LoadsFromDiskAndRecompilesFromItsArchive) {
   SourceManager sources;
   Diagnostics diagnostics;

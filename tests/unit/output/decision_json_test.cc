@@ -140,6 +140,8 @@ TEST(FormatDecisionLineTest, AnnotateHandlesEmptyObjects) {
 TEST(FormatDecisionLineTest, AnnotateTrimsSurroundingWhitespace) {
   EXPECT_EQ(FormatDecisionLine("  {\"a\":1}  \r", SmallDecision(), OutputMode::kAnnotate),
             std::string(R"({"a":1,"triage":)") + kSmallJson + "}");
+  EXPECT_EQ(FormatDecisionLine("\xEF\xBB\xBF{\"a\":1}", SmallDecision(), OutputMode::kAnnotate),
+            std::string(R"({"a":1,"triage":)") + kSmallJson + "}");
   EXPECT_EQ(FormatDecisionLine("{\"a\":1\n}\n", SmallDecision(), OutputMode::kAnnotate),
             std::string(R"({"a":1,"triage":)") + kSmallJson + "}");
 }
