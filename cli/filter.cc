@@ -21,8 +21,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
-#include <time.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +30,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>
@@ -329,7 +329,7 @@ int RunFilter(const FilterOptions& options) {
     return kExitErrors;
   }
 
-  size_t jobs = static_cast<size_t>(options.jobs);
+  auto jobs = static_cast<size_t>(options.jobs);
   if (jobs == 0) jobs = std::max(1U, std::thread::hardware_concurrency());
   const bool line_buffered = options.line_buffered || IsTerminal(STDOUT_FILENO);
   const OutputMode mode =

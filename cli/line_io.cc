@@ -4,13 +4,13 @@
 #include "line_io.h"
 
 #include <poll.h>
-#include <signal.h>
-#include <time.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <string_view>
 
 namespace triage::cli {

@@ -10,7 +10,7 @@
 #ifndef TRIAGE_CLI_LINE_IO_H_
 #define TRIAGE_CLI_LINE_IO_H_
 
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 
 #include <cstddef>
 #include <cstdint>

@@ -4,7 +4,7 @@
 #include "worker_pool.h"
 
 #include <pthread.h>
-#include <signal.h>
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 
 #include <cstddef>
 #include <functional>

@@ -4,6 +4,7 @@
 #ifndef TRIAGE_ENGINE_H_
 #define TRIAGE_ENGINE_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 

@@ -3,10 +3,12 @@
 #ifndef TRIAGE_VERSION_H_
 #define TRIAGE_VERSION_H_
 
+#include "triage/export.h"
+
 namespace triage {
 
 // Semantic version of the engine, e.g. "0.1.0".
-const char* EngineVersion();
+TRIAGE_EXPORT const char* EngineVersion();
 
 }  // namespace triage
 
