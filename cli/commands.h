@@ -29,6 +29,10 @@ struct Command {
 Command AddFilterCommand(CLI::App* parent);
 // `triage check`: load, check and lint a ruleset and its config.
 Command AddCheckCommand(CLI::App* parent);
+// `triage explain [FILE|-]`: why each record got its decision (ledger, spans, counterfactual).
+Command AddExplainCommand(CLI::App* parent);
+// `triage test [PATH...]`: run expectation files (records with expected decisions).
+Command AddTestCommand(CLI::App* parent);
 
 }  // namespace triage::cli
 

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
     const std::vector<Command> commands = {
         triage::cli::AddFilterCommand(&app),
         triage::cli::AddCheckCommand(&app),
+        triage::cli::AddExplainCommand(&app),
+        triage::cli::AddTestCommand(&app),
     };
     try {
       app.parse(argc, argv);

@@ -4,6 +4,7 @@
 // error lines or on stderr; exit codes; output modes; --jobs determinism.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -76,7 +77,7 @@ TEST_F(FilterTest, WritesOneLinePerNonBlankLineInOrder) {
 
   const struct {
     size_t output;
-    long long line;
+    int64_t line;
     const char* code;
   } kErrors[] = {{1, 3, "invalid_json"},
                  {2, 4, "not_an_object"},

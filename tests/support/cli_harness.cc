@@ -3,6 +3,7 @@
 
 #include "support/cli_harness.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -124,7 +125,7 @@ std::string ErrorCodeOf(const std::string& line) {
   return code != nullptr && code->IsString() ? code->GetString() : "";
 }
 
-long long ErrorLineNumberOf(const std::string& line) {
+int64_t ErrorLineNumberOf(const std::string& line) {
   rapidjson::Document document;
   if (!ParseObject(line, &document)) return -1;
   const rapidjson::Value* number = Member(document, "line");

@@ -4,6 +4,7 @@
 #ifndef TRIAGE_TESTS_SUPPORT_CLI_HARNESS_H_
 #define TRIAGE_TESTS_SUPPORT_CLI_HARNESS_H_
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -55,7 +56,7 @@ std::string RulesetOf(const std::string& line);
 // Returns the "code" of an error line, or an empty string if `line` is not an error line.
 std::string ErrorCodeOf(const std::string& line);
 // Returns the "line" member of an error line, or -1.
-long long ErrorLineNumberOf(const std::string& line);
+int64_t ErrorLineNumberOf(const std::string& line);
 // Returns the lines joined as JSON Lines text, each ended by '\n'.
 std::string Jsonl(std::initializer_list<std::string_view> lines);
 // Returns true if `line` is one valid JSON value.

@@ -5,6 +5,7 @@
 #ifndef TRIAGE_SCANNER_H_
 #define TRIAGE_SCANNER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,29 @@ struct ScanOptions {
   std::vector<std::string> disabled_rules;
 };
 
+// Counters a Scanner accumulates when stats are on (ScanStats are off by default: timing costs a
+// clock read per stage). Times are wall-clock nanoseconds; they never influence a decision.
+struct ScanStats {
+  uint64_t records = 0;
+  uint64_t parse_ns = 0;     // JSON parsing and field extraction
+  uint64_t evaluate_ns = 0;  // rule evaluation and decision assembly
+  struct FieldStats {
+    std::string field;
+    uint64_t values = 0;  // text values scanned
+    uint64_t bytes = 0;
+    uint64_t ns = 0;      // time in the field's multi-pattern matcher
+  };
+  std::vector<FieldStats> fields;  // one per matched field
+  struct RuleStats {
+    std::string rule;
+    uint64_t hits = 0;
+  };
+  std::vector<RuleStats> rules;  // evaluation order
+
+  // Adds `other` (from another Scanner over the same RuleSet) into this.
+  void Merge(const ScanStats& other);
+};
+
 // Not thread-safe; cheap to create: use one per thread. Keeps the RuleSet alive.
 class TRIAGE_EXPORT Scanner {
  public:
@@ -52,6 +76,11 @@ class TRIAGE_EXPORT Scanner {
   // Triages like ScanJson and explains the decision (see explain.h). Slower: computes positions
   // and a trace of every rule. Errors as ScanJson.
   Status Explain(std::string_view json, const ScanOptions& options, Explanation* explanation);
+
+  // Turns statistics collection on or off (off by default).
+  void set_collect_stats(bool on);
+  // The statistics collected so far.
+  const ScanStats& stats() const;
 
   const RuleSet& rules() const { return rules_; }
 

@@ -303,7 +303,7 @@ std::string DecisionToJson(const Decision& decision) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   WriteDecision(&writer, decision);
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 std::string FormatDecisionLine(std::string_view record_json, const Decision& decision,
@@ -319,7 +319,7 @@ std::string FormatDecisionLine(std::string_view record_json, const Decision& dec
   WriteKey(&writer, "triage");
   WriteDecision(&writer, decision);
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 std::string FormatErrorLine(uint64_t line, const std::optional<std::string>& id,
@@ -338,15 +338,15 @@ std::string FormatErrorLine(uint64_t line, const std::optional<std::string>& id,
   WriteKey(&writer, "error");
   writer.StartObject();
   WriteKey(&writer, "code");
-  // A caller that breaks the precondition still gets a well-formed line.
-  WriteString(&writer, error.record_code().empty() ? std::string_view("internal")
-                                                   : std::string_view(error.record_code()));
+  std::string_view code = error.record_code();
+  if (code.empty()) code = "internal";  // a caller breaking the precondition still gets a line
+  WriteString(&writer, code);
   WriteKey(&writer, "message");
   WriteString(&writer, error.message());
   writer.EndObject();
   writer.EndObject();
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace triage

@@ -19,6 +19,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -62,6 +63,8 @@ class ScanState {
   Status ScanRecord(const Program& program, const Record& record, Decision* decision);
   Status Explain(const Program& program, std::string_view json, const ScanOptions& options,
                  Explanation* explanation);
+  void set_collect_stats(const Program& program, bool on);
+  const ScanStats& stats() const { return stats_; }
 
  private:
   Status Load(const Program& program, std::string_view json, Decision* decision);
@@ -96,7 +99,28 @@ class ScanState {
   simdjson::padded_string buffer_;
   std::deque<std::string> owned_texts_;  // id values read as text (stable addresses)
   int id_field_ = -1;
+  bool collect_stats_ = false;
+  ScanStats stats_;
 };
+
+namespace {
+uint64_t NowNs() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+}  // namespace
+
+void ScanState::set_collect_stats(const Program& program, bool on) {
+  collect_stats_ = on;
+  if (!on || !stats_.rules.empty() || !stats_.fields.empty()) return;
+  for (const FieldMatcher& matcher : program.matchers) {
+    ScanStats::FieldStats f;
+    f.field = program.fields[matcher.field].name;
+    stats_.fields.push_back(f);
+  }
+  for (const CompiledRule& rule : program.rules) stats_.rules.push_back({rule.name, 0});
+}
 
 namespace {
 
@@ -280,7 +304,12 @@ void ScanState::SetDisabled(const Program& program, const ScanOptions& options) 
 
 Status ScanState::ScanJson(const Program& program, std::string_view json,
                            const ScanOptions& options, Decision* decision) {
+  const uint64_t start = collect_stats_ ? NowNs() : 0;
   Status status = Load(program, json, decision);
+  if (collect_stats_) {
+    ++stats_.records;
+    stats_.parse_ns += NowNs() - start;
+  }
   if (!status.ok()) return status;
   SetDisabled(program, options);
   Evaluate(program, decision);
@@ -459,8 +488,25 @@ bool ScanState::Eval(const Program& program, int index) {
 
 void ScanState::Evaluate(const Program& program, Decision* decision) {
   // Matching: one pass per value of each matched field.
+  const uint64_t evaluate_start = collect_stats_ ? NowNs() : 0;
   std::fill(atom_bits_.begin(), atom_bits_.end(), 0);
-  for (const FieldMatcher& matcher : program.matchers) {
+  for (size_t m = 0; m < program.matchers.size(); ++m) {
+    const FieldMatcher& matcher = program.matchers[m];
+    const uint64_t field_start = collect_stats_ ? NowNs() : 0;
+    if (collect_stats_) {
+      ScanStats::FieldStats& f = stats_.fields[m];
+      f.values += values_[matcher.field].texts.size();
+      for (std::string_view text : values_[matcher.field].texts) f.bytes += text.size();
+    }
+    // Times the field's matching when stats are on, whichever way the loop below ends.
+    struct FieldTimer {
+      ScanState* state;
+      size_t index;
+      uint64_t start;
+      ~FieldTimer() {
+        if (state->collect_stats_) state->stats_.fields[index].ns += NowNs() - start;
+      }
+    } timer{this, m, field_start};
     for (std::string_view text : values_[matcher.field].texts) {
       const re2::StringPiece piece(text.data(), text.size());
       if (matcher.set != nullptr) {
@@ -551,6 +597,10 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
   }
   decision->ruleset = program.digest;
   decision->engine = EngineVersion();
+  if (collect_stats_) {
+    for (size_t r = 0; r < fired_.size(); ++r) stats_.rules[r].hits += fired_[r];
+    stats_.evaluate_ns += NowNs() - evaluate_start;
+  }
 }
 
 ConditionTrace ScanState::Trace(const Program& program, int index) {
@@ -655,6 +705,31 @@ Scanner::Scanner(RuleSet rules)
 Scanner::~Scanner() = default;
 Scanner::Scanner(Scanner&&) noexcept = default;
 Scanner& Scanner::operator=(Scanner&&) noexcept = default;
+
+void Scanner::set_collect_stats(bool on) { state_->set_collect_stats(rules_.program(), on); }
+const ScanStats& Scanner::stats() const { return state_->stats(); }
+
+void ScanStats::Merge(const ScanStats& other) {
+  records += other.records;
+  parse_ns += other.parse_ns;
+  evaluate_ns += other.evaluate_ns;
+  if (fields.empty()) {
+    fields = other.fields;
+  } else {
+    for (size_t i = 0; i < fields.size() && i < other.fields.size(); ++i) {
+      fields[i].values += other.fields[i].values;
+      fields[i].bytes += other.fields[i].bytes;
+      fields[i].ns += other.fields[i].ns;
+    }
+  }
+  if (rules.empty()) {
+    rules = other.rules;
+  } else {
+    for (size_t i = 0; i < rules.size() && i < other.rules.size(); ++i) {
+      rules[i].hits += other.rules[i].hits;
+    }
+  }
+}
 
 Status Scanner::Scan(const Record& record, Decision* decision) {
   return state_->ScanRecord(rules_.program(), record, decision);

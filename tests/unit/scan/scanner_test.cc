@@ -335,6 +335,37 @@ rule hurry { when text ~ /tonight/ urgency >= 85 }
   EXPECT_EQ(e.texts[0].values, std::vector<std::string>{summary});
 }
 
+TEST(ScannerStatsTest, CountsRecordsBytesAndHitsWithoutChangingDecisions) {
+  RuleSet rules = MustCompile("rule a { when text ~ /a/ }\nrule b { when victim.age < 18 }");
+  Scanner plain(rules);
+  Scanner counted(rules);
+  counted.set_collect_stats(true);
+  const std::vector<std::string> records = {R"({"summary":"a","victims":[{"age":3}]})",
+                                            R"({"summary":"bb"})", R"({"body":"aaa"})"};
+  for (const std::string& json : records) {
+    Decision d1;
+    Decision d2;
+    ASSERT_TRUE(plain.ScanJson(json, &d1).ok());
+    ASSERT_TRUE(counted.ScanJson(json, &d2).ok());
+    EXPECT_EQ(DecisionToJson(d1), DecisionToJson(d2));
+  }
+  const ScanStats& stats = counted.stats();
+  EXPECT_EQ(stats.records, 3u);
+  ASSERT_EQ(stats.fields.size(), 1u);
+  EXPECT_EQ(stats.fields[0].field, "text");
+  EXPECT_EQ(stats.fields[0].values, 3u);
+  EXPECT_EQ(stats.fields[0].bytes, 6u);
+  ASSERT_EQ(stats.rules.size(), 2u);
+  EXPECT_EQ(stats.rules[0].hits, 2u);
+  EXPECT_EQ(stats.rules[1].hits, 1u);
+  ScanStats total;
+  total.Merge(stats);
+  total.Merge(stats);
+  EXPECT_EQ(total.records, 6u);
+  EXPECT_EQ(total.rules[0].hits, 4u);
+  EXPECT_TRUE(plain.stats().rules.empty());
+}
+
 TEST(ScannerExplainTest, DisabledRulesGiveTheCounterfactual) {
   RuleSet rules = MustCompile(R"(
 rule a { when text ~ /a/ urgency +30 }

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// Corpus scanning for eval and diff (eval_corpus.h).
+
+#include "eval_corpus.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "triage/decision.h"
+#include "triage/explain.h"
+#include "triage/scanner.h"
+#include "triage/status.h"
+
+#include "line_io.h"
+#include "progress.h"
+#include "terminal.h"
+#include "worker_pool.h"
+
+namespace triage::cli {
+namespace {
+
+// As in `triage filter`: enough lines to amortise the hand-off, a bounded amount of memory.
+constexpr size_t kBatchBytes = size_t{4} << 20;
+constexpr size_t kMinLinesPerTask = 8;
+
+void FillFromDecision(const RuleSet& rules, Decision* decision, ScoredRecord* out) {
+  out->id = std::move(decision->id);
+  out->score = decision->urgency;
+  out->band = BandIndex(rules.config(), decision->band);
+  out->categories.clear();
+  for (CategoryScore& category : decision->categories) {
+    out->categories.push_back(std::move(category.name));
+  }
+  out->rules.clear();
+  for (RuleHit& hit : decision->rules) out->rules.push_back(std::move(hit.rule));
+}
+
+}  // namespace
+
+size_t BandIndex(const EngineConfig& config, const std::string& name) {
+  for (size_t i = 0; i < config.bands.size(); ++i) {
+    if (config.bands[i].name == name) return i;
+  }
+  return config.bands.size();
+}
+
+std::string InputName(const std::string& input) { return input == "-" ? "<stdin>" : input; }
+
+size_t ResolveJobs(int jobs) {
+  if (jobs > 0) return static_cast<size_t>(jobs);
+  return std::max(1U, std::thread::hardware_concurrency());
+}
+
+Status ScoreLine(Scanner* scanner, const InputLine& line, size_t max_record_bytes, bool explain,
+                 ScoredRecord* out) {
+  *out = ScoredRecord();
+  out->line = line.number;
+  if (line.truncated || line.length > max_record_bytes) {
+    return Status::InvalidRecord("too_large", "record is " + std::to_string(line.length) +
+                                                  " bytes, over the limit of " +
+                                                  std::to_string(max_record_bytes) +
+                                                  " bytes (limits.max_record_bytes)");
+  }
+  Status status;
+  if (explain) {
+    Explanation explanation;
+    status = scanner->Explain(line.text, ScanOptions(), &explanation);
+    out->totals = std::move(explanation.category_totals);
+    FillFromDecision(scanner->rules(), &explanation.decision, out);
+  } else {
+    Decision decision;
+    status = scanner->ScanJson(line.text, &decision);
+    FillFromDecision(scanner->rules(), &decision, out);
+  }
+  if (!status.ok() && status.code() != Status::Code::kInvalidRecord) {
+    // Only record errors promise never to quote the record; anything else is not shown.
+    return Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
+  }
+  return status;
+}
+
+void ReportRecordError(const std::string& input_name, uint64_t line,
+                       const std::optional<std::string>& id, const Status& status) {
+  std::string where = input_name + ":" + std::to_string(line);
+  std::string message = status.message();
+  if (id) message += " (id " + *id + ")";
+  std::fprintf(stderr, "%s: error: %s [%s]\n", where.c_str(), message.c_str(),
+               status.record_code().c_str());
+}
+
+bool ForEachCorpusLine(
+    const CorpusOptions& options, size_t max_keep,
+    const std::function<void(size_t worker, size_t slot, const InputLine& line)>& process,
+    const std::function<void(size_t slot, const InputLine& line)>& consume, CorpusStats* stats) {
+  int fd = STDIN_FILENO;
+  if (options.input != "-") {
+    fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
+                   std::strerror(errno));
+      stats->read_failed = true;
+      return false;
+    }
+  }
+  uint64_t total_bytes = 0;
+  struct stat info {};
+  if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    total_bytes = static_cast<uint64_t>(info.st_size);
+  }
+  Progress progress(IsTerminal(STDERR_FILENO), total_bytes);
+  WorkerPool pool(std::max<size_t>(options.jobs, 1));
+  LineReader reader(fd);
+  std::vector<InputLine> batch(kCorpusBatchLines);
+  bool done = false;
+  while (!done) {
+    size_t count = 0;
+    size_t bytes = 0;
+    while (count < kCorpusBatchLines && bytes < kBatchBytes) {
+      const LineReader::Result result = reader.Next(&batch[count], max_keep, /*may_block=*/true);
+      if (result == LineReader::Result::kLine) {
+        bytes += batch[count].text.size();
+        ++count;
+        continue;
+      }
+      if (result == LineReader::Result::kInterrupted) continue;
+      if (result == LineReader::Result::kError) {
+        std::fprintf(stderr, "triage: error: reading input failed: %s\n",
+                     std::strerror(reader.error()));
+        stats->read_failed = true;
+      }
+      done = true;
+      break;
+    }
+    if (count == 0) continue;
+    if (pool.size() == 1 || count < 2 * kMinLinesPerTask) {
+      for (size_t i = 0; i < count; ++i) process(0, i, batch[i]);
+    } else {
+      const size_t per_task = std::max(kMinLinesPerTask, count / (pool.size() * 8) + 1);
+      const size_t tasks = (count + per_task - 1) / per_task;
+      pool.Run(tasks, [&](size_t worker, size_t task) {
+        const size_t begin = task * per_task;
+        const size_t end = std::min(count, begin + per_task);
+        for (size_t i = begin; i < end; ++i) process(worker, i, batch[i]);
+      });
+    }
+    uint64_t batch_bytes = 0;
+    for (size_t i = 0; i < count; ++i) {
+      consume(i, batch[i]);
+      batch_bytes += batch[i].length + 1;
+    }
+    stats->lines += count;
+    progress.Advance(count, batch_bytes);
+  }
+  progress.Finish();
+  if (fd != STDIN_FILENO) close(fd);
+  return !stats->read_failed;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// Corpus scanning for the analyst commands (`triage eval`, `triage diff`): a JSONL corpus is read
+// in batches, every line is triaged on a WorkerPool (one Scanner per worker) and reduced to a
+// ScoredRecord — the few facts of a decision the reports need (score, band, categories, fired
+// rules, and for eval every category's total) — so that a large corpus never holds its text or
+// full decisions in memory. Results come back in input order whatever the thread count.
+//
+// A line that cannot be triaged is reported on stderr as
+//   corpus.jsonl:17: error: <message> [invalid_json]
+// with the library's message, which never quotes the record, and is left out of the results.
+#ifndef TRIAGE_CLI_EVAL_CORPUS_H_
+#define TRIAGE_CLI_EVAL_CORPUS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "triage/decision.h"
+#include "triage/rule_set.h"
+#include "triage/scanner.h"
+#include "triage/status.h"
+
+#include "line_io.h"
+
+namespace triage::cli {
+
+// What the reports need of one decision.
+struct ScoredRecord {
+  uint64_t line = 0;               // 1-based physical line in the corpus
+  std::optional<std::string> id;   // the record's mapped `id`, when present
+  int score = 0;
+  size_t band = 0;                        // index into config().bands (0 = most urgent)
+  std::vector<std::string> categories;    // assigned, highest score first (maybe the fallback)
+  std::vector<CategoryScore> totals;      // every category a fired rule scored (explain only)
+  std::vector<std::string> rules;         // fired rules, evaluation order
+};
+
+// Triages `line` with `scanner` into *out. With `explain`, uses Scanner::Explain and fills
+// totals. A line over `max_record_bytes` (or truncated by the reader) is InvalidRecord
+// ("too_large"); a non-record failure of the library becomes InvalidRecord("internal"), so that
+// the returned status's message can always be shown. out->id is set whenever it could be read.
+Status ScoreLine(Scanner* scanner, const InputLine& line, size_t max_record_bytes, bool explain,
+                 ScoredRecord* out);
+
+// Writes "<input_name>:<line>: error: <message> [<code>]" (plus the id when known) to stderr.
+void ReportRecordError(const std::string& input_name, uint64_t line,
+                       const std::optional<std::string>& id, const Status& status);
+
+// Options of a corpus pass.
+struct CorpusOptions {
+  std::string input = "-";  // a path, or "-" for stdin
+  size_t jobs = 1;          // worker threads (at least 1)
+};
+
+// Counts of a corpus pass.
+struct CorpusStats {
+  uint64_t lines = 0;   // non-blank input lines
+  uint64_t errors = 0;  // lines that could not be triaged (reported)
+  bool read_failed = false;
+};
+
+// The most lines in one batch: the `slot` given to ForEachCorpusLine's callbacks is below it.
+inline constexpr size_t kCorpusBatchLines = 4096;
+
+// Reads the corpus named by options.input and calls process(worker, slot, line) for every
+// non-blank line, in parallel over options.jobs workers (worker in [0, jobs)), then
+// consume(slot, line) for every line of the batch in input order, single-threaded, once the batch
+// is done. `slot` (< kCorpusBatchLines) is the line's place in its batch, so that a caller can
+// keep one result per slot. `max_keep` bounds the bytes kept
+// of a line (longer ones arrive truncated). Shows a progress line on a terminal. Returns false
+// (after reporting on stderr) if the input cannot be opened or read.
+bool ForEachCorpusLine(
+    const CorpusOptions& options, size_t max_keep,
+    const std::function<void(size_t worker, size_t slot, const InputLine& line)>& process,
+    const std::function<void(size_t slot, const InputLine& line)>& consume, CorpusStats* stats);
+
+// Returns the name to use for options.input in messages: the path, or "<stdin>".
+std::string InputName(const std::string& input);
+
+// Returns the number of worker threads for a --jobs value (0: one per hardware thread).
+size_t ResolveJobs(int jobs);
+
+// Returns the index of the band named `name` in `config`, or config.bands.size() if none.
+size_t BandIndex(const EngineConfig& config, const std::string& name);
+
+}  // namespace triage::cli
+
+#endif  // TRIAGE_CLI_EVAL_CORPUS_H_

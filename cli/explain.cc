@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+// `triage explain [FILE|-]`: why each JSON Lines record got its decision, for analysts.
+//
+// For every non-blank input line (read, numbered and size-limited as `triage filter` does), the
+// record is explained with Scanner::Explain and printed as a readable account (--format text,
+// the default) or as one JSON object per line (--format json):
+//
+//   - the score ledger: every fired rule in evaluation order with its urgency, floor and category
+//     contributions ("(override)" where the config retuned it) and the running total, then the
+//     sum, the clamp to [0, urgency.max], the floor, the score and the band boundary it reached;
+//   - the categories: every category a fired rule scored, against assign_min and max_labels,
+//     and the fallback when none reached assign_min;
+//   - the record's text fields with the spans matched by fired rules highlighted (colour on a
+//     terminal without NO_COLOR, "[[...]]" otherwise), and per rule the snippets it matched;
+//   - a counterfactual: the smallest set of fired rules whose removal moves the record to another
+//     band (sets of 1, 2, 3; explain_analysis.h has the search and its limits);
+//   - the rules closest to firing, with the first part of their condition that failed;
+//   - with --why-not RULE, that rule's condition tree with the truth value of every part.
+//
+// A line that cannot be explained gets an error entry (line number, code, a message that never
+// quotes the record) and the run goes on. Record text goes to stdout only, never to stderr.
+// Exit codes: 0 all lines explained, 1 some line (or the rules, or the input) had an error, 2
+// usage errors — a --why-not naming no rule among them.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "triage/decision.h"
+#include "triage/explain.h"
+#include "triage/rule_set.h"
+#include "triage/scanner.h"
+#include "triage/status.h"
+
+#include "commands.h"
+#include "explain_analysis.h"
+#include "explain_render.h"
+#include "line_io.h"
+#include "load_rules.h"
+#include "terminal.h"
+
+namespace triage::cli {
+namespace {
+
+struct ExplainOptions {
+  std::string input = "-";
+  std::string config;
+  std::string format = "text";
+  std::string color = "auto";
+  std::vector<std::string> why_not;
+  int closest = 3;
+  int max_set = 3;
+};
+
+class Explainer {
+ public:
+  Explainer(const ExplainOptions& options, RuleSet rules, bool color)
+      : options_(options), rules_(std::move(rules)), scanner_(rules_), color_(color) {}
+
+  // Writes the entry of one input line, ending with '\n', to *out. Returns false if the line
+  // had an error.
+  bool ExplainLine(const InputLine& line, std::string* out);
+  // The most bytes of a line to keep (the ruleset's limits.max_record_bytes).
+  size_t max_keep() const { return rules_.config().max_record_bytes; }
+
+ private:
+  bool Json() const { return options_.format == "json"; }
+  void WriteError(uint64_t line, const std::optional<std::string>& id, const Status& error,
+                  std::string* out) const;
+
+  const ExplainOptions& options_;
+  RuleSet rules_;
+  Scanner scanner_;
+  bool color_;
+  Explanation explanation_;
+};
+
+void Explainer::WriteError(uint64_t line, const std::optional<std::string>& id,
+                           const Status& error, std::string* out) const {
+  if (Json()) {
+    *out = FormatErrorLine(line, id, error) + "\n";
+  } else {
+    *out = RenderTextError(line, id, error, color_);
+  }
+}
+
+bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
+  const size_t max_bytes = rules_.config().max_record_bytes;
+  if (line.truncated || line.length > max_bytes) {
+    WriteError(line.number, std::nullopt,
+               Status::InvalidRecord("too_large", "record is " + std::to_string(line.length) +
+                                                      " bytes, over the limit of " +
+                                                      std::to_string(max_bytes) +
+                                                      " bytes (limits.max_record_bytes)"),
+               out);
+    return false;
+  }
+  Status status = scanner_.Explain(line.text, ScanOptions(), &explanation_);
+  if (!status.ok()) {
+    if (status.code() != Status::Code::kInvalidRecord) {
+      // Only record errors promise never to quote the record: do not show another message.
+      status = Status::InvalidRecord("internal", "the record could not be explained (internal "
+                                                 "error)");
+    }
+    WriteError(line.number, explanation_.decision.id, status, out);
+    return false;
+  }
+
+  RecordReport report;
+  report.line = line.number;
+  report.explanation = &explanation_;
+  report.ledger = BuildLedger(explanation_, rules_.config());
+  report.categories = BuildCategoryReport(explanation_, rules_.config());
+  report.spans = CollectRuleSpans(explanation_);
+  if (options_.max_set > 0) {
+    CounterfactualLimits limits;
+    limits.max_size = static_cast<size_t>(options_.max_set);
+    report.counterfactual = FindCounterfactual(&scanner_, line.text, explanation_, limits);
+  }
+  if (options_.closest > 0) {
+    report.closest_requested = static_cast<size_t>(options_.closest);
+    report.closest = FindClosest(explanation_, static_cast<size_t>(options_.closest));
+  }
+  for (const std::string& name : options_.why_not) {
+    if (const RuleTrace* rule = FindRule(explanation_, name)) report.why_not.push_back(rule);
+  }
+  if (Json()) {
+    *out = RenderJson(report) + "\n";
+  } else {
+    *out = RenderText(report, color_) + "\n";
+  }
+  return true;
+}
+
+int RunExplain(const ExplainOptions& options) {
+  const std::string config_path = FindConfigOrReport(options.config);
+  if (config_path.empty()) return kExitErrors;
+  Result<RuleSet> rules = LoadRulesReporting(config_path, nullptr);
+  if (!rules.ok()) return kExitErrors;
+
+  // --why-not names must be rules: a typo is a usage error, caught before any input is read.
+  const std::vector<std::string> names = rules->rule_names();
+  for (const std::string& name : options.why_not) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::fprintf(stderr, "triage: error: --why-not: no rule named '%s' in %s\n", name.c_str(),
+                 config_path.c_str());
+    const std::vector<std::string> similar = SimilarNames(name, names);
+    if (!similar.empty()) {
+      std::string list;
+      for (const std::string& s : similar) list += (list.empty() ? "'" : ", '") + s + "'";
+      std::fprintf(stderr, "triage: note: did you mean %s?\n", list.c_str());
+    }
+    return kExitUsage;
+  }
+
+  int input_fd = STDIN_FILENO;
+  if (options.input != "-") {
+    input_fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
+    if (input_fd < 0) {
+      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
+                   std::strerror(errno));
+      return kExitErrors;
+    }
+  }
+
+  bool color = false;
+  if (options.format == "text") {
+    color = options.color == "always" || (options.color == "auto" && ColorEnabled(STDOUT_FILENO));
+  }
+  Explainer explainer(options, std::move(rules).value(), color);
+  LineReader reader(input_fd);
+  OutputWriter writer(STDOUT_FILENO);
+  InputLine line;
+  std::string out;
+  size_t records = 0;
+  size_t errors = 0;
+  bool read_failed = false;
+  while (true) {
+    // A line over the limit is kept only up to it: enough to know it is over, never all of it.
+    const LineReader::Result result = reader.Next(&line, explainer.max_keep(), /*may_block=*/true);
+    if (result == LineReader::Result::kInterrupted || result == LineReader::Result::kWouldBlock) {
+      continue;
+    }
+    if (result == LineReader::Result::kEnd) break;
+    if (result == LineReader::Result::kError) {
+      std::fprintf(stderr, "triage: error: reading input failed: %s\n",
+                   std::strerror(reader.error()));
+      read_failed = true;
+      break;
+    }
+    ++records;
+    if (!explainer.ExplainLine(line, &out)) ++errors;
+    writer.WriteLine(std::string_view(out).substr(0, out.size() - 1));  // without its '\n'
+    // An analyst reads as the records come: push each entry out.
+    if (!writer.Flush()) break;
+  }
+  writer.Flush();
+  if (input_fd != STDIN_FILENO) close(input_fd);
+  if (writer.failed()) {
+    std::fprintf(stderr, "triage: error: writing output failed: %s\n",
+                 std::strerror(writer.error()));
+    return kExitErrors;
+  }
+  if (errors > 0) {
+    std::fprintf(stderr, "triage: %zu of %zu record%s could not be explained\n", errors, records,
+                 records == 1 ? "" : "s");
+  }
+  return errors > 0 || read_failed ? kExitErrors : kExitOk;
+}
+
+}  // namespace
+
+Command AddExplainCommand(CLI::App* parent) {
+  auto options = std::make_shared<ExplainOptions>();
+  CLI::App* app = parent->add_subcommand(
+      "explain",
+      "Explain the decision of each JSON Lines record: score ledger, categories, matched text, "
+      "a counterfactual, the rules closest to firing and, with --why-not, one rule's condition");
+  app->add_option("file", options->input, "Input JSONL file; '-' or omitted reads stdin")
+      ->capture_default_str();
+  app->add_option("-c,--config", options->config,
+                  "Config file (triage.yaml); default: the installed rule pack")
+      ->envname("TRIAGE_CONFIG");
+  app->add_option("-f,--format", options->format,
+                  "text: a readable account; json: one JSON object per record")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app->add_option("--why-not", options->why_not,
+                  "Show RULE's condition with the truth value of every part (repeatable)")
+      ->option_text("RULE")
+      ->allow_extra_args(false);
+  app->add_option("--color", options->color,
+                  "Colour the text view: auto (on a terminal, unless NO_COLOR is set), always, "
+                  "never (matches between [[ and ]])")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app->add_option("--closest", options->closest,
+                  "How many rules that did not fire to show as closest to firing (0: none)")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  app->add_option("--max-set", options->max_set,
+                  "Largest set of fired rules the counterfactual tries to disable (0: no "
+                  "counterfactual)")
+      ->check(CLI::Range(0, 3))
+      ->capture_default_str();
+  return Command{app, [options] { return RunExplain(*options); }};
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,850 @@
+// SPDX-License-Identifier: Apache-2.0
+// The text and JSON views of `triage explain` (explain_render.h).
+
+#include "explain_render.h"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "triage/config.h"
+#include "triage/decision.h"
+#include "triage/explain.h"
+#include "triage/status.h"
+
+#include "explain_analysis.h"
+
+namespace triage::cli {
+namespace {
+
+// SGR sequences of the text view.
+constexpr std::string_view kSpanOn = "\x1b[1;4;33m";  // bold, underlined, yellow
+constexpr std::string_view kBoldOn = "\x1b[1m";
+constexpr std::string_view kGreenOn = "\x1b[32m";
+constexpr std::string_view kRedOn = "\x1b[31m";
+constexpr std::string_view kReset = "\x1b[0m";
+
+// Appends printf-style text to *out.
+__attribute__((format(printf, 2, 3))) void Appendf(std::string* out, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list copy;
+  va_copy(copy, args);
+  const int size = std::vsnprintf(nullptr, 0, format, copy);
+  va_end(copy);
+  if (size > 0) {
+    const size_t old = out->size();
+    out->resize(old + static_cast<size_t>(size) + 1);
+    std::vsnprintf(&(*out)[old], static_cast<size_t>(size) + 1, format, args);
+    out->resize(old + static_cast<size_t>(size));
+  }
+  va_end(args);
+}
+
+class Style {
+ public:
+  explicit Style(bool color) : color_(color) {}
+  std::string Bold(std::string_view text) const { return Wrap(kBoldOn, text); }
+  std::string Green(std::string_view text) const { return Wrap(kGreenOn, text); }
+  std::string Red(std::string_view text) const { return Wrap(kRedOn, text); }
+  std::string Truth(bool holds) const { return holds ? Green("true ") : Red("false"); }
+
+ private:
+  std::string Wrap(std::string_view on, std::string_view text) const {
+    std::string out;
+    if (color_) out += on;
+    out += text;
+    if (color_) out += kReset;
+    return out;
+  }
+  bool color_;
+};
+
+std::string Signed(long long value) {
+  return (value >= 0 ? "+" : "") + std::to_string(value);
+}
+
+// Pads `text` with spaces to `width` bytes (no-op if longer).
+std::string Pad(std::string text, size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+// A condition's source text on one line: runs of whitespace (newlines included) become one space.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string ValueName(const std::string& field, uint32_t value) {
+  return field + "[" + std::to_string(value) + "]";
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& name : names) {
+    if (!out.empty()) out += ", ";
+    out += name;
+  }
+  return out;
+}
+
+std::string CategoriesText(const std::vector<CategoryScore>& categories) {
+  std::string out;
+  for (const CategoryScore& category : categories) {
+    if (!out.empty()) out += ", ";
+    out += category.name + " " + std::to_string(category.score);
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string BlockingText(const BlockingPart& part) {
+  return OneLine(part.trace->text) + (part.needed ? "  (does not hold)" : "  (holds; must not)");
+}
+
+// --- Text view ------------------------------------------------------------------------------
+
+void AppendHeader(const RecordReport& report, const Style& style, std::string* out) {
+  const Decision& decision = report.explanation->decision;
+  std::string title = "record ";
+  if (decision.id) title += EscapeForTerminal(*decision.id) + " ";
+  title += "(line " + std::to_string(report.line) + ")";
+  *out += style.Bold(title) + ": " + style.Bold(decision.band) + ", score " +
+          std::to_string(decision.urgency) + "\n";
+  *out += "  categories: " + CategoriesText(decision.categories);
+  if (report.categories.fallback) *out += " (fallback)";
+  *out += "\n";
+  if (!decision.tags.empty()) *out += "  tags: " + JoinNames(decision.tags) + "\n";
+  if (!decision.routes.empty()) *out += "  routes: " + JoinNames(decision.routes) + "\n";
+  *out += "  ruleset: " + decision.ruleset + "\n";
+}
+
+void AppendLedger(const RecordReport& report, const Style& style, std::string* out) {
+  const Ledger& ledger = report.ledger;
+  *out += "\n" + style.Bold("score") + " (fired rules, evaluation order)\n";
+  if (ledger.entries.empty()) {
+    *out += "  no rule fired\n";
+  } else {
+    size_t width = 4;
+    std::vector<std::string> names;
+    for (const LedgerEntry& entry : ledger.entries) {
+      names.push_back(entry.rule->rule + (entry.rule->overridden ? " (override)" : ""));
+      width = std::max(width, names.back().size());
+    }
+    *out += "  urgency  total  " + Pad("rule", width) + "  contributes\n";
+    for (size_t i = 0; i < ledger.entries.size(); ++i) {
+      const RuleTrace& rule = *ledger.entries[i].rule;
+      std::vector<std::string> extras;
+      if (rule.floor) extras.push_back("floor " + std::to_string(*rule.floor));
+      for (const CategoryScore& category : rule.categories) {
+        extras.push_back(category.name + " " + Signed(category.score));
+      }
+      std::string line;
+      Appendf(&line, "  %7s %6lld  %s", Signed(rule.urgency).c_str(), ledger.entries[i].running,
+              (extras.empty() ? names[i] : Pad(names[i], width) + "  " + JoinNames(extras)).c_str());
+      *out += line + "\n";
+    }
+  }
+  if (ledger.sum < 0) {
+    Appendf(out, "  sum %lld, raised to 0\n", ledger.sum);
+  } else if (ledger.sum > ledger.max) {
+    Appendf(out, "  sum %lld, capped at %d (urgency.max)\n", ledger.sum, ledger.max);
+  } else {
+    Appendf(out, "  sum %lld (within 0..%d)\n", ledger.sum, ledger.max);
+  }
+  if (ledger.floor) {
+    if (*ledger.floor > ledger.clamped) {
+      Appendf(out, "  floor %d (%s) raises %lld to %d\n", *ledger.floor, ledger.floor_rule.c_str(),
+              ledger.clamped, *ledger.floor);
+    } else {
+      Appendf(out, "  floor %d (%s) has no effect: %lld is not below it\n", *ledger.floor,
+              ledger.floor_rule.c_str(), ledger.clamped);
+    }
+  }
+  std::string final_line;
+  Appendf(&final_line, "  score %d >= %d: %s", ledger.score, ledger.band_min,
+          style.Bold(ledger.band).c_str());
+  if (!ledger.band_label.empty()) final_line += " (" + ledger.band_label + ")";
+  if (ledger.next_band) {
+    Appendf(&final_line, "; %s needs %d (%d more)", ledger.next_band->name.c_str(),
+            ledger.next_band->min, ledger.next_band->min - ledger.score);
+  }
+  *out += final_line + "\n";
+  const long long expected = std::max<long long>(ledger.clamped, ledger.floor.value_or(0));
+  if (expected != ledger.score) {
+    Appendf(out, "  (the ledger gives %lld but the engine decided %d)\n", expected, ledger.score);
+  }
+}
+
+void AppendCategories(const RecordReport& report, const Style& style, std::string* out) {
+  const CategoryReport& categories = report.categories;
+  *out += "\n" + style.Bold("categories");
+  Appendf(out, " (assigned at %d or more, at most %d)\n", categories.assign_min,
+          categories.max_labels);
+  if (categories.lines.empty()) *out += "  no fired rule scored a category\n";
+  size_t width = 0;
+  for (const CategoryLine& line : categories.lines) width = std::max(width, line.name.size());
+  for (const CategoryLine& line : categories.lines) {
+    std::string status;
+    switch (line.status) {
+      case CategoryLine::Status::kAssigned:
+        status = "assigned";
+        break;
+      case CategoryLine::Status::kBelowMin:
+        status = "below " + std::to_string(categories.assign_min);
+        break;
+      case CategoryLine::Status::kOverMaxLabels:
+        status = "over max_labels";
+        break;
+    }
+    std::vector<std::string> contributions;
+    for (const auto& [rule, score] : line.contributions) {
+      contributions.push_back(rule + " " + Signed(score));
+    }
+    std::string text;
+    Appendf(&text, "  %s %5d  %s  %s", Pad(line.name, width).c_str(), line.score,
+            Pad(status, 15).c_str(), JoinNames(contributions).c_str());
+    *out += text + "\n";
+  }
+  if (categories.fallback) {
+    Appendf(out, "  no category reached %d: fallback %s\n", categories.assign_min,
+            categories.fallback->c_str());
+  }
+}
+
+void AppendText(const RecordReport& report, const Style& style, bool color, std::string* out) {
+  const Explanation& explanation = *report.explanation;
+  *out += "\n" + style.Bold("text") + " (matches of fired rules ";
+  *out += color ? "highlighted)\n" : "between " + std::string(kMarkOpen) + " and " +
+                                         std::string(kMarkClose) + ")\n";
+  bool any_value = false;
+  for (const FieldText& field : explanation.texts) {
+    for (size_t v = 0; v < field.values.size(); ++v) {
+      any_value = true;
+      const auto index = static_cast<uint32_t>(v);
+      *out += "  " + ValueName(field.field, index) + ": " +
+              MarkRanges(field.values[v], MarkedRanges(report.spans, field.field, index), color) +
+              "\n";
+    }
+  }
+  if (!any_value) *out += "  the record has no text\n";
+
+  std::vector<std::string> without_spans;
+  for (const RuleTrace& rule : explanation.rules) {
+    if (!rule.fired) continue;
+    std::vector<const RuleSpan*> spans;
+    for (const RuleSpan& span : report.spans) {
+      if (span.rule == rule.rule) spans.push_back(&span);
+    }
+    if (spans.empty()) {
+      without_spans.push_back(rule.rule);
+      continue;
+    }
+    *out += "  " + style.Bold(rule.rule);
+    if (!rule.description.empty()) *out += "  " + EscapeForTerminal(rule.description);
+    *out += "  (" + rule.location + ")\n";
+    for (const RuleSpan* span : spans) {
+      std::string line;
+      Appendf(&line, "    %s %u..%u  \"%s\"",
+              ValueName(span->span.field, span->span.value).c_str(), span->span.begin,
+              span->span.end, EscapeForTerminal(span->text).c_str());
+      *out += line + "\n";
+    }
+  }
+  if (!without_spans.empty()) {
+    *out += "  fired without matching text: " + JoinNames(without_spans) + "\n";
+  }
+}
+
+void AppendCounterfactual(const RecordReport& report, const Style& style, std::string* out) {
+  const Counterfactual& cf = *report.counterfactual;
+  *out += "\n" + style.Bold("counterfactual") +
+          " (the fewest fired rules to disable for another band)\n";
+  if (cf.fired == 0) {
+    *out += "  no rule fired: there is nothing to disable\n";
+    return;
+  }
+  if (cf.found) {
+    *out += "  without " + JoinNames(cf.rules);
+    if (!cf.also_off.empty()) *out += " (which also switches off " + JoinNames(cf.also_off) + ")";
+    Appendf(out, ": %s -> %s, score %d -> %d\n",
+            report.explanation->decision.band.c_str(), style.Bold(cf.band).c_str(),
+            report.explanation->decision.urgency, cf.score);
+    *out += "  categories would be: " + CategoriesText(cf.categories) + "\n";
+    return;
+  }
+  Appendf(out, "  no set of up to %zu rule%s moves the record out of %s", cf.searched_size,
+          cf.searched_size == 1 ? "" : "s", report.explanation->decision.band.c_str());
+  if (cf.limited) {
+    Appendf(out, " (search limited: %zu scans; sets of 2 or more drawn from the %zu most "
+                 "influential of %zu fired rules)",
+            cf.scans, cf.candidates, cf.fired);
+  }
+  *out += "\n";
+}
+
+void AppendClosest(const RecordReport& report, const Style& style, std::string* out) {
+  *out += "\n" + style.Bold("closest to firing") + " (rules that did not fire, most tests holding)\n";
+  if (report.closest.empty()) {
+    *out += "  none: no rule that did not fire had a test holding\n";
+    return;
+  }
+  for (const NearMiss& miss : report.closest) {
+    std::string line;
+    Appendf(&line, "  %s (%s): %zu of %zu test%s hold\n", style.Bold(miss.rule->rule).c_str(),
+            miss.rule->location.c_str(), miss.holding, miss.total, miss.total == 1 ? "" : "s");
+    *out += line;
+    if (!miss.blocking.empty()) {
+      const BlockingPart& first = miss.blocking.front();
+      *out += "    fails at " + first.trace->location + ": " + BlockingText(first);
+      if (miss.blocking.size() > 1) Appendf(out, " (and %zu more)", miss.blocking.size() - 1);
+      *out += "\n";
+    }
+  }
+}
+
+void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& blocking,
+                size_t depth, size_t width, const Style& style, std::string* out) {
+  std::string label(2 * depth, ' ');
+  switch (view.kind) {
+    case ConditionView::Kind::kTest:
+      label += OneLine(view.trace->text);
+      break;
+    case ConditionView::Kind::kAnd:
+      label += "and";
+      break;
+    case ConditionView::Kind::kOr:
+      label += "or";
+      break;
+    case ConditionView::Kind::kNot:
+      label += "not";
+      break;
+  }
+  *out += "  " + style.Truth(view.trace->holds) + "  " + Pad(label, width) + "  " +
+          view.trace->location;
+  for (const BlockingPart& part : blocking) {
+    if (part.trace == view.trace) {
+      *out += style.Red(part.needed ? "  <- does not hold" : "  <- holds, must not");
+      break;
+    }
+  }
+  *out += "\n";
+  for (const ConditionView& child : view.children) {
+    AppendTree(child, blocking, depth + 1, width, style, out);
+  }
+}
+
+size_t TreeWidth(const ConditionView& view, size_t depth) {
+  size_t width = 2 * depth + (view.kind == ConditionView::Kind::kTest
+                                  ? OneLine(view.trace->text).size()
+                                  : 3);
+  for (const ConditionView& child : view.children) {
+    width = std::max(width, TreeWidth(child, depth + 1));
+  }
+  return width;
+}
+
+void AppendWhyNot(const RuleTrace& rule, const Style& style, std::string* out) {
+  *out += "\n" + style.Bold("why not " + rule.rule) + " (" + rule.location + "): ";
+  if (rule.fired) {
+    *out += "it fired\n";
+  } else if (!rule.enabled) {
+    *out += "it is disabled by the config (overrides: {enabled: false})\n";
+  } else {
+    *out += "it did not fire\n";
+  }
+  if (rule.condition.text.empty()) return;
+  const ConditionView view = ViewCondition(rule.condition);
+  const std::vector<BlockingPart> blocking = FindBlocking(view);
+  AppendTree(view, blocking, 0, std::min<size_t>(TreeWidth(view, 0), 72), style, out);
+  if (!blocking.empty()) {
+    *out += "  fails at " + blocking.front().trace->location + ": " +
+            BlockingText(blocking.front());
+    if (blocking.size() > 1) Appendf(out, " (and %zu more)", blocking.size() - 1);
+    *out += "\n";
+  }
+}
+
+// --- JSON view ------------------------------------------------------------------------------
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Key(JsonWriter* w, std::string_view key) {
+  w->Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+void String(JsonWriter* w, std::string_view value) {
+  w->String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+void StringArray(JsonWriter* w, const std::vector<std::string>& values) {
+  w->StartArray();
+  for (const std::string& value : values) String(w, value);
+  w->EndArray();
+}
+void CategoryArray(JsonWriter* w, const std::vector<CategoryScore>& categories) {
+  w->StartArray();
+  for (const CategoryScore& category : categories) {
+    w->StartObject();
+    Key(w, "name");
+    String(w, category.name);
+    Key(w, "score");
+    w->Int(category.score);
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void WriteBlocking(JsonWriter* w, const std::vector<BlockingPart>& blocking) {
+  w->StartArray();
+  for (const BlockingPart& part : blocking) {
+    w->StartObject();
+    Key(w, "text");
+    String(w, part.trace->text);
+    Key(w, "location");
+    String(w, part.trace->location);
+    Key(w, "holds");
+    w->Bool(part.trace->holds);
+    Key(w, "needed");
+    w->Bool(part.needed);
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void WriteLedger(JsonWriter* w, const Ledger& ledger) {
+  w->StartObject();
+  Key(w, "rules");
+  w->StartArray();
+  for (const LedgerEntry& entry : ledger.entries) {
+    const RuleTrace& rule = *entry.rule;
+    w->StartObject();
+    Key(w, "rule");
+    String(w, rule.rule);
+    Key(w, "description");
+    String(w, rule.description);
+    Key(w, "location");
+    String(w, rule.location);
+    Key(w, "urgency");
+    w->Int(rule.urgency);
+    if (rule.floor) {
+      Key(w, "floor");
+      w->Int(*rule.floor);
+    }
+    Key(w, "categories");
+    w->StartObject();
+    for (const CategoryScore& category : rule.categories) {
+      Key(w, category.name);
+      w->Int(category.score);
+    }
+    w->EndObject();
+    Key(w, "overridden");
+    w->Bool(rule.overridden);
+    Key(w, "running");
+    w->Int64(entry.running);
+    w->EndObject();
+  }
+  w->EndArray();
+  Key(w, "sum");
+  w->Int64(ledger.sum);
+  Key(w, "max");
+  w->Int(ledger.max);
+  Key(w, "clamped");
+  w->Int64(ledger.clamped);
+  Key(w, "floor");
+  if (ledger.floor) {
+    w->Int(*ledger.floor);
+  } else {
+    w->Null();
+  }
+  Key(w, "floor_rule");
+  if (ledger.floor) {
+    String(w, ledger.floor_rule);
+  } else {
+    w->Null();
+  }
+  Key(w, "score");
+  w->Int(ledger.score);
+  Key(w, "band");
+  String(w, ledger.band);
+  Key(w, "band_min");
+  w->Int(ledger.band_min);
+  Key(w, "band_label");
+  String(w, ledger.band_label);
+  Key(w, "next_band");
+  if (ledger.next_band) {
+    w->StartObject();
+    Key(w, "name");
+    String(w, ledger.next_band->name);
+    Key(w, "min");
+    w->Int(ledger.next_band->min);
+    w->EndObject();
+  } else {
+    w->Null();
+  }
+  w->EndObject();
+}
+
+void WriteCategories(JsonWriter* w, const CategoryReport& categories,
+                     const std::vector<CategoryScore>& assigned) {
+  w->StartObject();
+  Key(w, "assign_min");
+  w->Int(categories.assign_min);
+  Key(w, "max_labels");
+  w->Int(categories.max_labels);
+  Key(w, "totals");
+  w->StartArray();
+  for (const CategoryLine& line : categories.lines) {
+    w->StartObject();
+    Key(w, "name");
+    String(w, line.name);
+    Key(w, "score");
+    w->Int(line.score);
+    Key(w, "status");
+    switch (line.status) {
+      case CategoryLine::Status::kAssigned:
+        String(w, "assigned");
+        break;
+      case CategoryLine::Status::kBelowMin:
+        String(w, "below_assign_min");
+        break;
+      case CategoryLine::Status::kOverMaxLabels:
+        String(w, "over_max_labels");
+        break;
+    }
+    Key(w, "rules");
+    w->StartArray();
+    for (const auto& [rule, score] : line.contributions) {
+      w->StartObject();
+      Key(w, "rule");
+      String(w, rule);
+      Key(w, "score");
+      w->Int(score);
+      w->EndObject();
+    }
+    w->EndArray();
+    w->EndObject();
+  }
+  w->EndArray();
+  Key(w, "assigned");
+  CategoryArray(w, assigned);
+  Key(w, "fallback");
+  if (categories.fallback) {
+    String(w, *categories.fallback);
+  } else {
+    w->Null();
+  }
+  w->EndObject();
+}
+
+void WriteTexts(JsonWriter* w, const RecordReport& report) {
+  w->StartArray();
+  for (const FieldText& field : report.explanation->texts) {
+    for (size_t v = 0; v < field.values.size(); ++v) {
+      const auto index = static_cast<uint32_t>(v);
+      w->StartObject();
+      Key(w, "field");
+      String(w, field.field);
+      Key(w, "value");
+      w->Uint(index);
+      Key(w, "text");
+      String(w, field.values[v]);
+      Key(w, "marked");
+      w->StartArray();
+      for (const auto& [begin, end] : MarkedRanges(report.spans, field.field, index)) {
+        w->StartArray();
+        w->Uint(begin);
+        w->Uint(end);
+        w->EndArray();
+      }
+      w->EndArray();
+      w->EndObject();
+    }
+  }
+  w->EndArray();
+}
+
+void WriteSpans(JsonWriter* w, const std::vector<RuleSpan>& spans) {
+  w->StartArray();
+  for (const RuleSpan& span : spans) {
+    w->StartObject();
+    Key(w, "rule");
+    String(w, span.rule);
+    Key(w, "field");
+    String(w, span.span.field);
+    Key(w, "value");
+    w->Uint(span.span.value);
+    Key(w, "begin");
+    w->Uint(span.span.begin);
+    Key(w, "end");
+    w->Uint(span.span.end);
+    Key(w, "text");
+    String(w, span.text);
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void WriteCounterfactual(JsonWriter* w, const Counterfactual& cf) {
+  w->StartObject();
+  Key(w, "found");
+  w->Bool(cf.found);
+  Key(w, "rules");
+  StringArray(w, cf.rules);
+  Key(w, "also_off");
+  StringArray(w, cf.also_off);
+  if (cf.found) {
+    Key(w, "score");
+    w->Int(cf.score);
+    Key(w, "band");
+    String(w, cf.band);
+    Key(w, "categories");
+    CategoryArray(w, cf.categories);
+  }
+  Key(w, "searched_size");
+  w->Uint64(cf.searched_size);
+  Key(w, "fired");
+  w->Uint64(cf.fired);
+  Key(w, "candidates");
+  w->Uint64(cf.candidates);
+  Key(w, "scans");
+  w->Uint64(cf.scans);
+  Key(w, "limited");
+  w->Bool(cf.limited);
+  w->EndObject();
+}
+
+void WriteClosest(JsonWriter* w, const std::vector<NearMiss>& closest) {
+  w->StartArray();
+  for (const NearMiss& miss : closest) {
+    w->StartObject();
+    Key(w, "rule");
+    String(w, miss.rule->rule);
+    Key(w, "location");
+    String(w, miss.rule->location);
+    Key(w, "holding");
+    w->Uint64(miss.holding);
+    Key(w, "tests");
+    w->Uint64(miss.total);
+    Key(w, "failed");
+    if (miss.blocking.empty()) {
+      w->Null();
+    } else {
+      const BlockingPart& first = miss.blocking.front();
+      w->StartObject();
+      Key(w, "text");
+      String(w, first.trace->text);
+      Key(w, "location");
+      String(w, first.trace->location);
+      Key(w, "holds");
+      w->Bool(first.trace->holds);
+      Key(w, "needed");
+      w->Bool(first.needed);
+      w->EndObject();
+    }
+    Key(w, "blocking");
+    WriteBlocking(w, miss.blocking);
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void WriteTree(JsonWriter* w, const ConditionView& view, const std::vector<BlockingPart>& blocking) {
+  w->StartObject();
+  Key(w, "op");
+  switch (view.kind) {
+    case ConditionView::Kind::kTest:
+      String(w, "test");
+      break;
+    case ConditionView::Kind::kAnd:
+      String(w, "and");
+      break;
+    case ConditionView::Kind::kOr:
+      String(w, "or");
+      break;
+    case ConditionView::Kind::kNot:
+      String(w, "not");
+      break;
+  }
+  Key(w, "text");
+  String(w, view.trace->text);
+  Key(w, "location");
+  String(w, view.trace->location);
+  Key(w, "holds");
+  w->Bool(view.trace->holds);
+  if (view.kind == ConditionView::Kind::kTest) {
+    Key(w, "blocking");
+    w->Bool(std::any_of(blocking.begin(), blocking.end(),
+                        [&](const BlockingPart& part) { return part.trace == view.trace; }));
+  } else {
+    Key(w, "children");
+    w->StartArray();
+    for (const ConditionView& child : view.children) WriteTree(w, child, blocking);
+    w->EndArray();
+  }
+  w->EndObject();
+}
+
+void WriteWhyNot(JsonWriter* w, const RuleTrace& rule) {
+  w->StartObject();
+  Key(w, "rule");
+  String(w, rule.rule);
+  Key(w, "location");
+  String(w, rule.location);
+  Key(w, "fired");
+  w->Bool(rule.fired);
+  Key(w, "enabled");
+  w->Bool(rule.enabled);
+  if (!rule.condition.text.empty()) {
+    const ConditionView view = ViewCondition(rule.condition);
+    const std::vector<BlockingPart> blocking = FindBlocking(view);
+    Key(w, "condition");
+    WriteTree(w, view, blocking);
+    Key(w, "failing");
+    WriteBlocking(w, blocking);
+  }
+  w->EndObject();
+}
+
+}  // namespace
+
+std::string EscapeForTerminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto escape = [&out](unsigned code) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "\\u%04x", code);
+    out += buffer;
+  };
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const auto next = [&](size_t k) {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0U;
+    };
+    if (byte == '\n') {
+      out += "\\n";
+    } else if (byte == '\t') {
+      out += "\\t";
+    } else if (byte == '\r') {
+      out += "\\r";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      escape(byte);
+    } else if (byte == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) {
+      escape(next(1));  // C1 controls U+0080..U+009F
+      i += 1;
+    } else if (byte == 0xd8 && next(1) == 0x9c) {
+      escape(0x061c);  // arabic letter mark
+      i += 1;
+    } else if (byte == 0xe2 && next(1) == 0x80 &&
+               ((next(2) >= 0x8e && next(2) <= 0x8f) || (next(2) >= 0xaa && next(2) <= 0xae))) {
+      escape(0x2000 + (next(2) - 0x80));  // U+200E..U+200F, U+202A..U+202E
+      i += 2;
+    } else if (byte == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) {
+      escape(0x2040 + (next(2) - 0x80));  // U+2066..U+2069
+      i += 2;
+    } else {
+      out.push_back(static_cast<char>(byte));
+    }
+  }
+  return out;
+}
+
+std::string MarkRanges(std::string_view value,
+                       const std::vector<std::pair<uint32_t, uint32_t>>& ranges, bool color) {
+  std::string out;
+  size_t pos = 0;
+  for (const auto& [begin, end] : ranges) {
+    if (begin < pos || end > value.size() || begin >= end) continue;
+    out += EscapeForTerminal(value.substr(pos, begin - pos));
+    out += color ? kSpanOn : kMarkOpen;
+    out += EscapeForTerminal(value.substr(begin, end - begin));
+    out += color ? kReset : kMarkClose;
+    pos = end;
+  }
+  out += EscapeForTerminal(value.substr(pos));
+  return out;
+}
+
+std::string RenderText(const RecordReport& report, bool color) {
+  const Style style(color);
+  std::string out;
+  AppendHeader(report, style, &out);
+  AppendLedger(report, style, &out);
+  AppendCategories(report, style, &out);
+  AppendText(report, style, color, &out);
+  if (report.counterfactual) AppendCounterfactual(report, style, &out);
+  if (report.closest_requested) AppendClosest(report, style, &out);
+  for (const RuleTrace* rule : report.why_not) AppendWhyNot(*rule, style, &out);
+  return out;
+}
+
+std::string RenderJson(const RecordReport& report) {
+  const Explanation& explanation = *report.explanation;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  Key(&w, "line");
+  w.Uint64(report.line);
+  if (explanation.decision.id) {
+    Key(&w, "id");
+    String(&w, *explanation.decision.id);
+  }
+  Key(&w, "triage");
+  const std::string decision = DecisionToJson(explanation.decision);
+  w.RawValue(decision.data(), decision.size(), rapidjson::kObjectType);
+  Key(&w, "ledger");
+  WriteLedger(&w, report.ledger);
+  Key(&w, "categories");
+  WriteCategories(&w, report.categories, explanation.decision.categories);
+  Key(&w, "texts");
+  WriteTexts(&w, report);
+  Key(&w, "spans");
+  WriteSpans(&w, report.spans);
+  if (report.counterfactual) {
+    Key(&w, "counterfactual");
+    WriteCounterfactual(&w, *report.counterfactual);
+  }
+  if (report.closest_requested) {
+    Key(&w, "closest");
+    WriteClosest(&w, report.closest);
+  }
+  if (!report.why_not.empty()) {
+    Key(&w, "why_not");
+    w.StartArray();
+    for (const RuleTrace* rule : report.why_not) WriteWhyNot(&w, *rule);
+    w.EndArray();
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string RenderTextError(uint64_t line, const std::optional<std::string>& id,
+                            const Status& error, bool color) {
+  const Style style(color);
+  std::string title = "record ";
+  if (id) title += EscapeForTerminal(*id) + " ";
+  title += "(line " + std::to_string(line) + ")";
+  const std::string& code = error.record_code();
+  return style.Bold(title) + ": " + style.Red("error") + ": " + error.message() + " [" +
+         (code.empty() ? std::string("internal") : code) + "]\n";
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// The outcome of a `triage test` run — per expectation file, per case: passed, failed (with what
+// differed) or in error (the case or file is invalid) — and its JUnit XML form (--junit), the
+// format CI systems (Jenkins, GitLab, GitHub Actions reporters) read: one <testsuite> per file,
+// one <testcase> per case, <failure> for an unmet expectation and <error> for an invalid case or
+// file. Text is escaped for XML, characters XML 1.0 cannot hold are replaced by U+FFFD, and the
+// output is deterministic (no timestamps or durations).
+#ifndef TRIAGE_CLI_TEST_REPORT_H_
+#define TRIAGE_CLI_TEST_REPORT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace triage::cli {
+
+enum class CaseStatus { kPassed, kFailed, kError };
+
+struct CaseOutcome {
+  std::string name;
+  uint32_t line = 0;  // 1-based line of the case in its file
+  CaseStatus status = CaseStatus::kPassed;
+  // Failed: what differed, one item per unmet expectation. Error: the problems, one per item.
+  std::vector<std::string> problems;
+  // More context: the decision the engine made (failed), or the rendered diagnostics (error).
+  std::string detail;
+};
+
+struct SuiteOutcome {
+  std::string path;  // the expectation file
+  std::vector<CaseOutcome> cases;
+
+  size_t Count(CaseStatus status) const;
+};
+
+// Returns the JUnit XML document for `suites`:
+//   <testsuites name="triage" tests=.. failures=.. errors=..>
+//     <testsuite name=PATH tests=.. failures=.. errors=.. skipped="0">
+//       <testcase name=.. classname=.. file=PATH line=..>[<failure|error message=..>..</..>]
+// classname is PATH without its extension, '/' turned into '.', so that CI tools group cases by
+// directory and file.
+std::string RenderJUnitXml(const std::vector<SuiteOutcome>& suites);
+
+// Returns `text` escaped for an XML attribute value or element content (also exposed for tests).
+std::string XmlEscape(const std::string& text);
+
+}  // namespace triage::cli
+
+#endif  // TRIAGE_CLI_TEST_REPORT_H_
