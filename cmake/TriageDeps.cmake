@@ -18,4 +18,5 @@ endif()
 find_package(simdjson REQUIRED)
 find_package(RapidJSON QUIET)  # header-only; only the include path is needed
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+find_package(SQLite3 REQUIRED)
 find_package(Threads REQUIRED)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config ccache
           libboost-dev libre2-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev libcli11-dev
-          libssl-dev libgtest-dev libgmock-dev libbenchmark-dev)
+          libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
