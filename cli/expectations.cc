@@ -108,8 +108,9 @@ bool IsDecimalInteger(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), IsAsciiDigit);
 }
 
-// The YAML 1.2 core schema's float, finite forms: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-// Returns its JSON spelling, or nullopt if `s` is not one.
+// The YAML 1.2 core schema's float, finite forms:
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? Returns its JSON spelling, or nullopt if `s`
+// is not one.
 std::optional<std::string> CoreFloatAsJson(std::string_view s) {
   std::string json;
   size_t i = 0;
@@ -149,7 +150,7 @@ std::optional<std::string> CoreFloatAsJson(std::string_view s) {
 }
 
 void AppendJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  constexpr std::string_view kHex = "0123456789abcdef";
   out->push_back('"');
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -315,13 +316,15 @@ std::vector<Entry> CaseReader::Entries(const YAML::Node& map,
     const auto previous =
         std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == key; });
     if (previous != seen.end()) {
-      Error(d, "duplicate-key", "duplicate key '" + key + "'" + in, key_span);
+      std::string message = "duplicate key '" + key + "'";
+      Error(d, "duplicate-key", message.append(in), key_span);
       d->Note("first given here", file_, previous->second);
       continue;
     }
     seen.emplace_back(key, key_span);
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      Error(d, "unknown-key", "unknown key '" + key + "'" + in, key_span);
+      std::string message = "unknown key '" + key + "'";
+      Error(d, "unknown-key", message.append(in), key_span);
       const std::string suggestion = Suggest(key, known);
       if (!suggestion.empty()) d->Note("did you mean '" + suggestion + "'?", file_, key_span);
       continue;
@@ -348,7 +351,7 @@ std::optional<int> CaseReader::Integer(const YAML::Node& node, SourceSpan key_sp
   }
   const std::string& s = node.Scalar();
   errno = 0;
-  const long long value = std::strtoll(s.c_str(), nullptr, 10);
+  const int64_t value = std::strtoll(s.c_str(), nullptr, 10);
   if (errno != 0 || value < -1000000 || value > 1000000) {
     Error(d, "bad-value", "'" + what + "' is out of range, found " + s, Span(node));
     return std::nullopt;
@@ -432,13 +435,13 @@ void CaseReader::ReadFile(ExpectationFile* out) {
   }
   if (!root.IsMap()) {
     Error(d, "wrong-type",
-          "expected a list of cases, or a map with 'cases' (and 'config'), found " +
-              Describe(root),
+          "expected a list of cases, or a map with 'cases' (and 'config'), found " + Describe(root),
           Span(root));
     return;
   }
-  std::optional<Entry> cases;
-  for (Entry& entry : Entries(root, FileKeys(), "", d)) {
+  const std::vector<Entry> entries = Entries(root, FileKeys(), "", d);
+  const Entry* cases = nullptr;  // into `entries`
+  for (const Entry& entry : entries) {
     if (entry.key == "config") {
       std::optional<std::string> config = String(entry.value, entry.key_span, "config", d);
       if (!config) continue;
@@ -453,10 +456,10 @@ void CaseReader::ReadFile(ExpectationFile* out) {
                         : out->path.substr(0, slash + 1) + *config;
       out->config_span = Span(entry.value);
     } else {
-      cases = std::move(entry);
+      cases = &entry;
     }
   }
-  if (!cases) {
+  if (cases == nullptr) {
     if (!out->diagnostics.has_errors()) {
       Error(d, "missing-key", "missing 'cases': the list of test cases", Span(root));
     }
@@ -486,28 +489,30 @@ void CaseReader::ReadCase(const YAML::Node& node, size_t index, TestCase* test) 
   test->span = Span(node);
   test->line = source_.Position(test->span.begin).line;
   if (!node.IsMap()) {
-    Error(d, "wrong-type",
-          "expected a case (a map with 'text' or 'record' and expectations), found " +
-              Describe(node),
-          test->span);
+    Error(
+        d, "wrong-type",
+        "expected a case (a map with 'text' or 'record' and expectations), found " + Describe(node),
+        test->span);
     return;
   }
-  std::optional<Entry> text;
-  std::optional<Entry> kind;
-  std::optional<Entry> record;
+  // Pointers into `entries`, which outlives them.
+  const Entry* text = nullptr;
+  const Entry* kind = nullptr;
+  const Entry* record = nullptr;
   bool has_expectation = false;
-  for (const Entry& entry : Entries(node, CaseKeys(), "case", d)) {
+  const std::vector<Entry> entries = Entries(node, CaseKeys(), "case", d);
+  for (const Entry& entry : entries) {
     const std::string& key = entry.key;
     if (key == "name") {
       if (std::optional<std::string> name = String(entry.value, entry.key_span, "name", d)) {
         test->name = *name;
       }
     } else if (key == "text") {
-      text = entry;
+      text = &entry;
     } else if (key == "kind") {
-      kind = entry;
+      kind = &entry;
     } else if (key == "record") {
-      record = entry;
+      record = &entry;
     } else if (key == "band") {
       has_expectation = true;
       test->band = ReadBand(entry, d);
@@ -530,14 +535,14 @@ void CaseReader::ReadCase(const YAML::Node& node, size_t index, TestCase* test) 
   }
 
   // The record: `text` (with an optional `kind`) or `record`.
-  if (text && record) {
+  if (text != nullptr && record != nullptr) {
     Error(d, "conflicting-keys", "a case has 'text' or 'record', not both", record->key_span);
-  } else if (kind && !text) {
+  } else if (kind != nullptr && text == nullptr) {
     Error(d, "conflicting-keys", "'kind' goes with 'text'; put \"kind\" inside the record",
           kind->key_span);
-  } else if (text) {
+  } else if (text != nullptr) {
     std::optional<std::string> kind_name;
-    if (kind) {
+    if (kind != nullptr) {
       kind_name = String(kind->value, kind->key_span, "kind", d);
       if (kind_name && *kind_name != "sms" && *kind_name != "report") {
         Error(d, "bad-value", "'kind' must be sms or report, found '" + *kind_name + "'",
@@ -557,7 +562,7 @@ void CaseReader::ReadCase(const YAML::Node& node, size_t index, TestCase* test) 
       AppendJsonString(*body, &json);
       test->record = json + "}";
     }
-  } else if (record) {
+  } else if (record != nullptr) {
     const YAML::Node& value = record->value;
     if (value.IsScalar() && IsStringOnly(value)) {
       test->record = value.Scalar();  // JSON text, checked by the engine when the case runs
@@ -837,8 +842,8 @@ void ResolveNames(const RuleSet& rules, ExpectationFile* file) {
   }
   const std::vector<std::string> rule_names = rules.rule_names();
 
+  // Invalid cases too: every problem of a case is reported at once.
   for (TestCase& test : file->cases) {
-    if (!test.valid()) continue;
     Diagnostics* d = &test.diagnostics;
     const auto check = [&](const NameRef& ref, const std::vector<std::string>& known,
                            const char* kind) {
@@ -870,8 +875,7 @@ void ResolveNames(const RuleSet& rules, ExpectationFile* file) {
 std::vector<std::string> CompareDecision(const TestCase& test, const Decision& decision,
                                          const EngineConfig& config) {
   std::vector<std::string> problems;
-  const std::string got_band =
-      decision.band + " (score " + std::to_string(decision.urgency) + ")";
+  const std::string got_band = decision.band + " (score " + std::to_string(decision.urgency) + ")";
   if (test.band) {
     const std::vector<UrgencyBand> bands = BandsOf(config);
     const int actual = BandIndex(bands, decision.band);
@@ -890,7 +894,8 @@ std::vector<std::string> CompareDecision(const TestCase& test, const Decision& d
     }
   }
   if (test.score) {
-    const std::string got = ", got " + std::to_string(decision.urgency) + " (" + decision.band + ")";
+    const std::string got =
+        ", got " + std::to_string(decision.urgency) + " (" + decision.band + ")";
     if (test.score->exact && decision.urgency != *test.score->exact) {
       problems.push_back("score: expected " + std::to_string(*test.score->exact) + got);
     }
@@ -933,10 +938,9 @@ std::vector<std::string> CompareDecision(const TestCase& test, const Decision& d
 }
 
 std::string DescribeDecision(const Decision& decision) {
-  return decision.band + " (score " + std::to_string(decision.urgency) +
-         "), categories " + CategoriesText(decision) + ", rules " +
-         Bracketed(FiredRules(decision)) + ", tags " + Bracketed(decision.tags) + ", routes " +
-         Bracketed(decision.routes);
+  return decision.band + " (score " + std::to_string(decision.urgency) + "), categories " +
+         CategoriesText(decision) + ", rules " + Bracketed(FiredRules(decision)) + ", tags " +
+         Bracketed(decision.tags) + ", routes " + Bracketed(decision.routes);
 }
 
 }  // namespace triage::cli

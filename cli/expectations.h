@@ -79,7 +79,7 @@ struct TestCase {
   // The problems found in this case; a case with errors is not run.
   Diagnostics diagnostics;
 
-  bool valid() const { return !diagnostics.has_errors(); }
+  bool IsValid() const { return !diagnostics.has_errors(); }
 };
 
 // One expectation file. Thread-compatible.
@@ -93,7 +93,7 @@ struct ExpectationFile {
   // Problems outside the cases (YAML syntax, the top level, `config:`); with errors, no case runs.
   Diagnostics diagnostics;
 
-  bool valid() const { return !diagnostics.has_errors(); }
+  bool IsValid() const { return !diagnostics.has_errors(); }
 };
 
 // Parses file `file` of `sources` (named `path`) into *out. The top level is either a list of
@@ -101,13 +101,13 @@ struct ExpectationFile {
 // and into each case's diagnostics.
 void ParseExpectationFile(const SourceManager& sources, FileId file, ExpectationFile* out);
 
-// Checks every band, category and rule name of every valid case of *file against `rules` and
+// Checks every band, category and rule name of every case of *file against `rules` and
 // its config (`unknown-name`, with a "did you mean" note where one is close).
 void ResolveNames(const RuleSet& rules, ExpectationFile* file);
 
 // Returns what differs between `test` and `decision` under `config` (its bands order the band
 // bounds), one message per unmet expectation ("band: expected P1, got P2 (score 55)"); empty
-// when the decision meets every expectation. REQUIRES: test.valid() and names resolved.
+// when the decision meets every expectation. REQUIRES: test.IsValid() and names resolved.
 std::vector<std::string> CompareDecision(const TestCase& test, const Decision& decision,
                                          const EngineConfig& config);
 

@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -62,7 +63,7 @@ struct TestOptions {
 };
 
 // The name shown for problems that belong to a file rather than to one of its cases.
-constexpr char kFileCaseName[] = "(file)";
+constexpr std::string_view kFileCaseName = "(file)";
 
 bool HasExpectationExtension(const fs::path& path) {
   const std::string extension = path.extension().string();
@@ -190,12 +191,19 @@ int TestRun::Run() {
 
   if (!options_.junit.empty()) {
     const std::string xml = RenderJUnitXml(suites_);
+    int error = 0;
     std::FILE* out = std::fopen(options_.junit.c_str(), "wb");
-    const bool written = out != nullptr && std::fwrite(xml.data(), 1, xml.size(), out) == xml.size();
-    const int saved_errno = errno;
-    if (out == nullptr || std::fclose(out) != 0 || !written) {
+    if (out == nullptr) {
+      error = errno;
+    } else {
+      if (std::fwrite(xml.data(), 1, xml.size(), out) != xml.size()) {
+        error = errno != 0 ? errno : EIO;
+      }
+      if (std::fclose(out) != 0 && error == 0) error = errno;
+    }
+    if (out == nullptr || error != 0) {
       std::fprintf(stderr, "triage: error: cannot write '%s': %s\n", options_.junit.c_str(),
-                   std::strerror(out == nullptr ? saved_errno : errno));
+                   std::strerror(error != 0 ? error : EIO));
       ok = false;
     }
   }
@@ -208,7 +216,7 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
   // A problem with the whole file: reported on stderr and as one failed "(file)" case.
   const auto file_error = [&](uint32_t line, std::string message, std::string detail) {
     CaseOutcome outcome;
-    outcome.name = kFileCaseName;
+    outcome.name = std::string(kFileCaseName);
     outcome.line = line;
     outcome.status = CaseStatus::kError;
     outcome.problems.push_back(std::move(message));
@@ -229,7 +237,7 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
   ParseExpectationFile(sources_, *loaded, &expectations);
   const SourceFile& source = sources_.file(*loaded);
 
-  if (!expectations.valid()) {
+  if (!expectations.IsValid()) {
     const std::string rendered = RenderDiagnostics(expectations.diagnostics, sources_, false);
     const std::string shown =
         color_err_ ? RenderDiagnostics(expectations.diagnostics, sources_, true) : rendered;
@@ -240,8 +248,7 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
     return;
   }
 
-  const std::string config =
-      expectations.config.empty() ? default_config : expectations.config;
+  const std::string config = expectations.config.empty() ? default_config : expectations.config;
   const uint32_t config_line =
       expectations.config.empty() ? 0 : source.Position(expectations.config_span.begin).line;
   if (config.empty()) {
@@ -268,14 +275,16 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
     CaseOutcome outcome;
     outcome.name = test.name;
     outcome.line = test.line;
-    if (!test.valid()) {
+    if (!test.IsValid()) {
       const std::string rendered = RenderDiagnostics(test.diagnostics, sources_, false);
       const std::string shown =
           color_err_ ? RenderDiagnostics(test.diagnostics, sources_, true) : rendered;
       std::fwrite(shown.data(), 1, shown.size(), stderr);
       outcome.status = CaseStatus::kError;
       for (const Diagnostic& d : test.diagnostics.items()) {
-        if (d.severity == Severity::kError) outcome.problems.push_back("invalid case: " + d.message);
+        if (d.severity == Severity::kError) {
+          outcome.problems.push_back("invalid case: " + d.message);
+        }
       }
       outcome.detail = rendered;
     } else {
@@ -284,11 +293,10 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
       if (!status.ok()) {
         outcome.status = CaseStatus::kFailed;
         // Record errors never quote the record; anything else is not the record's fault.
-        outcome.problems.push_back(
-            "the record could not be triaged: " +
-            (status.code() == Status::Code::kInvalidRecord
-                 ? status.record_code() + ": " + status.message()
-                 : std::string("internal error")));
+        outcome.problems.push_back("the record could not be triaged: " +
+                                   (status.code() == Status::Code::kInvalidRecord
+                                        ? status.record_code() + ": " + status.message()
+                                        : std::string("internal error")));
       } else {
         outcome.problems = CompareDecision(test, decision, rules->config());
         outcome.status = outcome.problems.empty() ? CaseStatus::kPassed : CaseStatus::kFailed;

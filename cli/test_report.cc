@@ -7,12 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace triage::cli {
 namespace {
 
-constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // Returns the length of the well-formed UTF-8 sequence at text[i], or 0 if there is none.
 size_t Utf8SequenceLength(const std::string& text, size_t i) {
@@ -85,7 +86,7 @@ size_t SuiteOutcome::Count(CaseStatus status) const {
       cases.begin(), cases.end(), [status](const CaseOutcome& c) { return c.status == status; }));
 }
 
-std::string XmlEscape(const std::string& text) {
+std::string XmlEscape(const std::string& text, bool attribute) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -103,15 +104,30 @@ std::string XmlEscape(const std::string& text) {
       continue;
     }
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      // Kept as references so that attribute values keep them (attribute normalisation).
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      case '\t': out += "&#9;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
       default:
         if (u < 0x20 || u == 0x7F) {
           out += kReplacement;  // not allowed in XML 1.0 (0x7F is, but is never useful here)
@@ -154,7 +170,7 @@ std::string RenderJUnitXml(const std::vector<SuiteOutcome>& suites) {
       std::string body = Join(c.problems, "\n");
       if (!c.detail.empty()) body += (body.empty() ? "" : "\n") + c.detail;
       xml += ">\n      <" + std::string(element) + Attribute("message", Join(c.problems, "; ")) +
-             Attribute("type", std::string(type)) + ">" + XmlEscape(body) + "</" + element +
+             Attribute("type", std::string(type)) + ">" + XmlEscape(body, false) + "</" + element +
              ">\n    </testcase>\n";
     }
     xml += "  </testsuite>\n";

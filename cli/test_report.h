@@ -42,8 +42,10 @@ struct SuiteOutcome {
 // directory and file.
 std::string RenderJUnitXml(const std::vector<SuiteOutcome>& suites);
 
-// Returns `text` escaped for an XML attribute value or element content (also exposed for tests).
-std::string XmlEscape(const std::string& text);
+// Returns `text` escaped for XML: for an attribute value (line breaks and tabs as character
+// references, which attribute normalisation would otherwise turn into spaces) or for element
+// content (line breaks and tabs kept).
+std::string XmlEscape(const std::string& text, bool attribute = true);
 
 }  // namespace triage::cli
 
