@@ -22,6 +22,8 @@
 // Exit codes: 0 all lines explained, 1 some line (or the rules, or the input) had an error, 2
 // usage errors — a --why-not naming no rule among them.
 
+#include "triage/explain.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -40,7 +42,6 @@
 #include <CLI/CLI.hpp>
 
 #include "triage/decision.h"
-#include "triage/explain.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
@@ -65,6 +66,8 @@ struct ExplainOptions {
   int max_set = 3;
 };
 
+// Explains records one at a time with one Scanner (also used for the counterfactual's rescans).
+// Not thread-safe.
 class Explainer {
  public:
   Explainer(const ExplainOptions& options, RuleSet rules, bool color)
@@ -74,7 +77,7 @@ class Explainer {
   // had an error.
   bool ExplainLine(const InputLine& line, std::string* out);
   // The most bytes of a line to keep (the ruleset's limits.max_record_bytes).
-  size_t max_keep() const { return rules_.config().max_record_bytes; }
+  size_t MaxKeep() const { return rules_.config().max_record_bytes; }
 
  private:
   bool Json() const { return options_.format == "json"; }
@@ -88,32 +91,31 @@ class Explainer {
   Explanation explanation_;
 };
 
-void Explainer::WriteError(uint64_t line, const std::optional<std::string>& id,
-                           const Status& error, std::string* out) const {
+void Explainer::WriteError(uint64_t line, const std::optional<std::string>& id, const Status& error,
+                           std::string* out) const {
   if (Json()) {
     *out = FormatErrorLine(line, id, error) + "\n";
   } else {
-    *out = RenderTextError(line, id, error, color_);
+    *out = RenderTextError(line, id, error, color_) + "\n";
   }
 }
 
 bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   if (line.truncated || line.length > max_bytes) {
-    WriteError(line.number, std::nullopt,
-               Status::InvalidRecord("too_large", "record is " + std::to_string(line.length) +
-                                                      " bytes, over the limit of " +
-                                                      std::to_string(max_bytes) +
-                                                      " bytes (limits.max_record_bytes)"),
-               out);
+    WriteError(
+        line.number, std::nullopt,
+        Status::InvalidRecord(
+            "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"),
+        out);
     return false;
   }
   Status status = scanner_.Explain(line.text, ScanOptions(), &explanation_);
   if (!status.ok()) {
     if (status.code() != Status::Code::kInvalidRecord) {
       // Only record errors promise never to quote the record: do not show another message.
-      status = Status::InvalidRecord("internal", "the record could not be explained (internal "
-                                                 "error)");
+      status = Status::InvalidRecord("internal", "the record could not be explained");
     }
     WriteError(line.number, explanation_.decision.id, status, out);
     return false;
@@ -190,7 +192,7 @@ int RunExplain(const ExplainOptions& options) {
   bool read_failed = false;
   while (true) {
     // A line over the limit is kept only up to it: enough to know it is over, never all of it.
-    const LineReader::Result result = reader.Next(&line, explainer.max_keep(), /*may_block=*/true);
+    const LineReader::Result result = reader.Next(&line, explainer.MaxKeep(), /*may_block=*/true);
     if (result == LineReader::Result::kInterrupted || result == LineReader::Result::kWouldBlock) {
       continue;
     }
@@ -203,7 +205,9 @@ int RunExplain(const ExplainOptions& options) {
     }
     ++records;
     if (!explainer.ExplainLine(line, &out)) ++errors;
-    writer.WriteLine(std::string_view(out).substr(0, out.size() - 1));  // without its '\n'
+    std::string_view entry = out;
+    entry.remove_suffix(1);  // WriteLine adds the '\n'
+    writer.WriteLine(entry);
     // An analyst reads as the records come: push each entry out.
     if (!writer.Flush()) break;
   }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -70,9 +71,7 @@ size_t OffsetInParent(const ConditionTrace& parent, const ConditionTrace& child)
   return offset <= parent.text.size() ? offset : std::string::npos;
 }
 
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
+bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
 // Returns true if `text`, outside comments, holds the word `word`.
 bool HasWord(std::string_view text, std::string_view word) {
@@ -102,9 +101,9 @@ ConditionView::Kind JunctionKind(const ConditionTrace& trace) {
   const size_t second_at = OffsetInParent(trace, second);
   if (first_at != std::string::npos && second_at != std::string::npos &&
       first_at + first.text.size() <= second_at) {
+    const std::string_view text = trace.text;
     const std::string_view between =
-        std::string_view(trace.text).substr(first_at + first.text.size(),
-                                            second_at - first_at - first.text.size());
+        text.substr(first_at + first.text.size(), second_at - first_at - first.text.size());
     const bool has_and = HasWord(between, "and");
     const bool has_or = HasWord(between, "or");
     if (has_and != has_or) return has_and ? ConditionView::Kind::kAnd : ConditionView::Kind::kOr;
@@ -137,10 +136,9 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 ConditionView ViewCondition(const ConditionTrace& trace) {
   ConditionView view;
   view.trace = &trace;
-  const bool one_test =
-      trace.children.empty() ||
-      std::all_of(trace.children.begin(), trace.children.end(),
-                  [&](const ConditionTrace& c) { return c.text == trace.text; });
+  const bool one_test = trace.children.empty() ||
+                        std::all_of(trace.children.begin(), trace.children.end(),
+                                    [&](const ConditionTrace& c) { return c.text == trace.text; });
   if (one_test) return view;
   if (trace.children.size() == 1) {
     view.kind = ConditionView::Kind::kNot;
@@ -205,7 +203,7 @@ Ledger BuildLedger(const Explanation& explanation, const EngineConfig& config) {
       ledger.floor_rule = rule.rule;
     }
   }
-  ledger.clamped = std::clamp<long long>(ledger.sum, 0, ledger.max);
+  ledger.clamped = std::clamp<int64_t>(ledger.sum, 0, ledger.max);
   ledger.score = explanation.decision.urgency;
   ledger.band = explanation.decision.band;
   for (size_t i = 0; i < config.bands.size(); ++i) {
@@ -235,8 +233,8 @@ CategoryReport BuildCategoryReport(const Explanation& explanation, const EngineC
       line.status = CategoryLine::Status::kBelowMin;
     } else {
       any_reached = true;
-      line.status = in_decision ? CategoryLine::Status::kAssigned
-                                : CategoryLine::Status::kOverMaxLabels;
+      line.status =
+          in_decision ? CategoryLine::Status::kAssigned : CategoryLine::Status::kOverMaxLabels;
     }
     for (const RuleTrace& rule : explanation.rules) {
       if (!rule.fired) continue;
@@ -258,6 +256,7 @@ std::vector<RuleSpan> CollectRuleSpans(const Explanation& explanation) {
   std::vector<RuleSpan> spans;
   for (const RuleTrace& rule : explanation.rules) {
     if (!rule.fired) continue;
+    const size_t first = spans.size();
     for (const MatchSpan& span : rule.spans) {
       for (const FieldText& field : explanation.texts) {
         if (field.field != span.field || span.value >= field.values.size()) continue;
@@ -267,6 +266,12 @@ std::vector<RuleSpan> CollectRuleSpans(const Explanation& explanation) {
         break;
       }
     }
+    // A rule's spans in text order (the library lists them by the part of the condition).
+    std::stable_sort(spans.begin() + static_cast<std::ptrdiff_t>(first), spans.end(),
+                     [](const RuleSpan& a, const RuleSpan& b) {
+                       return std::tie(a.span.field, a.span.value, a.span.begin, a.span.end) <
+                              std::tie(b.span.field, b.span.value, b.span.begin, b.span.end);
+                     });
   }
   return spans;
 }
@@ -305,7 +310,8 @@ Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
   const std::string& band = explanation.decision.band;
   const int score = explanation.decision.urgency;
   Decision decision;
-  // Scans without the rules `set` (indexes into `fired`); false when the budget is spent.
+  // Scans without the rules `set` (indexes into `fired`) into `decision`; false when the budget
+  // is spent (or the scan failed, which it cannot for a record that was explained).
   const auto scan = [&](const std::vector<size_t>& set) {
     if (result.scans >= limits.max_scans) {
       result.limited = true;
@@ -320,17 +326,25 @@ Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
     return std::any_of(d.rules.begin(), d.rules.end(),
                        [&](const RuleHit& hit) { return hit.rule == rule; });
   };
-  const auto accept = [&](const std::vector<size_t>& set) {
-    result.found = true;
+  // Keeps `set` (just scanned) if it is the best so far: the fewest other rules switched off
+  // with it (the most specific change), the first one tried on ties.
+  size_t best_off = 0;
+  const auto consider = [&](const std::vector<size_t>& set) {
     std::vector<size_t> sorted = set;
     std::sort(sorted.begin(), sorted.end());
-    for (size_t i : sorted) result.rules.push_back(fired[i]->rule);
+    std::vector<std::string> also_off;
     for (size_t i = 0; i < fired.size(); ++i) {
-      if (std::find(sorted.begin(), sorted.end(), i) == sorted.end() &&
+      if (!std::binary_search(sorted.begin(), sorted.end(), i) &&
           !fires(decision, fired[i]->rule)) {
-        result.also_off.push_back(fired[i]->rule);
+        also_off.push_back(fired[i]->rule);
       }
     }
+    if (result.found && also_off.size() >= best_off) return;
+    result.found = true;
+    best_off = also_off.size();
+    result.rules.clear();
+    for (size_t i : sorted) result.rules.push_back(fired[i]->rule);
+    result.also_off = std::move(also_off);
     result.score = decision.urgency;
     result.band = decision.band;
     result.categories = decision.categories;
@@ -342,17 +356,14 @@ Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
   std::vector<std::vector<char>> switches_off(fired.size(), std::vector<char>(fired.size(), 0));
   for (size_t i = 0; i < fired.size(); ++i) {
     if (!scan({i})) return result;
-    if (decision.band != band) {
-      accept({i});
-      result.searched_size = 1;
-      return result;
-    }
+    if (decision.band != band) consider({i});
     impact[i] = std::abs(decision.urgency - score);
     for (size_t j = 0; j < fired.size(); ++j) {
       if (j != i && !fires(decision, fired[j]->rule)) switches_off[i][j] = 1;
     }
   }
   result.searched_size = 1;
+  if (result.found) return result;
 
   // Larger sets among the most influential rules (ties: evaluation order).
   std::vector<size_t> candidates(fired.size());
@@ -369,8 +380,8 @@ Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
     std::vector<size_t> pick(size);
     for (size_t k = 0; k < size; ++k) pick[k] = k;
     while (true) {
-      std::vector<size_t> set;
-      for (size_t k : pick) set.push_back(candidates[k]);
+      std::vector<size_t> set(size);
+      for (size_t k = 0; k < size; ++k) set[k] = candidates[pick[k]];
       // A set holding a rule and one that depends on it equals a smaller set, already tried.
       bool redundant = false;
       for (size_t a : set) {
@@ -378,11 +389,7 @@ Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
       }
       if (!redundant) {
         if (!scan(set)) return result;
-        if (decision.band != band) {
-          accept(set);
-          result.searched_size = size;
-          return result;
-        }
+        if (decision.band != band) consider(set);
       }
       // Next combination.
       size_t k = size;
@@ -392,6 +399,7 @@ Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
       for (size_t m = k; m < size; ++m) pick[m] = pick[m - 1] + 1;
     }
     result.searched_size = size;
+    if (result.found) return result;
   }
   return result;
 }

@@ -67,14 +67,14 @@ void CountTests(const ConditionView& view, size_t* holding, size_t* total, bool 
 // One fired rule in the score ledger.
 struct LedgerEntry {
   const RuleTrace* rule = nullptr;
-  long long running = 0;  // the sum of urgency up to and including this rule
+  int64_t running = 0;  // the sum of urgency up to and including this rule
 };
 
 struct Ledger {
   std::vector<LedgerEntry> entries;
-  long long sum = 0;      // before clamping
-  int max = 100;          // urgency.max
-  long long clamped = 0;  // clamp(sum, 0, max)
+  int64_t sum = 0;      // before clamping
+  int max = 100;        // urgency.max
+  int64_t clamped = 0;  // clamp(sum, 0, max)
   std::optional<int> floor;
   std::string floor_rule;  // the first fired rule with the highest floor
   int score = 0;           // the decision's
@@ -123,7 +123,7 @@ std::vector<std::pair<uint32_t, uint32_t>> MarkedRanges(const std::vector<RuleSp
 
 // Limits of the counterfactual search.
 struct CounterfactualLimits {
-  size_t max_size = 3;        // the largest set tried
+  size_t max_size = 3;         // the largest set tried
   size_t max_candidates = 20;  // rules combined in sets of 2 and more (the most influential)
   size_t max_scans = 2000;
 };
@@ -143,8 +143,13 @@ struct Counterfactual {
 };
 
 // Searches for the smallest set of fired rules of `explanation` whose removal moves `json` to
-// another band, rescanning it with `scanner` (which must be the one that explained it). Never
-// fails: a rescan error (there is none for a record that was explained) ends the search.
+// another band, rescanning it with `scanner` (which must be the one that explained it): every
+// fired rule alone, then sets of 2, 3 ... up to limits.max_size drawn from the
+// limits.max_candidates rules whose removal alone changes the score most, skipping sets that
+// hold a rule together with one that depends on it (equal to a smaller set). Among the sets of
+// the smallest size that work, returns the one that switches off the fewest other rules (the
+// most specific change), the first tried on ties. Never fails: a rescan error (there is none for
+// a record that was explained) ends the search.
 Counterfactual FindCounterfactual(Scanner* scanner, std::string_view json,
                                   const Explanation& explanation,
                                   const CounterfactualLimits& limits);

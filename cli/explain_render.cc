@@ -4,6 +4,7 @@
 #include "explain_render.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
@@ -36,19 +37,19 @@ constexpr std::string_view kReset = "\x1b[0m";
 
 // Appends printf-style text to *out.
 __attribute__((format(printf, 2, 3))) void Appendf(std::string* out, const char* format, ...) {
+  // Two passes, each with its own va_start: measure, then write. (The analyzer does not see
+  // va_start initialise a va_list passed on to vsnprintf: a false positive.)
   va_list args;
   va_start(args, format);
-  va_list copy;
-  va_copy(copy, args);
-  const int size = std::vsnprintf(nullptr, 0, format, copy);
-  va_end(copy);
-  if (size > 0) {
-    const size_t old = out->size();
-    out->resize(old + static_cast<size_t>(size) + 1);
-    std::vsnprintf(&(*out)[old], static_cast<size_t>(size) + 1, format, args);
-    out->resize(old + static_cast<size_t>(size));
-  }
+  const int size = std::vsnprintf(nullptr, 0, format, args);  // NOLINT(clang-analyzer-valist.*)
   va_end(args);
+  if (size <= 0) return;
+  const size_t old = out->size();
+  out->resize(old + static_cast<size_t>(size) + 1);
+  va_start(args, format);
+  std::vsnprintf(&(*out)[old], static_cast<size_t>(size) + 1, format, args);
+  va_end(args);
+  out->resize(old + static_cast<size_t>(size));
 }
 
 class Style {
@@ -70,9 +71,7 @@ class Style {
   bool color_;
 };
 
-std::string Signed(long long value) {
-  return (value >= 0 ? "+" : "") + std::to_string(value);
-}
+std::string Signed(int64_t value) { return (value >= 0 ? "+" : "") + std::to_string(value); }
 
 // Pads `text` with spaces to `width` bytes (no-op if longer).
 std::string Pad(std::string text, size_t width) {
@@ -160,25 +159,29 @@ void AppendLedger(const RecordReport& report, const Style& style, std::string* o
         extras.push_back(category.name + " " + Signed(category.score));
       }
       std::string line;
-      Appendf(&line, "  %7s %6lld  %s", Signed(rule.urgency).c_str(), ledger.entries[i].running,
-              (extras.empty() ? names[i] : Pad(names[i], width) + "  " + JoinNames(extras)).c_str());
+      Appendf(
+          &line, "  %7s %6s  %s", Signed(rule.urgency).c_str(),
+          std::to_string(ledger.entries[i].running).c_str(),
+          (extras.empty() ? names[i] : Pad(names[i], width) + "  " + JoinNames(extras)).c_str());
       *out += line + "\n";
     }
   }
   if (ledger.sum < 0) {
-    Appendf(out, "  sum %lld, raised to 0\n", ledger.sum);
+    *out += "  sum " + std::to_string(ledger.sum) + ", raised to 0\n";
   } else if (ledger.sum > ledger.max) {
-    Appendf(out, "  sum %lld, capped at %d (urgency.max)\n", ledger.sum, ledger.max);
+    *out += "  sum " + std::to_string(ledger.sum) + ", capped at " + std::to_string(ledger.max) +
+            " (urgency.max)\n";
   } else {
-    Appendf(out, "  sum %lld (within 0..%d)\n", ledger.sum, ledger.max);
+    *out +=
+        "  sum " + std::to_string(ledger.sum) + " (within 0.." + std::to_string(ledger.max) + ")\n";
   }
   if (ledger.floor) {
     if (*ledger.floor > ledger.clamped) {
-      Appendf(out, "  floor %d (%s) raises %lld to %d\n", *ledger.floor, ledger.floor_rule.c_str(),
-              ledger.clamped, *ledger.floor);
+      Appendf(out, "  floor %d (%s) raises %s to %d\n", *ledger.floor, ledger.floor_rule.c_str(),
+              std::to_string(ledger.clamped).c_str(), *ledger.floor);
     } else {
-      Appendf(out, "  floor %d (%s) has no effect: %lld is not below it\n", *ledger.floor,
-              ledger.floor_rule.c_str(), ledger.clamped);
+      Appendf(out, "  floor %d (%s) has no effect: %s is not below it\n", *ledger.floor,
+              ledger.floor_rule.c_str(), std::to_string(ledger.clamped).c_str());
     }
   }
   std::string final_line;
@@ -190,9 +193,10 @@ void AppendLedger(const RecordReport& report, const Style& style, std::string* o
             ledger.next_band->min, ledger.next_band->min - ledger.score);
   }
   *out += final_line + "\n";
-  const long long expected = std::max<long long>(ledger.clamped, ledger.floor.value_or(0));
+  const int64_t expected = std::max<int64_t>(ledger.clamped, ledger.floor.value_or(0));
   if (expected != ledger.score) {
-    Appendf(out, "  (the ledger gives %lld but the engine decided %d)\n", expected, ledger.score);
+    Appendf(out, "  (the ledger gives %s but the engine decided %d)\n",
+            std::to_string(expected).c_str(), ledger.score);
   }
 }
 
@@ -235,8 +239,8 @@ void AppendCategories(const RecordReport& report, const Style& style, std::strin
 void AppendText(const RecordReport& report, const Style& style, bool color, std::string* out) {
   const Explanation& explanation = *report.explanation;
   *out += "\n" + style.Bold("text") + " (matches of fired rules ";
-  *out += color ? "highlighted)\n" : "between " + std::string(kMarkOpen) + " and " +
-                                         std::string(kMarkClose) + ")\n";
+  *out += color ? "highlighted)\n"
+                : "between " + std::string(kMarkOpen) + " and " + std::string(kMarkClose) + ")\n";
   bool any_value = false;
   for (const FieldText& field : explanation.texts) {
     for (size_t v = 0; v < field.values.size(); ++v) {
@@ -265,9 +269,8 @@ void AppendText(const RecordReport& report, const Style& style, bool color, std:
     *out += "  (" + rule.location + ")\n";
     for (const RuleSpan* span : spans) {
       std::string line;
-      Appendf(&line, "    %s %u..%u  \"%s\"",
-              ValueName(span->span.field, span->span.value).c_str(), span->span.begin,
-              span->span.end, EscapeForTerminal(span->text).c_str());
+      Appendf(&line, "    %s %u..%u  \"%s\"", ValueName(span->span.field, span->span.value).c_str(),
+              span->span.begin, span->span.end, EscapeForTerminal(span->text).c_str());
       *out += line + "\n";
     }
   }
@@ -287,24 +290,25 @@ void AppendCounterfactual(const RecordReport& report, const Style& style, std::s
   if (cf.found) {
     *out += "  without " + JoinNames(cf.rules);
     if (!cf.also_off.empty()) *out += " (which also switches off " + JoinNames(cf.also_off) + ")";
-    Appendf(out, ": %s -> %s, score %d -> %d\n",
-            report.explanation->decision.band.c_str(), style.Bold(cf.band).c_str(),
-            report.explanation->decision.urgency, cf.score);
+    Appendf(out, ": %s -> %s, score %d -> %d\n", report.explanation->decision.band.c_str(),
+            style.Bold(cf.band).c_str(), report.explanation->decision.urgency, cf.score);
     *out += "  categories would be: " + CategoriesText(cf.categories) + "\n";
     return;
   }
   Appendf(out, "  no set of up to %zu rule%s moves the record out of %s", cf.searched_size,
           cf.searched_size == 1 ? "" : "s", report.explanation->decision.band.c_str());
   if (cf.limited) {
-    Appendf(out, " (search limited: %zu scans; sets of 2 or more drawn from the %zu most "
-                 "influential of %zu fired rules)",
+    Appendf(out,
+            " (search limited: %zu scans; sets of 2 or more drawn from the %zu most "
+            "influential of %zu fired rules)",
             cf.scans, cf.candidates, cf.fired);
   }
   *out += "\n";
 }
 
 void AppendClosest(const RecordReport& report, const Style& style, std::string* out) {
-  *out += "\n" + style.Bold("closest to firing") + " (rules that did not fire, most tests holding)\n";
+  *out +=
+      "\n" + style.Bold("closest to firing") + " (rules that did not fire, most tests holding)\n";
   if (report.closest.empty()) {
     *out += "  none: no rule that did not fire had a test holding\n";
     return;
@@ -323,8 +327,8 @@ void AppendClosest(const RecordReport& report, const Style& style, std::string* 
   }
 }
 
-void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& blocking,
-                size_t depth, size_t width, const Style& style, std::string* out) {
+void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& blocking, size_t depth,
+                size_t width, const Style& style, std::string* out) {
   std::string label(2 * depth, ' ');
   switch (view.kind) {
     case ConditionView::Kind::kTest:
@@ -355,9 +359,8 @@ void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& bloc
 }
 
 size_t TreeWidth(const ConditionView& view, size_t depth) {
-  size_t width = 2 * depth + (view.kind == ConditionView::Kind::kTest
-                                  ? OneLine(view.trace->text).size()
-                                  : 3);
+  size_t width =
+      2 * depth + (view.kind == ConditionView::Kind::kTest ? OneLine(view.trace->text).size() : 3);
   for (const ConditionView& child : view.children) {
     width = std::max(width, TreeWidth(child, depth + 1));
   }
@@ -377,9 +380,11 @@ void AppendWhyNot(const RuleTrace& rule, const Style& style, std::string* out) {
   const ConditionView view = ViewCondition(rule.condition);
   const std::vector<BlockingPart> blocking = FindBlocking(view);
   AppendTree(view, blocking, 0, std::min<size_t>(TreeWidth(view, 0), 72), style, out);
+  if (!rule.enabled && rule.condition.holds)
+    *out += "  its condition holds: enabled, it would fire\n";
   if (!blocking.empty()) {
-    *out += "  fails at " + blocking.front().trace->location + ": " +
-            BlockingText(blocking.front());
+    *out +=
+        "  fails at " + blocking.front().trace->location + ": " + BlockingText(blocking.front());
     if (blocking.size() > 1) Appendf(out, " (and %zu more)", blocking.size() - 1);
     *out += "\n";
   }
@@ -667,7 +672,8 @@ void WriteClosest(JsonWriter* w, const std::vector<NearMiss>& closest) {
   w->EndArray();
 }
 
-void WriteTree(JsonWriter* w, const ConditionView& view, const std::vector<BlockingPart>& blocking) {
+void WriteTree(JsonWriter* w, const ConditionView& view,
+               const std::vector<BlockingPart>& blocking) {
   w->StartObject();
   Key(w, "op");
   switch (view.kind) {
@@ -730,9 +736,9 @@ std::string EscapeForTerminal(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   const auto escape = [&out](unsigned code) {
-    char buffer[8];
-    std::snprintf(buffer, sizeof buffer, "\\u%04x", code);
-    out += buffer;
+    std::array<char, 8> buffer{};
+    std::snprintf(buffer.data(), buffer.size(), "\\u%04x", code);
+    out += buffer.data();
   };
   for (size_t i = 0; i < text.size(); ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
@@ -833,7 +839,7 @@ std::string RenderJson(const RecordReport& report) {
     w.EndArray();
   }
   w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 std::string RenderTextError(uint64_t line, const std::optional<std::string>& id,
