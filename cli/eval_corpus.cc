@@ -4,7 +4,6 @@
 #include "eval_corpus.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +28,7 @@
 #include "progress.h"
 #include "terminal.h"
 #include "worker_pool.h"
+#include <sys/stat.h>
 
 namespace triage::cli {
 namespace {
@@ -70,10 +70,9 @@ Status ScoreLine(Scanner* scanner, const InputLine& line, size_t max_record_byte
   *out = ScoredRecord();
   out->line = line.number;
   if (line.truncated || line.length > max_record_bytes) {
-    return Status::InvalidRecord("too_large", "record is " + std::to_string(line.length) +
-                                                  " bytes, over the limit of " +
-                                                  std::to_string(max_record_bytes) +
-                                                  " bytes (limits.max_record_bytes)");
+    return Status::InvalidRecord(
+        "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
+                         std::to_string(max_record_bytes) + " bytes (limits.max_record_bytes)");
   }
   Status status;
   if (explain) {

@@ -29,13 +29,13 @@ namespace triage::cli {
 
 // What the reports need of one decision.
 struct ScoredRecord {
-  uint64_t line = 0;               // 1-based physical line in the corpus
-  std::optional<std::string> id;   // the record's mapped `id`, when present
+  uint64_t line = 0;              // 1-based physical line in the corpus
+  std::optional<std::string> id;  // the record's mapped `id`, when present
   int score = 0;
-  size_t band = 0;                        // index into config().bands (0 = most urgent)
-  std::vector<std::string> categories;    // assigned, highest score first (maybe the fallback)
-  std::vector<CategoryScore> totals;      // every category a fired rule scored (explain only)
-  std::vector<std::string> rules;         // fired rules, evaluation order
+  size_t band = 0;                      // index into config().bands (0 = most urgent)
+  std::vector<std::string> categories;  // assigned, highest score first (maybe the fallback)
+  std::vector<CategoryScore> totals;    // every category a fired rule scored (explain only)
+  std::vector<std::string> rules;       // fired rules, evaluation order
 };
 
 // Triages `line` with `scanner` into *out. With `explain`, uses Scanner::Explain and fills

@@ -92,14 +92,14 @@ std::string ParseLabel(simdjson::dom::parser* parser, const std::string& text,
       }
     }
     if (names.empty()) {
-      *message = "\"categories\" is empty; a record with no category is labelled [\"" +
-                 config.fallback + "\"] (id " + label->id + ")";
+      *message = R"("categories" is empty; a record with no category is labelled [")" +
+                 config.fallback + R"("] (id )" + label->id + ")";
       return "empty_categories";
     }
     label->categories = std::move(names);
   }
   if (!label->band && !label->categories) {
-    *message = "a label needs \"band\", \"categories\" or both (id " + label->id + ")";
+    *message = R"(a label needs "band", "categories" or both (id )" + label->id + ")";
     return "empty_label";
   }
   return {};

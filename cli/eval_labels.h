@@ -28,7 +28,7 @@ namespace triage::cli {
 struct Label {
   uint64_t line = 0;  // 1-based line in the labels file
   std::string id;
-  std::optional<size_t> band;  // index into the config's bands
+  std::optional<size_t> band;                          // index into the config's bands
   std::optional<std::vector<std::string>> categories;  // distinct, as written
 };
 

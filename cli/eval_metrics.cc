@@ -4,6 +4,7 @@
 #include "eval_metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -160,9 +161,9 @@ std::optional<SweepPoint> HighestReaching(const std::vector<int>& candidates, do
 
 std::string FormatRatio(const std::optional<double>& value) {
   if (!value) return "-";
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3f", *value);
-  return text;
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.3f", *value);
+  return text.data();
 }
 
 std::string ParseRecallTarget(const std::string& text, const EngineConfig& config,
@@ -203,9 +204,8 @@ std::string ParseRecallTarget(const std::string& text, const EngineConfig& confi
   }
   std::string known;
   for (const UrgencyBand& band : config.bands) known += " " + band.name;
-  return "--target-recall '" + text + "': '" + target->key +
-         "' is neither a band (" + known.substr(known.empty() ? 0 : 1) +
-         "), a category, nor assign_min";
+  return "--target-recall '" + text + "': '" + target->key + "' is neither a band (" +
+         known.substr(known.empty() ? 0 : 1) + "), a category, nor assign_min";
 }
 
 EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& records,
@@ -232,7 +232,9 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
   std::unordered_map<std::string, size_t> category_index;
   for (size_t i = 0; i < category_names.size(); ++i) {
     category_index.emplace(category_names[i], i);
-    report.categories.push_back(CategoryMetrics{category_names[i]});
+    CategoryMetrics metrics;
+    metrics.name = category_names[i];
+    report.categories.push_back(metrics);
   }
 
   // Rules.
@@ -367,6 +369,7 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
   // Threshold sweep.
   const std::vector<int> grid = SweepGrid(config.urgency_max);
   std::vector<int> all_scores;
+  all_scores.reserve(band_cases.size());
   for (const auto& [expected, score] : band_cases) all_scores.push_back(score);
   std::vector<BandSweeper> band_sweepers;
   for (size_t b = 0; b + 1 < band_count; ++b) {
@@ -416,8 +419,7 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
       result.category = only;
       result.current = config.assign_min;
       result.at_current = category_sweeper.At(result.current, only, &result.expected);
-      result.best = HighestReaching(category_sweeper.Candidates(config.urgency_max),
-                                    target.recall,
+      result.best = HighestReaching(category_sweeper.Candidates(config.urgency_max), target.recall,
                                     [&](int t) { return category_sweeper.At(t, only, nullptr); });
     }
     report.targets.push_back(std::move(result));

@@ -92,9 +92,9 @@ struct SweepPoint {
 struct Sweep {
   enum class Kind { kBandFloor, kAssignMin };
   Kind kind = Kind::kBandFloor;
-  std::string name;   // the band's name, or "assign_min"
-  size_t band = 0;    // kBandFloor
-  int current = 0;    // the config's value
+  std::string name;       // the band's name, or "assign_min"
+  size_t band = 0;        // kBandFloor
+  int current = 0;        // the config's value
   size_t expected = 0;    // denominator of recall
   size_t population = 0;  // records considered (band- or category-labelled)
   SweepPoint at_current;
@@ -131,14 +131,14 @@ struct EvalReport {
   size_t labels = 0;
   size_t label_errors = 0;
   size_t matched = 0;
-  size_t band_labelled = 0;      // matched records with a band label
-  size_t category_labelled = 0;  // matched records with a categories label
+  size_t band_labelled = 0;             // matched records with a band label
+  size_t category_labelled = 0;         // matched records with a categories label
   std::vector<std::string> unlabelled;  // ids of records without a label, input order
   std::vector<std::string> orphans;     // ids of labels without a record, file order
 
   // Under-triage.
-  size_t urgent_band = 1;       // bands [0, urgent_band] are urgent
-  size_t expected_urgent = 0;   // band-labelled records expected urgent
+  size_t urgent_band = 1;                  // bands [0, urgent_band] are urgent
+  size_t expected_urgent = 0;              // band-labelled records expected urgent
   std::vector<UnderTriaged> under_triage;  // input order
 
   // Categories.

@@ -4,6 +4,7 @@
 #include "eval_report.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdio>
 #include <optional>
@@ -29,10 +30,10 @@ size_t Width(const std::string& text) {
 
 std::string Percent(size_t part, size_t whole) {
   if (whole == 0) return "-";
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.1f%%",
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.1f%%",
                 100.0 * static_cast<double>(part) / static_cast<double>(whole));
-  return text;
+  return text.data();
 }
 
 std::string BandRange(const EvalReport& report) {
@@ -129,8 +130,8 @@ void RenderRules(const EvalReport& report, std::string* out) {
     if (2 * rule->hits > report.records) frequent.push_back(rule->name);
   }
   if (rows.size() > 1) *out += FormatTable(rows, {false, true, true});
-  *out += "  never fired (" + std::to_string(never.size()) + "): " +
-          (never.empty() ? "none" : JoinNames(never, 1000)) + "\n";
+  *out += "  never fired (" + std::to_string(never.size()) +
+          "): " + (never.empty() ? "none" : JoinNames(never, 1000)) + "\n";
   *out += "  fire on more than half of the records (" + std::to_string(frequent.size()) +
           "): " + (frequent.empty() ? "none" : JoinNames(frequent, 1000)) + "\n";
 }
@@ -138,8 +139,7 @@ void RenderRules(const EvalReport& report, std::string* out) {
 std::string LoadText(const Sweep& sweep, const SweepPoint& point) {
   return sweep.kind == Sweep::Kind::kAssignMin
              ? std::to_string(point.load) + " categories assigned"
-             : std::to_string(point.load) + " of " + std::to_string(sweep.population) +
-                   " records";
+             : std::to_string(point.load) + " of " + std::to_string(sweep.population) + " records";
 }
 
 void RenderSweep(const EvalReport& report, std::string* out) {
@@ -185,8 +185,8 @@ void RenderSweep(const EvalReport& report, std::string* out) {
   if (report.targets.empty()) return;
   *out += "\nTarget recall\n";
   for (const TargetResult& t : report.targets) {
-    char recall[32];
-    std::snprintf(recall, sizeof(recall), "%g", t.target.recall);
+    std::array<char, 32> recall{};
+    std::snprintf(recall.data(), recall.size(), "%g", t.target.recall);
     const bool band = t.target.kind == RecallTarget::Kind::kBand;
     const std::string threshold =
         band ? report.bands[t.target.band].name + " min" : std::string("assign_min");
@@ -197,7 +197,7 @@ void RenderSweep(const EvalReport& report, std::string* out) {
         sweep = &s;
       }
     }
-    *out += "  " + t.target.key + " recall >= " + recall + ": ";
+    *out += "  " + t.target.key + " recall >= " + recall.data() + ": ";
     if (t.expected == 0) {
       *out += "no labelled records to measure\n";
       continue;
@@ -205,6 +205,12 @@ void RenderSweep(const EvalReport& report, std::string* out) {
     if (t.best) {
       *out += "highest " + threshold + " " + std::to_string(t.best->threshold) + " (recall " +
               FormatRatio(t.best->recall) + ", load " + LoadText(*sweep, *t.best) + ")";
+      // Bands must keep strictly decreasing floors: say when the answer needs the next one moved.
+      const size_t next = t.target.band + 1;
+      if (band && next < report.bands.size() && t.best->threshold <= report.bands[next].min) {
+        *out += " [at or below " + report.bands[next].name + "'s min " +
+                std::to_string(report.bands[next].min) + ": lower that too]";
+      }
     } else {
       *out += "not reachable by " + threshold + " alone";
     }
@@ -223,9 +229,10 @@ void RenderCorpus(const EvalReport& report, std::string* out) {
             " repeating an earlier id (left out): " + JoinNames(report.duplicate_ids, 20);
   }
   *out += "\n  labels: " + std::to_string(report.labels) + " read, " +
-          std::to_string(report.label_errors) + " with errors; matched: " +
-          std::to_string(report.matched) + " (" + std::to_string(report.band_labelled) +
-          " with a band, " + std::to_string(report.category_labelled) + " with categories)\n";
+          std::to_string(report.label_errors) +
+          " with errors; matched: " + std::to_string(report.matched) + " (" +
+          std::to_string(report.band_labelled) + " with a band, " +
+          std::to_string(report.category_labelled) + " with categories)\n";
   *out += "  records without a label: " + std::to_string(report.unlabelled.size());
   if (!report.unlabelled.empty()) *out += " (" + JoinNames(report.unlabelled, 20) + ")";
   *out += "\n  labels without a record: " + std::to_string(report.orphans.size());
@@ -442,8 +449,8 @@ std::string RenderEvalJson(const EvalReport& report) {
   w.StartArray();
   for (const Sweep& sweep : report.sweeps) {
     w.StartObject();
-    WriteString(&w, "threshold", sweep.kind == Sweep::Kind::kAssignMin ? "assign_min"
-                                                                         : sweep.name + ".min");
+    WriteString(&w, "threshold",
+                sweep.kind == Sweep::Kind::kAssignMin ? "assign_min" : sweep.name + ".min");
     if (sweep.kind == Sweep::Kind::kBandFloor) WriteString(&w, "band", sweep.name);
     w.Key("current");
     w.Int(sweep.current);
