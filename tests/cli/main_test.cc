@@ -45,5 +45,15 @@ TEST(MainTest, UsageErrorsExitTwo) {
   }
 }
 
+// Without --config or TRIAGE_CONFIG, a build-tree binary finds the source tree's rule pack (or an
+// installed copy of it).
+TEST(MainTest, FindsTheDefaultRulePack) {
+  const ProcessResult by_default = RunTriage({"check"});
+  const ProcessResult explicit_pack =
+      RunTriage({"check", "--config", std::string(TRIAGE_SOURCE_DIR) + "/rules/triage.yaml"});
+  EXPECT_EQ(by_default.exit_code, 0) << by_default.err;
+  EXPECT_EQ(by_default.out, explicit_pack.out);
+}
+
 }  // namespace
 }  // namespace triage

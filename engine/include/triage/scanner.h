@@ -66,7 +66,8 @@ class TRIAGE_EXPORT Scanner {
   // number is expected) is an InvalidRecord("wrong_type") error; unknown fields are ignored.
   Status Scan(const Record& record, Decision* decision);
 
-  // Parses one JSON object, maps its fields with the config's paths and triages it. On error
+  // Parses one JSON object, maps its fields with the config's paths and triages it; *decision is
+  // overwritten (never merged with a previous decision). On error
   // returns InvalidRecord with a code (invalid_json, not_an_object, too_large, wrong_type,
   // invalid_utf8) and a message that never quotes the record; decision->id is still set when the
   // id could be read.

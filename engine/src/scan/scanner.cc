@@ -145,6 +145,29 @@ const char* JsonTypeName(simdjson::dom::element_type type) {
   return "a value";
 }
 
+// Our own wording for simdjson's errors: its messages can quote a character of the record.
+std::string JsonErrorMessage(simdjson::error_code error) {
+  switch (error) {
+    case simdjson::TAPE_ERROR:
+      return "not valid JSON: unexpected character or structure";
+    case simdjson::STRING_ERROR:
+    case simdjson::UNESCAPED_CHARS:
+    case simdjson::UNCLOSED_STRING:
+      return "not valid JSON: malformed string";
+    case simdjson::NUMBER_ERROR:
+    case simdjson::BIGINT_ERROR:
+      return "not valid JSON: malformed or out-of-range number";
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+      return "not valid JSON: malformed true, false or null";
+    case simdjson::EMPTY:
+      return "not valid JSON: empty line";
+    default:
+      return "not valid JSON";
+  }
+}
+
 Status WrongType(const Field& field, const std::string& path, const char* expected,
                  const char* found) {
   return Status::InvalidRecord("wrong_type", "field '" + field.name + "' (path " + path +
@@ -337,8 +360,7 @@ Status ScanState::Load(const Program& program, std::string_view json, Decision* 
     if (error == simdjson::DEPTH_ERROR) {
       return Status::InvalidRecord("invalid_json", "record nests too deeply");
     }
-    return Status::InvalidRecord("invalid_json",
-                                 std::string("not valid JSON: ") + simdjson::error_message(error));
+    return Status::InvalidRecord("invalid_json", JsonErrorMessage(error));
   }
   if (root.type() != simdjson::dom::element_type::OBJECT) {
     return Status::InvalidRecord("not_an_object", std::string("record is ") +
