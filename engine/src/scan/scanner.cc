@@ -155,7 +155,6 @@ std::string JsonErrorMessage(simdjson::error_code error) {
     case simdjson::UNCLOSED_STRING:
       return "not valid JSON: malformed string";
     case simdjson::NUMBER_ERROR:
-    case simdjson::BIGINT_ERROR:
       return "not valid JSON: malformed or out-of-range number";
     case simdjson::T_ATOM_ERROR:
     case simdjson::F_ATOM_ERROR:
