@@ -33,6 +33,14 @@ Command AddCheckCommand(CLI::App* parent);
 Command AddExplainCommand(CLI::App* parent);
 // `triage test [PATH...]`: run expectation files (records with expected decisions).
 Command AddTestCommand(CLI::App* parent);
+// `triage eval --labels LABELS [FILE|-]`: measure a ruleset against a labelled corpus.
+Command AddEvalCommand(CLI::App* parent);
+// `triage diff --base CONFIG --head CONFIG [FILE|-]`: two rulesets over one corpus.
+Command AddDiffCommand(CLI::App* parent);
+// `triage replay --audit FILE`: re-run an audit store's records under their archived rulesets.
+Command AddReplayCommand(CLI::App* parent);
+// `triage audit verify|show|export --audit FILE`: inspect an audit store.
+Command AddAuditCommand(CLI::App* parent);
 
 }  // namespace triage::cli
 

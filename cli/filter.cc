@@ -18,6 +18,9 @@
 //
 // SIGHUP reloads the config and rules between batches through triage::Engine: a broken edit is
 // reported on stderr and the old ruleset stays; a good one is announced with its digest.
+//
+// With --audit FILE every line's decision or error is recorded in an audit store (audit_support.h,
+// triage/audit.h), and a batch's entries are committed before its output is written.
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -46,10 +49,12 @@
 #include "triage/scanner.h"
 #include "triage/status.h"
 
+#include "audit_support.h"
 #include "commands.h"
 #include "line_io.h"
 #include "load_rules.h"
 #include "progress.h"
+#include "shadow.h"
 #include "terminal.h"
 #include "worker_pool.h"
 #include <sys/stat.h>
@@ -112,6 +117,10 @@ struct FilterOptions {
   std::string output = "annotate";
   bool line_buffered = false;
   int jobs = 0;
+  FilterAuditOptions audit;
+  std::string shadow;      // --shadow CONFIG: a candidate ruleset evaluated beside the live one
+  std::string shadow_log;  // --shadow-log FILE: its disagreements, JSONL
+  std::string stats;       // --stats FILE: per-rule hits and matcher times at the end
 };
 
 class Filter {
@@ -132,6 +141,22 @@ class Filter {
 
   // Processes the whole input. Returns the exit code.
   int Run();
+  // Records every line in `audit` (not owned; null: no audit trail).
+  void set_audit(FilterAudit* audit) { audit_ = audit; }
+  // Evaluates every triaged record with `shadow` too (not owned; null: no shadow run).
+  void set_shadow(ShadowRun* shadow) { shadow_ = shadow; }
+  // Collects ScanStats in every worker's scanner.
+  void set_collect_stats(bool on) {
+    collect_stats_ = on;
+    for (Scanner& scanner : scanners_) scanner.set_collect_stats(on);
+  }
+  // The statistics of the ruleset in use at the end of the run (a reload starts them afresh).
+  ScanStats TakeStats() const {
+    ScanStats total;
+    for (const Scanner& scanner : scanners_) total.Merge(scanner.stats());
+    return total;
+  }
+  const RuleSet& rules() const { return rules_; }
 
  private:
   static uint64_t InputSize(int fd) {
@@ -143,7 +168,10 @@ class Filter {
   void ResetScanners() {
     scanners_.clear();
     scanners_.reserve(pool_.size());
-    for (size_t i = 0; i < pool_.size(); ++i) scanners_.emplace_back(rules_);
+    for (size_t i = 0; i < pool_.size(); ++i) {
+      scanners_.emplace_back(rules_);
+      scanners_.back().set_collect_stats(collect_stats_);
+    }
     decisions_.resize(pool_.size());
   }
 
@@ -169,6 +197,9 @@ class Filter {
   std::vector<char> is_error_;  // not vector<bool>: workers write neighbouring slots
   bool read_failed_ = false;
   Progress progress_;
+  FilterAudit* audit_ = nullptr;  // --audit; not owned
+  ShadowRun* shadow_ = nullptr;   // --shadow; not owned
+  bool collect_stats_ = false;    // --stats
 };
 
 void Filter::MaybeReload() {
@@ -256,11 +287,19 @@ std::string Filter::ProcessLine(size_t worker, const InputLine& line, bool* erro
 void Filter::ProcessBatch(size_t count) {
   if (outputs_.size() < count) outputs_.resize(count);
   is_error_.assign(count, 0);
+  if (audit_ != nullptr) audit_->StartBatch(count);
+  if (shadow_ != nullptr) shadow_->StartBatch(count);
   const auto run_range = [this](size_t worker, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
       bool error = false;
       outputs_[i] = ProcessLine(worker, batch_[i], &error);
       is_error_[i] = error ? 1 : 0;
+      if (shadow_ != nullptr && !error) {
+        shadow_->Compare(worker, i, batch_[i].number, batch_[i].text, decisions_[worker]);
+      }
+      if (audit_ != nullptr) {
+        audit_->Capture(i, batch_[i], error ? nullptr : &decisions_[worker], outputs_[i]);
+      }
     }
   };
   if (pool_.size() == 1 || count < 2 * kMinLinesPerTask) {
@@ -286,6 +325,9 @@ int Filter::Run() {
     // A SIGHUP that arrived while the batch was read applies to it.
     MaybeReload();
     ProcessBatch(count);
+    if (shadow_ != nullptr) shadow_->FinishBatch();
+    // Recorded before written: no decision leaves the filter unrecorded.
+    if (audit_ != nullptr && !audit_->Commit(rules_, count)) break;
     uint64_t bytes = 0;
     for (size_t i = 0; i < count; ++i) {
       writer_.WriteLine(outputs_[i]);
@@ -298,6 +340,7 @@ int Filter::Run() {
   }
   writer_.Flush();
   progress_.Finish();
+  if (shadow_ != nullptr) std::fprintf(stderr, "triage: %s\n", shadow_->Summary().c_str());
   if (writer_.failed()) {
     std::fprintf(stderr, "triage: error: writing output failed: %s\n",
                  std::strerror(writer_.error()));
@@ -336,11 +379,39 @@ int RunFilter(const FilterOptions& options) {
       options.output == "decision" ? OutputMode::kDecision : OutputMode::kAnnotate;
   const bool progress = IsTerminal(STDERR_FILENO) && !IsTerminal(STDOUT_FILENO);
 
+  bool audit_failed = false;
+  const std::unique_ptr<FilterAudit> audit = FilterAudit::Open(options.audit, &audit_failed);
+  if (audit_failed) {
+    if (input_fd != STDIN_FILENO) close(input_fd);
+    return kExitErrors;
+  }
+
+  std::unique_ptr<ShadowRun> shadow;
+  if (!options.shadow.empty()) {
+    Result<RuleSet> candidate = LoadRulesReporting(options.shadow, nullptr);
+    if (candidate.ok()) {
+      shadow = ShadowRun::Open(std::move(candidate).value(), options.shadow_log,
+                               line_buffered ? 1 : jobs);
+    }
+    if (shadow == nullptr) {
+      if (input_fd != STDIN_FILENO) close(input_fd);
+      return kExitErrors;
+    }
+  }
+
   int exit_code = kExitOk;
   {
     Filter filter(config_path, std::move(rules).value(), mode, line_buffered, jobs, input_fd,
                   wait_mask, progress);
+    filter.set_audit(audit.get());
+    filter.set_shadow(shadow.get());
+    filter.set_collect_stats(!options.stats.empty());
     exit_code = filter.Run();
+    if (!options.stats.empty() &&
+        !WriteStatsReport(filter.TakeStats(), filter.rules().digest(), options.stats)) {
+      exit_code = kExitErrors;
+    }
+    if (audit != nullptr && !audit->Close()) exit_code = kExitErrors;
   }
   if (input_fd != STDIN_FILENO) close(input_fd);
   return exit_code;
@@ -369,6 +440,14 @@ Command AddFilterCommand(CLI::App* parent) {
       ->check(CLI::Range(0, 1024))
       ->envname("TRIAGE_JOBS")
       ->capture_default_str();
+  AddFilterAuditOptions(app, &options->audit);
+  app->add_option("--shadow", options->shadow,
+                  "Candidate config evaluated beside the live one; output is unchanged");
+  app->add_option("--shadow-log", options->shadow_log,
+                  "Write the records on which the candidate disagrees here (JSONL)")
+      ->needs(app->get_option("--shadow"));
+  app->add_option("--stats", options->stats,
+                  "At the end, write per-rule hits and per-field matcher time here (JSON)");
   return Command{app, [options] { return RunFilter(*options); }};
 }
 

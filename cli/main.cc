@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
         triage::cli::AddCheckCommand(&app),
         triage::cli::AddExplainCommand(&app),
         triage::cli::AddTestCommand(&app),
+        triage::cli::AddEvalCommand(&app),
+        triage::cli::AddDiffCommand(&app),
+        triage::cli::AddReplayCommand(&app),
+        triage::cli::AddAuditCommand(&app),
     };
     try {
       app.parse(argc, argv);

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The audit trail in the CLI: what `triage filter --audit` adds to the filter (its options and
+// FilterAudit, which turns each processed line into an audit entry and commits a batch's entries
+// before the batch's output is written), and what `triage audit` and `triage replay` share
+// (opening a store for reading, time and digest arguments). The store itself is
+// triage::AuditStore (triage/audit.h).
+#ifndef TRIAGE_CLI_AUDIT_SUPPORT_H_
+#define TRIAGE_CLI_AUDIT_SUPPORT_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "triage/audit.h"
+#include "triage/decision.h"
+#include "triage/rule_set.h"
+
+#include "line_io.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace triage::cli {
+
+// The --audit options of `triage filter`.
+struct FilterAuditOptions {
+  std::string path;            // --audit FILE; empty: no audit trail
+  std::string input = "text";  // --audit-input text|digest
+  std::string chain_from;      // --audit-chain-from HASH (a new store continuing an old one)
+};
+
+// Declares --audit, --audit-input (TRIAGE_AUDIT_INPUT) and --audit-chain-from on `app`, bound to
+// *options (which must outlive the parse).
+void AddFilterAuditOptions(CLI::App* app, FilterAuditOptions* options);
+
+// Records what `triage filter` decides. Capture() runs on the filter's worker threads, one call
+// per line, each into its own slot; everything else runs on the filter's main thread, between
+// batches. Not thread-safe otherwise.
+class FilterAudit {
+ public:
+  // Opens (or creates) the store named by options.path. Returns null with *failed false when no
+  // store was asked for, and null with *failed true after writing the reason to stderr.
+  static std::unique_ptr<FilterAudit> Open(const FilterAuditOptions& options, bool* failed);
+
+  // Makes room for a batch of `count` lines. Call before the batch's Capture() calls.
+  void StartBatch(size_t count);
+  // Prepares the entry of the line in slot `index` of the batch: a triaged record (`decision`
+  // not null) or an error line (`decision` null; `output` is the error line written for it, from
+  // which the error code, message and id are taken). Thread-safe for distinct slots.
+  void Capture(size_t index, const InputLine& line, const Decision* decision,
+               const std::string& output);
+  // Appends the entries of slots [0, count) in order, made under `rules`, and commits them. The
+  // filter calls this before writing the batch's output, so that no decision leaves the filter
+  // unrecorded. Returns false after writing the failure to stderr; the filter must then stop.
+  bool Commit(const RuleSet& rules, size_t count);
+  // Commits anything left and closes the store. Returns false if this or an earlier commit
+  // failed (reported on stderr).
+  bool Close();
+
+ private:
+  explicit FilterAudit(AuditStore store) : store_(std::move(store)) {}
+
+  AuditStore store_;
+  std::vector<AuditEntry> entries_;
+  bool failed_ = false;
+};
+
+// Opens the store at `path` read-only. Returns nullopt after writing the reason to stderr.
+std::optional<AuditStore> OpenAuditForReading(const std::string& path);
+
+// Fills query->since/until from --since/--until values (empty: no bound) and query->ruleset from
+// a --ruleset value ("sha256:<hex>" or just the hex). Returns false after writing the problem to
+// stderr (a usage error).
+bool ParseAuditQuery(const std::string& since, const std::string& until, const std::string& ruleset,
+                     AuditQuery* query);
+
+}  // namespace triage::cli
+
+#endif  // TRIAGE_CLI_AUDIT_SUPPORT_H_

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: Apache-2.0
+// Audit entries as values (audit.h): making one from a decision or an error, the canonical byte
+// layout its hash covers, its JSON export form, and the time format.
+//
+// The hash. An entry's hash is the lower-case hex SHA-256 of
+//
+//   "triage-audit-entry-v1\n" F(prev_hash) F(seq) F(time) F(line) F(record_id) F(input_sha256)
+//   F(input_bytes) F(decision) F(ruleset) F(engine)
+//
+// where F(v) is the decimal byte length of v, ':', the bytes of v and '\n' (integers as decimal
+// text), and F(null) is "-\n". Length prefixes make the layout unambiguous: no two different
+// entries serialise to the same bytes. The record text (`input`) is deliberately not hashed
+// itself: it is bound to the chain through input_sha256, which verify checks against it, so that
+// an operator can purge report text after a retention period (set input to NULL) and the chain
+// still verifies — the same state as an entry written with --audit-input digest.
+#include <simdjson.h>
+#include <time.h>  // NOLINT(modernize-deprecated-headers): gmtime_r, clock_gettime
+
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "triage/audit.h"
+#include "triage/decision.h"
+#include "triage/status.h"
+
+#include "audit/audit_store_impl.h"
+
+namespace triage {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void AppendField(std::string* out, std::string_view value) {
+  out->append(std::to_string(value.size()));
+  out->push_back(':');
+  out->append(value);
+  out->push_back('\n');
+}
+
+void AppendOptionalField(std::string* out, const std::optional<std::string>& value) {
+  if (value.has_value()) {
+    AppendField(out, *value);
+  } else {
+    out->append("-\n");
+  }
+}
+
+void WriteString(JsonWriter* writer, std::string_view text) {
+  writer->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void WriteOptionalString(JsonWriter* writer, const std::optional<std::string>& text) {
+  if (text.has_value()) {
+    WriteString(writer, *text);
+  } else {
+    writer->Null();
+  }
+}
+
+std::string Base64(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()),
+                                static_cast<int>(data.size()));
+  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return out;
+}
+
+bool IsValidJson(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element element;
+  return parser.parse(text.data(), text.size()).get(element) == simdjson::SUCCESS;
+}
+
+// Reads exactly `count` digits at text[*pos] into *value; advances *pos.
+bool ReadDigits(std::string_view text, size_t* pos, size_t count, int* value) {
+  if (*pos + count > text.size()) return false;
+  int v = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const char c = text[*pos + i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  *pos += count;
+  *value = v;
+  return true;
+}
+
+bool ReadChar(std::string_view text, size_t* pos, char expected) {
+  if (*pos >= text.size() ||
+      std::tolower(static_cast<unsigned char>(text[*pos])) != std::tolower(expected)) {
+    return false;
+  }
+  ++*pos;
+  return true;
+}
+
+}  // namespace
+
+namespace internal {
+
+std::string AuditNow() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  tm utc{};
+  gmtime_r(&now.tv_sec, &utc);
+  char buffer[96];  // ample for any int values (the compiler checks the worst case)
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(now.tv_nsec / 1000000));
+  return buffer;
+}
+
+std::string RuleSetDigestOf(const std::vector<RuleSetSource>& sources) {
+  // The serialisation rule_set.cc hashes (see its file comment); a unit test pins the two together.
+  std::string data = "triage-ruleset-v1\n";
+  for (const RuleSetSource& source : sources) {
+    data += source.name;
+    data += '\n';
+    data += std::to_string(source.text.size());
+    data += '\n';
+    data += source.text;
+    data += '\n';
+  }
+  return "sha256:" + AuditSha256Hex(data);
+}
+
+std::string BandOf(std::string_view decision_json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(decision_json.data(), decision_json.size()).get(object) != simdjson::SUCCESS) {
+    return {};
+  }
+  simdjson::dom::element unused;
+  if (object.at_key("error").get(unused) == simdjson::SUCCESS) return "error";
+  std::string_view band;
+  if (object.at_pointer("/urgency/band").get(band) != simdjson::SUCCESS) return {};
+  return std::string(band);
+}
+
+}  // namespace internal
+
+std::string AuditSha256Hex(std::string_view data) {
+  // OpenSSL 3 looks the algorithm up on every EVP_Digest(..., EVP_sha256(), ...) call, which costs
+  // more than hashing a short entry: fetch it once, and keep one context per thread.
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  const EVP_MD* md = sha256 != nullptr ? sha256 : EVP_sha256();
+#else
+  const EVP_MD* md = EVP_sha256();
+#endif
+  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(),
+                                                                                EVP_MD_CTX_free);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (context == nullptr || EVP_DigestInit_ex(context.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
+    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  }
+  std::string out;
+  out.reserve(size_t{length} * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHexDigits[digest[i] >> 4];
+    out += kHexDigits[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string AuditErrorJson(const Status& error) {
+  const Status recorded =
+      error.code() == Status::Code::kInvalidRecord
+          ? error
+          : Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
+  // The `triage` member of the filter's own error line, cut out of it, so that the two can never
+  // drift apart: {"line":0,"triage":<this>}.
+  const std::string line = FormatErrorLine(0, std::nullopt, recorded);
+  constexpr std::string_view kPrefix = R"({"line":0,"triage":)";
+  if (line.size() > kPrefix.size() + 1 && line.compare(0, kPrefix.size(), kPrefix) == 0 &&
+      line.back() == '}') {
+    return line.substr(kPrefix.size(), line.size() - kPrefix.size() - 1);
+  }
+  // Not reached while FormatErrorLine keeps its documented shape; written the same way.
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("error");
+  writer.StartObject();
+  writer.Key("code");
+  WriteString(&writer, recorded.record_code());
+  writer.Key("message");
+  WriteString(&writer, recorded.message());
+  writer.EndObject();
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+AuditEntry MakeAuditEntry(uint64_t line, std::string_view input, const Decision& decision) {
+  AuditEntry entry;
+  entry.time = internal::AuditNow();
+  entry.line = line;
+  entry.record_id = decision.id;
+  entry.input = std::string(input);
+  entry.input_sha256 = AuditSha256Hex(input);
+  entry.input_bytes = input.size();
+  entry.decision = DecisionToJson(decision);
+  entry.ruleset = decision.ruleset;
+  entry.engine = decision.engine;
+  return entry;
+}
+
+AuditEntry MakeAuditErrorEntry(uint64_t line, std::optional<std::string_view> input,
+                               uint64_t input_bytes, const std::optional<std::string>& record_id,
+                               const Status& error) {
+  AuditEntry entry;
+  entry.time = internal::AuditNow();
+  entry.line = line;
+  entry.record_id = record_id;
+  if (input.has_value()) {
+    entry.input = std::string(*input);
+    entry.input_sha256 = AuditSha256Hex(*input);
+  }
+  entry.input_bytes = input_bytes;
+  entry.decision = AuditErrorJson(error);
+  return entry;
+}
+
+std::string AuditEntryHash(const AuditEntry& entry) {
+  std::string data = "triage-audit-entry-v1\n";
+  data.reserve(256 + entry.decision.size());
+  AppendField(&data, entry.prev_hash);
+  AppendField(&data, std::to_string(entry.seq));
+  AppendField(&data, entry.time);
+  AppendField(&data, std::to_string(entry.line));
+  AppendOptionalField(&data, entry.record_id);
+  AppendOptionalField(&data, entry.input_sha256);
+  AppendField(&data, std::to_string(entry.input_bytes));
+  AppendField(&data, entry.decision);
+  AppendField(&data, entry.ruleset);
+  AppendField(&data, entry.engine);
+  return AuditSha256Hex(data);
+}
+
+std::string AuditEntryToJson(const AuditEntry& entry) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("seq");
+  writer.Int64(entry.seq);
+  writer.Key("time");
+  WriteString(&writer, entry.time);
+  writer.Key("line");
+  writer.Uint64(entry.line);
+  writer.Key("id");
+  WriteOptionalString(&writer, entry.record_id);
+  if (entry.input.has_value() &&
+      !simdjson::validate_utf8(entry.input->data(), entry.input->size())) {
+    writer.Key("input_base64");
+    WriteString(&writer, Base64(*entry.input));
+  } else {
+    writer.Key("input");
+    WriteOptionalString(&writer, entry.input);
+  }
+  writer.Key("input_sha256");
+  WriteOptionalString(&writer, entry.input_sha256);
+  writer.Key("input_bytes");
+  writer.Uint64(entry.input_bytes);
+  writer.Key("decision");
+  if (IsValidJson(entry.decision)) {
+    writer.RawValue(entry.decision.data(), entry.decision.size(), rapidjson::kObjectType);
+  } else {
+    WriteString(&writer, entry.decision);  // a damaged store: keep the line valid JSON
+  }
+  writer.Key("ruleset");
+  WriteString(&writer, entry.ruleset);
+  writer.Key("engine");
+  WriteString(&writer, entry.engine);
+  writer.Key("prev_hash");
+  WriteString(&writer, entry.prev_hash);
+  writer.Key("hash");
+  WriteString(&writer, entry.hash);
+  writer.EndObject();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+Result<std::string> ParseAuditTime(std::string_view text) {
+  const auto invalid = [&text]() {
+    return Status::InvalidArgument("invalid time '" + std::string(text) +
+                                   "': expected UTC RFC 3339, e.g. 2026-11-02 or "
+                                   "2026-11-02T10:00:00Z");
+  };
+  size_t pos = 0;
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  int millis = 0;
+  if (!ReadDigits(text, &pos, 4, &year) || !ReadChar(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &month) || !ReadChar(text, &pos, '-') ||
+      !ReadDigits(text, &pos, 2, &day)) {
+    return invalid();
+  }
+  if (pos < text.size()) {
+    if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return invalid();
+    ++pos;
+    if (!ReadDigits(text, &pos, 2, &hour) || !ReadChar(text, &pos, ':') ||
+        !ReadDigits(text, &pos, 2, &minute)) {
+      return invalid();
+    }
+    if (pos < text.size() && text[pos] == ':') {
+      ++pos;
+      if (!ReadDigits(text, &pos, 2, &second)) return invalid();
+      if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        int scale = 100;
+        const size_t first = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+          millis += (text[pos] - '0') * scale;  // digits past the third are dropped
+          scale /= 10;
+          ++pos;
+        }
+        if (pos == first) return invalid();
+      }
+    }
+    const std::string_view zone = text.substr(pos);
+    if (zone != "Z" && zone != "z" && zone != "+00:00") return invalid();
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return invalid();
+  }
+  char buffer[96];  // ample for any int values (the compiler checks the worst case)
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
+                hour, minute, second, millis);
+  return std::string(buffer);
+}
+
+}  // namespace triage
