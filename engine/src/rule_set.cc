@@ -9,8 +9,6 @@
 // of a rule, a weight in the config or the order of the rule files changes it.
 #include "triage/rule_set.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -19,6 +17,7 @@
 #include "compile/lower.h"
 #include "compile/program.h"
 #include "dsl/parse.h"
+#include "util/sha256.h"
 #include "triage/record.h"
 #include "triage/scanner.h"
 #include "triage/config.h"
@@ -34,33 +33,6 @@ std::string Canonical(const std::string& text) {
     out += text[i];
   }
   return out;
-}
-
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-std::string Digest(const std::vector<RuleSetSource>& sources) {
-  std::string data = "triage-ruleset-v1\n";
-  for (const RuleSetSource& source : sources) {
-    data += source.name;
-    data += '\n';
-    data += std::to_string(source.text.size());
-    data += '\n';
-    data += source.text;
-    data += '\n';
-  }
-  return "sha256:" + Sha256Hex(data);
 }
 
 std::string Join(const std::vector<std::string>& items) {
@@ -146,7 +118,7 @@ Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId
   for (size_t i = 0; i < rule_files.size(); ++i) {
     p->sources.push_back({rule_names[i], Canonical(sources->file(rule_files[i]).text())});
   }
-  p->digest = Digest(p->sources);
+  p->digest = internal::RuleSetDigest(p->sources);
   RuleSet rules(std::move(p));
   if (!RunExamples(rules, *sources, diagnostics)) {
     return Status::InvalidArgument(diagnostics->Summary());

@@ -36,6 +36,7 @@
 #include "triage/status.h"
 
 #include "audit/audit_store_impl.h"
+#include "util/sha256.h"
 
 namespace triage {
 namespace {
@@ -126,17 +127,7 @@ std::string AuditNow() {
 }
 
 std::string RuleSetDigestOf(const std::vector<RuleSetSource>& sources) {
-  // The serialisation rule_set.cc hashes (see its file comment); a unit test pins the two together.
-  std::string data = "triage-ruleset-v1\n";
-  for (const RuleSetSource& source : sources) {
-    data += source.name;
-    data += '\n';
-    data += std::to_string(source.text.size());
-    data += '\n';
-    data += source.text;
-    data += '\n';
-  }
-  return "sha256:" + AuditSha256Hex(data);
+  return RuleSetDigest(sources);  // the same serialisation as rule_set.cc, by construction
 }
 
 std::string BandOf(std::string_view decision_json) {
@@ -154,32 +145,7 @@ std::string BandOf(std::string_view decision_json) {
 
 }  // namespace internal
 
-std::string AuditSha256Hex(std::string_view data) {
-  // OpenSSL 3 looks the algorithm up on every EVP_Digest(..., EVP_sha256(), ...) call, which costs
-  // more than hashing a short entry: fetch it once, and keep one context per thread.
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  const EVP_MD* md = sha256 != nullptr ? sha256 : EVP_sha256();
-#else
-  const EVP_MD* md = EVP_sha256();
-#endif
-  thread_local const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(),
-                                                                                EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (context == nullptr || EVP_DigestInit_ex(context.get(), md, nullptr) != 1 ||
-      EVP_DigestUpdate(context.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(context.get(), digest, &length) != 1) {
-    EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  }
-  std::string out;
-  out.reserve(size_t{length} * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHexDigits[digest[i] >> 4];
-    out += kHexDigits[digest[i] & 15];
-  }
-  return out;
-}
+std::string AuditSha256Hex(std::string_view data) { return internal::Sha256Hex(data); }
 
 std::string AuditErrorJson(const Status& error) {
   const Status recorded =
