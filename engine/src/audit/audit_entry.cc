@@ -20,14 +20,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <openssl/evp.h>
-#include <openssl/opensslv.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -42,8 +40,6 @@ namespace triage {
 namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 void AppendField(std::string* out, std::string_view value) {
   out->append(std::to_string(value.size()));
