@@ -63,21 +63,6 @@ const std::vector<std::string_view>& RulesKeys() {
   return *keys;
 }
 
-// Levenshtein distance over bytes; the names compared are short identifiers.
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // Returns the candidate closest to `name` within kMaxSuggestionDistance edits, or empty; ties go
 // to the candidate listed first.
@@ -86,7 +71,7 @@ std::string Suggest(std::string_view name, const Container& candidates) {
   std::string best;
   size_t best_distance = kMaxSuggestionDistance + 1;
   for (const auto& candidate : candidates) {
-    const size_t distance = EditDistance(name, candidate);
+    const size_t distance = triage::EditDistance(name, candidate);
     if (distance < best_distance) {
       best = std::string(candidate);
       best_distance = distance;

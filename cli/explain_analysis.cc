@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "triage/diagnostic.h"
 #include "triage/decision.h"
 #include "triage/explain.h"
 #include "triage/scanner.h"
@@ -116,20 +117,6 @@ ConditionView::Kind JunctionKind(const ConditionTrace& trace) {
   return ConditionView::Kind::kAnd;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 }  // namespace
 
@@ -437,7 +424,7 @@ std::vector<std::string> SimilarNames(std::string_view name,
   std::vector<std::pair<size_t, std::string>> scored;
   const size_t limit = std::max<size_t>(2, name.size() / 3);
   for (const std::string& candidate : names) {
-    const size_t distance = EditDistance(name, candidate);
+    const size_t distance = triage::EditDistance(name, candidate);
     const bool contains = name.size() >= 4 && candidate.find(name) != std::string::npos;
     if (distance <= limit || contains) scored.emplace_back(contains ? 0 : distance, candidate);
   }

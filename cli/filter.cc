@@ -268,8 +268,7 @@ std::string Filter::ProcessLine(size_t worker, const InputLine& line, bool* erro
             "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
                              std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"));
   }
-  Decision& decision = decisions_[worker];
-  decision = Decision();
+  Decision& decision = decisions_[worker];  // ScanJson overwrites it
   Status status = scanners_[worker].ScanJson(line.text, &decision);
   if (status.ok()) {
     *error = false;

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "triage/export.h"
@@ -60,6 +61,10 @@ class TRIAGE_EXPORT Diagnostics {
 // caret line when the diagnostic has a file. `color` adds ANSI colours. Ends with '\n'.
 TRIAGE_EXPORT std::string RenderDiagnostic(const Diagnostic& diagnostic,
                                            const SourceManager& sources, bool color = false);
+// Levenshtein distance between `a` and `b` (bytes), for "did you mean ...?" suggestions in tools
+// built on the library, so that they rank names exactly as the compiler's own notes do.
+TRIAGE_EXPORT size_t EditDistance(std::string_view a, std::string_view b);
+
 // Renders all diagnostics in order.
 TRIAGE_EXPORT std::string RenderDiagnostics(const Diagnostics& diagnostics,
                                             const SourceManager& sources, bool color = false);

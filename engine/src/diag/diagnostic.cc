@@ -34,6 +34,7 @@
 #include <utility>
 
 #include "triage/source.h"
+#include "util/spelling.h"
 
 namespace triage {
 
@@ -230,5 +231,7 @@ std::string RenderDiagnostics(const Diagnostics& diagnostics, const SourceManage
   }
   return out;
 }
+
+size_t EditDistance(std::string_view a, std::string_view b) { return internal::EditDistance(a, b); }
 
 }  // namespace triage

@@ -90,6 +90,7 @@ class ScanState {
   std::vector<uint8_t> atom_bits_;
   std::vector<uint8_t> fired_;
   std::vector<uint8_t> disabled_;
+  bool any_disabled_ = false;  // some entry of disabled_ is set
   std::vector<int> category_scores_;
   std::vector<uint8_t> category_touched_;
   std::vector<int> set_hits_;
@@ -316,7 +317,10 @@ Status ScanState::Extract(const Program& program, const simdjson::dom::element& 
 }
 
 void ScanState::SetDisabled(const Program& program, const ScanOptions& options) {
+  // The common case, no rule disabled now or in the previous scan, touches nothing.
+  if (options.disabled_rules.empty() && !any_disabled_) return;
   std::fill(disabled_.begin(), disabled_.end(), 0);
+  any_disabled_ = !options.disabled_rules.empty();
   for (const std::string& name : options.disabled_rules) {
     for (size_t r = 0; r < program.rules.size(); ++r) {
       if (program.rules[r].name == name) disabled_[r] = 1;
@@ -375,7 +379,7 @@ Status ScanState::ScanRecord(const Program& program, const Record& record, Decis
   *decision = Decision();
   ClearValues();
   owned_texts_.clear();
-  std::fill(disabled_.begin(), disabled_.end(), 0);
+  SetDisabled(program, ScanOptions());
   for (const auto& [name, value] : record.entries()) {
     if (name == "id") {
       if (const auto* s = std::get_if<std::string>(&value)) {

@@ -310,6 +310,28 @@ TEST(RuleSetTest, LoadsFromDiskAndRecompilesFromItsArchive) {
   EXPECT_EQ(recompiled->rule_names(), loaded->rule_names());
 }
 
+TEST(RuleSetTest, EmptyArchiveIsRefused) {
+  SourceManager sources;
+  Diagnostics diagnostics;
+  EXPECT_FALSE(CompileArchivedRuleSet(&sources, {}, LoadOptions(), &diagnostics).ok());
+  EXPECT_TRUE(diagnostics.Contains("empty-archive"));
+}
+
+TEST(RuleSetTest, ArchiveWithABrokenRuleFileIsRefused) {
+  SourceManager sources;
+  Diagnostics diagnostics;
+  EXPECT_FALSE(CompileArchivedRuleSet(&sources, {{"triage.yaml", ""}, {"a.rules", "rule {"}},
+                                      LoadOptions(), &diagnostics)
+                   .ok());
+  EXPECT_TRUE(diagnostics.Contains("syntax"));
+}
+
+TEST(SpellingTest, PublicEditDistanceRanksLikeTheCompiler) {
+  EXPECT_EQ(EditDistance("minor_agee", "minor_age"), 1u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
 TEST(RuleSetTest, MissingConfigAndRuleFileAreReported) {
   SourceManager sources;
   Diagnostics diagnostics;
