@@ -208,6 +208,8 @@ bool WriteStatsReport(const ScanStats& stats, const std::string& ruleset_digest,
     w.Uint64(f.bytes);
     w.Key("ns");
     w.Uint64(f.ns);
+    w.Key("set_failures");
+    w.Uint64(f.set_failures);
     w.EndObject();
   }
   w.EndArray();

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "compile/lower.h"
+#include "compile/matcher_plan.h"
 #include "compile/program.h"
 #include "dsl/parse.h"
 #include "util/sha256.h"
@@ -141,6 +142,22 @@ std::vector<std::string> RuleSet::rule_names() const {
 std::vector<std::string> RuleSet::category_names() const { return program_->categories; }
 const EngineConfig& RuleSet::config() const { return program_->config; }
 const std::vector<RuleSetSource>& RuleSet::sources() const { return program_->sources; }
+
+MatchingPlan RuleSet::matching_plan() const { return internal::DescribePlan(*program_); }
+
+const char* StrategyName(PatternPlan::Strategy strategy) {
+  switch (strategy) {
+    case PatternPlan::Strategy::kSet:
+      return "set";
+    case PatternPlan::Strategy::kSetConfirmed:
+      return "set+confirm";
+    case PatternPlan::Strategy::kPrefiltered:
+      return "prefiltered";
+    case PatternPlan::Strategy::kEveryValue:
+      return "every-value";
+  }
+  return "set";
+}
 
 Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::string& config_path,
                             const LoadOptions& options, Diagnostics* diagnostics) {

@@ -22,11 +22,23 @@ std::vector<std::string> Compiled::Codes() const {
   return codes;
 }
 
-Compiled CompileFiles(const std::vector<NamedText>& files, const std::string& config) {
+namespace {
+Compiled CompileWith(const std::vector<NamedText>& files, const std::string& config,
+                     const LoadOptions& options) {
   Compiled c;
-  auto result = CompileRuleSet(c.sources.get(), config, files, LoadOptions(), &c.diagnostics);
+  auto result = CompileRuleSet(c.sources.get(), config, files, options, &c.diagnostics);
   if (result.ok()) c.rules = *result;
   return c;
+}
+}  // namespace
+
+Compiled CompileFiles(const std::vector<NamedText>& files, const std::string& config) {
+  return CompileWith(files, config, LoadOptions());
+}
+
+Compiled CompileText(const std::string& rules, const LoadOptions& options,
+                     const std::string& config) {
+  return CompileWith({{"test.rules", rules}}, config, options);
 }
 
 Compiled CompileText(const std::string& rules, const std::string& config) {

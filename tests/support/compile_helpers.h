@@ -30,6 +30,9 @@ struct Compiled {
 // Compiles one rule file named "test.rules" with config YAML `config` ("" = defaults).
 Compiled CompileText(const std::string& rules, const std::string& config = "");
 Compiled CompileFiles(const std::vector<NamedText>& files, const std::string& config = "");
+// The same with explicit load options (matching plan knobs).
+Compiled CompileText(const std::string& rules, const LoadOptions& options,
+                     const std::string& config = "");
 
 // Compiles (asserting success) and scans one JSON record; returns the decision.
 Decision Decide(const RuleSet& rules, const std::string& json);

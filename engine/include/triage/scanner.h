@@ -42,6 +42,9 @@ struct ScanStats {
     uint64_t values = 0;  // text values scanned
     uint64_t bytes = 0;
     uint64_t ns = 0;      // time in the field's multi-pattern matcher
+    // Values on which one of the field's sets failed (RE2: DFA out of memory) and its entries
+    // ran one by one instead: correct, but slow; a sign the plan needs smaller sets.
+    uint64_t set_failures = 0;
   };
   std::vector<FieldStats> fields;  // one per matched field
   struct RuleStats {

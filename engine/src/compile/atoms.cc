@@ -33,6 +33,25 @@ std::string QuotePhrase(std::string_view phrase) {
   return out;
 }
 
+// The phrases as one alternation, longest first (so that an alternation prefers "meet in person"
+// over "meet"), then by text for a canonical source: `(?:a|b)`.
+std::string Alternation(const std::vector<std::string>& phrases) {
+  std::vector<std::string> sorted = phrases;
+  std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
+    return a.size() != b.size() ? a.size() > b.size() : a < b;
+  });
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  std::string out = "(?:";
+  bool first = true;
+  for (const std::string& phrase : sorted) {
+    if (!first) out += '|';
+    first = false;
+    out += QuotePhrase(phrase);
+  }
+  out += ')';
+  return out;
+}
+
 }  // namespace
 
 RE2::Options AtomOptions() {
@@ -58,33 +77,25 @@ std::string PatternAtomSource(std::string_view source, std::string_view flags) {
 
 std::string ListAtomSource(const std::vector<std::string>& phrases, bool case_sensitive,
                            bool partial) {
-  std::vector<std::string> sorted = phrases;
-  // Longest first, so that an alternation prefers "meet in person" over "meet"; then by text for
-  // a canonical source.
-  std::sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
-    return a.size() != b.size() ? a.size() > b.size() : a < b;
-  });
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
   std::string out = case_sensitive ? "" : "(?i)";
   if (!partial) {
     out += "(?:^|";
     out += kNonWordClass;
     out += ")";
   }
-  out += "((?:";
-  bool first = true;
-  for (const std::string& phrase : sorted) {
-    if (!first) out += '|';
-    first = false;
-    out += QuotePhrase(phrase);
-  }
-  out += "))";
+  out += '(';
+  out += Alternation(phrases);
+  out += ')';
   if (!partial) {
     out += "(?:$|";
     out += kNonWordClass;
     out += ")";
   }
   return out;
+}
+
+std::string ListSetSource(const std::vector<std::string>& phrases, bool case_sensitive) {
+  return (case_sensitive ? "" : "(?i)") + Alternation(phrases);
 }
 
 }  // namespace triage::internal

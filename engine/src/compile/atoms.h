@@ -25,6 +25,12 @@ std::string PatternAtomSource(std::string_view source, std::string_view flags);
 std::string ListAtomSource(const std::vector<std::string>& phrases, bool case_sensitive,
                            bool partial);
 
+// The same phrases without the word-edge conditions: `(?i)(?:a|b)`. It matches wherever the
+// list's atom does (and more), with a far smaller program (the Unicode word-edge classes are
+// thousands of instructions each), so a list's set entry is this and its hits are confirmed
+// with the full atom.
+std::string ListSetSource(const std::vector<std::string>& phrases, bool case_sensitive);
+
 }  // namespace triage::internal
 
 #endif  // TRIAGE_COMPILE_ATOMS_H_

@@ -26,6 +26,7 @@
 #include <utility>
 
 #include "compile/atoms.h"
+#include "compile/matcher_plan.h"
 #include "util/spelling.h"
 
 namespace triage::internal {
@@ -177,6 +178,7 @@ class Lowerer {
     WarnUnused();
     if (errors_ != 0) return Fail();
     BuildMatchers();
+    WarnSlowPatterns();
     return program_;
   }
 
@@ -730,7 +732,9 @@ class Lowerer {
     const auto& value = matcher.get();
     if (const auto* regex = boost::get<ast::RegexLit>(&value)) {
       if (CheckRegex(*regex, file) && field >= 0) {
-        atoms.push_back(AtomFor(field, PatternAtomSource(regex->source, regex->flags)));
+        AtomOrigin origin{"/" + regex->source + "/" + regex->flags, file, regex->span};
+        atoms.push_back(
+            AtomFor(field, PatternAtomSource(regex->source, regex->flags), "", origin));
       }
     } else if (const auto* name = boost::get<ast::Identifier>(&value)) {
       const int atom = NamedAtom(*name, field, file);
@@ -756,8 +760,11 @@ class Lowerer {
     MatcherDecl& m = it->second;
     m.used = true;
     if (!m.valid || field < 0) return -1;
-    if (!m.is_list) return AtomFor(field, PatternAtomSource(m.pattern->regex.source,
-                                                            m.pattern->regex.flags));
+    if (!m.is_list) {
+      return AtomFor(field,
+                     PatternAtomSource(m.pattern->regex.source, m.pattern->regex.flags), "",
+                     AtomOrigin{name.name, m.file, m.pattern->name.span});
+    }
     bool case_sensitive = false;
     bool partial = false;
     for (const ast::Identifier& option : m.list->options) {
@@ -766,16 +773,35 @@ class Lowerer {
     }
     std::vector<std::string> phrases;
     for (const ast::StringLit& phrase : m.list->phrases) phrases.push_back(phrase.value);
-    return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial));
+    // Unless partial, the set looks for the bare phrases and the full atom confirms word edges.
+    return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial),
+                   partial ? "" : ListSetSource(phrases, case_sensitive),
+                   AtomOrigin{name.name, m.file, m.list->name.span, true});
   }
 
-  int AtomFor(int field, const std::string& source) {
+  struct AtomOrigin {
+    std::string name;
+    FileId file;
+    SourceSpan span;
+    bool is_list = false;
+  };
+
+  // The atom of `source` on `field`, created on first use. `set_source` is what its set holds
+  // ("" = `source` itself).
+  int AtomFor(int field, const std::string& source, const std::string& set_source,
+              const AtomOrigin& origin) {
     auto key = std::make_pair(field, source);
     auto it = atom_index_.find(key);
     if (it != atom_index_.end()) return it->second;
     Atom atom;
     atom.field = field;
     atom.pattern = source;
+    atom.set_pattern = set_source.empty() ? source : set_source;
+    atom.is_list = origin.is_list;
+    atom.name = origin.name;
+    atom.file = origin.file;
+    atom.span = origin.span;
+    atom.location = Location(origin.file, origin.span);
     atom.re = std::make_unique<RE2>(source, AtomOptions());
     if (!atom.re->ok()) {
       // Checked already at the literal; a list source that RE2 refuses is our bug.
@@ -1020,26 +1046,28 @@ class Lowerer {
       by_field[program_->atoms[i].field].push_back(static_cast<int>(i));
     }
     for (const auto& [field, atoms] : by_field) {
-      FieldMatcher matcher;
-      matcher.field = field;
-      auto set = std::make_unique<RE2::Set>(AtomOptions(), RE2::UNANCHORED);
-      bool ok = true;
-      for (int atom : atoms) {
-        const int index = set->Add(program_->atoms[atom].pattern, nullptr);
-        if (index < 0) {
-          ok = false;
-          break;
-        }
-        matcher.atoms.push_back(atom);
-      }
-      // A set that cannot be compiled (memory budget) leaves the atoms to run one by one.
-      if (ok && set->Compile()) {
-        matcher.set = std::move(set);
-      } else {
-        matcher.atoms = atoms;
-      }
       program_->fields[field].matcher = static_cast<int>(program_->matchers.size());
-      program_->matchers.push_back(std::move(matcher));
+      program_->matchers.push_back(BuildFieldMatcher(program_.get(), field, atoms,
+                                                     options_.matching));
+    }
+  }
+
+  // Warns about each regex the plan must run on its own on every value (no set can hold it
+  // cheaply and no literal can prefilter it), in source order: it costs a full pass per value.
+  void WarnSlowPatterns() {
+    std::vector<const Atom*> slow;
+    for (const Atom& atom : program_->atoms) {
+      if (atom.strategy == PatternPlan::Strategy::kEveryValue) slow.push_back(&atom);
+    }
+    std::sort(slow.begin(), slow.end(), [](const Atom* a, const Atom* b) {
+      return a->file.value != b->file.value ? a->file.value < b->file.value
+                                            : a->span.begin < b->span.begin;
+    });
+    for (const Atom* atom : slow) {
+      diagnostics_->Warning("slow-pattern",
+                            "pattern '" + atom->name + "' runs on its own on every value of '" +
+                                program_->fields[atom->field].name + "': " + atom->reason,
+                            atom->file, atom->span);
     }
   }
 

@@ -2,11 +2,14 @@
 // Program: the compiled form of a ruleset, shared (immutably) by every Scanner.
 //
 // A record flows through it in two steps. First, every text field that some rule matches against
-// is scanned once per value by that field's multi-pattern matcher: one RE2::Set holding every
-// regex and phrase list used on the field (an "atom" each), which answers "which atoms occur"
-// in a single pass whatever the number of rules. Second, the rules run in evaluation order (a
-// rule after every rule it refers to) as small expression trees over the atom bits and the field
-// values; only count(...) ever looks at an atom's positions, and only when the set said it occurs.
+// is scanned by that field's matcher (matcher_plan.h): RE2::Sets holding the field's DFA-friendly
+// regexes, the phrases of its lists and the required literals of its hard regexes (an "atom" is
+// one regex or list on one field), which answer "which atoms occur" in one pass per set whatever
+// the number of rules (one set unless the field is very large); list hits are confirmed by the
+// list's own regex (word edges), and a hard regex runs on its own only when its literals occur.
+// Second, the rules run in evaluation order (a rule after every rule it refers to) as small
+// expression trees over the atom bits and the field values; only count(...) ever looks at an
+// atom's positions, and only when the matcher said the atom occurs.
 #ifndef TRIAGE_COMPILE_PROGRAM_H_
 #define TRIAGE_COMPILE_PROGRAM_H_
 
@@ -16,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -51,13 +55,43 @@ struct Atom {
   int field = -1;
   std::string pattern;  // the RE2 source as compiled (inline flags included)
   std::unique_ptr<RE2> re;
+  // What goes into the field's set: `pattern` itself, or for a phrase list (not `partial`) the
+  // bare alternation of its phrases, a cheaper superset whose hits `re` confirms.
+  std::string set_pattern;
+  bool is_list = false;
+  // Where it comes from, for the plan: the first pattern, list or literal that produced it.
+  std::string name;
+  FileId file;
+  SourceSpan span;
+  std::string location;  // "file:line:col"
+  // Filled in by the matcher plan.
+  PatternPlan::Strategy strategy = PatternPlan::Strategy::kSet;
+  int program_size = 0;
+  int repeat_span = 0;
+  std::string reason;
 };
 
-// The single-pass matcher of one field.
+// One RE2::Set of a field. An entry is an atom (index >= 0) or a prefilter literal (~index < 0,
+// an index into the field's literals).
+struct MatchSet {
+  std::unique_ptr<RE2::Set> set;
+  std::vector<int> entries;  // set index -> entry
+  size_t program_size = 0;
+};
+
+// The matcher of one field (matcher_plan.h builds it).
 struct FieldMatcher {
   int field = -1;
-  std::unique_ptr<RE2::Set> set;  // null if the set could not be built: run atoms one by one
-  std::vector<int> atoms;         // set index -> atom index
+  std::vector<int> atoms;       // every atom of the field, in index order
+  std::vector<MatchSet> sets;   // DFA-friendly atoms, list phrases and prefilter literals
+  std::vector<int> unset;       // atoms no set could hold (memory): run on every value
+  // Hard regexes: FilteredRE2 over them; `literals` are what it asks to be found (lower case,
+  // found case-insensitively by the sets). Null when the field has no hard regex.
+  std::unique_ptr<re2::FilteredRE2> filter;
+  std::vector<int> filter_atoms;   // FilteredRE2 regexp id -> atom index
+  std::vector<int> filter_always;  // hard atoms the filter always passes (no literal)
+  std::vector<std::string> literals;
+  bool literals_always = false;      // a literal fits no set: count every literal as present
 };
 
 enum class NodeOp : uint8_t {

@@ -5,9 +5,11 @@
 //    buffers are reused) and each field the rules read is extracted by walking its paths; a
 //    Record given by the caller is mapped by field name. Text values are views into the parsed
 //    document or the Record, valid for the duration of the scan.
-// 2. Matching. Each text field with a matcher is scanned once per value by its RE2::Set, which
-//    sets the bit of every atom that occurs. If a set fails (RE2 reports its DFA out of memory),
-//    the atoms of that field are run one by one instead: a record is never silently unmatched.
+// 2. Matching. Each text field with a matcher is scanned once per value by each of its RE2::Sets
+//    (one unless the field is very large), which set the bit of every atom that occurs; list hits
+//    are confirmed by the list's regex, and hard regexes run alone where their literals occur
+//    (compile/matcher_plan.h). If a set fails (RE2 reports its DFA out of memory), its entries
+//    are run one by one instead: a record is never silently unmatched.
 // 3. Rules. In evaluation order, each enabled rule's expression is evaluated over the bits and
 //    values; a fired rule adds its urgency and category scores. Positions are computed only for
 //    count(...), and only for atoms the set reported.
@@ -83,6 +85,14 @@ class ScanState {
   Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
                      simdjson::dom::element element);
   void Evaluate(const Program& program, Decision* decision);
+  // Returns the number of sets that failed on this value.
+  size_t MatchValue(const Program& program, const FieldMatcher& matcher, re2::StringPiece text);
+  void MarkEntry(const Program& program, int entry, re2::StringPiece text);
+  void MatchAlone(const Program& program, int atom, re2::StringPiece text) {
+    if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, *program.atoms[atom].re)) {
+      atom_bits_[atom] = 1;
+    }
+  }
   bool Eval(const Program& program, int node);
   size_t CountMatches(const Program& program, int atom);
 
@@ -94,6 +104,8 @@ class ScanState {
   std::vector<int> category_scores_;
   std::vector<uint8_t> category_touched_;
   std::vector<int> set_hits_;
+  std::vector<int> literal_hits_;  // prefilter literals found in the current value
+  std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter
   std::string id_;
   bool has_id_ = false;
   simdjson::dom::parser parser_;
@@ -511,6 +523,60 @@ bool ScanState::Eval(const Program& program, int index) {
   return false;
 }
 
+// One value of a field through the field's matcher (compile/matcher_plan.h): each set, then the
+// hard regexes whose literals occurred, then the atoms no set holds.
+size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher,
+                             re2::StringPiece text) {
+  size_t failures = 0;
+  literal_hits_.clear();
+  for (const MatchSet& ms : matcher.sets) {
+    set_hits_.clear();
+    RE2::Set::ErrorInfo info{};
+    if (ms.set->Match(text, &set_hits_, &info)) {
+      for (int hit : set_hits_) MarkEntry(program, ms.entries[hit], text);
+    } else if (info.kind != RE2::Set::kNoError) {
+      // The set failed (its DFA ran out of memory): every entry on its own, every literal it
+      // looks for presumed present. Never silently unmatched.
+      ++failures;
+      for (int entry : ms.entries) {
+        if (entry >= 0) {
+          MatchAlone(program, entry, text);
+        } else {
+          literal_hits_.push_back(~entry);
+        }
+      }
+    }
+  }
+  if (matcher.filter != nullptr) {
+    if (matcher.literals_always) {
+      for (size_t i = 0; i < matcher.literals.size(); ++i) {
+        literal_hits_.push_back(static_cast<int>(i));
+      }
+    }
+    if (literal_hits_.empty()) {
+      for (int atom : matcher.filter_always) MatchAlone(program, atom, text);
+    } else {
+      matcher.filter->AllPotentials(literal_hits_, &potentials_);
+      for (int id : potentials_) MatchAlone(program, matcher.filter_atoms[id], text);
+    }
+  }
+  for (int atom : matcher.unset) MatchAlone(program, atom, text);
+  return failures;
+}
+
+void ScanState::MarkEntry(const Program& program, int entry, re2::StringPiece text) {
+  if (entry < 0) {
+    literal_hits_.push_back(~entry);
+    return;
+  }
+  if (atom_bits_[entry] != 0) return;
+  if (program.atoms[entry].strategy == PatternPlan::Strategy::kSetConfirmed) {
+    MatchAlone(program, entry, text);  // the phrases occur; are they whole words?
+  } else {
+    atom_bits_[entry] = 1;
+  }
+}
+
 void ScanState::Evaluate(const Program& program, Decision* decision) {
   // Matching: one pass per value of each matched field.
   const uint64_t evaluate_start = collect_stats_ ? NowNs() : 0;
@@ -533,23 +599,9 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
       }
     } timer{this, m, field_start};
     for (std::string_view text : values_[matcher.field].texts) {
-      const re2::StringPiece piece(text.data(), text.size());
-      if (matcher.set != nullptr) {
-        set_hits_.clear();
-        RE2::Set::ErrorInfo info{};
-        if (matcher.set->Match(piece, &set_hits_, &info)) {
-          for (int hit : set_hits_) atom_bits_[matcher.atoms[hit]] = 1;
-          continue;
-        }
-        if (info.kind == RE2::Set::kNoError) continue;  // no atom occurs
-      }
-      // No set, or the set failed: each atom on its own.
-      for (int atom : matcher.atoms) {
-        if (atom_bits_[atom] == 0 &&
-            RE2::PartialMatch(piece, *program.atoms[atom].re)) {
-          atom_bits_[atom] = 1;
-        }
-      }
+      const size_t failures =
+          MatchValue(program, matcher, re2::StringPiece(text.data(), text.size()));
+      if (collect_stats_ && failures > 0) stats_.fields[m].set_failures += 1;
     }
   }
 
@@ -745,6 +797,7 @@ void ScanStats::Merge(const ScanStats& other) {
       fields[i].values += other.fields[i].values;
       fields[i].bytes += other.fields[i].bytes;
       fields[i].ns += other.fields[i].ns;
+      fields[i].set_failures += other.fields[i].set_failures;
     }
   }
   if (rules.empty()) {

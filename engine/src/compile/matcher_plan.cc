@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+// The matching plan; see matcher_plan.h.
+#include "compile/matcher_plan.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <utility>
+
+#include "compile/atoms.h"
+#include "compile/pattern_cost.h"
+
+namespace triage::internal {
+namespace {
+
+using Strategy = PatternPlan::Strategy;
+
+constexpr int kMinLiteralLength = 3;  // shorter literals filter too little to be worth a lookup
+constexpr size_t kDefaultMaxSetProgram = 200000;
+constexpr size_t kDefaultMaxSetMemory = size_t{64} << 20;
+
+struct Entry {
+  int code = 0;  // atom index, or ~literal index
+  std::string source;
+  size_t program_size = 0;
+};
+
+RE2::Options SetOptions(const MatchingOptions& options) {
+  RE2::Options re = AtomOptions();
+  re.set_max_mem(static_cast<int64_t>(options.max_set_memory > 0 ? options.max_set_memory
+                                                                  : kDefaultMaxSetMemory));
+  return re;
+}
+
+// Compiles `entries` into one set, or halves them until each half compiles. Entries that compile
+// in no set are returned in *unplaced.
+void PlaceEntries(const std::vector<Entry>& entries, const RE2::Options& options,
+                  FieldMatcher* matcher, std::vector<int>* unplaced) {
+  if (entries.empty()) return;
+  auto set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+  bool ok = true;
+  for (const Entry& e : entries) {
+    if (set->Add(e.source, nullptr) < 0) {
+      ok = false;
+      break;
+    }
+  }
+  if (ok && set->Compile()) {
+    MatchSet ms;
+    ms.set = std::move(set);
+    for (const Entry& e : entries) {
+      ms.entries.push_back(e.code);
+      ms.program_size += e.program_size;
+    }
+    matcher->sets.push_back(std::move(ms));
+    return;
+  }
+  if (entries.size() == 1) {
+    unplaced->push_back(entries[0].code);
+    return;
+  }
+  const auto half = static_cast<std::ptrdiff_t>(entries.size() / 2);
+  PlaceEntries({entries.begin(), entries.begin() + half}, options, matcher, unplaced);
+  PlaceEntries({entries.begin() + half, entries.end()}, options, matcher, unplaced);
+}
+
+}  // namespace
+
+std::vector<std::string> PrefilterLiterals(const std::string& pattern) {
+  re2::FilteredRE2 filter(kMinLiteralLength);
+  int id = 0;
+  std::vector<std::string> literals;
+  if (filter.Add(pattern, AtomOptions(), &id) != RE2::NoError) return literals;
+  filter.Compile(&literals);
+  std::vector<int> always;
+  filter.AllPotentials({}, &always);
+  if (!always.empty()) literals.clear();  // unfiltered: passes with no literal at all
+  return literals;
+}
+
+FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<int>& atoms,
+                               const MatchingOptions& options) {
+  FieldMatcher matcher;
+  matcher.field = field;
+  matcher.atoms = atoms;
+  const RE2::Options atom_options = AtomOptions();
+
+  std::vector<Entry> entries;
+  std::vector<int> hard;
+  for (int a : atoms) {
+    Atom& atom = program->atoms[a];
+    if (atom.is_list) {
+      const RE2 core(atom.set_pattern, atom_options);
+      atom.program_size = core.ok() ? core.ProgramSize() : atom.re->ProgramSize();
+      atom.strategy = atom.set_pattern == atom.pattern ? Strategy::kSet : Strategy::kSetConfirmed;
+      entries.push_back({a, atom.set_pattern, static_cast<size_t>(atom.program_size)});
+      continue;
+    }
+    const PatternCost cost = EstimatePatternCost(atom.pattern, atom.re->ProgramSize(), options);
+    atom.program_size = cost.program_size;
+    atom.repeat_span = cost.repeat_span;
+    if (cost.hard) {
+      atom.reason = cost.reason;
+      hard.push_back(a);
+    } else {
+      atom.strategy = Strategy::kSet;
+      entries.push_back({a, atom.pattern, static_cast<size_t>(cost.program_size)});
+    }
+  }
+
+  if (!hard.empty() && options.prefilter) {
+    matcher.filter = std::make_unique<re2::FilteredRE2>(kMinLiteralLength);
+    for (int a : hard) {
+      int id = -1;
+      if (matcher.filter->Add(program->atoms[a].pattern, atom_options, &id) == RE2::NoError) {
+        matcher.filter_atoms.push_back(a);  // ids are dense, in Add order
+        program->atoms[a].strategy = Strategy::kPrefiltered;
+      } else {
+        matcher.unset.push_back(a);  // cannot happen for a pattern RE2 compiled; stay correct
+        program->atoms[a].strategy = Strategy::kEveryValue;
+      }
+    }
+    if (matcher.filter_atoms.empty()) {
+      matcher.filter.reset();
+    } else {
+      matcher.filter->Compile(&matcher.literals);
+      std::vector<int> always;
+      matcher.filter->AllPotentials({}, &always);
+      for (int id : always) {
+        const int a = matcher.filter_atoms[id];
+        matcher.filter_always.push_back(a);
+        program->atoms[a].strategy = Strategy::kEveryValue;
+        if (program->atoms[a].reason.find("no literal") == std::string::npos) {
+          program->atoms[a].reason += "; no literal of 3+ characters to prefilter it";
+        }
+      }
+      for (size_t i = 0; i < matcher.literals.size(); ++i) {
+        std::string source = "(?i)" + RE2::QuoteMeta(matcher.literals[i]);
+        const RE2 lone(source, atom_options);
+        entries.push_back({~static_cast<int>(i), std::move(source),
+                           static_cast<size_t>(lone.ok() ? lone.ProgramSize() : 0)});
+      }
+    }
+  } else {
+    for (int a : hard) {
+      program->atoms[a].strategy = Strategy::kEveryValue;
+      matcher.unset.push_back(a);
+    }
+  }
+
+  // Greedy split by program size and entry count, in a fixed order (atoms, then literals).
+  const size_t max_program =
+      options.max_set_program > 0 ? options.max_set_program : kDefaultMaxSetProgram;
+  const size_t max_entries = options.max_set_entries > 0 ? options.max_set_entries : SIZE_MAX;
+  const RE2::Options set_options = SetOptions(options);
+  std::vector<int> unplaced;
+  std::vector<Entry> group;
+  size_t group_program = 0;
+  for (Entry& e : entries) {
+    if (!group.empty() &&
+        (group_program + e.program_size > max_program || group.size() >= max_entries)) {
+      PlaceEntries(group, set_options, &matcher, &unplaced);
+      group.clear();
+      group_program = 0;
+    }
+    group_program += e.program_size;
+    group.push_back(std::move(e));
+  }
+  PlaceEntries(group, set_options, &matcher, &unplaced);
+
+  for (int code : unplaced) {
+    if (code >= 0) {
+      matcher.unset.push_back(code);
+      program->atoms[code].strategy = Strategy::kEveryValue;
+      program->atoms[code].reason = "too large for any set within the memory budget";
+    } else {
+      matcher.literals_always = true;  // a literal no set holds: presume it present
+    }
+  }
+  std::sort(matcher.unset.begin(), matcher.unset.end());
+  return matcher;
+}
+
+MatchingPlan DescribePlan(const Program& program) {
+  MatchingPlan plan;
+  for (const FieldMatcher& matcher : program.matchers) {
+    FieldPlan f;
+    f.field = program.fields[matcher.field].name;
+    for (size_t s = 0; s < matcher.sets.size(); ++s) {
+      f.sets.push_back({matcher.sets[s].entries.size(), matcher.sets[s].program_size});
+    }
+    f.prefilter_literals = matcher.literals.size();
+    std::vector<PatternPlan> patterns;
+    for (int a : matcher.atoms) {
+      const Atom& atom = program.atoms[a];
+      PatternPlan p;
+      p.field = f.field;
+      p.name = atom.name;
+      p.file = atom.file;
+      p.span = atom.span;
+      p.location = atom.location;
+      p.strategy = atom.strategy;
+      p.program_size = atom.program_size;
+      p.repeat_span = atom.repeat_span;
+      p.reason = atom.reason;
+      if (atom.strategy == Strategy::kPrefiltered) {
+        ++f.prefiltered;
+        p.literals = PrefilterLiterals(atom.pattern);
+      }
+      if (atom.strategy == Strategy::kEveryValue) ++f.every_value;
+      for (size_t s = 0; s < matcher.sets.size() && p.set < 0; ++s) {
+        const std::vector<int>& e = matcher.sets[s].entries;
+        if (std::find(e.begin(), e.end(), a) != e.end()) p.set = static_cast<int>(s);
+      }
+      patterns.push_back(std::move(p));
+    }
+    std::stable_sort(patterns.begin(), patterns.end(),
+                     [](const PatternPlan& x, const PatternPlan& y) {
+                       return x.file.value != y.file.value ? x.file.value < y.file.value
+                                                           : x.span.begin < y.span.begin;
+                     });
+    for (PatternPlan& p : patterns) plan.patterns.push_back(std::move(p));
+    plan.fields.push_back(std::move(f));
+  }
+  return plan;
+}
+
+}  // namespace triage::internal
