@@ -29,7 +29,15 @@ std::string ListAtomSource(const std::vector<std::string>& phrases, bool case_se
 // list's atom does (and more), with a far smaller program (the Unicode word-edge classes are
 // thousands of instructions each), so a list's set entry is this and its hits are confirmed
 // with the full atom.
+// ASCII \b on the edges where it is implied (see atoms.cc).
 std::string ListSetSource(const std::vector<std::string>& phrases, bool case_sensitive);
+
+// True if some phrase, folded, starts or ends with 'k' or 's', which case folding also matches
+// with KELVIN SIGN (U+212A) or LONG S (U+017F): letters RE2's ASCII \b does not see, so the set
+// entry may miss such a spelling. The matcher then runs the list's own regex on every value that
+// contains one of these two letters (HasNonAsciiFoldLetter), which keeps the plan exact.
+bool ListHasFoldEdges(const std::vector<std::string>& phrases, bool case_sensitive);
+bool HasNonAsciiFoldLetter(std::string_view text);
 
 }  // namespace triage::internal
 

@@ -776,7 +776,8 @@ class Lowerer {
     // Unless partial, the set looks for the bare phrases and the full atom confirms word edges.
     return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial),
                    partial ? "" : ListSetSource(phrases, case_sensitive),
-                   AtomOrigin{name.name, m.file, m.list->name.span, true});
+                   AtomOrigin{name.name, m.file, m.list->name.span, true,
+                              !partial && ListHasFoldEdges(phrases, case_sensitive)});
   }
 
   struct AtomOrigin {
@@ -784,6 +785,7 @@ class Lowerer {
     FileId file;
     SourceSpan span;
     bool is_list = false;
+    bool fold_edges = false;  // see ListHasFoldEdges
   };
 
   // The atom of `source` on `field`, created on first use. `set_source` is what its set holds
@@ -798,6 +800,7 @@ class Lowerer {
     atom.pattern = source;
     atom.set_pattern = set_source.empty() ? source : set_source;
     atom.is_list = origin.is_list;
+    atom.fold_edges = origin.fold_edges;
     atom.name = origin.name;
     atom.file = origin.file;
     atom.span = origin.span;

@@ -93,6 +93,7 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
       const RE2 core(atom.set_pattern, atom_options);
       atom.program_size = core.ok() ? core.ProgramSize() : atom.re->ProgramSize();
       atom.strategy = atom.set_pattern == atom.pattern ? Strategy::kSet : Strategy::kSetConfirmed;
+      if (atom.fold_edges) matcher.fold_atoms.push_back(a);
       entries.push_back({a, atom.set_pattern, static_cast<size_t>(atom.program_size)});
       continue;
     }

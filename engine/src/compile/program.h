@@ -59,6 +59,7 @@ struct Atom {
   // bare alternation of its phrases, a cheaper superset whose hits `re` confirms.
   std::string set_pattern;
   bool is_list = false;
+  bool fold_edges = false;  // a list whose set entry may miss K/S spelled U+212A/U+017F
   // Where it comes from, for the plan: the first pattern, list or literal that produced it.
   std::string name;
   FileId file;
@@ -85,6 +86,7 @@ struct FieldMatcher {
   std::vector<int> atoms;       // every atom of the field, in index order
   std::vector<MatchSet> sets;   // DFA-friendly atoms, list phrases and prefilter literals
   std::vector<int> unset;       // atoms no set could hold (memory): run on every value
+  std::vector<int> fold_atoms;  // set+confirm lists with fold edges (atoms.h ListHasFoldEdges)
   // Hard regexes: FilteredRE2 over them; `literals` are what it asks to be found (lower case,
   // found case-insensitively by the sets). Null when the field has no hard regex.
   std::unique_ptr<re2::FilteredRE2> filter;

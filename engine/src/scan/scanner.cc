@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "compile/atoms.h"
 #include "compile/program.h"
 #include "triage/version.h"
 
@@ -561,6 +562,10 @@ size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher
     }
   }
   for (int atom : matcher.unset) MatchAlone(program, atom, text);
+  // A KELVIN SIGN or LONG S where a list's ASCII \b cannot see it: those lists on their own.
+  if (!matcher.fold_atoms.empty() && HasNonAsciiFoldLetter({text.data(), text.size()})) {
+    for (int atom : matcher.fold_atoms) MatchAlone(program, atom, text);
+  }
   return failures;
 }
 

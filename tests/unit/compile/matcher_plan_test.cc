@@ -120,6 +120,31 @@ TEST(MatcherPlanTest, ResultsDoNotDependOnThePlan) {
   EXPECT_EQ(Fired(Decide(*base.rules, records[5])), std::vector<std::string>{});
 }
 
+TEST(MatcherPlanTest, ListsMatchKelvinSignAndLongSLikeTheirOwnRegex) {
+  // Case folding matches 'k' with KELVIN SIGN (U+212A) and 's' with LONG S (U+017F); the set's
+  // ASCII \b cannot see them, so the matcher checks such lists on their own when the text holds
+  // one of these letters. The result must be the list's own (Unicode word edges, folded).
+  Compiled c = CompileText(R"(
+list kids = "kids"
+list bus  = "bus stop"
+list case_only (case) = "kids"
+rule r_kids { when text ~ kids }
+rule r_bus  { when text ~ bus }
+rule r_case { when text ~ case_only }
+)");
+  ASSERT_TRUE(c.rules) << c.Rendered();
+  EXPECT_EQ(Fired(Decide(*c.rules, "{\"summary\":\"two \u212Aids at the bus stop\"}")),
+            (std::vector<std::string>{"r_kids", "r_bus"}));
+  EXPECT_EQ(Fired(Decide(*c.rules, "{\"summary\":\"the kidſ, by the bus stoſ\"}")),
+            std::vector<std::string>{"r_kids"});
+  EXPECT_EQ(Fired(Decide(*c.rules, "{\"summary\":\"BUS STOP, kidſ\"}")),
+            (std::vector<std::string>{"r_kids", "r_bus"}));
+  // Still whole words: a letter of another script next to it is part of the word.
+  EXPECT_EQ(Fired(Decide(*c.rules, "{\"summary\":\"\u212Aidsé\"}")), std::vector<std::string>{});
+  EXPECT_EQ(Fired(Decide(*c.rules, "{\"summary\":\"kids\"}")),
+            (std::vector<std::string>{"r_kids", "r_case"}));
+}
+
 TEST(MatcherPlanTest, SetsSplitByEntriesAndByProgramSize) {
   std::string rules;
   for (int i = 0; i < 7; ++i) {
