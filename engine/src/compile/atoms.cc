@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 
 namespace triage::internal {
 namespace {
@@ -135,6 +137,35 @@ bool ListHasFoldEdges(const std::vector<std::string>& phrases, bool case_sensiti
     if (NonAsciiFold(body.front()) != nullptr || NonAsciiFold(body.back()) != nullptr) return true;
   }
   return false;
+}
+
+bool ListExactOnAscii(const std::vector<std::string>& phrases) {
+  for (const std::string& phrase : phrases) {
+    const std::string body = QuotePhrase(phrase);
+    if (body.empty()) continue;
+    if (!IsAsciiWord(body.front()) || !IsAsciiWord(body.back())) return false;
+  }
+  return true;
+}
+
+bool IsAscii(std::string_view text) {
+  // Eight bytes at a time; the compiler vectorises the loop.
+  const char* p = text.data();
+  size_t n = text.size();
+  uint64_t any = 0;
+  while (n >= 8) {
+    uint64_t word = 0;
+    std::memcpy(&word, p, 8);
+    any |= word;
+    p += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    any |= static_cast<unsigned char>(*p);
+    ++p;
+    --n;
+  }
+  return (any & 0x8080808080808080ULL) == 0;
 }
 
 bool HasNonAsciiFoldLetter(std::string_view text) {

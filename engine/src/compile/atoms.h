@@ -37,6 +37,15 @@ std::string ListSetSource(const std::vector<std::string>& phrases, bool case_sen
 // entry may miss such a spelling. The matcher then runs the list's own regex on every value that
 // contains one of these two letters (HasNonAsciiFoldLetter), which keeps the plan exact.
 bool ListHasFoldEdges(const std::vector<std::string>& phrases, bool case_sensitive);
+
+// True if every phrase starts and ends with an ASCII letter, digit or '_'. Then on a text that is
+// all ASCII, ListSetSource's \b edges are exactly the list's Unicode word edges (no neighbour can
+// be a letter of another script, and no KELVIN SIGN or LONG S can occur), so a set hit needs no
+// confirmation by the list's own regex.
+bool ListExactOnAscii(const std::vector<std::string>& phrases);
+
+// True if no byte of `text` has its high bit set.
+bool IsAscii(std::string_view text);
 bool HasNonAsciiFoldLetter(std::string_view text);
 
 }  // namespace triage::internal

@@ -777,7 +777,8 @@ class Lowerer {
     return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial),
                    partial ? "" : ListSetSource(phrases, case_sensitive),
                    AtomOrigin{name.name, m.file, m.list->name.span, true,
-                              !partial && ListHasFoldEdges(phrases, case_sensitive)});
+                              !partial && ListHasFoldEdges(phrases, case_sensitive),
+                              !partial && ListExactOnAscii(phrases)});
   }
 
   struct AtomOrigin {
@@ -785,7 +786,8 @@ class Lowerer {
     FileId file;
     SourceSpan span;
     bool is_list = false;
-    bool fold_edges = false;  // see ListHasFoldEdges
+    bool fold_edges = false;      // see ListHasFoldEdges
+    bool exact_on_ascii = false;  // see ListExactOnAscii
   };
 
   // The atom of `source` on `field`, created on first use. `set_source` is what its set holds
@@ -801,6 +803,7 @@ class Lowerer {
     atom.set_pattern = set_source.empty() ? source : set_source;
     atom.is_list = origin.is_list;
     atom.fold_edges = origin.fold_edges;
+    atom.exact_on_ascii = origin.exact_on_ascii;
     atom.name = origin.name;
     atom.file = origin.file;
     atom.span = origin.span;

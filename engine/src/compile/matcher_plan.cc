@@ -16,7 +16,7 @@ namespace {
 using Strategy = PatternPlan::Strategy;
 
 constexpr int kMinLiteralLength = 3;  // shorter literals filter too little to be worth a lookup
-constexpr size_t kDefaultMaxSetProgram = 200000;
+constexpr size_t kDefaultMaxSetProgram = 4000000;
 constexpr size_t kDefaultMaxSetMemory = size_t{64} << 20;
 
 struct Entry {

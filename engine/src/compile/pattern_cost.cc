@@ -48,8 +48,13 @@ bool ParseRepeat(std::string_view s, size_t i, size_t* end, int* bound) {
   return true;
 }
 
+// How many characters an element may match, beyond which it counts as wide: a repetition of
+// digits or spaces (`\d{4,8}`) keeps few DFA threads alive; one of letters or "anything" does not.
+constexpr int kNarrowWidth = 12;
+
 // Skips a character class starting at s[i] == '['; returns the index after it and whether it is
-// wide (negated, a range, a class escape, or more than three members).
+// wide (negated, or covering more than kNarrowWidth characters, counting \d as 10, \s as 6 and
+// other class escapes as many).
 size_t SkipClass(std::string_view s, size_t i, bool* wide) {
   size_t j = i + 1;
   bool negated = false;
@@ -57,33 +62,64 @@ size_t SkipClass(std::string_view s, size_t i, bool* wide) {
     negated = true;
     ++j;
   }
-  int members = 0;
-  bool range = false;
+  int width = 0;
   bool first = true;
+  int previous = -1;  // the last single character, for a range
   while (j < s.size() && (s[j] != ']' || first)) {
     first = false;
     if (s[j] == '[' && j + 1 < s.size() && s[j + 1] == ':') {  // [:alpha:]
       const size_t close = s.find(":]", j + 2);
       j = close == std::string_view::npos ? s.size() : close + 2;
-      range = true;
+      width += 100;
+      previous = -1;
       continue;
     }
     if (s[j] == '\\' && j + 1 < s.size()) {
       const char e = s[j + 1];
-      if (std::string_view("dDwWsSpP").find(e) != std::string_view::npos) range = true;
       j += 2;
-      if ((e == 'p' || e == 'P' || e == 'x') && j < s.size() && s[j] == '{') {
-        const size_t close = s.find('}', j);
-        j = close == std::string_view::npos ? s.size() : close + 1;
+      if (e == 'd') {
+        width += 10;
+        previous = -1;
+      } else if (e == 's') {
+        width += 6;
+        previous = -1;
+      } else if (std::string_view("DwWSpP").find(e) != std::string_view::npos) {
+        width += 100;
+        previous = -1;
+        if ((e == 'p' || e == 'P') && j < s.size() && s[j] == '{') {
+          const size_t close = s.find('}', j);
+          j = close == std::string_view::npos ? s.size() : close + 1;
+        }
+      } else if (e == 'x') {
+        if (j < s.size() && s[j] == '{') {
+          const size_t close = s.find('}', j);
+          j = close == std::string_view::npos ? s.size() : close + 1;
+        }
+        width += 1;
+        previous = -1;
+      } else {
+        width += 1;
+        previous = static_cast<unsigned char>(e);
       }
-      ++members;
       continue;
     }
-    if (s[j] == '-' && members > 0 && j + 1 < s.size() && s[j + 1] != ']') range = true;
-    ++members;
+    if (s[j] == '-' && previous >= 0 && j + 1 < s.size() && s[j + 1] != ']') {
+      int last = static_cast<unsigned char>(s[j + 1]);
+      size_t next = j + 2;
+      if (s[j + 1] == '\\' && j + 2 < s.size()) {
+        last = static_cast<unsigned char>(s[j + 2]);
+        next = j + 3;
+      }
+      width += std::max(0, last - previous);  // the first end is counted already
+      previous = -1;
+      j = next;
+      continue;
+    }
+    previous = static_cast<unsigned char>(s[j]);
+    width += 1;
     ++j;
   }
-  *wide = negated || range || members > 3;
+  *wide = negated || width > kNarrowWidth;
   return j < s.size() ? j + 1 : s.size();
 }
 
@@ -124,7 +160,9 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
           ++i;
         }
         element(true);
-      } else if (std::string_view("dDwWsSC").find(e) != std::string_view::npos) {
+      } else if (e == 'd' || e == 's') {
+        element(false);  // narrow: 10 and 6 characters
+      } else if (std::string_view("DwWSC").find(e) != std::string_view::npos) {
         element(true);
       } else if (std::string_view("bBAzG").find(e) != std::string_view::npos) {
         have_last = false;  // zero-width

@@ -59,7 +59,8 @@ struct Atom {
   // bare alternation of its phrases, a cheaper superset whose hits `re` confirms.
   std::string set_pattern;
   bool is_list = false;
-  bool fold_edges = false;  // a list whose set entry may miss K/S spelled U+212A/U+017F
+  bool fold_edges = false;      // a list whose set entry may miss K/S spelled U+212A/U+017F
+  bool exact_on_ascii = false;  // a list whose set hits need no confirmation on ASCII text
   // Where it comes from, for the plan: the first pattern, list or literal that produced it.
   std::string name;
   FileId file;

@@ -107,6 +107,7 @@ class ScanState {
   std::vector<int> set_hits_;
   std::vector<int> literal_hits_;  // prefilter literals found in the current value
   std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter
+  int value_ascii_ = -1;           // is the current value all ASCII: -1 not known yet, 0, 1
   std::string id_;
   bool has_id_ = false;
   simdjson::dom::parser parser_;
@@ -530,6 +531,7 @@ size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher
                              re2::StringPiece text) {
   size_t failures = 0;
   literal_hits_.clear();
+  value_ascii_ = -1;
   for (const MatchSet& ms : matcher.sets) {
     set_hits_.clear();
     RE2::Set::ErrorInfo info{};
@@ -575,7 +577,15 @@ void ScanState::MarkEntry(const Program& program, int entry, re2::StringPiece te
     return;
   }
   if (atom_bits_[entry] != 0) return;
-  if (program.atoms[entry].strategy == PatternPlan::Strategy::kSetConfirmed) {
+  const Atom& atom = program.atoms[entry];
+  if (atom.strategy == PatternPlan::Strategy::kSetConfirmed) {
+    if (atom.exact_on_ascii) {
+      if (value_ascii_ < 0) value_ascii_ = IsAscii({text.data(), text.size()}) ? 1 : 0;
+      if (value_ascii_ == 1) {
+        atom_bits_[entry] = 1;  // the set's \b edges are the list's own on ASCII text
+        return;
+      }
+    }
     MatchAlone(program, entry, text);  // the phrases occur; are they whole words?
   } else {
     atom_bits_[entry] = 1;

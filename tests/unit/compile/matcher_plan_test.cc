@@ -192,8 +192,11 @@ TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
       {"abc", 0, false},
       {"a{20}", 0, false},                 // a literal repeated: no thread per position
       {"(?:ab){1,20}", 0, false},          // a literal group
-      {"\\d{1,3}", 3, false},
+      {"\\d{4,12}", 0, false},            // digits: a narrow class
+      {"[0-9]{1,20}", 0, false},
+      {"\\s{0,20}", 0, false},
       {"[ -]{0,2}", 0, false},             // a small class counts as literal
+      {"[a-f0-9]{8,}", 8, true},           // 16 characters: wide
       {"[a-z]{2,10}", 10, true},
       {".{0,40}", 40, true},
       {"(?:\\w+\\s+){0,3}x", 3, false},
@@ -202,7 +205,7 @@ TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
       {"[^\\]]{12}", 12, true},            // an escaped bracket inside a class
       {"x{,5}", 0, false},                 // not a repetition in RE2: literal braces
       {"(?i)a\\.b{3,}", 0, false},
-      {"(?P<n>[0-9]{4,9})", 9, true},
+      {"(?P<n>[a-z]{4,9})", 9, true},
   };
   for (const Case& c : cases) {
     const internal::PatternCost cost = internal::EstimatePatternCost(c.pattern, 10, defaults);
@@ -213,7 +216,7 @@ TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
   EXPECT_TRUE(internal::EstimatePatternCost("abc", 5000, defaults).hard);  // program size
   MatchingOptions strict;
   strict.hard_repeat = 3;
-  EXPECT_TRUE(internal::EstimatePatternCost("\\d{1,3}", 10, strict).hard);
+  EXPECT_TRUE(internal::EstimatePatternCost("\\w{1,3}", 10, strict).hard);
 }
 
 }  // namespace
