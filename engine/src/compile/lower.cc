@@ -179,6 +179,9 @@ class Lowerer {
     if (errors_ != 0) return Fail();
     BuildMatchers();
     WarnSlowPatterns();
+    for (CompiledRule& rule : program_->rules) {
+      if (rule.root >= 0) SetGate(rule.root, &rule);
+    }
     return program_;
   }
 
@@ -1055,6 +1058,45 @@ class Lowerer {
       program_->fields[field].matcher = static_cast<int>(program_->matchers.size());
       program_->matchers.push_back(BuildFieldMatcher(program_.get(), field, atoms,
                                                      options_.matching));
+    }
+  }
+
+  // Finds a necessary condition of node `index` for CompiledRule::gate_atom / gate_rule: a match
+  // or a count that 0 does not satisfy, a rule reference, or one of these in a child of `and`.
+  // Prefers an atom (more selective than a rule in practice). Returns true if it found one.
+  bool SetGate(int index, CompiledRule* rule) const {
+    const ExprNode& node = program_->nodes[index];
+    switch (node.op) {
+      case NodeOp::kMatch:
+        if (node.a < 0) return false;
+        rule->gate_atom = node.a;
+        return true;
+      case NodeOp::kCount: {
+        if (node.a < 0) return false;
+        bool zero_passes = false;
+        switch (node.cmp) {
+          case Cmp::kEq: zero_passes = node.number == 0; break;
+          case Cmp::kNe: zero_passes = node.number != 0; break;
+          case Cmp::kLt: zero_passes = 0 < node.number; break;
+          case Cmp::kLe: zero_passes = 0 <= node.number; break;
+          case Cmp::kGt: zero_passes = 0 > node.number; break;
+          case Cmp::kGe: zero_passes = 0 >= node.number; break;
+        }
+        if (zero_passes) return false;
+        rule->gate_atom = node.a;
+        return true;
+      }
+      case NodeOp::kRuleRef:
+        if (node.a < 0 || rule->gate_rule >= 0) return false;
+        rule->gate_rule = node.a;
+        return false;  // keep looking for an atom
+      case NodeOp::kAnd:
+        for (int child : node.children) {
+          if (SetGate(child, rule)) return true;
+        }
+        return false;
+      default:
+        return false;
     }
   }
 

@@ -132,6 +132,12 @@ struct ExprNode {
 };
 
 struct CompiledRule {
+  // A condition the rule cannot fire without, checked before its expression: an atom that must
+  // occur (a match or a count that 0 does not satisfy, in a chain of `and`) or a rule that must
+  // have fired. -1 when there is none. Most rules are gated by a match, so evaluation costs in
+  // proportion to what the text contains, not to the number of rules.
+  int gate_atom = -1;
+  int gate_rule = -1;  // evaluation index
   std::string name;
   std::string description;
   FileId file;
