@@ -179,8 +179,9 @@ class Lowerer {
     if (errors_ != 0) return Fail();
     BuildMatchers();
     WarnSlowPatterns();
-    for (CompiledRule& rule : program_->rules) {
-      if (rule.root >= 0) SetGate(rule.root, &rule);
+    program_->gates.resize(program_->rules.size());
+    for (size_t r = 0; r < program_->rules.size(); ++r) {
+      if (program_->rules[r].root >= 0) SetGate(program_->rules[r].root, &program_->gates[r]);
     }
     return program_;
   }
@@ -1061,15 +1062,15 @@ class Lowerer {
     }
   }
 
-  // Finds a necessary condition of node `index` for CompiledRule::gate_atom / gate_rule: a match
+  // Finds a necessary condition of node `index` for a RuleGate: a match
   // or a count that 0 does not satisfy, a rule reference, or one of these in a child of `and`.
   // Prefers an atom (more selective than a rule in practice). Returns true if it found one.
-  bool SetGate(int index, CompiledRule* rule) const {
+  bool SetGate(int index, RuleGate* gate) const {
     const ExprNode& node = program_->nodes[index];
     switch (node.op) {
       case NodeOp::kMatch:
         if (node.a < 0) return false;
-        rule->gate_atom = node.a;
+        gate->atom = node.a;
         return true;
       case NodeOp::kCount: {
         if (node.a < 0) return false;
@@ -1083,16 +1084,16 @@ class Lowerer {
           case Cmp::kGe: zero_passes = 0 >= node.number; break;
         }
         if (zero_passes) return false;
-        rule->gate_atom = node.a;
+        gate->atom = node.a;
         return true;
       }
       case NodeOp::kRuleRef:
-        if (node.a < 0 || rule->gate_rule >= 0) return false;
-        rule->gate_rule = node.a;
+        if (node.a < 0 || gate->rule >= 0) return false;
+        gate->rule = node.a;
         return false;  // keep looking for an atom
       case NodeOp::kAnd:
         for (int child : node.children) {
-          if (SetGate(child, rule)) return true;
+          if (SetGate(child, gate)) return true;
         }
         return false;
       default:

@@ -131,13 +131,17 @@ struct ExprNode {
   std::string location;  // "file:line:col"
 };
 
+// A condition a rule cannot fire without, checked before its expression: an atom that must occur
+// (a match, or a count that 0 does not satisfy, in a chain of `and`) or a rule that must have
+// fired; -1 when there is none. Most rules are gated by a match, so evaluation costs in proportion
+// to what the text contains, not to the number of rules. Kept apart from CompiledRule (a large
+// struct) so that the loop over the gates stays in cache.
+struct RuleGate {
+  int atom = -1;
+  int rule = -1;  // evaluation index
+};
+
 struct CompiledRule {
-  // A condition the rule cannot fire without, checked before its expression: an atom that must
-  // occur (a match or a count that 0 does not satisfy, in a chain of `and`) or a rule that must
-  // have fired. -1 when there is none. Most rules are gated by a match, so evaluation costs in
-  // proportion to what the text contains, not to the number of rules.
-  int gate_atom = -1;
-  int gate_rule = -1;  // evaluation index
   std::string name;
   std::string description;
   FileId file;
@@ -178,6 +182,7 @@ struct Program {
   std::vector<FieldMatcher> matchers;
   std::vector<ExprNode> nodes;
   std::vector<CompiledRule> rules;  // evaluation order
+  std::vector<RuleGate> gates;      // by evaluation index
   std::vector<std::string> categories;
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;

@@ -627,11 +627,12 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
   long long urgency_sum = 0;
   int floor = -1;
   for (size_t r = 0; r < program.rules.size(); ++r) {
-    const CompiledRule& rule = program.rules[r];
-    if ((rule.gate_atom >= 0 && atom_bits_[rule.gate_atom] == 0) ||
-        (rule.gate_rule >= 0 && fired_[rule.gate_rule] == 0)) {
+    const RuleGate& gate = program.gates[r];
+    if ((gate.atom >= 0 && atom_bits_[gate.atom] == 0) ||
+        (gate.rule >= 0 && fired_[gate.rule] == 0)) {
       continue;  // a condition it cannot fire without is false
     }
+    const CompiledRule& rule = program.rules[r];
     if (!rule.enabled || disabled_[r] != 0 || rule.root < 0 || !Eval(program, rule.root)) {
       continue;
     }

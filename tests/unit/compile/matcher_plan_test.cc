@@ -180,6 +180,33 @@ rule b { when url ~ /beta\.example/ }
   EXPECT_EQ(Find(plan, "/beta\\.example/")->field, "url");
 }
 
+// Rules are skipped when a condition they cannot fire without is false (RuleGate); conditions
+// that 0 matches satisfy, negations and alternatives must not be taken for such a condition.
+TEST(MatcherPlanTest, GatesOnlySkipRulesThatCannotFire) {
+  Compiled c = CompileText(R"(
+pattern x = /xx/
+pattern y = /yy/
+rule none_of_x  { when count(text ~ x) == 0 }
+rule few_x      { when count(text ~ x) < 2 }
+rule two_x      { when count(text ~ x) >= 2 }
+rule not_y      { when not text ~ y }
+rule x_or_y     { when text ~ x or text ~ y }
+rule x_and_y    { when text ~ x and text ~ y }
+rule after_two  { when two_x and text ~ y }
+rule after_none { when none_of_x }
+rule y_not_ref  { when text ~ y and not two_x }
+)");
+  ASSERT_TRUE(c.rules) << c.Rendered();
+  auto fired = [&](const char* text) {
+    return Fired(Decide(*c.rules, std::string(R"({"summary":")") + text + R"("})"));
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(fired("nothing"), (V{"none_of_x", "few_x", "not_y", "after_none"}));
+  EXPECT_EQ(fired("xx"), (V{"few_x", "not_y", "x_or_y"}));
+  EXPECT_EQ(fired("xx xx yy"), (V{"two_x", "x_or_y", "x_and_y", "after_two"}));
+  EXPECT_EQ(fired("yy"), (V{"none_of_x", "few_x", "x_or_y", "after_none", "y_not_ref"}));
+}
+
 // The cost estimate itself (internal).
 TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
   const MatchingOptions defaults;
