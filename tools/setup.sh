@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config ccache
           libboost-dev libre2-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev libcli11-dev
           libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev)
+# Hyperscan is a baseline of the benchmarks only (never an engine dependency); Debian ships it
+# for amd64 alone, and the benchmarks build without it elsewhere.
+if [[ "$(dpkg --print-architecture)" == "amd64" ]]; then packages+=(libhyperscan-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -24,7 +27,7 @@ if ((${#missing[@]})); then
     "${missing[@]}" >&2
 fi
 
-args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIAGE_BUILD_BENCH=ON)
 if [[ "${CI:-}" == "true" ]]; then args+=(-DTRIAGE_WERROR=ON); fi
 # shellcheck disable=SC2206
 args+=(${TRIAGE_CMAKE_ARGS:-})
