@@ -812,12 +812,22 @@ class Lowerer {
     atom.file = origin.file;
     atom.span = origin.span;
     atom.location = Location(origin.file, origin.span);
-    atom.re = std::make_unique<RE2>(source, AtomOptions());
-    if (!atom.re->ok()) {
+    atom.re.Set(source, AtomOptions());
+    atom.set_re.Set(atom.set_pattern, AtomOptions());
+    if (origin.is_list && atom.set_pattern != source) {
+      // A list (quoted phrases: RE2 cannot refuse it); its costly regex is built on first use.
+      const int index = static_cast<int>(program_->atoms.size());
+      program_->atoms.push_back(std::move(atom));
+      atom_index_.emplace(key, index);
+      return index;
+    }
+    auto re = std::make_unique<RE2>(source, AtomOptions());
+    if (!re->ok()) {
       // Checked already at the literal; a list source that RE2 refuses is our bug.
-      Error("internal", "regex failed to compile: " + atom.re->error(), FileId{}, {});
+      Error("internal", "regex failed to compile: " + re->error(), FileId{}, {});
       return -1;
     }
+    atom.re.SetCompiled(std::move(re));
     const int index = static_cast<int>(program_->atoms.size());
     program_->atoms.push_back(std::move(atom));
     atom_index_.emplace(key, index);

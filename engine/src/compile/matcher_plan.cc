@@ -90,14 +90,15 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
   for (int a : atoms) {
     Atom& atom = program->atoms[a];
     if (atom.is_list) {
-      const RE2 core(atom.set_pattern, atom_options);
-      atom.program_size = core.ok() ? core.ProgramSize() : atom.re->ProgramSize();
+      // About one instruction per byte for quoted phrases; compiling each list on its own just
+      // to count would double the compile time of a large pack.
+      atom.program_size = static_cast<int>(atom.set_pattern.size());
       atom.strategy = atom.set_pattern == atom.pattern ? Strategy::kSet : Strategy::kSetConfirmed;
       if (atom.fold_edges) matcher.fold_atoms.push_back(a);
       entries.push_back({a, atom.set_pattern, static_cast<size_t>(atom.program_size)});
       continue;
     }
-    const PatternCost cost = EstimatePatternCost(atom.pattern, atom.re->ProgramSize(), options);
+    const PatternCost cost = EstimatePatternCost(atom.pattern, atom.Regex().ProgramSize(), options);
     atom.program_size = cost.program_size;
     atom.repeat_span = cost.repeat_span;
     if (cost.hard) {

@@ -15,8 +15,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <re2/filtered_re2.h>
@@ -49,12 +51,42 @@ struct Field {
   int matcher = -1;  // index into Program::matchers, -1 when no rule matches text on it
 };
 
+// An RE2 built on first use, once, thread-safely (or given up front).
+class LazyRegex {
+ public:
+  void Set(std::string pattern, const RE2::Options& options) {
+    pattern_ = std::move(pattern);
+    options_ = options;
+  }
+  void SetCompiled(std::unique_ptr<RE2> re) { re_ = std::move(re); }
+  const RE2& Get() const {
+    std::call_once(*once_, [this] {
+      if (re_ == nullptr) re_ = std::make_unique<RE2>(pattern_, options_);
+    });
+    return *re_;
+  }
+
+ private:
+  std::string pattern_;
+  RE2::Options options_;
+  std::unique_ptr<std::once_flag> once_ = std::make_unique<std::once_flag>();
+  mutable std::unique_ptr<RE2> re_;
+};
+
 // A regex or phrase list applied to one field. `re` has exactly one capturing group, around the
 // part that counts as the match (a list's phrase without its boundary characters).
 struct Atom {
   int field = -1;
   std::string pattern;  // the RE2 source as compiled (inline flags included)
-  std::unique_ptr<RE2> re;
+  // The compiled `pattern`: built when the atom is created, except for a phrase list's, whose
+  // Unicode word-edge classes make it costly (about a millisecond each) and which only non-ASCII
+  // text, count(...) on such text, and explanations need: it is built on first use, once, by
+  // whichever thread needs it first.
+  const RE2& Regex() const { return re.Get(); }
+  LazyRegex re;
+  // A list's set entry compiled on its own (lazily; unused for other atoms): what count(...)
+  // runs on ASCII text when the list is exact_on_ascii, with group 0 as the match.
+  LazyRegex set_re;
   // What goes into the field's set: `pattern` itself, or for a phrase list (not `partial`) the
   // bare alternation of its phrases, a cheaper superset whose hits `re` confirms.
   std::string set_pattern;

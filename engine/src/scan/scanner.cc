@@ -90,7 +90,7 @@ class ScanState {
   size_t MatchValue(const Program& program, const FieldMatcher& matcher, re2::StringPiece text);
   void MarkEntry(const Program& program, int entry, re2::StringPiece text);
   void MatchAlone(const Program& program, int atom, re2::StringPiece text) {
-    if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, *program.atoms[atom].re)) {
+    if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, program.atoms[atom].Regex())) {
       atom_bits_[atom] = 1;
     }
   }
@@ -452,14 +452,20 @@ size_t ScanState::CountMatches(const Program& program, int atom) {
   size_t count = 0;
   for (std::string_view text : values_[a.field].texts) {
     const re2::StringPiece piece(text.data(), text.size());
+    // On ASCII text an exact list's set entry finds the same matches as its regex, with \b edges
+    // that consume nothing: group 0 is the phrase, and RE2 finds it without the NFA.
+    const bool core = a.exact_on_ascii && IsAscii(text);
+    const RE2& re = core ? a.set_re.Get() : a.Regex();
+    const int groups_wanted = core ? 1 : 2;
     size_t pos = 0;
     re2::StringPiece groups[2];
     while (pos <= text.size() &&
-           a.re->Match(piece, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
+           re.Match(piece, pos, text.size(), RE2::UNANCHORED, groups, groups_wanted)) {
       // Group 1 is the part that counts (a list's boundary characters are outside it); the next
       // search starts where it ended, so a boundary can serve two adjacent matches.
       ++count;
-      const re2::StringPiece& group = groups[1].data() != nullptr ? groups[1] : groups[0];
+      const re2::StringPiece& group =
+          groups_wanted == 2 && groups[1].data() != nullptr ? groups[1] : groups[0];
       const size_t end = static_cast<size_t>(group.data() - text.data()) + group.size();
       pos = end > pos ? end : pos + 1;
     }
@@ -727,7 +733,7 @@ void ScanState::CollectSpans(const Program& program, int index, std::vector<Matc
     re2::StringPiece groups[2];
     size_t pos = 0;
     while (pos <= text.size() &&
-           atom.re->Match(piece, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
+           atom.Regex().Match(piece, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
       const re2::StringPiece& group = groups[1].data() != nullptr ? groups[1] : groups[0];
       const auto begin = static_cast<uint32_t>(group.data() - text.data());
       const auto end = static_cast<uint32_t>(begin + group.size());
