@@ -32,6 +32,11 @@ struct MatchingOptions {
   // A regex with a counted repetition of a non-literal element of this bound or more (`.{0,40}`,
   // `\w{1,30}`) is "hard": it stays out of the sets and runs on its own, after a literal prefilter.
   int hard_repeat = 0;  // default 8
+  // A regex with an unbounded repetition of an element that matches nearly everything (`.`, a
+  // negated class) after its first element (`foo.*bar`) is hard too, unless this is true: once
+  // its prefix is seen, it keeps a DFA thread alive to the end of the line, and a set of many
+  // such patterns must track every combination of prefixes seen.
+  bool allow_gaps = false;
   // A regex whose RE2 program has this many instructions or more is hard too.
   int hard_program = 0;  // default 3000
   // Most RE2 instructions in one set; a field's patterns are split into as many sets as needed.

@@ -159,8 +159,12 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
   std::vector<Entry> group;
   size_t group_program = 0;
   for (Entry& e : entries) {
-    if (!group.empty() &&
-        (group_program + e.program_size > max_program || group.size() >= max_entries)) {
+    // The prefilter's literals get sets of their own: literals are cheap on their own and the
+    // patterns are cheap on their own, but in one DFA their partial matches combine and its
+    // states multiply (measured on SpamAssassin's regexes: 25 ms + 35 ms apart, 1.3 s together).
+    const bool kind_changes = !group.empty() && (group.back().code < 0) != (e.code < 0);
+    if (!group.empty() && (kind_changes || group_program + e.program_size > max_program ||
+                           group.size() >= max_entries)) {
       PlaceEntries(group, set_options, &matcher, &unplaced);
       group.clear();
       group_program = 0;

@@ -55,7 +55,7 @@ constexpr int kNarrowWidth = 12;
 // Skips a character class starting at s[i] == '['; returns the index after it and whether it is
 // wide (negated, or covering more than kNarrowWidth characters, counting \d as 10, \s as 6 and
 // other class escapes as many).
-size_t SkipClass(std::string_view s, size_t i, bool* wide) {
+size_t SkipClass(std::string_view s, size_t i, bool* wide, bool* long_lived) {
   size_t j = i + 1;
   bool negated = false;
   if (j < s.size() && s[j] == '^') {
@@ -65,6 +65,8 @@ size_t SkipClass(std::string_view s, size_t i, bool* wide) {
   int width = 0;
   bool first = true;
   int previous = -1;  // the last single character, for a range
+  bool space = false;          // the class names whitespace (\s or a space)
+  std::string escapes;         // class escapes it holds (\s \S \w \W \d \D)
   while (j < s.size() && (s[j] != ']' || first)) {
     first = false;
     if (s[j] == '[' && j + 1 < s.size() && s[j + 1] == ':') {  // [:alpha:]
@@ -77,6 +79,8 @@ size_t SkipClass(std::string_view s, size_t i, bool* wide) {
     if (s[j] == '\\' && j + 1 < s.size()) {
       const char e = s[j + 1];
       j += 2;
+      if (std::string_view("sSwWdD").find(e) != std::string_view::npos) escapes += e;
+      if (e == 's' || e == 'n' || e == 't') space = true;
       if (e == 'd') {
         width += 10;
         previous = -1;
@@ -116,10 +120,16 @@ size_t SkipClass(std::string_view s, size_t i, bool* wide) {
       continue;
     }
     previous = static_cast<unsigned char>(s[j]);
+    if (s[j] == ' ') space = true;
     width += 1;
     ++j;
   }
   *wide = negated || width > kNarrowWidth;
+  // Matches nearly everything, spaces and line ends included: a repetition of it stays alive
+  // across words ([^>]*, [\s\S]*), unlike \w+ or [^\s]+, which end with the word.
+  auto has = [&escapes](char c) { return escapes.find(c) != std::string::npos; };
+  *long_lived = (negated && !space) || (has('s') && has('S')) || (has('w') && has('W')) ||
+                (has('d') && has('D'));
   return j < s.size() ? j + 1 : s.size();
 }
 
@@ -137,14 +147,33 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
                                 const MatchingOptions& options) {
   PatternCost cost;
   cost.program_size = program_size;
-  // One frame per open group: does it hold a non-literal element?
-  std::vector<bool> frames{false};
+  // One frame per open group: does it hold a non-literal element, one that stays alive across
+  // words, and had anything been consumed before it opened?
+  struct Frame {
+    bool wide = false;
+    bool long_lived = false;
+    bool consumed_at_open = false;
+  };
+  std::vector<Frame> frames{Frame{}};
   bool have_last = false;  // a quantifiable element precedes
   bool last_wide = false;
-  auto element = [&](bool wide) {
+  bool last_long = false;
+  bool consumed = false;         // some element has been seen
+  bool consumed_before_last = false;  // something preceded the last element
+  auto element = [&](bool wide, bool long_lived, bool before) {
     have_last = true;
     last_wide = wide;
-    if (wide) frames.back() = true;
+    last_long = long_lived;
+    consumed_before_last = before;
+    consumed = true;
+    if (wide) frames.back().wide = true;
+    if (long_lived) frames.back().long_lived = true;
+  };
+  // An unbounded repetition of a long-lived element after something else (`foo.*bar`,
+  // `a[^>]*b`): once the prefix is seen, a thread lives to the end of the line or text, so a DFA
+  // over many such patterns must remember which prefixes it has seen, and its states multiply.
+  auto gap = [&]() {
+    if (have_last && last_long && consumed_before_last) cost.unbounded_gap = true;
   };
   size_t i = 0;
   while (i < s.size()) {
@@ -159,17 +188,17 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
         } else if (i < s.size()) {
           ++i;
         }
-        element(true);
+        element(true, false, consumed);
       } else if (e == 'd' || e == 's') {
-        element(false);  // narrow: 10 and 6 characters
+        element(false, false, consumed);  // narrow: 10 and 6 characters
       } else if (std::string_view("DwWSC").find(e) != std::string_view::npos) {
-        element(true);
+        element(true, e == 'D' || e == 'C', consumed);
       } else if (std::string_view("bBAzG").find(e) != std::string_view::npos) {
         have_last = false;  // zero-width
       } else if (e == 'Q') {
         const size_t close = s.find("\\E", i);
         i = close == std::string_view::npos ? s.size() : close + 2;
-        element(false);
+        element(false, false, consumed);
       } else if (e == 'x') {
         if (i < s.size() && s[i] == '{') {
           const size_t close = s.find('}', i);
@@ -177,17 +206,19 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
         } else {
           i = std::min(s.size(), i + 2);
         }
-        element(false);
+        element(false, false, consumed);
       } else {
-        element(false);
+        element(false, false, consumed);
       }
       continue;
     }
     switch (c) {
       case '[': {
         bool wide = false;
-        i = SkipClass(s, i, &wide);
-        element(wide);
+        bool long_lived = false;
+        const bool before = consumed;
+        i = SkipClass(s, i, &wide, &long_lived);
+        element(wide, long_lived, before);
         continue;
       }
       case '(': {
@@ -210,18 +241,18 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
         } else {
           ++i;
         }
-        frames.push_back(false);
+        frames.push_back(Frame{false, false, consumed});
         have_last = false;
         continue;
       }
       case ')': {
-        bool wide = false;
+        Frame closed;
         if (frames.size() > 1) {
-          wide = frames.back();
+          closed = frames.back();
           frames.pop_back();
         }
         ++i;
-        element(wide);
+        element(closed.wide, closed.long_lived, closed.consumed_at_open);
         continue;
       }
       case '|':
@@ -233,7 +264,8 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
       case '*':
       case '+':
       case '?':
-        if (have_last && last_wide) frames.back() = true;
+        if (have_last && last_wide) frames.back().wide = true;
+        if (c != '?') gap();
         ++i;
         if (i < s.size() && s[i] == '?') ++i;  // non-greedy
         continue;
@@ -243,23 +275,24 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
         if (have_last && ParseRepeat(s, i, &end, &bound)) {
           if (last_wide) {
             cost.repeat_span = std::max(cost.repeat_span, bound);
-            frames.back() = true;
+            frames.back().wide = true;
           }
+          if (s[end - 2] == ',') gap();  // {n,}: unbounded
           i = end;
           if (i < s.size() && s[i] == '?') ++i;
           continue;
         }
         ++i;
-        element(false);
+        element(false, false, consumed);
         continue;
       }
       case '.':
         ++i;
-        element(true);
+        element(true, true, consumed);
         continue;
       default:
         ++i;
-        element(false);
+        element(false, false, consumed);
         continue;
     }
   }
@@ -267,6 +300,9 @@ PatternCost EstimatePatternCost(std::string_view s, int program_size,
     cost.hard = true;
     cost.reason = "a counted repetition of up to " + std::to_string(cost.repeat_span) +
                   " of a non-literal element";
+  } else if (cost.unbounded_gap && !options.allow_gaps) {
+    cost.hard = true;
+    cost.reason = "an unbounded gap (like .* or [^>]*) after its start";
   } else if (program_size >= HardProgramThreshold(options)) {
     cost.hard = true;
     cost.reason = "a program of " + std::to_string(program_size) + " instructions";

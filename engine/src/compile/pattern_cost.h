@@ -26,6 +26,7 @@ namespace triage::internal {
 struct PatternCost {
   int program_size = 0;  // RE2 instructions of the pattern compiled on its own
   int repeat_span = 0;   // the widest counted repetition of a non-literal: {n,m} -> m, {n,} -> n
+  bool unbounded_gap = false;  // `.*`, `[^>]+` or the like after the pattern's first element
   bool hard = false;     // keep it out of the sets
   std::string reason;    // why it is hard ("" when it is not)
 };

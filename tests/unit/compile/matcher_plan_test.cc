@@ -44,7 +44,8 @@ TEST(MatcherPlanTest, EachKindOfPatternGetsItsStrategy) {
   const MatchingPlan plan = c.rules->matching_plan();
   ASSERT_EQ(plan.fields.size(), 1u);
   EXPECT_EQ(plan.fields[0].field, "text");
-  EXPECT_EQ(plan.fields[0].sets.size(), 1u);
+  ASSERT_EQ(plan.fields[0].sets.size(), 2u);  // the patterns, then the prefilter literals
+  EXPECT_EQ(plan.fields[0].sets[1].entries, 2u);
 
   const PatternPlan* age = Find(plan, "age");
   ASSERT_NE(age, nullptr);
@@ -241,6 +242,26 @@ TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
     EXPECT_EQ(cost.reason.empty(), !c.hard) << c.pattern;
   }
   EXPECT_TRUE(internal::EstimatePatternCost("abc", 5000, defaults).hard);  // program size
+
+  // Unbounded gaps: a repetition of nearly anything after the start keeps a thread alive.
+  struct Gap {
+    const char* pattern;
+    bool gap;
+  };
+  const Gap gaps[] = {
+      {"foo.*bar", true},          {"a[^>]*b", true},      {"x(?:.|\\n)+y", true},
+      {"a[\\s\\S]*b", true},       {"a.{3,}b", true},      {".*foo", false},
+      {"^.*foo", false},           {"a\\S+b", false},       {"a\\w+b", false},
+      {"a[^\\s]*b", false},        {"a\\s+b", false},       {"a.?b", false},
+  };
+  for (const Gap& g : gaps) {
+    const internal::PatternCost cost = internal::EstimatePatternCost(g.pattern, 10, defaults);
+    EXPECT_EQ(cost.unbounded_gap, g.gap) << g.pattern;
+    EXPECT_EQ(cost.hard, g.gap) << g.pattern;
+  }
+  MatchingOptions gaps_allowed;
+  gaps_allowed.allow_gaps = true;
+  EXPECT_FALSE(internal::EstimatePatternCost("foo.*bar", 10, gaps_allowed).hard);
   MatchingOptions strict;
   strict.hard_repeat = 3;
   EXPECT_TRUE(internal::EstimatePatternCost("\\w{1,3}", 10, strict).hard);
