@@ -43,6 +43,8 @@ struct MatchingOptions {
   // One set is fastest once its DFA is warm (measured: four sets of a 1,000-rule pack scan 4x
   // slower than one), so the default only splits very large fields.
   size_t max_set_program = 0;  // default 4000000
+  // Most regexes in one set (lists and prefilter literals have sets of their own).
+  size_t max_set_regexes = 0;  // default 100
   // Most entries in one set (0: no limit). Tests use small values to force splitting.
   size_t max_set_entries = 0;
   // Most memory of one set, program and DFA cache together, in bytes.

@@ -44,13 +44,16 @@ TEST(MatcherPlanTest, EachKindOfPatternGetsItsStrategy) {
   const MatchingPlan plan = c.rules->matching_plan();
   ASSERT_EQ(plan.fields.size(), 1u);
   EXPECT_EQ(plan.fields[0].field, "text");
-  ASSERT_EQ(plan.fields[0].sets.size(), 2u);  // the patterns, then the prefilter literals
+  // One set per kind: the lists, the regexes, the prefilter literals.
+  ASSERT_EQ(plan.fields[0].sets.size(), 3u);
+  EXPECT_EQ(plan.fields[0].sets[0].entries, 2u);
   EXPECT_EQ(plan.fields[0].sets[1].entries, 2u);
+  EXPECT_EQ(plan.fields[0].sets[2].entries, 2u);
 
   const PatternPlan* age = Find(plan, "age");
   ASSERT_NE(age, nullptr);
   EXPECT_EQ(age->strategy, Strategy::kSet);
-  EXPECT_EQ(age->set, 0);
+  EXPECT_EQ(age->set, 1);
   EXPECT_EQ(age->reason, "");
   EXPECT_EQ(age->location, "test.rules:2:9");
 
@@ -160,6 +163,12 @@ TEST(MatcherPlanTest, SetsSplitByEntriesAndByProgramSize) {
   EXPECT_EQ(plan.fields[0].sets[0].entries, 3u);
   EXPECT_EQ(plan.fields[0].sets[2].entries, 1u);
   EXPECT_EQ(Find(plan, "/word6x/")->set, 2);
+
+  LoadOptions by_regexes;
+  by_regexes.matching.max_set_regexes = 2;
+  Compiled r = CompileText(rules, by_regexes);
+  ASSERT_TRUE(r.rules);
+  EXPECT_EQ(r.rules->matching_plan().fields[0].sets.size(), 4u);
 
   LoadOptions by_program;
   by_program.matching.max_set_program = 1;  // every entry alone
