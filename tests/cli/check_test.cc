@@ -100,6 +100,41 @@ TEST(CheckTest, WarningsFailOnlyWithWerror) {
   EXPECT_NE(strict.err.find("warning:"), std::string::npos);
 }
 
+TEST(CheckTest, VerbosePrintsCompileTimeAndMatchingPlan) {
+  TempRulePack pack(R"(
+list terms = "meet up", "pick you up"
+pattern near = /\bmeet\b.{0,40}\bparking\b/i
+rule a { when text ~ terms }
+rule b { when text ~ near }
+)");
+  const ProcessResult plain = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("matching plan"), std::string::npos);
+  const ProcessResult result = RunTriage({"check", "--verbose", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.out, R"(^loaded, checked and compiled in [0-9.]+ ms$)"))
+      << result.out;
+  EXPECT_TRUE(AnyLineMatches(result.out, R"(^  field text: 2 sets .*1 prefiltered regex \(2 literals\))"))
+      << result.out;
+  EXPECT_TRUE(AnyLineMatches(result.out, R"(^    \S*test\.rules:2:6: terms set\+confirm)"))
+      << result.out;
+  EXPECT_TRUE(AnyLineMatches(result.out,
+                             R"(^    \S*test\.rules:3:9: near prefiltered, .*repeat 40, literals)"))
+      << result.out;
+}
+
+TEST(CheckTest, SlowPatternIsWarnedAtItsDeclaration) {
+  TempRulePack pack("pattern token = /[a-z0-9]{20,40}/\nrule a { when text ~ token }\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err,
+                             R"(test\.rules:1:9: warning: pattern 'token' runs on its own .*\[slow-pattern\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {9}\^~~~~$)")) << result.err;
+  const ProcessResult strict = RunTriage({"check", "--werror", "--config", pack.config()});
+  EXPECT_EQ(strict.exit_code, 1);
+}
+
 TEST(CheckTest, NoColourWithoutATerminal) {
   TempRulePack pack("rule broken { when text ~ nope urgency +5 }\n");
   const ProcessResult result = RunTriage({"check", "--config", pack.config()}, "", {"NO_COLOR="});
