@@ -9,18 +9,33 @@
 // beyond the limit). Neither stdout's error lines nor stderr ever quote a record.
 //
 // Parallelism: the input is read in batches (up to kBatchLines lines or kBatchBytes bytes, fewer
-// when the input goes idle); the batch is cut into small contiguous runs of lines that the
-// workers, each with its own Scanner, take from a shared counter; the outputs land in per-line
-// slots and are written in order once the batch is done. The output is therefore byte-identical
-// for any --jobs. With --line-buffered (the default when stdout is a terminal) lines are processed
-// one at a time and stdout is flushed after each; without it, stdout is still flushed whenever the
-// input has nothing more to give, so a slow producer never leaves results stranded in a buffer.
+// when the input goes idle); the batch is cut into small contiguous runs of lines (tasks) that
+// the workers, each with its own Scanner, take from a shared counter; each task's output lines
+// land in the task's own buffer, and the buffers are written in order once the batch is done.
+// The output is therefore byte-identical for any --jobs.
+//
+// With --jobs 2 or more the three stages overlap, as a pipeline over kPipelineBatches reusable
+// batches: a reader thread fills batch k+1 while the workers (the main thread among them) scan
+// batch k and a writer thread writes batch k-1's output. Each stage takes the batches strictly in
+// input order, and a batch's buffer is refilled only once its output has been written, so memory
+// is bounded by those few batches whatever the input's size. The main thread alone reloads the
+// rules, finishes the shadow comparisons and commits the audit entries, between the scan of a
+// batch and its hand-off to the writer. With --jobs 1 and with --line-buffered everything runs
+// on the calling thread, one stage after the other, and no thread is started.
+//
+// Flushing: with --line-buffered (the default when stdout is a terminal) lines are processed one
+// at a time and stdout is flushed after each. Without it, stdout is still flushed whenever the
+// filter runs out of work (serially: before waiting for input; pipelined: whenever the writer has
+// written every batch scanned so far), so a slow producer never leaves results stranded.
 //
 // SIGHUP reloads the config and rules between batches through triage::Engine: a broken edit is
-// reported on stderr and the old ruleset stays; a good one is announced with its digest.
+// reported on stderr and the old ruleset stays; a good one is announced with its digest. Every
+// batch is scanned by one ruleset; a signal cuts the batch being read short, so that a long batch
+// does not hold the reload back.
 //
 // With --audit FILE every line's decision or error is recorded in an audit store (audit_support.h,
-// triage/audit.h), and a batch's entries are committed before its output is written.
+// triage/audit.h), and a batch's entries are committed before its output is handed to the
+// writer.
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -28,6 +43,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +55,7 @@
 #include <ctime>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -63,21 +83,34 @@ namespace triage::cli {
 namespace {
 
 // Batch bounds: large enough to amortise the hand-off to the workers, small enough to keep the
-// memory of a batch (lines and outputs) in the tens of megabytes.
+// memory of a batch (its text and its output) to about ten megabytes.
 constexpr size_t kBatchLines = 4096;
 constexpr size_t kBatchBytes = size_t{4} << 20;
-// Lines per task handed to a worker: at least this many, to keep the counter traffic low.
+// Batches in flight when pipelined: one being read, one being scanned, one being written.
+constexpr size_t kPipelineBatches = 3;
+// A batch is cut into at least this many tasks (or eight per worker, if more), so that the
+// workers finish a batch at nearly the same time...
+constexpr size_t kMinTasksPerBatch = 64;
+// ...but a task has at least this many lines, to keep the counter traffic low.
 constexpr size_t kMinLinesPerTask = 16;
+// The output buffers a batch keeps for reuse, in all: an annotated batch needs about twice its
+// input; a few unusually long records must not pin more for the rest of the run.
+constexpr size_t kMaxRetainedOutputBytes = 4 * kBatchBytes;
 
-volatile std::sig_atomic_t g_reload_requested = 0;
+// Set by the SIGHUP handler (on whichever thread waits for input), read by the main thread.
+std::atomic<bool> g_reload_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "used in a signal handler");
 
-extern "C" void OnSighup(int /*signal*/) { g_reload_requested = 1; }
+extern "C" void OnSighup(int /*signal*/) {
+  g_reload_requested.store(true, std::memory_order_relaxed);
+}
 
-// Installs the SIGHUP handler and blocks SIGHUP in the calling thread (the worker threads block
-// every signal). Returns the mask to wait for input with: the current one with SIGHUP unblocked.
-// A SIGHUP is thus handled only while the reader waits (ppoll), so one sent just before a wait
-// cannot be lost and interrupts the wait instead; one sent while the filter is busy stays pending
-// and is picked up by TakeReloadRequest() between batches.
+// Installs the SIGHUP handler and blocks SIGHUP in the calling thread (the worker, reader and
+// writer threads block every signal but SIGPIPE). Returns the mask to wait for input with: the
+// current one with SIGHUP unblocked. A SIGHUP is thus handled only while the reader waits (ppoll,
+// on the main thread or the reader thread), so one sent just before a wait cannot be lost and
+// interrupts the wait instead; one sent while the filter is busy stays pending and is picked up
+// by TakeReloadRequest() between batches.
 sigset_t InstallSighupHandler() {
   struct sigaction action {};
   action.sa_handler = OnSighup;
@@ -95,8 +128,7 @@ sigset_t InstallSighupHandler() {
 
 // Returns true (once) if a SIGHUP was handled or is pending, consuming it.
 bool TakeReloadRequest() {
-  bool requested = g_reload_requested != 0;
-  g_reload_requested = 0;
+  bool requested = g_reload_requested.exchange(false, std::memory_order_relaxed);
   sigset_t pending;
   sigemptyset(&pending);
   if (sigpending(&pending) == 0 && sigismember(&pending, SIGHUP) == 1) {
@@ -123,6 +155,34 @@ struct FilterOptions {
   std::string stats;       // --stats FILE: per-rule hits and matcher times at the end
 };
 
+// One line of a batch; its text (the kept prefix of a too-long line) is in Batch::text.
+struct BatchLine {
+  uint64_t number = 0;  // 1-based physical line number
+  size_t offset = 0;    // where its text starts in Batch::text
+  size_t size = 0;      // bytes of text kept
+  size_t length = 0;    // the full length of the line, without its '\n'
+  bool truncated = false;
+};
+
+// One batch of input lines and, once scanned, their output. The filter owns a fixed set of
+// batches and reuses them in turn: the text of all the lines is one buffer, and so is the output
+// of each task, so that a batch costs no allocation once the buffers have grown, and its memory
+// is bounded by kBatchBytes (plus one line) in and about as much out, whatever the lines.
+struct Batch {
+  std::string text;              // the kept text of every line, one after the other
+  std::vector<BatchLine> lines;  // in input order
+  uint64_t bytes = 0;            // input bytes of the lines, newlines included (progress)
+  bool last = false;             // nothing follows: end of input or a read error
+  // The scan cuts the lines into `tasks` runs of `lines_per_task` (the last one shorter); task t
+  // writes the output lines of its run, each ended by '\n', into outputs[t].
+  size_t tasks = 0;
+  size_t lines_per_task = 0;
+  std::vector<std::string> outputs;  // [0, tasks) hold this batch's output; capacity reused
+  std::vector<char> task_failed;     // [0, tasks): the task wrote an error line
+};
+
+// Runs `triage filter` over one input. Not thread-safe: Run() is called once, from the thread
+// that created it; the threads it starts are joined before it returns.
 class Filter {
  public:
   Filter(std::string config_path, RuleSet rules, OutputMode mode, bool line_buffered, size_t jobs,
@@ -132,9 +192,11 @@ class Filter {
         rules_(std::move(rules)),
         mode_(mode),
         line_buffered_(line_buffered),
+        pipelined_(!line_buffered && jobs > 1),
         pool_(line_buffered ? 1 : std::max<size_t>(jobs, 1)),
         reader_(input_fd, &wait_mask),
         writer_(STDOUT_FILENO),
+        batches_(pipelined_ ? kPipelineBatches : 1),
         progress_(progress && !line_buffered, InputSize(input_fd)) {
     ResetScanners();
   }
@@ -173,33 +235,64 @@ class Filter {
       scanners_.back().set_collect_stats(collect_stats_);
     }
     decisions_.resize(pool_.size());
+    audit_lines_.resize(pool_.size());
+    max_keep_.store(rules_.config().max_record_bytes, std::memory_order_relaxed);
   }
 
+  // Everything on one thread: read a batch, scan it, write it (--jobs 1, --line-buffered).
+  void RunSerial();
+  // Reader and writer threads around the scan on this thread (see the file comment).
+  void RunPipelined();
+  void ReaderLoop();
+  void WriterLoop();
+
   void MaybeReload();
-  // Reads the next batch into batch_; returns its size. Sets *done at the end of input.
-  size_t ReadBatch(bool* done);
-  void ProcessBatch(size_t count);
-  // Returns the output line for `line`; sets *error if it is an error line.
-  std::string ProcessLine(size_t worker, const InputLine& line, bool* error);
+  // Reads the next batch (fewer lines when the input goes idle or a signal interrupts the wait:
+  // possibly none). Sets batch->last at the end of input or on a read error.
+  void ReadBatch(Batch* batch);
+  // Scans the batch on the worker pool, then finishes its shadow comparisons and commits its
+  // audit entries. Returns false if the audit store failed: the filter must stop, and the batch
+  // must not be written.
+  bool ScanBatch(Batch* batch);
+  // Returns the output line for `line`, whose kept text is `text`; sets *error if it is an error
+  // line.
+  std::string ProcessLine(size_t worker, const BatchLine& line, std::string_view text, bool* error);
+  // Appends the batch's output to the writer. Returns false if writing failed.
+  bool WriteBatch(Batch* batch);
 
   std::string config_path_;
   Engine engine_;
   RuleSet rules_;  // the ruleset of the current batch; changes only between batches
   OutputMode mode_;
   bool line_buffered_;
+  bool pipelined_;
   WorkerPool pool_;
-  LineReader reader_;
-  OutputWriter writer_;
-  std::vector<Scanner> scanners_;    // one per worker
-  std::vector<Decision> decisions_;  // one per worker, reused
-  std::vector<InputLine> batch_;
-  std::vector<std::string> outputs_;
-  std::vector<char> is_error_;  // not vector<bool>: workers write neighbouring slots
-  bool read_failed_ = false;
-  Progress progress_;
+  LineReader reader_;                   // used by the reader thread only, while there is one
+  OutputWriter writer_;                 // used by the writer thread only, while there is one
+  std::vector<Scanner> scanners_;       // one per worker
+  std::vector<Decision> decisions_;     // one per worker, reused
+  std::vector<Batch> batches_;          // batch number n lives in batches_[n % size()]
+  InputLine next_line_;                 // the reader's: the line just read, before it is batched
+  std::vector<InputLine> audit_lines_;  // one per worker: a line as FilterAudit::Capture takes it
+  // The ruleset's limits.max_record_bytes, for the reader thread (set on the main thread).
+  std::atomic<size_t> max_keep_{0};
+  bool read_failed_ = false;      // written by the reader; read after it is joined
+  bool any_error_ = false;        // an error line was produced (main thread)
+  Progress progress_;             // used by whichever thread writes
   FilterAudit* audit_ = nullptr;  // --audit; not owned
   ShadowRun* shadow_ = nullptr;   // --shadow; not owned
   bool collect_stats_ = false;    // --stats
+
+  // The pipeline's hand-offs. Batches are numbered from 0 in input order and pass through the
+  // three stages in that order; each counter says how many batches have left a stage.
+  std::mutex mutex_;
+  std::condition_variable changed_;  // any of the following changed
+  uint64_t read_done_ = 0;           // guarded by mutex_
+  uint64_t scan_done_ = 0;           // guarded by mutex_; includes the audit commit
+  uint64_t write_done_ = 0;          // guarded by mutex_
+  bool scan_finished_ = false;       // guarded by mutex_: no batch will be scanned any more
+  bool stop_reading_ = false;        // guarded by mutex_
+  bool write_failed_ = false;        // guarded by mutex_
 };
 
 void Filter::MaybeReload() {
@@ -215,50 +308,62 @@ void Filter::MaybeReload() {
   std::fprintf(stderr, "triage: reloaded ruleset %s\n", rules_.digest().c_str());
 }
 
-size_t Filter::ReadBatch(bool* done) {
+void Filter::ReadBatch(Batch* batch) {
   // A line over the limit is kept only up to it: enough to know it is over, never all of it.
-  size_t keep = rules_.config().max_record_bytes;
+  const size_t keep = max_keep_.load(std::memory_order_relaxed);
   const size_t max_lines = line_buffered_ ? 1 : kBatchLines;
-  size_t count = 0;
-  size_t bytes = 0;
-  while (count < max_lines && bytes < kBatchBytes) {
-    if (batch_.size() <= count) batch_.emplace_back();
-    InputLine* line = &batch_[count];
-    LineReader::Result result = reader_.Next(line, keep, /*may_block=*/false);
+  std::string& text = batch->text;
+  std::vector<BatchLine>& lines = batch->lines;
+  text.clear();
+  lines.clear();
+  // Room for a whole batch and the line that crosses the bound (unless it is huge).
+  if (!line_buffered_) text.reserve(kBatchBytes + std::min(keep, kBatchBytes));
+  batch->bytes = 0;
+  batch->last = false;
+  while (lines.size() < max_lines && text.size() < kBatchBytes) {
+    LineReader::Result result = reader_.Next(&next_line_, keep, /*may_block=*/false);
     if (result == LineReader::Result::kWouldBlock) {
-      if (count > 0) break;  // the input is idle: process what we have
-      // Nothing to do until more input arrives: push out what is buffered before waiting.
-      writer_.Flush();
-      result = reader_.Next(line, keep, /*may_block=*/true);
+      if (!lines.empty()) break;  // the input is idle: process what we have
+      // Nothing to do until more input arrives: push out what is buffered before waiting. (The
+      // writer thread of a pipelined run does that by itself whenever it runs out of work.)
+      // A failed flush ends the run: nothing will reach the output any more.
+      if (!pipelined_ && !writer_.Flush()) break;
+      result = reader_.Next(&next_line_, keep, /*may_block=*/true);
     }
+    bool stop = false;
     switch (result) {
       case LineReader::Result::kLine:
-        bytes += line->text.size();
-        ++count;
-        continue;
+        lines.push_back(BatchLine{next_line_.number, text.size(), next_line_.text.size(),
+                                  next_line_.length, next_line_.truncated});
+        text.append(next_line_.text);
+        batch->bytes += next_line_.length + 1;
+        break;
       case LineReader::Result::kInterrupted:
-        if (count > 0) return count;
-        MaybeReload();
-        keep = rules_.config().max_record_bytes;
-        continue;
+        // A SIGHUP (or, pipelined, a request to stop): hand over what we have, even nothing, so
+        // that the reload happens now and between two batches.
+        stop = true;
+        break;
       case LineReader::Result::kWouldBlock:
-        if (count > 0) return count;
-        continue;
+        stop = !lines.empty();
+        break;
       case LineReader::Result::kEnd:
-        *done = true;
-        return count;
+        batch->last = true;
+        stop = true;
+        break;
       case LineReader::Result::kError:
         std::fprintf(stderr, "triage: error: reading input failed: %s\n",
                      std::strerror(reader_.error()));
         read_failed_ = true;
-        *done = true;
-        return count;
+        batch->last = true;
+        stop = true;
+        break;
     }
+    if (stop) break;
   }
-  return count;
 }
 
-std::string Filter::ProcessLine(size_t worker, const InputLine& line, bool* error) {
+std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
+                                bool* error) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   if (line.truncated || line.length > max_bytes) {
     *error = true;
@@ -269,10 +374,10 @@ std::string Filter::ProcessLine(size_t worker, const InputLine& line, bool* erro
                              std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"));
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
-  Status status = scanners_[worker].ScanJson(line.text, &decision);
+  Status status = scanners_[worker].ScanJson(text, &decision);
   if (status.ok()) {
     *error = false;
-    return FormatDecisionLine(line.text, decision, mode_);
+    return FormatDecisionLine(text, decision, mode_);
   }
   *error = true;
   if (status.code() != Status::Code::kInvalidRecord) {
@@ -283,59 +388,196 @@ std::string Filter::ProcessLine(size_t worker, const InputLine& line, bool* erro
   return FormatErrorLine(line.number, decision.id, status);
 }
 
-void Filter::ProcessBatch(size_t count) {
-  if (outputs_.size() < count) outputs_.resize(count);
-  is_error_.assign(count, 0);
+bool Filter::ScanBatch(Batch* batch) {
+  const size_t count = batch->lines.size();
+  if (count == 0) return true;
+  // The cut into tasks decides only who does what, never what is written.
+  const size_t min_tasks = std::max(kMinTasksPerBatch, pool_.size() * 8);
+  batch->lines_per_task =
+      pool_.size() == 1 ? count : std::max(kMinLinesPerTask, (count + min_tasks - 1) / min_tasks);
+  batch->tasks = (count + batch->lines_per_task - 1) / batch->lines_per_task;
+  if (batch->outputs.size() < batch->tasks) batch->outputs.resize(batch->tasks);
+  batch->task_failed.assign(batch->tasks, 0);
   if (audit_ != nullptr) audit_->StartBatch(count);
   if (shadow_ != nullptr) shadow_->StartBatch(count);
-  const auto run_range = [this](size_t worker, size_t begin, size_t end) {
+  const auto run_task = [this, batch, count](size_t worker, size_t task) {
+    const size_t begin = task * batch->lines_per_task;
+    const size_t end = std::min(count, begin + batch->lines_per_task);
+    std::string& out = batch->outputs[task];
+    out.clear();
+    bool failed = false;
     for (size_t i = begin; i < end; ++i) {
+      const BatchLine& line = batch->lines[i];
+      const std::string_view text(batch->text.data() + line.offset, line.size);
       bool error = false;
-      outputs_[i] = ProcessLine(worker, batch_[i], &error);
-      is_error_[i] = error ? 1 : 0;
+      // The engine returns a fresh string; it is copied into the task's buffer and freed here,
+      // on the thread that allocated it.
+      const std::string output = ProcessLine(worker, line, text, &error);
+      out.append(output);
+      out.push_back('\n');
+      failed = failed || error;
       if (shadow_ != nullptr && !error) {
-        shadow_->Compare(worker, i, batch_[i].number, batch_[i].text, decisions_[worker]);
+        shadow_->Compare(worker, i, line.number, text, decisions_[worker]);
       }
       if (audit_ != nullptr) {
-        audit_->Capture(i, batch_[i], error ? nullptr : &decisions_[worker], outputs_[i]);
+        InputLine& audit_line = audit_lines_[worker];
+        audit_line.number = line.number;
+        audit_line.text.assign(text);
+        audit_line.length = line.length;
+        audit_line.truncated = line.truncated;
+        audit_->Capture(i, audit_line, error ? nullptr : &decisions_[worker], output);
       }
     }
+    batch->task_failed[task] = failed ? 1 : 0;
   };
-  if (pool_.size() == 1 || count < 2 * kMinLinesPerTask) {
-    run_range(0, 0, count);
+  if (batch->tasks == 1) {
+    run_task(0, 0);
+  } else {
+    pool_.Run(batch->tasks, run_task);
+  }
+  if (shadow_ != nullptr) shadow_->FinishBatch();
+  for (size_t t = 0; t < batch->tasks; ++t) any_error_ = any_error_ || batch->task_failed[t] != 0;
+  // Recorded before written: no decision leaves the filter unrecorded.
+  return audit_ == nullptr || audit_->Commit(rules_, count);
+}
+
+bool Filter::WriteBatch(Batch* batch) {
+  if (batch->lines.empty()) return !writer_.failed();
+  for (size_t t = 0; t < batch->tasks; ++t) writer_.Write(batch->outputs[t]);
+  if (line_buffered_) writer_.Flush();
+  if (writer_.failed()) return false;
+  progress_.Advance(batch->lines.size(), batch->bytes);
+  // Keep the output buffers for the next use of this batch, unless unusual records made them
+  // much larger than a batch's output.
+  size_t retained = 0;
+  for (std::string& out : batch->outputs) {
+    if (retained + out.capacity() > kMaxRetainedOutputBytes) std::string().swap(out);
+    retained += out.capacity();
+  }
+  return true;
+}
+
+void Filter::RunSerial() {
+  Batch& batch = batches_.front();
+  do {
+    ReadBatch(&batch);
+    if (writer_.failed()) return;  // the flush before waiting for input failed
+    // A SIGHUP that arrived before or while the batch was read applies to it.
+    MaybeReload();
+    if (batch.lines.empty()) continue;
+    if (!ScanBatch(&batch) || !WriteBatch(&batch)) return;
+  } while (!batch.last);
+}
+
+void Filter::ReaderLoop() {
+  for (uint64_t number = 0;; ++number) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      // The batch's buffer is free once the writer is done with the batch that used it before.
+      changed_.wait(lock, [&] { return stop_reading_ || number - write_done_ < batches_.size(); });
+      if (stop_reading_) return;
+    }
+    Batch& batch = batches_[number % batches_.size()];
+    ReadBatch(&batch);
+    // Once handed over, the batch may be scanned, written and refilled before we look again.
+    const bool last = batch.last;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_reading_) return;
+      read_done_ = number + 1;
+    }
+    changed_.notify_all();
+    if (last) return;
+  }
+}
+
+void Filter::WriterLoop() {
+  for (uint64_t number = 0;; ++number) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (number == scan_done_ && !scan_finished_) {
+        // Nothing to write until the workers finish another batch: push out what is buffered,
+        // so that a slow producer never leaves results stranded (and a fast one pays one write
+        // per batch at most).
+        lock.unlock();
+        const bool flushed = writer_.Flush();
+        lock.lock();
+        if (!flushed) {
+          write_failed_ = true;
+          changed_.notify_all();
+          return;
+        }
+      }
+      changed_.wait(lock, [&] { return number < scan_done_ || scan_finished_; });
+      if (number == scan_done_) return;  // every batch that will be scanned has been written
+    }
+    const bool written = WriteBatch(&batches_[number % batches_.size()]);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (written) {
+        write_done_ = number + 1;
+      } else {
+        write_failed_ = true;
+      }
+    }
+    changed_.notify_all();
+    if (!written) return;
+  }
+}
+
+void Filter::RunPipelined() {
+  // The reader may be waiting on a silent pipe when the filter has to stop early (the audit store
+  // or the output failed): a byte on this pipe wakes it.
+  std::array<int, 2> wake = {-1, -1};
+  if (pipe2(wake.data(), O_CLOEXEC | O_NONBLOCK) != 0) {
+    RunSerial();
     return;
   }
-  // About eight tasks per worker, so that uneven lines even out.
-  const size_t per_task = std::max(kMinLinesPerTask, count / (pool_.size() * 8) + 1);
-  const size_t tasks = (count + per_task - 1) / per_task;
-  pool_.Run(tasks, [&](size_t worker, size_t task) {
-    const size_t begin = task * per_task;
-    run_range(worker, begin, std::min(count, begin + per_task));
-  });
+  reader_.set_wake_fd(wake[0]);
+  std::thread reader = StartBackgroundThread([this] { ReaderLoop(); });
+  std::thread writer = StartBackgroundThread([this] { WriterLoop(); });
+
+  for (uint64_t number = 0;; ++number) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] { return number < read_done_ || write_failed_; });
+      if (write_failed_) break;
+    }
+    Batch& batch = batches_[number % batches_.size()];
+    // A SIGHUP that arrived before or while the batch was read applies to it, and to all of it.
+    MaybeReload();
+    if (!ScanBatch(&batch)) break;
+    // Once handed over, the batch may be written and refilled before we look again.
+    const bool last = batch.last;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      scan_done_ = number + 1;
+    }
+    changed_.notify_all();
+    if (last) break;
+  }
+
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    scan_finished_ = true;
+    stop_reading_ = true;
+  }
+  changed_.notify_all();
+  const char byte = 1;
+  while (write(wake[1], &byte, 1) < 0 && errno == EINTR) {
+  }
+  reader.join();
+  writer.join();
+  reader_.set_wake_fd(-1);
+  close(wake[0]);
+  close(wake[1]);
 }
 
 int Filter::Run() {
-  bool any_error = false;
-  bool done = false;
-  while (!done) {
-    MaybeReload();
-    const size_t count = ReadBatch(&done);
-    if (count == 0) continue;
-    // A SIGHUP that arrived while the batch was read applies to it.
-    MaybeReload();
-    ProcessBatch(count);
-    if (shadow_ != nullptr) shadow_->FinishBatch();
-    // Recorded before written: no decision leaves the filter unrecorded.
-    if (audit_ != nullptr && !audit_->Commit(rules_, count)) break;
-    uint64_t bytes = 0;
-    for (size_t i = 0; i < count; ++i) {
-      writer_.WriteLine(outputs_[i]);
-      any_error = any_error || is_error_[i] != 0;
-      bytes += batch_[i].length + 1;
-    }
-    if (line_buffered_) writer_.Flush();
-    if (writer_.failed()) break;
-    progress_.Advance(count, bytes);
+  if (pipelined_) {
+    RunPipelined();
+  } else {
+    RunSerial();
   }
   writer_.Flush();
   progress_.Finish();
@@ -345,7 +587,7 @@ int Filter::Run() {
                  std::strerror(writer_.error()));
     return kExitErrors;
   }
-  return any_error || read_failed_ ? kExitErrors : kExitOk;
+  return any_error_ || read_failed_ ? kExitErrors : kExitOk;
 }
 
 int RunFilter(const FilterOptions& options) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -32,12 +33,16 @@ bool LineReader::Fill(bool may_block, Result* result) {
   for (;;) {
     // Wait (or, with may_block false, only look) for input. Signals the caller unblocks in the
     // wait mask are delivered here and only here, so none is lost between a check and the wait.
-    pollfd request{};
-    request.fd = fd_;
-    request.events = POLLIN;
+    // poll(2) ignores an entry whose descriptor is negative: without a wake descriptor, the
+    // second entry costs nothing.
+    std::array<pollfd, 2> requests{};
+    requests[0].fd = fd_;
+    requests[0].events = POLLIN;
+    requests[1].fd = wake_fd_;
+    requests[1].events = POLLIN;
     const timespec zero{};
-    const int ready =
-        ppoll(&request, 1, may_block ? nullptr : &zero, has_wait_mask_ ? &wait_mask_ : nullptr);
+    const int ready = ppoll(requests.data(), requests.size(), may_block ? nullptr : &zero,
+                            has_wait_mask_ ? &wait_mask_ : nullptr);
     if (ready < 0) {
       if (errno == EINTR) {
         *result = Result::kInterrupted;
@@ -45,6 +50,10 @@ bool LineReader::Fill(bool may_block, Result* result) {
       }
       error_ = errno;
       *result = Result::kError;
+      return false;
+    }
+    if (requests[1].revents != 0) {
+      *result = Result::kInterrupted;
       return false;
     }
     if (ready == 0) {
@@ -132,10 +141,23 @@ void OutputWriter::WriteLine(std::string_view text) {
   if (buffer_.size() >= capacity_) Flush();
 }
 
-bool OutputWriter::Flush() {
+void OutputWriter::Write(std::string_view bytes) {
+  if (buffer_.size() + bytes.size() < capacity_) {
+    buffer_.append(bytes);
+    return;
+  }
+  Flush();
+  if (bytes.size() >= capacity_ / 2) {
+    WriteAll(bytes.data(), bytes.size());
+  } else {
+    buffer_.append(bytes);
+  }
+}
+
+void OutputWriter::WriteAll(const char* data, size_t size) {
   size_t written = 0;
-  while (written < buffer_.size() && error_ == 0) {
-    const ssize_t n = write(fd_, buffer_.data() + written, buffer_.size() - written);
+  while (written < size && error_ == 0) {
+    const ssize_t n = write(fd_, data + written, size - written);
     if (n < 0) {
       if (errno == EINTR) continue;
       error_ = errno;
@@ -143,6 +165,10 @@ bool OutputWriter::Flush() {
     }
     written += static_cast<size_t>(n);
   }
+}
+
+bool OutputWriter::Flush() {
+  WriteAll(buffer_.data(), buffer_.size());
   buffer_.clear();
   return error_ == 0;
 }

@@ -6,7 +6,8 @@
 // line is available right now" from "wait for one", reports EINTR (a SIGHUP reload) to the caller
 // instead of retrying it (waiting in ppoll with the caller's signal mask, so that a signal that
 // arrives just before the wait is not lost), and the writer retries EINTR so that output is never
-// lost to a signal.
+// lost to a signal. A reader on its own thread can also be woken from its wait through a second
+// descriptor (set_wake_fd), which is how the filter stops a reader that waits on a silent pipe.
 #ifndef TRIAGE_CLI_LINE_IO_H_
 #define TRIAGE_CLI_LINE_IO_H_
 
@@ -36,7 +37,7 @@ class LineReader {
     kEnd,          // end of input
     kWouldBlock,   // no complete line buffered and the descriptor has no data ready (may_block
                    // false)
-    kInterrupted,  // a signal interrupted the wait; call again
+    kInterrupted,  // a signal interrupted the wait, or the wake descriptor is readable; call again
     kError,        // reading failed; error() has errno
   };
 
@@ -52,12 +53,18 @@ class LineReader {
   // returns kWouldBlock instead of waiting for input that is not there yet.
   Result Next(InputLine* line, size_t max_keep, bool may_block);
 
+  // Makes every wait for input also watch `fd` (not owned; -1: none, the default): once it is
+  // readable, Next() returns kInterrupted instead of reading or waiting, until it is drained or
+  // unset. For stopping a reader that runs on another thread. Call between Next() calls.
+  void set_wake_fd(int fd) { wake_fd_ = fd; }
+
   int error() const { return error_; }
 
  private:
   bool Fill(bool may_block, Result* result);
 
   int fd_;
+  int wake_fd_ = -1;
   bool has_wait_mask_ = false;
   sigset_t wait_mask_{};
   std::vector<char> buffer_;
@@ -78,12 +85,18 @@ class OutputWriter {
   explicit OutputWriter(int fd, size_t buffer_size = size_t{1} << 20);
   // Appends `text` and a '\n'; writes the buffer out when it is full.
   void WriteLine(std::string_view text);
+  // Appends `bytes` as they are (whole lines, say); writes the buffer out when it is full. Large
+  // pieces go straight to write(2) after the buffer, without being copied.
+  void Write(std::string_view bytes);
   // Writes everything buffered. Returns false (and stays failed) if a write failed.
   bool Flush();
   bool failed() const { return error_ != 0; }
   int error() const { return error_; }
 
  private:
+  // Writes `size` bytes at `data`, retrying EINTR and short writes; records a failure.
+  void WriteAll(const char* data, size_t size);
+
   int fd_;
   size_t capacity_;
   std::string buffer_;

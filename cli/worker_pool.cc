@@ -9,21 +9,30 @@
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <thread>
+#include <utility>
 
 namespace triage::cli {
 
+std::thread StartBackgroundThread(std::function<void()> body) {
+  // A thread inherits its creator's signal mask: set the new thread's while starting it, then
+  // restore ours.
+  sigset_t blocked;
+  sigset_t previous;
+  sigfillset(&blocked);
+  sigdelset(&blocked, SIGPIPE);
+  pthread_sigmask(SIG_SETMASK, &blocked, &previous);
+  std::thread thread(std::move(body));
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return thread;
+}
+
 WorkerPool::WorkerPool(size_t size) {
   if (size <= 1) return;
-  // Threads inherit the signal mask: block everything while starting them, then restore ours.
-  sigset_t all;
-  sigset_t previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
   threads_.reserve(size - 1);
   for (size_t worker = 1; worker < size; ++worker) {
-    threads_.emplace_back([this, worker] { WorkerLoop(worker); });
+    threads_.push_back(StartBackgroundThread([this, worker] { WorkerLoop(worker); }));
   }
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 WorkerPool::~WorkerPool() {

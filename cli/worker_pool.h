@@ -4,6 +4,9 @@
 // size 1 starts no thread at all. Tasks are handed out through an atomic counter, so a slow task
 // does not hold up the others; what a task writes is decided by its index, never by which worker
 // ran it, which keeps results independent of the thread count.
+//
+// StartBackgroundThread() starts the other long-lived threads of those commands (the filter's
+// reader and writer) with the same signal discipline as the pool's threads.
 #ifndef TRIAGE_CLI_WORKER_POOL_H_
 #define TRIAGE_CLI_WORKER_POOL_H_
 
@@ -18,11 +21,18 @@
 
 namespace triage::cli {
 
+// Returns a thread running `body`, started with every signal blocked except SIGPIPE: signals
+// sent to the process (SIGHUP, SIGINT, SIGTERM) thus reach the threads that leave them unblocked
+// (the command's main thread, or a reader's wait mask), while a write to a closed pipe still ends
+// the process quietly, as it does for any filter in a shell pipeline. The caller's mask is
+// unchanged. `body` must not throw.
+std::thread StartBackgroundThread(std::function<void()> body);
+
 // Run() may only be called from the thread that created the pool, one call at a time.
 class WorkerPool {
  public:
-  // Creates a pool of `size` workers (at least 1), starting size - 1 threads. The threads block
-  // every signal, so process signals (SIGHUP, SIGINT) reach the calling thread.
+  // Creates a pool of `size` workers (at least 1), starting size - 1 threads with
+  // StartBackgroundThread(), so process signals (SIGHUP, SIGINT) reach the calling thread.
   explicit WorkerPool(size_t size);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;

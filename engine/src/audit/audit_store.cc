@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -153,7 +155,17 @@ Status AuditStoreImpl::CreateSchema() {
   // Outside a transaction (SQLite requires it); no-ops once the file exists in WAL mode. Entries
   // are about 1 KB: 16 KB pages halve the page writes of 4 KB ones.
   if (tables == 0) TRIAGE_RETURN_IF_ERROR(db.Exec("PRAGMA page_size = 16384"));
-  TRIAGE_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+  // Switching a new file to WAL needs an exclusive lock, and SQLite answers "database is locked"
+  // at once, without its busy handler, when another process is doing the same switch: retry for
+  // up to the busy timeout.
+  {
+    Status wal = db.Exec("PRAGMA journal_mode = WAL");
+    for (int waited = 0; !wal.ok() && waited < options.busy_timeout_ms; waited += 10) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      wal = db.Exec("PRAGMA journal_mode = WAL");
+    }
+    TRIAGE_RETURN_IF_ERROR(wal);
+  }
   TRIAGE_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
   if (tables > 0) return Status::Ok();
 
