@@ -205,6 +205,25 @@ class MatchCounter {
   std::vector<size_t> last_record_;
 };
 
+// Times options.repeat passes of a raw method over every text value of every record:
+// `scan(record, text, &counter, reason)` counts the patterns found in one value and returns false
+// (with *reason set) when the method fails. The last pass's counts go into *result.
+template <typename Scan>
+void TimeCountedPasses(const Workload& w, size_t patterns, size_t prefix, const Options& options,
+                       MethodResult* result, Scan scan) {
+  TimePasses(options.repeat, result, [&](std::string* reason) {
+    MatchCounter counter(patterns, prefix);
+    for (size_t r = 0; r < w.records.size(); ++r) {
+      counter.StartRecord(r);
+      for (size_t t = 0; t < w.records[r].text_count; ++t) {
+        if (!scan(r, w.text(w.records[r], t), &counter, reason)) return false;
+      }
+    }
+    counter.Finish(result);
+    return true;
+  });
+}
+
 RE2::Options RawOptions() {
   RE2::Options options;  // UTF-8, as the engine compiles its atoms
   options.set_log_errors(false);
@@ -280,30 +299,24 @@ MethodResult RunSet(const Workload& w, const std::vector<std::string>& patterns,
   result.compile_s = SecondsSince(start);
   result.json_extra.push_back("\"max_mem_mb\":" + std::to_string(options.set_max_mem_mb));
   std::vector<int> hits;
-  TimePasses(options.repeat, &result, [&](std::string* reason) {
-    MatchCounter counter(patterns.size(), prefix);
-    for (size_t r = 0; r < w.records.size(); ++r) {
-      const WorkloadRecord& record = w.records[r];
-      counter.StartRecord(r);
-      for (size_t t = 0; t < record.text_count; ++t) {
-        const std::string_view text = w.text(record, t);
-        hits.clear();
-        RE2::Set::ErrorInfo info{};
-        if (!set.Match(re2::StringPiece(text.data(), text.size()), &hits, &info)) {
-          if (info.kind == RE2::Set::kNoError) continue;
-          *reason =
-              Format("RE2::Set::Match failed on record %zu: %s (max_mem %" PRId64 " MB)", r + 1,
-                     info.kind == RE2::Set::kOutOfMemory ? "DFA out of memory"
-                                                         : "inconsistent or not compiled",
-                     options.set_max_mem_mb);
-          return false;
-        }
-        for (int hit : hits) counter.Add(static_cast<size_t>(hit));
-      }
-    }
-    counter.Finish(&result);
-    return true;
-  });
+  TimeCountedPasses(w, patterns.size(), prefix, options, &result,
+                    [&](size_t r, std::string_view text, MatchCounter* counter,
+                        std::string* reason) {
+                      hits.clear();
+                      RE2::Set::ErrorInfo info{};
+                      if (!set.Match(re2::StringPiece(text.data(), text.size()), &hits, &info)) {
+                        if (info.kind == RE2::Set::kNoError) return true;
+                        *reason = Format(
+                            "RE2::Set::Match failed on record %zu: %s (max_mem %" PRId64 " MB)",
+                            r + 1,
+                            info.kind == RE2::Set::kOutOfMemory ? "DFA out of memory"
+                                                                : "inconsistent or not compiled",
+                            options.set_max_mem_mb);
+                        return false;
+                      }
+                      for (int hit : hits) counter->Add(static_cast<size_t>(hit));
+                      return true;
+                    });
   return result;
 }
 
@@ -357,30 +370,24 @@ MethodResult RunFiltered(const Workload& w, const std::vector<std::string>& patt
   result.note = Format("%zu atoms", atoms.size());
   std::vector<int> atom_hits;
   std::vector<int> matched;
-  TimePasses(options.repeat, &result, [&](std::string* reason) {
-    MatchCounter counter(patterns.size(), prefix);
-    for (size_t r = 0; r < w.records.size(); ++r) {
-      const WorkloadRecord& record = w.records[r];
-      counter.StartRecord(r);
-      for (size_t t = 0; t < record.text_count; ++t) {
-        const std::string_view text = w.text(record, t);
-        const re2::StringPiece piece(text.data(), text.size());
-        atom_hits.clear();
-        if (!atoms.empty()) {
-          RE2::Set::ErrorInfo info{};
-          if (!atom_set.Match(piece, &atom_hits, &info) && info.kind != RE2::Set::kNoError) {
-            *reason = Format("atom RE2::Set::Match failed on record %zu", r + 1);
-            return false;
-          }
-        }
-        matched.clear();
-        filter.AllMatches(piece, atom_hits, &matched);
-        for (int m : matched) counter.Add(static_cast<size_t>(m));
-      }
-    }
-    counter.Finish(&result);
-    return true;
-  });
+  TimeCountedPasses(w, patterns.size(), prefix, options, &result,
+                    [&](size_t r, std::string_view text, MatchCounter* counter,
+                        std::string* reason) {
+                      const re2::StringPiece piece(text.data(), text.size());
+                      atom_hits.clear();
+                      if (!atoms.empty()) {
+                        RE2::Set::ErrorInfo info{};
+                        if (!atom_set.Match(piece, &atom_hits, &info) &&
+                            info.kind != RE2::Set::kNoError) {
+                          *reason = Format("atom RE2::Set::Match failed on record %zu", r + 1);
+                          return false;
+                        }
+                      }
+                      matched.clear();
+                      filter.AllMatches(piece, atom_hits, &matched);
+                      for (int m : matched) counter->Add(static_cast<size_t>(m));
+                      return true;
+                    });
   return result;
 }
 
@@ -396,13 +403,9 @@ bool NeedsUtf8(const std::string& pattern) {
          pattern.find("\\x{") != std::string::npos;
 }
 
-struct HyperscanContext {
-  MatchCounter* counter;
-};
-
 int OnHyperscanMatch(unsigned int id, unsigned long long /*from*/, unsigned long long /*to*/,
                      unsigned int /*flags*/, void* context) {
-  static_cast<HyperscanContext*>(context)->counter->Add(id);
+  static_cast<MatchCounter*>(context)->Add(id);
   return 0;
 }
 #endif
@@ -491,24 +494,16 @@ MethodResult RunHyperscan(const Workload& w, const std::vector<std::string>& pat
   if (hs_database_size(db, &db_bytes) == HS_SUCCESS) {
     result.json_extra.push_back("\"database_bytes\":" + std::to_string(db_bytes));
   }
-  TimePasses(options.repeat, &result, [&](std::string* reason) {
-    MatchCounter counter(patterns.size(), prefix);
-    HyperscanContext context{&counter};
-    for (size_t r = 0; r < w.records.size(); ++r) {
-      const WorkloadRecord& record = w.records[r];
-      counter.StartRecord(r);
-      for (size_t t = 0; t < record.text_count; ++t) {
-        const std::string_view text = w.text(record, t);
-        if (hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch,
-                    OnHyperscanMatch, &context) != HS_SUCCESS) {
-          *reason = Format("hs_scan failed on record %zu", r + 1);
-          return false;
-        }
-      }
-    }
-    counter.Finish(&result);
-    return true;
-  });
+  TimeCountedPasses(w, patterns.size(), prefix, options, &result,
+                    [&](size_t r, std::string_view text, MatchCounter* counter,
+                        std::string* reason) {
+                      if (hs_scan(db, text.data(), static_cast<unsigned>(text.size()), 0, scratch,
+                                  OnHyperscanMatch, counter) != HS_SUCCESS) {
+                        *reason = Format("hs_scan failed on record %zu", r + 1);
+                        return false;
+                      }
+                      return true;
+                    });
   hs_free_scratch(scratch);
   hs_free_database(db);
   // Only the accepted patterns can match: record which, for the comparison with naive.

@@ -129,25 +129,6 @@ TEST_F(AuditCliTest, FilterOutputIsUnchangedAndReplayReproducesEverything) {
   EXPECT_EQ(CountOf(replay.out, "not replayable"), 0) << replay.out;
 }
 
-// (line, decision, input digest) of every entry, in seq order.
-std::vector<std::string> Decisions(const std::string& path) {
-  std::vector<std::string> out;
-  AuditStoreOptions read;
-  read.read_only = true;
-  Result<AuditStore> store = AuditStore::Open(path, read);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  if (!store.ok()) return out;
-  EXPECT_TRUE(store
-                  ->ForEach({},
-                            [&out](const AuditEntry& entry) {
-                              out.push_back(std::to_string(entry.line) + " " + entry.decision +
-                                            " " + entry.input_sha256.value_or("-"));
-                              return Status::Ok();
-                            })
-                  .ok());
-  return out;
-}
-
 TEST_F(AuditCliTest, EveryJobCountRecordsTheSameEntries) {
   const std::string input = ManyRecords(300) + MixedInput();
   ASSERT_EQ(Filter(input, {"--jobs", "1"}).exit_code, 1);
@@ -156,9 +137,9 @@ TEST_F(AuditCliTest, EveryJobCountRecordsTheSameEntries) {
       RunTriage({"filter", "--config", pack_.config(), "--audit", other, "--jobs", "4"}, input)
           .exit_code,
       1);
-  const std::vector<std::string> one = Decisions(store_);
+  const std::vector<std::string> one = audit_testing::EntryDecisions(store_);
   EXPECT_EQ(one.size(), 307U);
-  EXPECT_EQ(Decisions(other), one);
+  EXPECT_EQ(audit_testing::EntryDecisions(other), one);
 }
 
 TEST_F(AuditCliTest, VerifyCatchesAChangedDecision) {

@@ -8,11 +8,7 @@
 // ruleset once, between batches; and a failed output stops the filter even while its input stays
 // open and silent.
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstddef>
@@ -31,7 +27,7 @@
 
 #include "support/cli_harness.h"
 #include "support/run_process.h"
-#include <sys/wait.h>
+#include "unit/audit/audit_fixture.h"
 
 namespace triage {
 namespace {
@@ -134,25 +130,6 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
 }
 
-// (line, decision, input digest) of every entry of an audit store, in order.
-std::vector<std::string> AuditEntries(const std::string& path) {
-  std::vector<std::string> out;
-  AuditStoreOptions read;
-  read.read_only = true;
-  Result<AuditStore> store = AuditStore::Open(path, read);
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  if (!store.ok()) return out;
-  EXPECT_TRUE(store
-                  ->ForEach({},
-                            [&out](const AuditEntry& entry) {
-                              out.push_back(std::to_string(entry.line) + " " + entry.decision +
-                                            " " + entry.input_sha256.value_or("-"));
-                              return Status::Ok();
-                            })
-                  .ok());
-  return out;
-}
-
 // The statistics report without its times (which differ from run to run).
 std::string StatsWithoutTimes(const std::string& path) {
   rapidjson::Document report;
@@ -245,7 +222,7 @@ TEST_F(FilterPipelineTest, AuditShadowAndStatsAgreeForOneAndFourJobs) {
     EXPECT_NE(run.err.find("disagree"), std::string::npos) << run.err;
     shadow_logs.push_back(ReadFile(shadow_log));
     stats.push_back(StatsWithoutTimes(stats_file));
-    audits.push_back(AuditEntries(audit));
+    audits.push_back(audit_testing::EntryDecisions(audit));
   }
   EXPECT_GT(SplitLines(shadow_logs[0]).size(), 100U);
   EXPECT_EQ(shadow_logs[1], shadow_logs[0]);
@@ -361,111 +338,38 @@ TEST_F(FilterPipelineTest, ReloadWhileStreamingSwitchesRulesetsOnce) {
   EXPECT_LE(first_new, static_cast<size_t>(written_before_announcement));
 }
 
-struct ClosedOutputResult {
-  int exit_code = -1;
-  int signal = 0;
-  bool timed_out = false;
-  std::string err;
-};
-
-// Runs triage with `args`, its stdout a pipe nobody reads (closed before it writes) and its stdin
-// a pipe that stays open and silent after `input`: the filter has to notice the failed output
-// by itself. With `default_sigpipe` SIGPIPE has its default action in the child; otherwise it is
-// ignored, and writes fail with EPIPE.
-ClosedOutputResult RunWithClosedOutput(const std::vector<std::string>& args,
-                                       const std::string& input, bool default_sigpipe) {
-  signal(SIGPIPE, SIG_IGN);  // this process writes to the child's stdin
-  ClosedOutputResult result;
-  int in[2];
-  int out[2];
-  int err[2];
-  if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2 failed";
-    return result;
-  }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t empty;
-  sigemptyset(&empty);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int sig : {SIGHUP, SIGINT, SIGTERM}) sigaddset(&defaults, sig);
-  if (default_sigpipe) sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setsigmask(&attributes, &empty);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  std::vector<std::string> argv = {TriageBinary()};
+// Runs triage with `args`, its stdout a pipe nobody reads and its stdin a pipe that stays open
+// and silent after `input`: the filter has to notice the failed output by itself. With
+// `ignore_sigpipe` its writes fail with EPIPE; otherwise SIGPIPE has its default action.
+ProcessResult RunWithClosedOutput(const std::vector<std::string>& args, const std::string& input,
+                                  bool ignore_sigpipe) {
+  std::vector<std::string> argv = {test_support::TriageBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> arg_pointers;
-  for (std::string& arg : argv) arg_pointers.push_back(arg.data());
-  arg_pointers.push_back(nullptr);
-  std::string no_color = "NO_COLOR=1";
-  char* env[] = {no_color.data(), nullptr};
-  pid_t pid = -1;
-  const int rc =
-      posix_spawn(&pid, argv[0].c_str(), &actions, &attributes, arg_pointers.data(), env);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  close(in[0]);
-  close(out[1]);
-  close(out[0]);  // nobody will read the output
-  close(err[1]);
-  if (rc != 0) {
-    ADD_FAILURE() << "posix_spawn failed";
-    close(in[1]);
-    close(err[0]);
-    return result;
+  test_support::ProcessOptions options = test_support::TriageProcessOptions();
+  options.discard_stdout = true;
+  options.ignore_sigpipe = ignore_sigpipe;
+  test_support::Subprocess process;
+  if (!process.Start(argv, options)) {
+    ADD_FAILURE() << "cannot start triage";
+    return {};
   }
-  EXPECT_EQ(write(in[1], input.data(), input.size()), static_cast<ssize_t>(input.size()));
-
-  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
-  int status = 0;
-  for (;;) {
-    pollfd request{err[0], POLLIN, 0};
-    if (poll(&request, 1, 20) > 0) {
-      char buffer[4096];
-      const ssize_t n = read(err[0], buffer, sizeof buffer);
-      if (n > 0) result.err.append(buffer, static_cast<size_t>(n));
-    }
-    if (waitpid(pid, &status, WNOHANG) == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      result.timed_out = true;
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      break;
-    }
-  }
-  for (;;) {
-    char buffer[4096];
-    const ssize_t n = read(err[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    result.err.append(buffer, static_cast<size_t>(n));
-  }
-  close(in[1]);
-  close(err[0]);
-  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
-  return result;
+  EXPECT_TRUE(process.Write(input));
+  return process.WaitWithStdinOpen(seconds(30));
 }
 
 TEST_F(FilterPipelineTest, FailedOutputStopsTheFilterWhileItsInputStaysOpen) {
   const std::string input =
       test_support::Jsonl({R"({"id":"a","summary":"A 13 yo"})", R"({"id":"b","summary":"hello"})"});
   for (const char* jobs : {"1", "2", "4"}) {
-    const ClosedOutputResult ignored = RunWithClosedOutput(
-        {"filter", "-c", pack_.config(), "-j", jobs}, input, /*default_sigpipe=*/false);
+    const ProcessResult ignored = RunWithClosedOutput(
+        {"filter", "-c", pack_.config(), "-j", jobs}, input, /*ignore_sigpipe=*/true);
     EXPECT_FALSE(ignored.timed_out) << "--jobs " << jobs << " hangs after its output failed";
     EXPECT_EQ(ignored.exit_code, 1) << "--jobs " << jobs << ": " << ignored.err;
     EXPECT_NE(ignored.err.find("writing output failed"), std::string::npos) << ignored.err;
 
     // As for any filter in a shell pipeline, SIGPIPE ends it quietly.
-    const ClosedOutputResult killed = RunWithClosedOutput(
-        {"filter", "-c", pack_.config(), "-j", jobs}, input, /*default_sigpipe=*/true);
+    const ProcessResult killed = RunWithClosedOutput(
+        {"filter", "-c", pack_.config(), "-j", jobs}, input, /*ignore_sigpipe=*/false);
     EXPECT_FALSE(killed.timed_out) << "--jobs " << jobs << " hangs after its output failed";
     EXPECT_EQ(killed.signal, SIGPIPE) << "--jobs " << jobs << ": " << killed.err;
     EXPECT_EQ(killed.err, "");

@@ -113,7 +113,8 @@ bool Subprocess::Start(const std::vector<std::string>& argv, const ProcessOption
   sigemptyset(&empty);
   sigset_t defaults;
   sigemptyset(&defaults);
-  for (int sig : {SIGPIPE, SIGHUP, SIGINT, SIGTERM, SIGQUIT}) sigaddset(&defaults, sig);
+  for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGQUIT}) sigaddset(&defaults, sig);
+  if (!options.ignore_sigpipe) sigaddset(&defaults, SIGPIPE);  // else inherited: ignored
   posix_spawnattr_setsigmask(&attributes, &empty);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -132,6 +133,7 @@ bool Subprocess::Start(const std::vector<std::string>& argv, const ProcessOption
   in_ = in_pipe[1];
   out_ = out_pipe[0];
   err_fd_ = err_pipe[0];
+  if (options.discard_stdout) CloseFd(&out_);
   if (rc != 0) {
     pid_ = -1;
     CloseFd(&in_);
@@ -215,8 +217,12 @@ bool Subprocess::WaitForStderr(std::string_view needle, std::chrono::millisecond
 bool Subprocess::Signal(int signal) { return pid_ > 0 && kill(pid_, signal) == 0; }
 
 ProcessResult Subprocess::Wait(std::chrono::milliseconds timeout) {
-  ProcessResult result;
   CloseStdin();
+  return WaitWithStdinOpen(timeout);
+}
+
+ProcessResult Subprocess::WaitWithStdinOpen(std::chrono::milliseconds timeout) {
+  ProcessResult result;
   const Clock::time_point deadline = Clock::now() + timeout;
   while ((out_ >= 0 || err_fd_ >= 0) && Clock::now() < deadline) {
     Pump(std::chrono::milliseconds(std::min(Remaining(deadline), 100)));
@@ -231,6 +237,7 @@ ProcessResult Subprocess::Wait(std::chrono::milliseconds timeout) {
     }
     pid_ = -1;
   }
+  CloseStdin();
   CloseFd(&out_);
   CloseFd(&err_fd_);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);

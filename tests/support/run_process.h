@@ -23,6 +23,11 @@ struct ProcessOptions {
   std::vector<std::string> unset_env;
   // The child is killed (SIGKILL) after this long.
   std::chrono::milliseconds timeout{std::chrono::seconds(120)};
+  // Subprocess only: nobody reads the child's stdout (the read end is closed at start), so its
+  // writes fail: with EPIPE if `ignore_sigpipe`, else by SIGPIPE.
+  bool discard_stdout = false;
+  // The child starts with SIGPIPE ignored instead of at its default action.
+  bool ignore_sigpipe = false;
 };
 
 struct ProcessResult {
@@ -61,6 +66,8 @@ class Subprocess {
   // Closes stdin, drains the pipes and waits for the child to exit (SIGKILL after `timeout`).
   // The result holds stdout not yet consumed by ReadLine and all of stderr.
   ProcessResult Wait(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  // The same, with stdin left open: the child must end by itself (then stdin is closed).
+  ProcessResult WaitWithStdinOpen(std::chrono::milliseconds timeout);
 
   const std::string& err() const { return err_; }
 

@@ -736,9 +736,9 @@ class Lowerer {
     const auto& value = matcher.get();
     if (const auto* regex = boost::get<ast::RegexLit>(&value)) {
       if (CheckRegex(*regex, file) && field >= 0) {
-        AtomOrigin origin{"/" + regex->source + "/" + regex->flags, file, regex->span};
-        atoms.push_back(
-            AtomFor(field, PatternAtomSource(regex->source, regex->flags), "", origin));
+        atoms.push_back(AtomFor(field, PatternAtomSource(regex->source, regex->flags),
+                                NewAtom("/" + regex->source + "/" + regex->flags, file,
+                                        regex->span)));
       }
     } else if (const auto* name = boost::get<ast::Identifier>(&value)) {
       const int atom = NamedAtom(*name, field, file);
@@ -766,8 +766,8 @@ class Lowerer {
     if (!m.valid || field < 0) return -1;
     if (!m.is_list) {
       return AtomFor(field,
-                     PatternAtomSource(m.pattern->regex.source, m.pattern->regex.flags), "",
-                     AtomOrigin{name.name, m.file, m.pattern->name.span});
+                     PatternAtomSource(m.pattern->regex.source, m.pattern->regex.flags),
+                     NewAtom(name.name, m.file, m.pattern->name.span));
     }
     bool case_sensitive = false;
     bool partial = false;
@@ -778,43 +778,38 @@ class Lowerer {
     std::vector<std::string> phrases;
     for (const ast::StringLit& phrase : m.list->phrases) phrases.push_back(phrase.value);
     // Unless partial, the set looks for the bare phrases and the full atom confirms word edges.
-    return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial),
-                   partial ? "" : ListSetSource(phrases, case_sensitive),
-                   AtomOrigin{name.name, m.file, m.list->name.span, true,
-                              !partial && ListHasFoldEdges(phrases, case_sensitive),
-                              !partial && ListExactOnAscii(phrases)});
+    Atom atom = NewAtom(name.name, m.file, m.list->name.span);
+    atom.is_list = true;
+    if (!partial) {
+      atom.set_pattern = ListSetSource(phrases, case_sensitive);
+      atom.fold_edges = ListHasFoldEdges(phrases, case_sensitive);
+      atom.exact_on_ascii = ListExactOnAscii(phrases);
+    }
+    return AtomFor(field, ListAtomSource(phrases, case_sensitive, partial), std::move(atom));
   }
 
-  struct AtomOrigin {
-    std::string name;
-    FileId file;
-    SourceSpan span;
-    bool is_list = false;
-    bool fold_edges = false;      // see ListHasFoldEdges
-    bool exact_on_ascii = false;  // see ListExactOnAscii
-  };
+  // An atom named after the pattern, list or literal that produces it, declared at file:span.
+  Atom NewAtom(std::string name, FileId file, SourceSpan span) const {
+    Atom atom;
+    atom.name = std::move(name);
+    atom.file = file;
+    atom.span = span;
+    atom.location = Location(file, span);
+    return atom;
+  }
 
-  // The atom of `source` on `field`, created on first use. `set_source` is what its set holds
-  // ("" = `source` itself).
-  int AtomFor(int field, const std::string& source, const std::string& set_source,
-              const AtomOrigin& origin) {
+  // The atom of `source` on `field`, created from `atom` (its origin; for a list, also its set
+  // entry and flags) on first use, else the existing one.
+  int AtomFor(int field, const std::string& source, Atom atom) {
     auto key = std::make_pair(field, source);
     auto it = atom_index_.find(key);
     if (it != atom_index_.end()) return it->second;
-    Atom atom;
     atom.field = field;
     atom.pattern = source;
-    atom.set_pattern = set_source.empty() ? source : set_source;
-    atom.is_list = origin.is_list;
-    atom.fold_edges = origin.fold_edges;
-    atom.exact_on_ascii = origin.exact_on_ascii;
-    atom.name = origin.name;
-    atom.file = origin.file;
-    atom.span = origin.span;
-    atom.location = Location(origin.file, origin.span);
+    if (atom.set_pattern.empty()) atom.set_pattern = source;
     atom.re.Set(source, AtomOptions());
     atom.set_re.Set(atom.set_pattern, AtomOptions());
-    if (origin.is_list && atom.set_pattern != source) {
+    if (atom.is_list && atom.set_pattern != source) {
       // A list (quoted phrases: RE2 cannot refuse it); its costly regex is built on first use.
       const int index = static_cast<int>(program_->atoms.size());
       program_->atoms.push_back(std::move(atom));

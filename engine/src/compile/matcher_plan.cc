@@ -69,6 +69,13 @@ void PlaceEntries(const std::vector<Entry>& entries, const RE2::Options& options
   PlaceEntries({entries.begin() + half, entries.end()}, options, matcher, unplaced);
 }
 
+// The regexes of a compiled filter that pass it with no literal found (FilteredRE2 ids).
+std::vector<int> Unfiltered(const re2::FilteredRE2& filter) {
+  std::vector<int> always;
+  filter.AllPotentials({}, &always);
+  return always;
+}
+
 }  // namespace
 
 std::vector<std::string> PrefilterLiterals(const std::string& pattern) {
@@ -77,9 +84,7 @@ std::vector<std::string> PrefilterLiterals(const std::string& pattern) {
   std::vector<std::string> literals;
   if (filter.Add(pattern, AtomOptions(), &id) != RE2::NoError) return literals;
   filter.Compile(&literals);
-  std::vector<int> always;
-  filter.AllPotentials({}, &always);
-  if (!always.empty()) literals.clear();  // unfiltered: passes with no literal at all
+  if (!Unfiltered(filter).empty()) literals.clear();  // it passes with no literal at all
   return literals;
 }
 
@@ -132,9 +137,7 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
       matcher.filter.reset();
     } else {
       matcher.filter->Compile(&matcher.literals);
-      std::vector<int> always;
-      matcher.filter->AllPotentials({}, &always);
-      for (int id : always) {
+      for (int id : Unfiltered(*matcher.filter)) {
         const int a = matcher.filter_atoms[id];
         matcher.filter_always.push_back(a);
         program->atoms[a].strategy = Strategy::kEveryValue;
@@ -144,10 +147,8 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
       }
       for (size_t i = 0; i < matcher.literals.size(); ++i) {
         std::string source = "(?i)" + RE2::QuoteMeta(matcher.literals[i]);
-        const RE2 lone(source, atom_options);
-        entries.push_back({~static_cast<int>(i), std::move(source),
-                           static_cast<size_t>(lone.ok() ? lone.ProgramSize() : 0),
-                           Kind::kLiteral});
+        const size_t size = source.size();  // about one instruction per byte, as for lists
+        entries.push_back({~static_cast<int>(i), std::move(source), size, Kind::kLiteral});
       }
     }
   } else {
@@ -213,6 +214,12 @@ MatchingPlan DescribePlan(const Program& program) {
       f.sets.push_back({matcher.sets[s].entries.size(), matcher.sets[s].program_size});
     }
     f.prefilter_literals = matcher.literals.size();
+    std::vector<int> set_of(program.atoms.size(), -1);  // atom -> its set in this field
+    for (size_t s = 0; s < matcher.sets.size(); ++s) {
+      for (int entry : matcher.sets[s].entries) {
+        if (entry >= 0) set_of[entry] = static_cast<int>(s);
+      }
+    }
     std::vector<PatternPlan> patterns;
     for (int a : matcher.atoms) {
       const Atom& atom = program.atoms[a];
@@ -231,10 +238,7 @@ MatchingPlan DescribePlan(const Program& program) {
         p.literals = PrefilterLiterals(atom.pattern);
       }
       if (atom.strategy == Strategy::kEveryValue) ++f.every_value;
-      for (size_t s = 0; s < matcher.sets.size() && p.set < 0; ++s) {
-        const std::vector<int>& e = matcher.sets[s].entries;
-        if (std::find(e.begin(), e.end(), a) != e.end()) p.set = static_cast<int>(s);
-      }
+      p.set = set_of[a];
       patterns.push_back(std::move(p));
     }
     std::stable_sort(patterns.begin(), patterns.end(),

@@ -27,6 +27,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -42,9 +43,19 @@ struct FieldValues {
   std::vector<double> numbers;
   std::vector<char> bools;
   size_t present = 0;  // any non-null value (for exists)
+  // Per text value: is it all ASCII (-1 not known yet). Matching and count(...) both ask; the
+  // bytes are read once, on the first question.
+  std::vector<int8_t> ascii;
+
+  bool IsAsciiText(size_t v) {
+    if (ascii.size() < texts.size()) ascii.resize(texts.size(), -1);
+    if (ascii[v] < 0) ascii[v] = IsAscii(texts[v]) ? 1 : 0;
+    return ascii[v] == 1;
+  }
 
   void Clear() {
     texts.clear();
+    ascii.clear();
     numbers.clear();
     bools.clear();
     present = 0;
@@ -86,9 +97,10 @@ class ScanState {
   Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
                      simdjson::dom::element element);
   void Evaluate(const Program& program, Decision* decision);
-  // Returns the number of sets that failed on this value.
-  size_t MatchValue(const Program& program, const FieldMatcher& matcher, re2::StringPiece text);
-  void MarkEntry(const Program& program, int entry, re2::StringPiece text);
+  // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
+  size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
+  void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
+                 re2::StringPiece text);
   void MatchAlone(const Program& program, int atom, re2::StringPiece text) {
     if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, program.atoms[atom].Regex())) {
       atom_bits_[atom] = 1;
@@ -107,7 +119,6 @@ class ScanState {
   std::vector<int> set_hits_;
   std::vector<int> literal_hits_;  // prefilter literals found in the current value
   std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter
-  int value_ascii_ = -1;           // is the current value all ASCII: -1 not known yet, 0, 1
   std::string id_;
   bool has_id_ = false;
   simdjson::dom::parser parser_;
@@ -450,11 +461,13 @@ size_t ScanState::CountMatches(const Program& program, int atom) {
   if (atom < 0 || atom_bits_[atom] == 0) return 0;
   const Atom& a = program.atoms[atom];
   size_t count = 0;
-  for (std::string_view text : values_[a.field].texts) {
+  FieldValues& values = values_[a.field];
+  for (size_t v = 0; v < values.texts.size(); ++v) {
+    const std::string_view text = values.texts[v];
     const re2::StringPiece piece(text.data(), text.size());
     // On ASCII text an exact list's set entry finds the same matches as its regex, with \b edges
     // that consume nothing: group 0 is the phrase, and RE2 finds it without the NFA.
-    const bool core = a.exact_on_ascii && IsAscii(text);
+    const bool core = a.exact_on_ascii && values.IsAsciiText(v);
     const RE2& re = core ? a.set_re.Get() : a.Regex();
     const int groups_wanted = core ? 1 : 2;
     size_t pos = 0;
@@ -533,16 +546,16 @@ bool ScanState::Eval(const Program& program, int index) {
 
 // One value of a field through the field's matcher (compile/matcher_plan.h): each set, then the
 // hard regexes whose literals occurred, then the atoms no set holds.
-size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher,
-                             re2::StringPiece text) {
+size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher, size_t v) {
+  FieldValues& values = values_[matcher.field];
+  const re2::StringPiece text(values.texts[v].data(), values.texts[v].size());
   size_t failures = 0;
   literal_hits_.clear();
-  value_ascii_ = -1;
   for (const MatchSet& ms : matcher.sets) {
     set_hits_.clear();
     RE2::Set::ErrorInfo info{};
     if (ms.set->Match(text, &set_hits_, &info)) {
-      for (int hit : set_hits_) MarkEntry(program, ms.entries[hit], text);
+      for (int hit : set_hits_) MarkEntry(program, ms.entries[hit], &values, v, text);
     } else if (info.kind != RE2::Set::kNoError) {
       // The set failed (its DFA ran out of memory): every entry on its own, every literal it
       // looks for presumed present. Never silently unmatched.
@@ -577,7 +590,8 @@ size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher
   return failures;
 }
 
-void ScanState::MarkEntry(const Program& program, int entry, re2::StringPiece text) {
+void ScanState::MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
+                          re2::StringPiece text) {
   if (entry < 0) {
     literal_hits_.push_back(~entry);
     return;
@@ -585,12 +599,9 @@ void ScanState::MarkEntry(const Program& program, int entry, re2::StringPiece te
   if (atom_bits_[entry] != 0) return;
   const Atom& atom = program.atoms[entry];
   if (atom.strategy == PatternPlan::Strategy::kSetConfirmed) {
-    if (atom.exact_on_ascii) {
-      if (value_ascii_ < 0) value_ascii_ = IsAscii({text.data(), text.size()}) ? 1 : 0;
-      if (value_ascii_ == 1) {
-        atom_bits_[entry] = 1;  // the set's \b edges are the list's own on ASCII text
-        return;
-      }
+    if (atom.exact_on_ascii && values->IsAsciiText(v)) {
+      atom_bits_[entry] = 1;  // the set's \b edges are the list's own on ASCII text
+      return;
     }
     MatchAlone(program, entry, text);  // the phrases occur; are they whole words?
   } else {
@@ -619,9 +630,8 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
         if (state->collect_stats_) state->stats_.fields[index].ns += NowNs() - start;
       }
     } timer{this, m, field_start};
-    for (std::string_view text : values_[matcher.field].texts) {
-      const size_t failures =
-          MatchValue(program, matcher, re2::StringPiece(text.data(), text.size()));
+    for (size_t v = 0; v < values_[matcher.field].texts.size(); ++v) {
+      const size_t failures = MatchValue(program, matcher, v);
       if (collect_stats_ && failures > 0) stats_.fields[m].set_failures += 1;
     }
   }

@@ -182,6 +182,25 @@ inline std::string FirstProblem(const AuditVerification& report) {
   return report.problems.empty() ? "" : report.problems.front().code;
 }
 
+// "line decision input-digest" of every entry of the store at `path`, in order (opened read-only).
+inline std::vector<std::string> EntryDecisions(const std::string& path) {
+  std::vector<std::string> out;
+  AuditStoreOptions read;
+  read.read_only = true;
+  Result<AuditStore> store = AuditStore::Open(path, read);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  if (!store.ok()) return out;
+  EXPECT_TRUE(store
+                  ->ForEach({},
+                            [&out](const AuditEntry& entry) {
+                              out.push_back(std::to_string(entry.line) + " " + entry.decision +
+                                            " " + entry.input_sha256.value_or("-"));
+                              return Status::Ok();
+                            })
+                  .ok());
+  return out;
+}
+
 }  // namespace triage::audit_testing
 
 #endif  // TRIAGE_TESTS_UNIT_AUDIT_AUDIT_FIXTURE_H_
