@@ -47,6 +47,22 @@ struct RuleOverride {
   SourceSpan span;
 };
 
+// Text analysis (`analysis:` in triage.yaml; docs/config.md): how text values become words and
+// sentences for the word-level constructs of the rule language. Part of the ruleset's digest, and
+// so are the dictionary files' contents. Without the section the defaults below apply.
+struct AnalysisConfig {
+  int version = 1;                       // analysis.version: the analysis behaviour's version
+  bool fold_accents = true;              // analysis.fold.accents: "niña" and "nina" meet
+  bool fold_confusables = true;          // analysis.fold.confusables: Cyrillic "а" reads as "a"
+  bool line_breaks_end_sentences = true; // analysis.sentences.line_breaks
+  // analysis.stemmers: Snowball language names ("english", "spanish"), in order.
+  std::vector<std::string> stem_languages;
+  // analysis.dictionaries: lexical-normalisation files, relative to the config's directory.
+  std::vector<std::string> dictionaries;
+  std::vector<SourceSpan> dictionary_spans;
+  SourceSpan span;  // of the section, invalid when absent
+};
+
 struct EngineConfig {
   FileId file;  // the YAML file, invalid for the built-in default
   std::vector<std::string> rule_files;  // as written, relative to the config's directory
@@ -62,6 +78,7 @@ struct EngineConfig {
   SourceSpan fallback_span;
   std::vector<RuleOverride> overrides;
   size_t max_record_bytes = 1048576;
+  AnalysisConfig analysis;
 };
 
 // The field mappings every config starts from (DESIGN.md's report and SMS shapes): id, kind,

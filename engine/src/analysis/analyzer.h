@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// The text-analysis layer: from a text value to words and sentences, with byte offsets into the
+// original text (DESIGN.md "Analyse"). Declared by the config's `analysis:` section and part of
+// the ruleset's digest; the same Analyzer turns the phrases of the rule pack's term lists into
+// token sequences, so that a phrase and a text meet after the same normalisation.
+//
+// Steps, per text value:
+//   1. Segmentation (ICU, UAX #29) over the UTF-8 text itself (utext_openUTF8), so that every
+//      boundary is a byte offset into what the reporter wrote. Word tokens are the segments that
+//      hold a letter or a digit; punctuation and spaces are dropped. Sentences come from ICU's
+//      sentence iterator, and optionally also end at a line break (SMS rarely has full stops).
+//   2. Per word: NFKC + full case folding (ICU's nfkc_cf); optional accent folding (canonical
+//      decomposition, nonspacing marks removed: "niña" -> "nina"); optional confusable folding
+//      (a letter of another script that ICU's spoof checker says is a Latin letter, e.g. Cyrillic
+//      "а", is replaced by it, only when the whole word then becomes Latin).
+//   3. Lexical normalisation from the pack's dictionaries: a word found there is replaced by one
+//      or more words ("u" -> "you", "rn" -> "right now", "fourteen" -> "14"), each keeping the
+//      source word's byte span. A word of digits followed by letters that the dictionary does not
+//      know is split in two ("14yo" -> "14" "yo").
+//   4. Numbers: a word that is a decimal number (after normalisation) carries its value.
+//   5. Stems (Snowball) on demand, per configured language, for the term lists that ask for them.
+#ifndef TRIAGE_ANALYSIS_ANALYZER_H_
+#define TRIAGE_ANALYSIS_ANALYZER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "triage/config.h"
+#include "triage/diagnostic.h"
+#include "triage/source.h"
+#include "triage/status.h"
+
+namespace triage::internal {
+
+// One word of an analysed text.
+struct Token {
+  uint32_t begin = 0;  // byte offsets [begin, end) into the original text value
+  uint32_t end = 0;
+  uint32_t sentence = 0;  // index of the sentence it belongs to (0-based, per text value)
+  bool is_number = false;
+  double number = 0;   // the value when is_number
+  std::string form;    // the normalised word (folded; after the dictionary)
+};
+
+// An analysed text value: its tokens in text order, and for each sentence the index of its first
+// token (sentence_starts[s]; a sentence with no token has start == the next one's).
+struct AnalyzedText {
+  std::vector<Token> tokens;
+  std::vector<uint32_t> sentence_starts;
+  void Clear() {
+    tokens.clear();
+    sentence_starts.clear();
+  }
+};
+
+// The lexical-normalisation dictionary: normalised source word -> replacement words. Built from
+// the dictionary files the config names; later files override earlier entries.
+class Dictionary {
+ public:
+  // Parses one dictionary file of `sources` and adds its entries. Format, one entry per line:
+  //   from => to [to ...]      # a comment
+  // `from` is one word; `to` one or more words separated by spaces. Blank lines and lines starting
+  // with '#' are ignored. Both sides are normalised by `settings` (folding) before they are
+  // stored. A malformed line is an error at its file:line:col (code "bad-dictionary"); every error
+  // of the file is reported. Returns false iff errors were found.
+  bool AddFile(const SourceManager& sources, FileId file, const AnalysisConfig& settings,
+               Diagnostics* diagnostics);
+  // The replacement of `form`, or nullptr.
+  const std::vector<std::string>* Find(std::string_view form) const;
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::unordered_map<std::string, std::vector<std::string>> entries_;
+};
+
+// Per-thread scratch state of an Analyzer (ICU iterators and Snowball stemmers are not
+// thread-safe). Not thread-safe; cheap to create, one per Scanner.
+class AnalyzerScratch;
+
+// Immutable and safe for concurrent use by multiple threads, each with its own AnalyzerScratch.
+class Analyzer {
+ public:
+  // Builds an analyzer for `config` with `dictionary`. Fails (InvalidArgument) only if ICU or
+  // Snowball cannot provide what the config asks for (e.g. an unknown stemmer language); the
+  // config loader has already checked the names, so this is not expected in practice.
+  static Result<std::shared_ptr<const Analyzer>> Create(const AnalysisConfig& config,
+                                                         Dictionary dictionary);
+  ~Analyzer();
+
+  std::unique_ptr<AnalyzerScratch> NewScratch() const;
+
+  // Analyses `text` (UTF-8; invalid sequences are treated as non-letters) into *out (cleared
+  // first). Deterministic: the same text and config give the same tokens.
+  void Analyze(std::string_view text, AnalyzerScratch* scratch, AnalyzedText* out) const;
+
+  // Normalises one word as step 2 does (no dictionary, no split). For phrases and triggers.
+  std::string Fold(std::string_view word, AnalyzerScratch* scratch) const;
+
+  // The Snowball stem of the normalised word `form` in stemmer language `language` (an index into
+  // config().stem_languages). REQUIRES: language < config().stem_languages.size().
+  std::string Stem(std::string_view form, size_t language, AnalyzerScratch* scratch) const;
+
+  const AnalysisConfig& config() const;
+
+ private:
+  Analyzer();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_ANALYSIS_ANALYZER_H_
