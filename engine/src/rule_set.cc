@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "analysis/analyzer.h"
 #include "compile/lower.h"
 #include "compile/matcher_plan.h"
 #include "compile/program.h"
@@ -96,11 +97,54 @@ bool RunExamples(const RuleSet& rules, const SourceManager& sources, Diagnostics
   return ok;
 }
 
+// The sources of a ruleset besides its config: rule files, then analysis dictionaries.
+struct PackFiles {
+  std::vector<FileId> rules;
+  std::vector<std::string> rule_names;
+  std::vector<FileId> dictionaries;
+  std::vector<std::string> dictionary_names;
+
+  void Add(FileId file, const std::string& name, const EngineConfig& config) {
+    const auto& d = config.analysis.dictionaries;
+    if (std::find(d.begin(), d.end(), name) != d.end()) {
+      dictionaries.push_back(file);
+      dictionary_names.push_back(name);
+    } else {
+      rules.push_back(file);
+      rule_names.push_back(name);
+    }
+  }
+};
+
 // Parses and lowers the rule files of an already loaded config.
 Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId config_file,
-                      const std::string& config_name, const std::vector<FileId>& rule_files,
-                      const std::vector<std::string>& rule_names, const LoadOptions& options,
-                      Diagnostics* diagnostics) {
+                      const std::string& config_name, const PackFiles& pack,
+                      const LoadOptions& options, Diagnostics* diagnostics) {
+  const std::vector<FileId>& rule_files = pack.rules;
+  const std::vector<std::string>& rule_names = pack.rule_names;
+  // Text analysis: its dictionaries first, in the config's order (a later entry overrides).
+  for (const std::string& name : config.analysis.dictionaries) {
+    if (std::find(pack.dictionary_names.begin(), pack.dictionary_names.end(), name) ==
+        pack.dictionary_names.end()) {
+      diagnostics->Error("dictionary-not-found",
+                         "analysis dictionary '" + name + "' is not among the ruleset's files",
+                         config_file, config.analysis.span);
+      return Status::InvalidArgument(diagnostics->Summary());
+    }
+  }
+  internal::Dictionary dictionary;
+  bool dictionary_ok = true;
+  for (FileId file : pack.dictionaries) {
+    dictionary_ok = dictionary.AddFile(*sources, file, config.analysis, diagnostics) &&
+                    dictionary_ok;
+  }
+  if (!dictionary_ok) return Status::InvalidArgument(diagnostics->Summary());
+  auto analyzer = internal::Analyzer::Create(config.analysis, std::move(dictionary));
+  if (!analyzer.ok()) {
+    diagnostics->Error("bad-analysis", analyzer.status().message(), config_file,
+                       config.analysis.span);
+    return analyzer.status();
+  }
   std::vector<dsl::ast::RuleFile> files;
   bool syntax_errors = false;
   for (FileId file : rule_files) {
@@ -112,12 +156,17 @@ Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId
     files.push_back(std::move(parsed).value());
   }
   if (syntax_errors) return Status::InvalidArgument(diagnostics->Summary());
-  auto program = internal::Lower(*sources, config, files, options, diagnostics);
+  auto program =
+      internal::Lower(*sources, config, files, options, std::move(analyzer).value(), diagnostics);
   if (!program.ok()) return program.status();
   std::shared_ptr<internal::Program> p = std::move(program).value();
   p->sources.push_back({config_name, Canonical(sources->file(config_file).text())});
   for (size_t i = 0; i < rule_files.size(); ++i) {
     p->sources.push_back({rule_names[i], Canonical(sources->file(rule_files[i]).text())});
+  }
+  for (size_t i = 0; i < pack.dictionaries.size(); ++i) {
+    p->sources.push_back(
+        {pack.dictionary_names[i], Canonical(sources->file(pack.dictionaries[i]).text())});
   }
   p->digest = internal::RuleSetDigest(p->sources);
   RuleSet rules(std::move(p));
@@ -170,8 +219,7 @@ Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::string& config_pa
   auto config = LoadConfig(*sources, *config_file, diagnostics);
   if (!config.ok()) return config.status();
   const std::filesystem::path dir = std::filesystem::path(config_path).parent_path();
-  std::vector<FileId> files;
-  std::vector<std::string> names;
+  PackFiles pack;
   bool missing = false;
   for (size_t i = 0; i < config->rule_files.size(); ++i) {
     const std::string& name = config->rule_files[i];
@@ -186,12 +234,29 @@ Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::string& config_pa
       missing = true;
       continue;
     }
-    files.push_back(*file);
-    names.push_back(name);
+    pack.rules.push_back(*file);
+    pack.rule_names.push_back(name);
+  }
+  const AnalysisConfig& analysis = config->analysis;
+  for (size_t i = 0; i < analysis.dictionaries.size(); ++i) {
+    const std::string& name = analysis.dictionaries[i];
+    auto file = sources->Load((dir / name).lexically_normal().string());
+    if (!file.ok()) {
+      const SourceSpan span =
+          i < analysis.dictionary_spans.size() ? analysis.dictionary_spans[i] : analysis.span;
+      diagnostics->Error("dictionary-not-found",
+                         "cannot read analysis dictionary '" + name + "': " +
+                             file.status().message(),
+                         *config_file, span);
+      missing = true;
+      continue;
+    }
+    pack.dictionaries.push_back(*file);
+    pack.dictionary_names.push_back(name);
   }
   if (missing) return Status::InvalidArgument(diagnostics->Summary());
   const std::string config_name = std::filesystem::path(config_path).filename().string();
-  return Build(sources, *config, *config_file, config_name, files, names, options, diagnostics);
+  return Build(sources, *config, *config_file, config_name, pack, options, diagnostics);
 }
 
 Result<RuleSet> CompileRuleSet(SourceManager* sources, const std::string& config_yaml,
@@ -200,13 +265,11 @@ Result<RuleSet> CompileRuleSet(SourceManager* sources, const std::string& config
   const FileId config_file = sources->AddFile("triage.yaml", config_yaml);
   auto config = LoadConfig(*sources, config_file, diagnostics);
   if (!config.ok()) return config.status();
-  std::vector<FileId> files;
-  std::vector<std::string> names;
+  PackFiles pack;
   for (const NamedText& rule_file : rule_files) {
-    files.push_back(sources->AddFile(rule_file.name, rule_file.text));
-    names.push_back(rule_file.name);
+    pack.Add(sources->AddFile(rule_file.name, rule_file.text), rule_file.name, *config);
   }
-  return Build(sources, *config, config_file, "triage.yaml", files, names, options, diagnostics);
+  return Build(sources, *config, config_file, "triage.yaml", pack, options, diagnostics);
 }
 
 Result<RuleSet> CompileArchivedRuleSet(SourceManager* sources,
@@ -219,14 +282,11 @@ Result<RuleSet> CompileArchivedRuleSet(SourceManager* sources,
   const FileId config_file = sources->AddFile(archived[0].name, archived[0].text);
   auto config = LoadConfig(*sources, config_file, diagnostics);
   if (!config.ok()) return config.status();
-  std::vector<FileId> files;
-  std::vector<std::string> names;
+  PackFiles pack;
   for (size_t i = 1; i < archived.size(); ++i) {
-    files.push_back(sources->AddFile(archived[i].name, archived[i].text));
-    names.push_back(archived[i].name);
+    pack.Add(sources->AddFile(archived[i].name, archived[i].text), archived[i].name, *config);
   }
-  return Build(sources, *config, config_file, archived[0].name, files, names, options,
-               diagnostics);
+  return Build(sources, *config, config_file, archived[0].name, pack, options, diagnostics);
 }
 
 }  // namespace triage

@@ -31,6 +31,8 @@ struct ConditionTrace {
   std::string text;
   std::string location;
   bool holds = false;
+  // For a word-level test: the mentions found ("\"she is 14\", \"selling\" (negated)"), or "".
+  std::string detail;
   std::vector<ConditionTrace> children;
 };
 

@@ -140,8 +140,9 @@ TRIAGE_EXPORT Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::str
                                           const LoadOptions& options, Diagnostics* diagnostics);
 
 // Compiles rule texts given in memory with a config given as YAML text (an empty string means the
-// defaults: default fields and bands, every rule file given). For tests and embedding; the names
-// are used in diagnostics.
+// defaults: default fields and bands, every rule file given). A file whose name the config lists
+// under analysis.dictionaries is read as a dictionary, not parsed as rules. For tests and
+// embedding; the names are used in diagnostics.
 struct NamedText {
   std::string name;
   std::string text;
@@ -151,7 +152,8 @@ TRIAGE_EXPORT Result<RuleSet> CompileRuleSet(SourceManager* sources, const std::
                                              const LoadOptions& options, Diagnostics* diagnostics);
 
 // Recompiles a ruleset from the sources another RuleSet archived (RuleSet::sources(): the config
-// first, then the rule files in order), as an audit store keeps them. The result has the same
+// first, then the rule files in order, then the analysis dictionaries), as an audit store keeps
+// them. The result has the same
 // digest as the original. For replay.
 TRIAGE_EXPORT Result<RuleSet> CompileArchivedRuleSet(SourceManager* sources,
                                                      const std::vector<RuleSetSource>& archived,

@@ -14,6 +14,8 @@
 //   6. one RE2::Set per matched field.
 #include "compile/lower.h"
 
+#include "compile/words.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -142,6 +144,14 @@ struct FieldInfo {
   int index = -1;  // in Program::fields, once used
 };
 
+struct TermsInfo {
+  const ast::TermsDecl* decl = nullptr;
+  FileId file;
+  int index = -1;  // in Program::terms
+  bool valid = true;
+  bool used = false;
+};
+
 struct RuleInfo {
   const ast::RuleDecl* decl = nullptr;
   FileId file;
@@ -151,8 +161,9 @@ struct RuleInfo {
 class Lowerer {
  public:
   Lowerer(const SourceManager& sources, const EngineConfig& config, const LoadOptions& options,
-          Diagnostics* diagnostics)
-      : sources_(sources),
+          std::shared_ptr<const Analyzer> analyzer, Diagnostics* diagnostics)
+      : analyzer_(std::move(analyzer)),
+        sources_(sources),
         config_(config),
         options_(options),
         diagnostics_(diagnostics),
@@ -160,9 +171,12 @@ class Lowerer {
 
   Result<std::shared_ptr<Program>> Run(const std::vector<ast::RuleFile>& files) {
     program_->config = config_;
+    program_->analyzer = analyzer_;
     CollectDeclarations(files);
     SetUpFields();
     CheckMatcherDeclarations();
+    CompileTerms();
+    CompileContexts();
     std::vector<CompiledRule> rules;
     rules.reserve(rules_.size());
     for (size_t i = 0; i < rules_.size(); ++i) rules.push_back(LowerRule(static_cast<int>(i)));
@@ -171,6 +185,7 @@ class Lowerer {
       program_->fields[info->index].type =
           info->declared != ValueType::kAny ? info->declared : info->used_as;
     }
+    FinishWordFields();
     std::vector<int> position = Order(&rules);
     ApplyOverrides();
     LowerExamples(position);
@@ -228,6 +243,19 @@ class Lowerer {
           m.list = list;
           m.file = file.file;
           AddMatcher(list->name, m);
+        } else if (const auto* terms = boost::get<ast::TermsDecl>(&value)) {
+          if (matchers_.count(terms->name.name) != 0 || terms_.count(terms->name.name) != 0) {
+            Error("duplicate-name",
+                  "pattern, list or terms '" + terms->name.name + "' is already defined",
+                  file.file, terms->name.span);
+            continue;
+          }
+          TermsInfo info;
+          info.decl = terms;
+          info.file = file.file;
+          terms_.emplace(terms->name.name, info);
+        } else if (const auto* context = boost::get<ast::ContextDecl>(&value)) {
+          contexts_.emplace_back(context, file.file);
         } else if (const auto* example = boost::get<ast::ExampleDecl>(&value)) {
           pending_examples_.push_back({example, file.file, -1});
         } else if (const auto* rule = boost::get<ast::RuleDecl>(&value)) {
@@ -266,6 +294,11 @@ class Lowerer {
   }
 
   void AddMatcher(const ast::Identifier& name, const MatcherDecl& decl) {
+    if (terms_.count(name.name) != 0) {
+      Error("duplicate-name", "pattern, list or terms '" + name.name + "' is already defined",
+            decl.file, name.span);
+      return;
+    }
     auto it = matchers_.find(name.name);
     if (it != matchers_.end()) {
       const MatcherDecl& first = it->second;
@@ -466,6 +499,7 @@ class Lowerer {
     rule.file = file;
     rule.span = decl.name.span;
     rule.location = Location(file, decl.name.span);
+    rule.is_private = decl.visibility == "private";
     const int max = config_.urgency_max;
     const ast::WhenClause* when = nullptr;
     bool has_urgency = false;
@@ -533,6 +567,25 @@ class Lowerer {
       Error("missing-when", "rule '" + rule.name + "' has no 'when' condition", file,
             decl.name.span);
     }
+    if (rule.is_private) {
+      for (const ast::Clause& clause : decl.clauses) {
+        const auto& value = clause.get();
+        const auto* t = boost::get<ast::TextClause>(&value);
+        const bool scores = boost::get<ast::UrgencyClause>(&value) != nullptr ||
+                            boost::get<ast::CategoryClause>(&value) != nullptr ||
+                            (t != nullptr && (t->keyword == "tag" || t->keyword == "route"));
+        if (scores) {
+          const SourceSpan span = boost::apply_visitor(
+              [](const auto& c) -> SourceSpan { return c.span; }, value);
+          Error("private-rule-scores",
+                "private rule '" + rule.name +
+                    "' is a building block: it takes no urgency, category, tag or route",
+                file, span);
+          Note("drop 'private' to let it decide, or move the score to a rule that refers to it",
+               file, decl.name.span);
+        }
+      }
+    }
     return rule;
   }
 
@@ -593,6 +646,18 @@ class Lowerer {
       node.span = m->span;
       node.op = m->op == "!~" ? NodeOp::kNotMatch : NodeOp::kMatch;
       const int field = ResolveField(m->field, ValueType::kText, file);
+      if (IsWordLevel(m->matcher)) {
+        if (field >= 0) EnsureWordField(field);
+        node.op = NodeOp::kWords;
+        node.a = LowerSpan(m->matcher, field, file);
+        if (m->op == "~") return AddNode(std::move(node));
+        ExprNode negation;
+        negation.op = NodeOp::kNot;
+        negation.file = file;
+        negation.span = m->span;
+        negation.children.push_back(AddNode(std::move(node)));
+        return AddNode(std::move(negation));
+      }
       std::vector<int> atoms = ResolveMatcher(m->matcher, field, file);
       if (atoms.size() <= 1) {
         node.a = atoms.empty() ? -1 : atoms[0];
@@ -623,6 +688,17 @@ class Lowerer {
       node.span = c->span;
       node.op = NodeOp::kCount;
       const int field = ResolveField(c->field, ValueType::kText, file);
+      if (IsWordLevel(c->matcher)) {
+        if (field >= 0) EnsureWordField(field);
+        node.op = NodeOp::kWordsCount;
+        node.a = LowerSpan(c->matcher, field, file);
+        if (!ParseCmp(c->op, &node.cmp)) {
+          Error("syntax", "unknown comparison '" + c->op + "'", file, c->span);
+        }
+        int n = 0;
+        if (ParseScore(c->value, file, false, 0, 1000000, "count", &n)) node.number = n;
+        return AddNode(std::move(node));
+      }
       std::vector<int> atoms = ResolveMatcher(c->matcher, field, file);
       if (atoms.size() > 1) {
         Error("bad-count", "count(...) takes one pattern or list, not any(...)", file, c->span);
@@ -720,6 +796,23 @@ class Lowerer {
     }
     if (const auto* o = boost::get<boost::spirit::x3::forward_ast<ast::OrExpr>>(&value)) {
       return LowerOr(o->get(), file);
+    }
+    if (const auto* c = boost::get<boost::spirit::x3::forward_ast<ast::CountOf>>(&value)) {
+      const ast::CountOf& count_of = c->get();
+      node.span = count_of.span;
+      node.op = NodeOp::kCountOf;
+      for (const ast::OrExpr& item : count_of.items) node.children.push_back(LowerOr(item, file));
+      int n = 0;
+      if (ParseScore(count_of.count, file, false, 1, 1000000, "N of (...)", &n)) {
+        if (static_cast<size_t>(n) > count_of.items.size()) {
+          Error("bad-count-of",
+                std::to_string(n) + " of (...) lists only " +
+                    std::to_string(count_of.items.size()) + " conditions: it can never hold",
+                file, count_of.count.span);
+        }
+        node.number = n;
+      }
+      return AddNode(std::move(node));
     }
     return AddNode(std::move(node));
   }
@@ -827,6 +920,340 @@ class Lowerer {
     program_->atoms.push_back(std::move(atom));
     atom_index_.emplace(key, index);
     return index;
+  }
+
+
+  // ---- 3b. word level -------------------------------------------------------------------------
+
+  // Analyses every phrase of every `terms` list into the phrase table.
+  void CompileTerms() {
+    if (terms_.empty()) return;
+    std::unique_ptr<AnalyzerScratch> scratch = analyzer_->NewScratch();
+    for (auto& [name, info] : terms_) {
+      const ast::TermsDecl& decl = *info.decl;
+      bool stem = false;
+      for (const ast::Identifier& option : decl.options) {
+        if (option.name == "stem") {
+          stem = true;
+          if (config_.analysis.stem_languages.empty()) {
+            Error("no-stemmer", "terms '" + name + "' asks for stems but no stemmer is configured",
+                  info.file, option.span);
+            Note("name the languages in the config: analysis: {stemmers: [english, spanish]}",
+                 info.file, option.span);
+            info.valid = false;
+          }
+        } else {
+          Error("unknown-option", "unknown terms option '" + option.name + "'", info.file,
+                option.span);
+          Note("the terms option is 'stem'", info.file, option.span);
+          info.valid = false;
+        }
+      }
+      if (!info.valid) continue;
+      info.index = static_cast<int>(program_->terms.size());
+      TermsList list;
+      list.name = name;
+      list.stem = stem;
+      list.file = info.file;
+      list.span = decl.name.span;
+      list.location = Location(info.file, decl.name.span);
+      program_->terms.push_back(std::move(list));
+      for (const ast::StringLit& phrase : decl.phrases) {
+        std::vector<TermElement> elements;
+        const std::string problem =
+            CompilePhrase(*analyzer_, scratch.get(), phrase.value, stem, &elements);
+        if (!problem.empty()) {
+          Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
+                phrase.span);
+          info.valid = false;
+          continue;
+        }
+        AddPhrase(std::move(elements), info.index, program_.get());
+      }
+    }
+  }
+
+  void CompileContexts() {
+    static const std::map<std::string, uint8_t> kKinds = {{"negated", kNegated},
+                                                          {"historical", kHistorical},
+                                                          {"hypothetical", kHypothetical},
+                                                          {"other", kOther},
+                                                          {"terminate", 0}};
+    for (const auto& [decl, file] : contexts_) {
+      auto kind = kKinds.find(decl->kind.name);
+      if (kind == kKinds.end()) {
+        Error("unknown-context", "unknown context kind '" + decl->kind.name + "'", file,
+              decl->kind.span);
+        Note("context kinds are negated, historical, hypothetical, other and terminate", file,
+             decl->kind.span);
+        continue;
+      }
+      const int list = TermsIndex(decl->terms, file);
+      if (list < 0) continue;
+      if (kind->second == 0) {
+        if (decl->scope) {
+          Error("bad-context", "'terminate' takes no scope: write context terminate = " +
+                                   decl->terms.name,
+                file, decl->scope->span);
+          continue;
+        }
+        program_->terminators.push_back(list);
+        continue;
+      }
+      if (!decl->scope) {
+        Error("bad-context", "context '" + decl->kind.name +
+                                 "' needs a scope: after N, before N or around N (words)",
+              file, decl->kind.span);
+        continue;
+      }
+      ContextTrigger trigger;
+      trigger.bit = kind->second;
+      trigger.list = list;
+      const std::string& direction = decl->scope->direction.name;
+      if (direction == "after") {
+        trigger.after = true;
+      } else if (direction == "before") {
+        trigger.after = false;
+        trigger.before = true;
+      } else if (direction == "around") {
+        trigger.after = true;
+        trigger.before = true;
+      } else {
+        Error("bad-context", "a context scope is after, before or around, not '" + direction + "'",
+              file, decl->scope->direction.span);
+        continue;
+      }
+      int window = 0;
+      if (!ParseScore(decl->scope->window, file, false, 1, kMaxWindow, "context window",
+                      &window)) {
+        continue;
+      }
+      trigger.window = window;
+      program_->triggers.push_back(trigger);
+    }
+  }
+
+  // The index of the terms list `name`, or -1 with an error.
+  int TermsIndex(const ast::Identifier& name, FileId file) {
+    auto it = terms_.find(name.name);
+    if (it == terms_.end()) {
+      if (matchers_.count(name.name) != 0) {
+        Error("unknown-name", "'" + name.name + "' is a character-level list or pattern; " +
+                                  "context triggers are terms lists",
+              file, name.span);
+      } else {
+        Error("unknown-name", "unknown terms '" + name.name + "'", file, name.span);
+        std::vector<std::string> names;
+        for (const auto& [n, info] : terms_) names.push_back(n);
+        SuggestNote(name.name, names, file, name.span);
+      }
+      return -1;
+    }
+    it->second.used = true;
+    return it->second.valid ? it->second.index : -1;
+  }
+
+  // True when the matcher reads words: a terms name (also inside any(...)), number(...), or a
+  // word-level function.
+  bool IsWordLevel(const ast::Matcher& matcher) const {
+    const auto& value = matcher.get();
+    if (boost::get<ast::NumberRange>(&value) != nullptr) return true;
+    if (boost::get<boost::spirit::x3::forward_ast<ast::SpanCall>>(&value) != nullptr) return true;
+    if (const auto* name = boost::get<ast::Identifier>(&value)) {
+      return terms_.count(name->name) != 0;
+    }
+    if (const auto* any = boost::get<ast::AnyOf>(&value)) {
+      for (const ast::Identifier& n : any->names) {
+        if (terms_.count(n.name) != 0) return true;
+      }
+    }
+    return false;
+  }
+
+  int EnsureWordField(int field) {
+    if (static_cast<int>(word_field_of_.size()) <= field) word_field_of_.resize(field + 1, -1);
+    if (word_field_of_[field] < 0) {
+      word_field_of_[field] = static_cast<int>(program_->word_fields.size());
+      WordField wf;
+      wf.field = field;
+      program_->word_fields.push_back(wf);
+    }
+    return word_field_of_[field];
+  }
+
+  int TermAtomFor(int field, int list) {
+    auto key = std::make_pair(field, list);
+    auto it = term_atom_index_.find(key);
+    if (it != term_atom_index_.end()) return it->second;
+    const int index = static_cast<int>(program_->term_atoms.size());
+    program_->term_atoms.push_back({field, list});
+    term_atom_index_.emplace(key, index);
+    return index;
+  }
+
+  int AddSpan(SpanNode node) {
+    if (node.file.valid()) {
+      const std::string& text = sources_.file(node.file).text();
+      if (node.span.end <= text.size() && node.span.begin <= node.span.end) {
+        node.source = text.substr(node.span.begin, node.span.end - node.span.begin);
+      }
+      node.location = Location(node.file, node.span);
+    }
+    program_->spans.push_back(std::move(node));
+    return static_cast<int>(program_->spans.size()) - 1;
+  }
+
+  // Lowers a word-level matcher on `field` into span nodes; returns the root, or -1 on error.
+  int LowerSpan(const ast::Matcher& matcher, int field, FileId file) {
+    SpanNode node;
+    node.field = field;
+    node.file = file;
+    const auto& value = matcher.get();
+    if (const auto* regex = boost::get<ast::RegexLit>(&value)) {
+      node.span = regex->span;
+      node.op = SpanOp::kRegex;
+      const std::vector<int> atoms = ResolveMatcher(matcher, field, file);
+      if (atoms.empty()) return -1;
+      node.a = atoms[0];
+      return AddSpan(std::move(node));
+    }
+    if (const auto* name = boost::get<ast::Identifier>(&value)) {
+      node.span = name->span;
+      if (terms_.count(name->name) != 0) {
+        const int list = TermsIndex(*name, file);
+        if (list < 0 || field < 0) return -1;
+        node.op = SpanOp::kTerms;
+        node.a = TermAtomFor(field, list);
+        return AddSpan(std::move(node));
+      }
+      const int atom = NamedAtom(*name, field, file);
+      if (atom < 0) return -1;
+      node.op = SpanOp::kRegex;
+      node.a = atom;
+      return AddSpan(std::move(node));
+    }
+    if (const auto* any = boost::get<ast::AnyOf>(&value)) {
+      node.span = any->span;
+      node.op = SpanOp::kUnion;
+      for (const ast::Identifier& n : any->names) {
+        const int child = LowerSpan(ast::Matcher(n), field, file);
+        if (child < 0) return -1;
+        node.children.push_back(child);
+      }
+      return AddSpan(std::move(node));
+    }
+    if (const auto* range = boost::get<ast::NumberRange>(&value)) {
+      node.span = range->span;
+      node.op = SpanOp::kNumber;
+      node.low = std::strtod(range->low.text.c_str(), nullptr);
+      node.high = std::strtod(range->high.text.c_str(), nullptr);
+      if (node.low > node.high) {
+        Error("bad-range", "number(" + range->low.text + ".." + range->high.text +
+                               ") is empty: the low end is above the high end",
+              file, range->span);
+        return -1;
+      }
+      return AddSpan(std::move(node));
+    }
+    const auto& call = boost::get<boost::spirit::x3::forward_ast<ast::SpanCall>>(value).get();
+    node.span = call.span;
+    const std::string& func = call.func;
+    const bool proximity = func == "near" || func == "ordered";
+    if (proximity || func == "sentence") {
+      node.op = func == "near" ? SpanOp::kNear : func == "ordered" ? SpanOp::kOrdered
+                                                                   : SpanOp::kSentence;
+      if (call.args.size() < 2) {
+        Error("bad-arity", func + "(...) takes at least two parts", file, call.span);
+        return -1;
+      }
+      if (call.args.size() > kMaxParts) {
+        Error("bad-arity", func + "(...) takes at most " + std::to_string(kMaxParts) + " parts",
+              file, call.span);
+        return -1;
+      }
+      if (proximity) {
+        node.within = kDefaultWithin;
+        if (call.within &&
+            !ParseScore(*call.within, file, false, 0, kMaxWindow, "within", &node.within)) {
+          return -1;
+        }
+      } else if (call.within) {
+        Error("bad-arity", "sentence(...) takes no 'within': its scope is the sentence", file,
+              call.within->span);
+        return -1;
+      }
+    } else {
+      node.op = SpanOp::kFilter;
+      node.filter = func == "affirmed"     ? 0
+                    : func == "negated"    ? kNegated
+                    : func == "historical" ? kHistorical
+                    : func == "hypothetical" ? kHypothetical
+                                             : kOther;
+      if (call.args.size() != 1 || call.within) {
+        Error("bad-arity", func + "(...) takes one part", file, call.span);
+        return -1;
+      }
+      if (field >= 0) program_->word_fields[EnsureWordField(field)].context = true;
+      uses_context_ = true;
+    }
+    for (const ast::Matcher& arg : call.args) {
+      const int child = LowerSpan(arg, field, file);
+      if (child < 0) return -1;
+      node.children.push_back(child);
+    }
+    return AddSpan(std::move(node));
+  }
+
+  // Every word field gets a term atom for each trigger and terminator list (when some filter
+  // reads it) and its by-list table.
+  void FinishWordFields() {
+    const size_t fields = program_->fields.size();
+    for (WordField& wf : program_->word_fields) {
+      if (!wf.context) continue;
+      for (const ContextTrigger& t : program_->triggers) TermAtomFor(wf.field, t.list);
+      for (int list : program_->terminators) TermAtomFor(wf.field, list);
+    }
+    program_->word_field_of.assign(fields, -1);
+    for (size_t w = 0; w < program_->word_fields.size(); ++w) {
+      WordField& wf = program_->word_fields[w];
+      wf.term_atom.assign(program_->terms.size(), -1);
+      program_->word_field_of[wf.field] = static_cast<int>(w);
+    }
+    for (size_t a = 0; a < program_->term_atoms.size(); ++a) {
+      const TermAtom& atom = program_->term_atoms[a];
+      const int w = program_->word_field_of[atom.field];
+      if (w >= 0 && atom.list >= 0) program_->word_fields[w].term_atom[atom.list] = static_cast<int>(a);
+    }
+    if (uses_context_ && program_->triggers.empty()) {
+      diagnostics_->Warning("no-context-triggers",
+                            "context filters are used but no 'context' trigger is declared: "
+                            "every mention counts as affirmed");
+    }
+  }
+
+  // A condition a word-level node cannot hold without: a term atom or an atom.
+  bool SpanGate(int span, RuleGate* gate) const {
+    const SpanNode& node = program_->spans[span];
+    switch (node.op) {
+      case SpanOp::kTerms:
+        gate->term_atom = node.a;
+        return true;
+      case SpanOp::kRegex:
+        if (node.a < 0) return false;
+        gate->atom = node.a;
+        return true;
+      case SpanOp::kNear:
+      case SpanOp::kOrdered:
+      case SpanOp::kSentence:
+        for (int child : node.children) {
+          if (SpanGate(child, gate)) return true;
+        }
+        return false;
+      case SpanOp::kFilter:
+        return SpanGate(node.children[0], gate);
+      default:
+        return false;
+    }
   }
 
   // ---- 4. ordering --------------------------------------------------------------------------
@@ -1042,6 +1469,11 @@ class Lowerer {
                                 "' is not used by any rule",
                             m.file, m.is_list ? m.list->name.span : m.pattern->name.span);
     }
+    for (const auto& [name, t] : terms_) {
+      if (t.used) continue;
+      warn("unused-terms", "terms '" + name + "' is not used by any rule", t.file,
+           t.decl->name.span);
+    }
     for (const auto& [name, c] : categories_) {
       if (c.used) continue;
       warn("unused-category", "category '" + name + "' is not scored by any rule", c.file, c.span);
@@ -1092,6 +1524,8 @@ class Lowerer {
         gate->atom = node.a;
         return true;
       }
+      case NodeOp::kWords:
+        return node.a >= 0 && SpanGate(node.a, gate);
       case NodeOp::kRuleRef:
         if (node.a < 0 || gate->rule >= 0) return false;
         gate->rule = node.a;
@@ -1126,7 +1560,11 @@ class Lowerer {
   }
 
   static constexpr int kMaxCategoryScore = 100;
+  static constexpr int kMaxWindow = 50;
+  static constexpr int kDefaultWithin = 5;
+  static constexpr size_t kMaxParts = 8;
 
+  std::shared_ptr<const Analyzer> analyzer_;
   const SourceManager& sources_;
   const EngineConfig& config_;
   const LoadOptions& options_;
@@ -1141,6 +1579,11 @@ class Lowerer {
   std::map<std::string, FieldInfo> fields_;
   std::vector<FieldInfo*> used_fields_;
   std::map<std::pair<int, std::string>, int> atom_index_;
+  std::map<std::string, TermsInfo> terms_;
+  std::vector<std::pair<const ast::ContextDecl*, FileId>> contexts_;
+  std::vector<int> word_field_of_;
+  std::map<std::pair<int, int>, int> term_atom_index_;
+  bool uses_context_ = false;
   int current_rule_ = -1;
   struct PendingExample {
     const ast::ExampleDecl* decl;
@@ -1154,8 +1597,10 @@ class Lowerer {
 
 Result<std::shared_ptr<Program>> Lower(const SourceManager& sources, const EngineConfig& config,
                                        const std::vector<dsl::ast::RuleFile>& files,
-                                       const LoadOptions& options, Diagnostics* diagnostics) {
-  Lowerer lowerer(sources, config, options, diagnostics);
+                                       const LoadOptions& options,
+                                       std::shared_ptr<const Analyzer> analyzer,
+                                       Diagnostics* diagnostics) {
+  Lowerer lowerer(sources, config, options, std::move(analyzer), diagnostics);
   return lowerer.Run(files);
 }
 

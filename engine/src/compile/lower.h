@@ -20,11 +20,14 @@
 
 namespace triage::internal {
 
-// Builds the Program for `files` under `config`. The digest and sources are left for the caller.
-// Returns InvalidArgument iff errors were appended to *diagnostics.
+// Builds the Program for `files` under `config`, with `analyzer` (built from config.analysis and
+// its dictionaries; not null) for the word-level lists. The digest and sources are left for the
+// caller. Returns InvalidArgument iff errors were appended to *diagnostics.
 Result<std::shared_ptr<Program>> Lower(const SourceManager& sources, const EngineConfig& config,
                                        const std::vector<dsl::ast::RuleFile>& files,
-                                       const LoadOptions& options, Diagnostics* diagnostics);
+                                       const LoadOptions& options,
+                                       std::shared_ptr<const Analyzer> analyzer,
+                                       Diagnostics* diagnostics);
 
 // Parses a JSON path ("victims[*].age") into steps. Returns false if malformed.
 bool ParseJsonPath(const std::string& text, std::vector<PathStep>* steps);

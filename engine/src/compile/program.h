@@ -25,6 +25,9 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <unordered_map>
+
+#include "analysis/analyzer.h"
 #include "triage/config.h"
 #include "triage/rule_set.h"
 #include "triage/source.h"
@@ -143,6 +146,9 @@ enum class NodeOp : uint8_t {
   kInNumbers,      // a = field, numbers
   kInTexts,        // a = field, texts
   kRuleRef,        // a = rule (evaluation index)
+  kWords,          // a = span node: holds when it has a mention
+  kWordsCount,     // a = span node, cmp, number: its number of mentions
+  kCountOf,        // children, number: at least `number` children hold
 };
 
 enum class Cmp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -170,7 +176,8 @@ struct ExprNode {
 // struct) so that the loop over the gates stays in cache.
 struct RuleGate {
   int atom = -1;
-  int rule = -1;  // evaluation index
+  int rule = -1;       // evaluation index
+  int term_atom = -1;  // a terms list that must have a mention on its field
 };
 
 struct CompiledRule {
@@ -190,6 +197,7 @@ struct CompiledRule {
   std::string since;
   std::string location;  // "file:line:col" of the name
   bool overridden = false;
+  bool is_private = false;  // a building block: evaluated, explained, left out of decisions
 };
 
 // An inline example, run when the ruleset is compiled.
@@ -201,6 +209,97 @@ struct Example {
   std::vector<std::string> categories;  // expected among the assigned categories
   FileId file;
   SourceSpan span;
+};
+
+// ---- word level (compile/words.h builds these; scan/words.h runs them) ----------------------
+
+// One element of a term phrase, matched against one analysed token (a gap: several).
+struct TermElement {
+  enum class Kind : uint8_t { kWord, kStem, kGap };
+  Kind kind = Kind::kWord;
+  std::string word;                // kWord: the folded form
+  std::vector<std::string> stems;  // kStem: the stem in each analysis stemmer language
+  int gap_min = 0;                 // kGap: {min,max} tokens, any
+  int gap_max = 0;
+};
+
+// A distinct phrase of the pack's term lists, and the lists that hold it.
+struct TermPhrase {
+  std::vector<TermElement> elements;  // starts and ends with a word or stem
+  std::vector<int> lists;
+};
+
+// A `terms` declaration.
+struct TermsList {
+  std::string name;
+  bool stem = false;
+  FileId file;
+  SourceSpan span;
+  std::string location;
+};
+
+// Phrases by their first element: a token's form or its stem in a language leads to the phrases
+// that can start at it, so the cost per token does not grow with the number of lists.
+struct TermIndex {
+  std::unordered_map<std::string, std::vector<int>> by_word;
+  std::vector<std::unordered_map<std::string, std::vector<int>>> by_stem;  // per language
+  bool any_stem = false;
+};
+
+// Context kinds (ConText): a mention inside a trigger's scope carries the kind's bit.
+enum ContextBit : uint8_t {
+  kNegated = 1,
+  kHistorical = 2,
+  kHypothetical = 4,
+  kOther = 8,
+};
+
+struct ContextTrigger {
+  uint8_t bit = 0;
+  bool after = true;   // the scope follows the trigger
+  bool before = false; // the scope precedes it
+  int window = 0;      // tokens
+  int list = -1;       // terms list of the triggers
+};
+
+// A word-level field: a text field some rule reads as words.
+struct WordField {
+  int field = -1;
+  std::vector<int> term_atom;  // by terms list: its term atom on this field, or -1
+  bool context = false;        // some context filter reads this field
+};
+
+// A terms list applied to one field; its mentions are found in the token pass.
+struct TermAtom {
+  int field = -1;  // index into Program::fields
+  int list = -1;
+};
+
+// A word-level expression over one field; evaluated to a list of mentions.
+enum class SpanOp : uint8_t {
+  kTerms,     // a = term atom
+  kRegex,     // a = atom (a regex or character-level list), its matches mapped to tokens
+  kNumber,    // low..high
+  kUnion,     // any(...): children
+  kNear,      // children, within: any order
+  kOrdered,   // children, within: in order
+  kSentence,  // children: one sentence
+  kFilter,    // children[0]; filter: 0 = affirmed (no context bit), else the bit required
+};
+
+struct SpanNode {
+  SpanOp op = SpanOp::kTerms;
+  int field = -1;  // index into Program::fields
+  int a = -1;
+  double low = 0;
+  double high = 0;
+  int within = 0;
+  uint8_t filter = 0;
+  std::vector<int> children;
+  FileId file;
+  SourceSpan span;
+  std::string source;
+  std::string location;
 };
 
 struct Program {
@@ -219,6 +318,18 @@ struct Program {
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;
   std::vector<Example> examples;
+
+  // Word level: empty unless some rule reads words.
+  std::shared_ptr<const Analyzer> analyzer;
+  std::vector<TermsList> terms;
+  std::vector<TermPhrase> phrases;
+  TermIndex term_index;
+  std::vector<ContextTrigger> triggers;
+  std::vector<int> terminators;  // terms lists that end a context scope
+  std::vector<TermAtom> term_atoms;
+  std::vector<WordField> word_fields;
+  std::vector<int> word_field_of;  // by field: index into word_fields, or -1
+  std::vector<SpanNode> spans;
 };
 
 }  // namespace triage::internal

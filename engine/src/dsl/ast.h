@@ -66,10 +66,29 @@ struct AnyOf : Node {
   std::vector<Identifier> names;
 };
 
-// The right-hand side of `~`: a regex literal, a pattern or list name, or any(...).
-struct Matcher : x3::variant<RegexLit, Identifier, AnyOf> {
+// number(lo..hi): a word whose numeric value (after analysis) lies in [lo, hi].
+struct NumberRange : Node {
+  std::string keyword;
+  NumberLit low;
+  NumberLit high;
+};
+
+struct SpanCall;
+
+// The right-hand side of `~`: a regex literal, a pattern, list or terms name, any(...), or a
+// word-level expression (number(...), near(...), ordered(...), sentence(...), and the context
+// filters affirmed/negated/historical/hypothetical/other(...)).
+struct Matcher
+    : x3::variant<RegexLit, Identifier, AnyOf, NumberRange, x3::forward_ast<SpanCall>> {
   using base_type::base_type;
   using base_type::operator=;
+};
+
+// A word-level function over mentions: `func(arg, ..., within N)`.
+struct SpanCall : Node {
+  std::string func;
+  std::vector<Matcher> args;
+  boost::optional<NumberLit> within;
 };
 
 // field ~ matcher, field !~ matcher
@@ -114,9 +133,11 @@ struct RuleRef : Node {
 
 struct NotExpr;
 struct OrExpr;
+struct CountOf;
 
 struct Operand : x3::variant<MatchTest, CountTest, ExistsTest, CompareTest, InTest, RuleRef,
-                             x3::forward_ast<NotExpr>, x3::forward_ast<OrExpr>> {
+                             x3::forward_ast<NotExpr>, x3::forward_ast<OrExpr>,
+                             x3::forward_ast<CountOf>> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -134,6 +155,12 @@ struct AndExpr : Node {
 // term or term or ...
 struct OrExpr : Node {
   std::vector<AndExpr> terms;
+};
+
+// N of (cond, cond, ...): at least N of the conditions hold (YARA's "2 of them").
+struct CountOf : Node {
+  NumberLit count;
+  std::vector<OrExpr> items;
 };
 
 struct WhenClause : Node {
@@ -192,13 +219,35 @@ struct ListDecl : Node {
   std::vector<StringLit> phrases;
 };
 
+// terms name (options) = "phrase", ...: a word-level list, matched on analysed tokens.
+struct TermsDecl : Node {
+  Identifier name;
+  std::vector<Identifier> options;  // (stem)
+  std::vector<StringLit> phrases;
+};
+
+// The scope of a context trigger: `after 5`, `before 3`, `around 6`.
+struct ContextScope : Node {
+  Identifier direction;
+  NumberLit window;
+};
+
+// context negated after 5 = negation_words | context terminate = scope_breaks
+struct ContextDecl : Node {
+  Identifier kind;
+  boost::optional<ContextScope> scope;
+  Identifier terms;
+};
+
 struct RuleDecl : Node {
+  std::string visibility;  // "private", or empty
   Identifier name;
   boost::optional<StringLit> description;
   std::vector<Clause> clauses;
 };
 
-struct Decl : x3::variant<CategoryDecl, PatternDecl, ListDecl, RuleDecl, ExampleDecl> {
+struct Decl : x3::variant<CategoryDecl, PatternDecl, ListDecl, TermsDecl, ContextDecl, RuleDecl,
+                          ExampleDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -45,7 +45,7 @@ const auto keyword = Kw("category") | Kw("pattern") | Kw("list") | Kw("rule") | 
                      Kw("urgency") | Kw("tag") | Kw("route") | Kw("owner") | Kw("ref") |
                      Kw("since") | Kw("and") | Kw("or") | Kw("not") | Kw("count") |
                      Kw("exists") | Kw("any") | Kw("in") | Kw("true") | Kw("false") |
-                     Kw("example") | Kw("counterexample");
+                     Kw("example") | Kw("counterexample") | Kw("within");
 
 struct IdentTextId;
 struct FieldTextId;
@@ -89,7 +89,11 @@ TRIAGE_NODE_RULE(bool_lit, ast::BoolLit, "true or false")
 TRIAGE_NODE_RULE(regex_lit, ast::RegexLit, "a regex")
 TRIAGE_NODE_RULE(literal, ast::Literal, "a string, number, true or false")
 TRIAGE_NODE_RULE(any_of, ast::AnyOf, "any(...)")
-TRIAGE_NODE_RULE(matcher, ast::Matcher, "a regex, pattern name, list name or any(...)")
+TRIAGE_NODE_RULE(number_range, ast::NumberRange, "number(low..high)")
+TRIAGE_NODE_RULE(span_call, ast::SpanCall, "a word-level expression")
+TRIAGE_NODE_RULE(matcher, ast::Matcher,
+                 "a regex, pattern, list or terms name, any(...) or a word-level expression")
+TRIAGE_NODE_RULE(count_of, ast::CountOf, "N of (...)")
 TRIAGE_NODE_RULE(match_test, ast::MatchTest, "a match test")
 TRIAGE_NODE_RULE(count_test, ast::CountTest, "count(...)")
 TRIAGE_NODE_RULE(exists_test, ast::ExistsTest, "exists(...)")
@@ -110,6 +114,9 @@ TRIAGE_NODE_RULE(clause, ast::Clause, "a clause")
 TRIAGE_NODE_RULE(category_decl, ast::CategoryDecl, "a category declaration")
 TRIAGE_NODE_RULE(pattern_decl, ast::PatternDecl, "a pattern declaration")
 TRIAGE_NODE_RULE(list_decl, ast::ListDecl, "a list declaration")
+TRIAGE_NODE_RULE(terms_decl, ast::TermsDecl, "a terms declaration")
+TRIAGE_NODE_RULE(context_scope, ast::ContextScope, "a context scope")
+TRIAGE_NODE_RULE(context_decl, ast::ContextDecl, "a context declaration")
 TRIAGE_NODE_RULE(rule_decl, ast::RuleDecl, "a rule declaration")
 #undef TRIAGE_NODE_RULE
 
@@ -127,6 +134,9 @@ struct EqualsId;
 struct OpenBraceId;
 struct CompareOpId;
 struct MatchOpId;
+struct RangeDotsId;
+struct VisibilityId;
+struct SpanFuncId;
 const x3::rule<ClauseOrCloseId> clause_or_close = "a clause (when, urgency, category, tag, "
                                                   "route, owner, ref, since, example) or '}'";
 const x3::rule<CloseParenId> close_paren = "')'";
@@ -135,6 +145,9 @@ const x3::rule<EqualsId> equals = "'='";
 const x3::rule<OpenBraceId> open_brace = "'{'";
 const x3::rule<CompareOpId, std::string> compare_op = "a comparison operator (== != < <= > >=)";
 const x3::rule<MatchOpId> tilde = "'~'";
+const x3::rule<RangeDotsId> range_dots = "'..'";
+const x3::rule<VisibilityId, std::string> visibility = "private";
+const x3::rule<SpanFuncId, std::string> span_func = "a word-level function";
 
 const auto clause_or_close_def = x3::lit('}');
 const auto close_paren_def = x3::lit(')');
@@ -144,6 +157,11 @@ const auto open_brace_def = x3::lit('{');
 const auto compare_op_def = x3::string("==") | x3::string("!=") | x3::string("<=") |
                             x3::string(">=") | x3::string("<") | x3::string(">");
 const auto tilde_def = x3::lit('~');
+const auto range_dots_def = x3::lit("..");
+const auto visibility_def = KwText("private") | x3::attr(std::string());
+const auto span_func_def = KwText("near") | KwText("ordered") | KwText("sentence") |
+                           KwText("affirmed") | KwText("negated") | KwText("historical") |
+                           KwText("hypothetical") | KwText("other");
 
 const auto identifier_def = ident_text;
 const auto field_ref_def = field_text;
@@ -154,7 +172,12 @@ const auto regex_lit_def =
     x3::lexeme['/' >> regex_body > '/' > *x3::char_("a-zA-Z")];
 const auto literal_def = string_lit | number_lit | bool_lit;
 const auto any_of_def = KwText("any") > open_paren > (identifier % ',') > close_paren;
-const auto matcher_def = regex_lit | any_of | identifier;
+// A function name only counts as one when '(' follows: `near` alone is a name.
+const auto number_range_def = KwText("number") >> x3::lit('(') > number_lit > range_dots >
+                              number_lit > close_paren;
+const auto span_call_def = span_func >> x3::lit('(') > (matcher % ',') >
+                           -(x3::lit(',') > Kw("within") > number_lit) > close_paren;
+const auto matcher_def = regex_lit | any_of | number_range | span_call | identifier;
 
 const auto match_op = x3::string("!~") | x3::string("~");
 const auto match_test_def = field_ref >> match_op > matcher;
@@ -172,7 +195,9 @@ const auto and_expr_def = and_terms;
 const auto or_terms_def = and_expr >> *(Kw("or") > and_expr);
 const auto or_expr_def = or_terms;
 const auto unary_def = not_expr | primary;
-const auto primary_def = (x3::lit('(') > or_expr > close_paren) | count_test | exists_test |
+const auto count_of_def =
+    number_lit >> Kw("of") > open_paren > (or_expr % ',') > close_paren;
+const auto primary_def = (x3::lit('(') > or_expr > close_paren) | count_of | count_test | exists_test |
                          match_test | compare_test | in_test | rule_ref;
 
 const auto when_clause_def = KwText("when") > or_expr;
@@ -190,20 +215,28 @@ const auto pattern_decl_def = Kw("pattern") > identifier > equals > regex_lit;
 const auto list_decl_def = Kw("list") > identifier >
                            -(x3::lit('(') > (identifier % ',') > close_paren) > equals >
                            (string_lit % ',');
-const auto rule_decl_def = Kw("rule") > identifier > -string_lit > open_brace > *clause >
+const auto terms_decl_def = Kw("terms") > identifier >
+                            -(x3::lit('(') > (identifier % ',') > close_paren) > equals >
+                            (string_lit % ',');
+const auto context_scope_def = identifier >> number_lit;
+const auto context_decl_def = Kw("context") > identifier > -context_scope > equals > identifier;
+const auto rule_decl_def = visibility >> Kw("rule") > identifier > -string_lit > open_brace > *clause >
                            clause_or_close;
 
 }  // namespace grammar
 
 struct DeclId : grammar::AnnotateSpan {};
-const DeclRule decl = "a declaration (category, pattern, list, rule or example)";
+const DeclRule decl =
+    "a declaration (category, pattern, list, terms, context, rule or example)";
 const auto decl_def = grammar::category_decl | grammar::pattern_decl | grammar::list_decl |
-                      grammar::rule_decl | grammar::example_decl;
+                      grammar::terms_decl | grammar::context_decl | grammar::rule_decl |
+                      grammar::example_decl;
 
 namespace grammar {
 BOOST_SPIRIT_DEFINE(ident_text, field_text, string_text, number_text, regex_body, identifier,
                     field_ref, string_lit, number_lit, bool_lit, regex_lit, literal, any_of,
-                    matcher, match_test, count_test, exists_test, compare_test, in_test, rule_ref,
+                    number_range, span_call, matcher, count_of, terms_decl, context_scope,
+                    context_decl, range_dots, span_func, visibility, match_test, count_test, exists_test, compare_test, in_test, rule_ref,
                     not_expr, and_terms, and_expr, or_terms, or_expr, unary, primary, when_clause,
                     urgency_clause, category_clause, text_clause, example_decl, clause, category_decl,
                     pattern_decl, list_decl, rule_decl, clause_or_close, close_paren, open_paren,

@@ -63,7 +63,8 @@ std::string Found(const char* it, const char* end) {
 }
 
 bool StartsDeclaration(const char* it, const char* end) {
-  for (const char* word : {"category", "pattern", "list", "rule", "example", "counterexample"}) {
+  for (const char* word : {"category", "pattern", "list", "terms", "context", "private", "rule",
+                           "example", "counterexample"}) {
     const size_t n = std::strlen(word);
     if (static_cast<size_t>(end - it) > n && std::strncmp(it, word, n) == 0 &&
         (std::isspace(static_cast<unsigned char>(it[n])) != 0)) {
@@ -111,7 +112,8 @@ Result<ast::RuleFile> Parse(const SourceManager& sources, FileId file, Diagnosti
         continue;
       }
       error_at = start;
-      message = "expected a declaration (category, pattern, list, rule or example) but found " +
+      message = "expected a declaration (category, pattern, list, terms, context, rule or "
+                "example) but found " +
                 Found(start, end);
     } catch (const x3::expectation_failure<Iterator>& failure) {
       // Point at the next token, except inside an unterminated string or regex, where the

@@ -33,6 +33,7 @@
 
 #include "compile/atoms.h"
 #include "compile/program.h"
+#include "scan/word_state.h"
 #include "triage/version.h"
 
 namespace triage {
@@ -70,7 +71,8 @@ class ScanState {
         fired_(program.rules.size(), 0),
         disabled_(program.rules.size(), 0),
         category_scores_(program.categories.size(), 0),
-        category_touched_(program.categories.size(), 0) {}
+        category_touched_(program.categories.size(), 0),
+        words_(program) {}
 
   Status ScanJson(const Program& program, std::string_view json, const ScanOptions& options,
                   Decision* decision);
@@ -124,6 +126,7 @@ class ScanState {
   simdjson::dom::parser parser_;
   simdjson::padded_string buffer_;
   std::deque<std::string> owned_texts_;  // id values read as text (stable addresses)
+  WordState words_;
   int id_field_ = -1;
   bool collect_stats_ = false;
   ScanStats stats_;
@@ -540,6 +543,19 @@ bool ScanState::Eval(const Program& program, int index) {
       return false;
     case NodeOp::kRuleRef:
       return node.a >= 0 && fired_[node.a] != 0;
+    case NodeOp::kWords:
+      return node.a >= 0 && !words_.Evaluate(program, node.a, atom_bits_).empty();
+    case NodeOp::kWordsCount:
+      return node.a >= 0 &&
+             Compare(static_cast<double>(words_.Evaluate(program, node.a, atom_bits_).size()),
+                     node.cmp, node.number);
+    case NodeOp::kCountOf: {
+      size_t holding = 0;
+      for (int child : node.children) {
+        if (Eval(program, child) && ++holding >= static_cast<size_t>(node.number)) return true;
+      }
+      return false;
+    }
   }
   return false;
 }
@@ -636,6 +652,13 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
     }
   }
 
+  // Words: each value of a word-level field analysed once, every term list found in one pass.
+  words_.Reset();
+  for (size_t w = 0; w < program.word_fields.size(); ++w) {
+    const std::vector<std::string_view>& texts = values_[program.word_fields[w].field].texts;
+    if (!texts.empty()) words_.MatchField(program, static_cast<int>(w), texts);
+  }
+
   // Rules.
   std::fill(fired_.begin(), fired_.end(), 0);
   std::fill(category_scores_.begin(), category_scores_.end(), 0);
@@ -645,7 +668,8 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
   for (size_t r = 0; r < program.rules.size(); ++r) {
     const RuleGate& gate = program.gates[r];
     if ((gate.atom >= 0 && atom_bits_[gate.atom] == 0) ||
-        (gate.rule >= 0 && fired_[gate.rule] == 0)) {
+        (gate.rule >= 0 && fired_[gate.rule] == 0) ||
+        (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom))) {
       continue;  // a condition it cannot fire without is false
     }
     const CompiledRule& rule = program.rules[r];
@@ -653,6 +677,7 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
       continue;
     }
     fired_[r] = 1;
+    if (rule.is_private) continue;  // a building block: no score, not in the decision
     urgency_sum += rule.urgency;
     if (rule.floor) floor = std::max(floor, *rule.floor);
     RuleHit hit;
@@ -722,7 +747,11 @@ ConditionTrace ScanState::Trace(const Program& program, int index) {
   trace.text = node.source;
   trace.location = node.location;
   trace.holds = Eval(program, index);
-  if (node.op == NodeOp::kAnd || node.op == NodeOp::kOr || node.op == NodeOp::kNot) {
+  if ((node.op == NodeOp::kWords || node.op == NodeOp::kWordsCount) && node.a >= 0) {
+    trace.detail = words_.Describe(program, node.a, atom_bits_);
+  }
+  if (node.op == NodeOp::kAnd || node.op == NodeOp::kOr || node.op == NodeOp::kNot ||
+      node.op == NodeOp::kCountOf) {
     for (int child : node.children) trace.children.push_back(Trace(program, child));
   }
   return trace;
@@ -731,6 +760,10 @@ ConditionTrace ScanState::Trace(const Program& program, int index) {
 void ScanState::CollectSpans(const Program& program, int index, std::vector<MatchSpan>* spans) {
   const ExprNode& node = program.nodes[index];
   for (int child : node.children) CollectSpans(program, child, spans);
+  if ((node.op == NodeOp::kWords || node.op == NodeOp::kWordsCount) && node.a >= 0) {
+    words_.CollectSpans(program, node.a, atom_bits_, spans);
+    return;
+  }
   if ((node.op != NodeOp::kMatch && node.op != NodeOp::kCount) || node.a < 0 ||
       atom_bits_[node.a] == 0) {
     return;

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// Word-level compilation; see words.h.
+#include "compile/words.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+namespace triage::internal {
+namespace {
+
+constexpr int kMaxGap = 20;
+
+// The key that identifies an element for deduplication.
+std::string ElementKey(const TermElement& e) {
+  switch (e.kind) {
+    case TermElement::Kind::kWord:
+      return "w:" + e.word;
+    case TermElement::Kind::kStem: {
+      std::string key = "s:";
+      for (const std::string& s : e.stems) key += s + "\x1f";
+      return key;
+    }
+    case TermElement::Kind::kGap:
+      return "g:" + std::to_string(e.gap_min) + "," + std::to_string(e.gap_max);
+  }
+  return "";
+}
+
+// Parses "{m,n}" or "{n}" at text[i] (text[i] == '{'); returns the index after '}' or npos.
+size_t ParseGap(const std::string& text, size_t i, int* min, int* max) {
+  size_t j = i + 1;
+  auto number = [&](int* out) {
+    const size_t start = j;
+    while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j])) != 0) ++j;
+    if (j == start || j - start > 3) return false;
+    *out = std::atoi(text.substr(start, j - start).c_str());
+    return true;
+  };
+  if (!number(min)) return std::string::npos;
+  *max = *min;
+  if (j < text.size() && text[j] == ',') {
+    ++j;
+    if (!number(max)) return std::string::npos;
+  }
+  if (j >= text.size() || text[j] != '}') return std::string::npos;
+  return j + 1;
+}
+
+}  // namespace
+
+std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
+                          const std::string& phrase, bool stem,
+                          std::vector<TermElement>* elements) {
+  elements->clear();
+  AnalyzedText analyzed;
+  auto add_words = [&](const std::string& text) {
+    analyzer.Analyze(text, scratch, &analyzed);
+    for (const Token& token : analyzed.tokens) {
+      TermElement e;
+      if (stem && !token.is_number && !analyzer.config().stem_languages.empty()) {
+        e.kind = TermElement::Kind::kStem;
+        for (size_t l = 0; l < analyzer.config().stem_languages.size(); ++l) {
+          e.stems.push_back(analyzer.Stem(token.form, l, scratch));
+        }
+      } else {
+        e.word = token.form;
+      }
+      elements->push_back(std::move(e));
+    }
+  };
+  size_t start = 0;
+  for (size_t i = 0; i < phrase.size(); ++i) {
+    if (phrase[i] != '{') continue;
+    add_words(phrase.substr(start, i - start));
+    TermElement gap;
+    gap.kind = TermElement::Kind::kGap;
+    const size_t next = ParseGap(phrase, i, &gap.gap_min, &gap.gap_max);
+    if (next == std::string::npos) return "malformed gap: write {min,max} or {n}";
+    if (gap.gap_min > gap.gap_max || gap.gap_max > kMaxGap) {
+      return "a gap takes {min,max} with min <= max <= " + std::to_string(kMaxGap);
+    }
+    if (elements->empty() || elements->back().kind == TermElement::Kind::kGap) {
+      return "a gap must stand between two words";
+    }
+    elements->push_back(gap);
+    start = next;
+    i = next - 1;
+  }
+  add_words(phrase.substr(start));
+  if (elements->empty()) return "the phrase has no word";
+  if (elements->back().kind == TermElement::Kind::kGap) return "a gap must stand between two words";
+  return "";
+}
+
+void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
+  std::string key;
+  for (const TermElement& e : elements) key += ElementKey(e) + "\x1e";
+  // Linear dedup would be quadratic over a large pack: the index's first-element bucket holds
+  // every phrase that could be equal.
+  TermIndex& index = program->term_index;
+  const TermElement& first = elements.front();
+  std::vector<int>* bucket = nullptr;
+  if (first.kind == TermElement::Kind::kWord) {
+    bucket = &index.by_word[first.word];
+  } else {
+    if (index.by_stem.size() < first.stems.size()) index.by_stem.resize(first.stems.size());
+    index.any_stem = true;
+    // Deduplicated within its first language's bucket; indexed under every language's stem (the
+    // scanner looks up each language's stem of a token, and an element accepts any language).
+    bucket = &index.by_stem[0][first.stems[0]];
+  }
+  for (int p : *bucket) {
+    std::string other;
+    for (const TermElement& e : program->phrases[p].elements) other += ElementKey(e) + "\x1e";
+    if (other == key) {
+      std::vector<int>& lists = program->phrases[p].lists;
+      if (lists.empty() || lists.back() != list) lists.push_back(list);
+      return;
+    }
+  }
+  const bool first_is_stem = first.kind == TermElement::Kind::kStem;
+  const std::vector<std::string> first_stems = first.stems;
+  TermPhrase phrase;
+  phrase.elements = std::move(elements);
+  phrase.lists.push_back(list);
+  const int id = static_cast<int>(program->phrases.size());
+  bucket->push_back(id);
+  if (first_is_stem) {
+    for (size_t l = 1; l < first_stems.size(); ++l) index.by_stem[l][first_stems[l]].push_back(id);
+  }
+  program->phrases.push_back(std::move(phrase));
+}
+
+}  // namespace triage::internal

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: Apache-2.0
+// The word-level half of a scan; see word_state.h.
+#include "scan/word_state.h"
+
+#include <algorithm>
+#include <functional>
+#include <utility>
+
+#include <re2/re2.h>
+
+namespace triage::internal {
+
+// Mentions found per record are bounded so that a hostile text cannot make a proximity
+// expression combinatorial; past the bound a node keeps the mentions it has.
+constexpr size_t kMaxMentionsPerNode = 256;
+constexpr size_t kMaxStemCache = 65536;
+
+struct WordState::FieldState {
+  const std::vector<std::string_view>* texts = nullptr;
+  std::vector<AnalyzedText> analyzed;  // by value (reused across records)
+  std::vector<std::vector<uint8_t>> context;  // by value, by token: ContextBit union
+  size_t values = 0;
+};
+
+WordState::WordState(const Program& program)
+    : scratch_(program.analyzer != nullptr ? program.analyzer->NewScratch() : nullptr),
+      fields_(program.word_fields.size()),
+      term_mentions_(program.term_atoms.size()),
+      memo_(program.spans.size()),
+      memo_generation_(program.spans.size(), 0) {}
+
+WordState::~WordState() = default;
+
+void WordState::Reset() {
+  for (FieldState& f : fields_) {
+    f.texts = nullptr;
+    f.values = 0;
+  }
+  for (std::vector<Mention>& m : term_mentions_) m.clear();
+  ++generation_;
+}
+
+
+const std::string& WordState::StemOf(const Program& program, const std::string& form,
+                                     size_t language) {
+  auto it = stem_cache_.find(form);
+  if (it == stem_cache_.end()) {
+    if (stem_cache_.size() >= kMaxStemCache) stem_cache_.clear();
+    std::vector<std::string> stems;
+    const size_t n = program.analyzer->config().stem_languages.size();
+    stems.reserve(n);
+    for (size_t l = 0; l < n; ++l) stems.push_back(program.analyzer->Stem(form, l, scratch_.get()));
+    it = stem_cache_.emplace(form, std::move(stems)).first;
+  }
+  return it->second[language];
+}
+
+bool WordState::ElementMatches(const Program& program, const TermElement& element,
+                               const Token& token) {
+  if (element.kind == TermElement::Kind::kWord) return token.form == element.word;
+  if (token.is_number) return false;
+  for (size_t l = 0; l < element.stems.size(); ++l) {
+    if (StemOf(program, token.form, l) == element.stems[l]) return true;
+  }
+  return false;
+}
+
+int WordState::MatchFrom(const Program& program, const std::vector<TermElement>& elements,
+                         size_t k, const std::vector<Token>& tokens, size_t pos) {
+  if (k == elements.size()) return static_cast<int>(pos);
+  const TermElement& e = elements[k];
+  if (e.kind == TermElement::Kind::kGap) {
+    for (int skip = e.gap_min; skip <= e.gap_max; ++skip) {
+      if (pos + static_cast<size_t>(skip) >= tokens.size()) break;
+      const int end = MatchFrom(program, elements, k + 1, tokens, pos + static_cast<size_t>(skip));
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  if (pos >= tokens.size() || !ElementMatches(program, e, tokens[pos])) return -1;
+  return MatchFrom(program, elements, k + 1, tokens, pos + 1);
+}
+
+void WordState::MatchField(const Program& program, int word_field,
+                           const std::vector<std::string_view>& texts) {
+  FieldState& state = fields_[word_field];
+  state.texts = &texts;
+  state.values = texts.size();
+  if (state.analyzed.size() < texts.size()) state.analyzed.resize(texts.size());
+  if (state.context.size() < texts.size()) state.context.resize(texts.size());
+  for (uint32_t v = 0; v < texts.size(); ++v) {
+    program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
+    MatchValue(program, word_field, v);
+    if (program.word_fields[word_field].context) MarkContexts(program, word_field, v);
+  }
+}
+
+void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
+  const WordField& wf = program.word_fields[word_field];
+  const std::vector<Token>& tokens = fields_[word_field].analyzed[value].tokens;
+  const TermIndex& index = program.term_index;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    candidates_.clear();
+    auto word = index.by_word.find(tokens[i].form);
+    if (word != index.by_word.end()) {
+      candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
+    }
+    if (index.any_stem && !tokens[i].is_number) {
+      for (size_t l = 0; l < index.by_stem.size(); ++l) {
+        auto stem = index.by_stem[l].find(StemOf(program, tokens[i].form, l));
+        if (stem != index.by_stem[l].end()) {
+          candidates_.insert(candidates_.end(), stem->second.begin(), stem->second.end());
+        }
+      }
+      std::sort(candidates_.begin(), candidates_.end());
+      candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+    }
+    for (int p : candidates_) {
+      const TermPhrase& phrase = program.phrases[p];
+      const int end = MatchFrom(program, phrase.elements, 0, tokens, i);
+      if (end < 0) continue;
+      for (int list : phrase.lists) {
+        const int atom = wf.term_atom[list];
+        if (atom < 0) continue;
+        std::vector<Mention>& mentions = term_mentions_[atom];
+        if (mentions.size() >= kMaxMentionsPerNode) continue;
+        mentions.push_back({value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
+      }
+    }
+  }
+}
+
+void WordState::MarkContexts(const Program& program, int word_field, uint32_t value) {
+  const WordField& wf = program.word_fields[word_field];
+  FieldState& state = fields_[word_field];
+  const std::vector<Token>& tokens = state.analyzed[value].tokens;
+  std::vector<uint8_t>& bits = state.context[value];
+  bits.assign(tokens.size(), 0);
+  // Terminators end a scope: bit 0x80 marks their tokens.
+  constexpr uint8_t kTerminator = 0x80;
+  for (int list : program.terminators) {
+    const int atom = wf.term_atom[list];
+    if (atom < 0) continue;
+    for (const Mention& m : term_mentions_[atom]) {
+      if (m.value != value) continue;
+      for (uint32_t t = m.first; t < m.last; ++t) bits[t] |= kTerminator;
+    }
+  }
+  for (const ContextTrigger& trigger : program.triggers) {
+    const int atom = wf.term_atom[trigger.list];
+    if (atom < 0) continue;
+    for (const Mention& m : term_mentions_[atom]) {
+      if (m.value != value) continue;
+      const uint32_t sentence = tokens[m.first].sentence;
+      if (trigger.after) {
+        for (uint32_t t = m.last; t < tokens.size() && t < m.last + trigger.window; ++t) {
+          if ((bits[t] & kTerminator) != 0 || tokens[t].sentence != sentence) break;
+          bits[t] |= trigger.bit;
+        }
+      }
+      if (trigger.before) {
+        for (uint32_t t = m.first; t > 0 && m.first - t < static_cast<uint32_t>(trigger.window);
+             --t) {
+          if ((bits[t - 1] & kTerminator) != 0 || tokens[t - 1].sentence != sentence) break;
+          bits[t - 1] |= trigger.bit;
+        }
+      }
+    }
+  }
+  for (uint8_t& b : bits) b &= static_cast<uint8_t>(~kTerminator);
+}
+
+namespace {
+
+bool Before(const Mention& a, const Mention& b) {
+  if (a.value != b.value) return a.value < b.value;
+  if (a.first != b.first) return a.first < b.first;
+  return a.last < b.last;
+}
+
+bool Same(const Mention& a, const Mention& b) {
+  return a.value == b.value && a.first == b.first && a.last == b.last;
+}
+
+// Sorts and removes repeats (the same tokens), keeping the union of their context bits.
+void Normalise(std::vector<Mention>* mentions) {
+  std::sort(mentions->begin(), mentions->end(), Before);
+  size_t out = 0;
+  for (size_t i = 0; i < mentions->size(); ++i) {
+    if (out > 0 && Same((*mentions)[out - 1], (*mentions)[i])) {
+      (*mentions)[out - 1].flags |= (*mentions)[i].flags;
+    } else {
+      (*mentions)[out++] = (*mentions)[i];
+    }
+  }
+  mentions->resize(out);
+}
+
+}  // namespace
+
+const std::vector<Mention>& WordState::Evaluate(const Program& program, int span,
+                                                const std::vector<uint8_t>& atom_bits) {
+  std::vector<Mention>& out = memo_[span];
+  if (memo_generation_[span] == generation_) return out;
+  out.clear();
+  const SpanNode& node = program.spans[span];
+  const int wf_index = program.word_field_of[node.field];
+  FieldState& state = fields_[wf_index];
+  const bool context = program.word_fields[wf_index].context;
+  auto flags_of = [&](uint32_t value, uint32_t first, uint32_t last) -> uint8_t {
+    if (!context) return 0;
+    uint8_t flags = 0;
+    const std::vector<uint8_t>& bits = state.context[value];
+    for (uint32_t t = first; t < last && t < bits.size(); ++t) flags |= bits[t];
+    return flags;
+  };
+  switch (node.op) {
+    case SpanOp::kTerms:
+      for (const Mention& m : term_mentions_[node.a]) {
+        out.push_back({m.value, m.first, m.last, flags_of(m.value, m.first, m.last)});
+      }
+      break;
+    case SpanOp::kRegex: {
+      if (node.a < 0 || atom_bits[node.a] == 0 || state.texts == nullptr) break;
+      const RE2& re = program.atoms[node.a].Regex();
+      for (uint32_t v = 0; v < state.values && out.size() < kMaxMentionsPerNode; ++v) {
+        const std::string_view text = (*state.texts)[v];
+        const std::vector<Token>& tokens = state.analyzed[v].tokens;
+        const re2::StringPiece piece(text.data(), text.size());
+        re2::StringPiece groups[2];
+        size_t pos = 0;
+        while (pos <= text.size() && out.size() < kMaxMentionsPerNode &&
+               re.Match(piece, pos, text.size(), RE2::UNANCHORED, groups, 2)) {
+          const re2::StringPiece& g = groups[1].data() != nullptr ? groups[1] : groups[0];
+          const auto begin = static_cast<uint32_t>(g.data() - text.data());
+          const auto end = static_cast<uint32_t>(begin + g.size());
+          // The tokens the match touches.
+          auto first = std::partition_point(tokens.begin(), tokens.end(),
+                                            [&](const Token& t) { return t.end <= begin; });
+          auto last = std::partition_point(first, tokens.end(),
+                                           [&](const Token& t) { return t.begin < end; });
+          if (first != last) {
+            const auto f = static_cast<uint32_t>(first - tokens.begin());
+            const auto l = static_cast<uint32_t>(last - tokens.begin());
+            out.push_back({v, f, l, flags_of(v, f, l)});
+          }
+          pos = end > pos ? end : pos + 1;
+        }
+      }
+      break;
+    }
+    case SpanOp::kNumber:
+      for (uint32_t v = 0; v < state.values; ++v) {
+        const std::vector<Token>& tokens = state.analyzed[v].tokens;
+        for (uint32_t t = 0; t < tokens.size() && out.size() < kMaxMentionsPerNode; ++t) {
+          if (tokens[t].is_number && tokens[t].number >= node.low &&
+              tokens[t].number <= node.high) {
+            out.push_back({v, t, t + 1, flags_of(v, t, t + 1)});
+          }
+        }
+      }
+      break;
+    case SpanOp::kUnion:
+      for (int child : node.children) {
+        const std::vector<Mention>& c = Evaluate(program, child, atom_bits);
+        out.insert(out.end(), c.begin(), c.end());
+      }
+      break;
+    case SpanOp::kNear:
+    case SpanOp::kOrdered:
+    case SpanOp::kSentence:
+      Combine(program, node, &out, atom_bits);
+      break;
+    case SpanOp::kFilter:
+      for (const Mention& m : Evaluate(program, node.children[0], atom_bits)) {
+        if (node.filter == 0 ? m.flags == 0 : (m.flags & node.filter) != 0) out.push_back(m);
+      }
+      break;
+  }
+  Normalise(&out);
+  if (out.size() > kMaxMentionsPerNode) out.resize(kMaxMentionsPerNode);
+  // Evaluate may have grown memo_ entries of children, but never memo_ itself: `out` is stable.
+  memo_generation_[span] = generation_;
+  return out;
+}
+
+// One mention of each part, chosen depth-first: same value, no overlap, and for near/ordered at
+// most `within` tokens between the parts in all (ordered: each after the previous), for sentence
+// all in the sentence of the first part.
+void WordState::Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
+                        const std::vector<uint8_t>& atom_bits) {
+  std::vector<const std::vector<Mention>*> parts;
+  for (int child : node.children) {
+    const std::vector<Mention>& c = Evaluate(program, child, atom_bits);
+    if (c.empty()) return;
+    parts.push_back(&c);
+  }
+  const int wf_index = program.word_field_of[node.field];
+  const FieldState& state = fields_[wf_index];
+  std::vector<const Mention*> chosen(parts.size(), nullptr);
+  size_t budget = 4096;  // bounded work per node and record
+  auto overlaps = [&](const Mention& m, size_t k) {
+    for (size_t j = 0; j < k; ++j) {
+      if (m.first < chosen[j]->last && chosen[j]->first < m.last) return true;
+    }
+    return false;
+  };
+  std::function<void(size_t, uint32_t, uint32_t, uint32_t)> choose =
+      [&](size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
+        if (out->size() >= kMaxMentionsPerNode || budget == 0) return;
+        if (k == parts.size()) {
+          Mention r{chosen[0]->value, lo, hi, 0};
+          for (const Mention* m : chosen) r.flags |= m->flags;
+          out->push_back(r);
+          return;
+        }
+        for (const Mention& m : *parts[k]) {
+          if (budget == 0) return;
+          --budget;
+          if (k > 0) {
+            if (m.value != chosen[0]->value || overlaps(m, k)) continue;
+            if (node.op == SpanOp::kOrdered && m.first < chosen[k - 1]->last) continue;
+          }
+          const uint32_t new_lo = k == 0 ? m.first : std::min(lo, m.first);
+          const uint32_t new_hi = k == 0 ? m.last : std::max(hi, m.last);
+          const uint32_t new_covered = covered + (m.last - m.first);
+          if (node.op == SpanOp::kSentence) {
+            const std::vector<Token>& tokens = state.analyzed[m.value].tokens;
+            const uint32_t s = tokens[m.first].sentence;
+            if (tokens[m.last - 1].sentence != s) continue;
+            if (k > 0 && tokens[chosen[0]->first].sentence != s) continue;
+          } else if (new_hi - new_lo - new_covered > static_cast<uint32_t>(node.within)) {
+            continue;
+          }
+          chosen[k] = &m;
+          choose(k + 1, new_lo, new_hi, new_covered);
+        }
+      };
+  choose(0, 0, 0, 0);
+}
+
+void WordState::CollectLeaves(const Program& program, int span,
+                              const std::vector<Mention>& within,
+                              const std::vector<uint8_t>& atom_bits,
+                              std::vector<std::pair<int, Mention>>* out) {
+  const SpanNode& node = program.spans[span];
+  if (node.op == SpanOp::kTerms || node.op == SpanOp::kRegex || node.op == SpanOp::kNumber) {
+    for (const Mention& m : Evaluate(program, span, atom_bits)) {
+      for (const Mention& w : within) {
+        if (m.value == w.value && m.first >= w.first && m.last <= w.last) {
+          out->emplace_back(node.field, m);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  for (int child : node.children) CollectLeaves(program, child, within, atom_bits, out);
+}
+
+void WordState::CollectSpans(const Program& program, int span,
+                             const std::vector<uint8_t>& atom_bits, std::vector<MatchSpan>* out) {
+  const std::vector<Mention> top = Evaluate(program, span, atom_bits);
+  std::vector<std::pair<int, Mention>> leaves;
+  CollectLeaves(program, span, top, atom_bits, &leaves);
+  for (const auto& [field, m] : leaves) {
+    const int wf_index = program.word_field_of[field];
+    const std::vector<Token>& tokens = fields_[wf_index].analyzed[m.value].tokens;
+    const MatchSpan s{program.fields[field].name, m.value, tokens[m.first].begin,
+                      tokens[m.last - 1].end};
+    const bool seen = std::any_of(out->begin(), out->end(), [&](const MatchSpan& o) {
+      return o.field == s.field && o.value == s.value && o.begin == s.begin && o.end == s.end;
+    });
+    if (!seen) out->push_back(s);
+  }
+}
+
+std::string WordState::Describe(const Program& program, int span,
+                                const std::vector<uint8_t>& atom_bits) {
+  const SpanNode& node = program.spans[span];
+  const std::vector<Mention> mentions = Evaluate(program, span, atom_bits);
+  const int wf_index = program.word_field_of[node.field];
+  const FieldState& state = fields_[wf_index];
+  std::string text;
+  size_t shown = 0;
+  for (const Mention& m : mentions) {
+    if (shown == 3) {
+      text += ", ...";
+      break;
+    }
+    const std::vector<Token>& tokens = state.analyzed[m.value].tokens;
+    const std::string_view value = (*state.texts)[m.value];
+    const uint32_t begin = tokens[m.first].begin;
+    const uint32_t end = tokens[m.last - 1].end;
+    text += (shown == 0 ? "" : ", ") + std::string("\"") +
+            std::string(value.substr(begin, end - begin)) + "\"";
+    if (m.flags != 0) {
+      text += " (";
+      const char* sep = "";
+      for (const auto& [bit, name] : {std::pair<uint8_t, const char*>{kNegated, "negated"},
+                                      {kHistorical, "historical"},
+                                      {kHypothetical, "hypothetical"},
+                                      {kOther, "other person"}}) {
+        if ((m.flags & bit) != 0) {
+          text += sep;
+          text += name;
+          sep = ", ";
+        }
+      }
+      text += ")";
+    }
+    ++shown;
+  }
+  return mentions.empty() ? "no mention" : text;
+}
+
+}  // namespace triage::internal

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// WordState: the word-level half of a scan (one per Scanner, not thread-safe).
+//
+// For every field some rule reads as words, each value is analysed (analysis/analyzer.h) into
+// tokens and sentences, and one pass over the tokens finds every mention of every term list: a
+// token's form (and, when some list stems, its stem in each language) is looked up in the
+// phrase index (compile/words.h), and only the phrases that can start there are checked, so the
+// cost per token does not grow with the number of lists. Context triggers (ConText) then mark the
+// tokens in their scopes as negated, historical, hypothetical or about another person; a scope
+// runs `window` tokens after (or before) its trigger and stops at a terminator or the end of the
+// sentence.
+//
+// Rules read word-level expressions (SpanNodes) through Evaluate, which computes a node's
+// mentions on first use in a record and keeps them for the rest of the record:
+//   - terms: the list's mentions; a regex or character-level list: its matches, widened to the
+//     tokens they touch; number(lo..hi): number tokens in range;
+//   - any(...): the union; near/ordered(..., within N): one mention of each part, not
+//     overlapping, at most N tokens between them in all (ordered: in the order written);
+//     sentence(...): one mention of each part in one sentence;
+//   - affirmed(x): x's mentions none of whose tokens is in a context scope; negated(x) (and
+//     historical, hypothetical, other): those with a token in a scope of that kind.
+// A composite mention covers its parts and carries the union of their context bits.
+#ifndef TRIAGE_SCAN_WORD_STATE_H_
+#define TRIAGE_SCAN_WORD_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "compile/program.h"
+#include "triage/explain.h"
+
+namespace triage::internal {
+
+// A run of tokens [first, last) of text value `value`.
+struct Mention {
+  uint32_t value = 0;
+  uint32_t first = 0;
+  uint32_t last = 0;
+  uint8_t flags = 0;  // ContextBit union
+};
+
+class WordState {
+ public:
+  explicit WordState(const Program& program);
+  ~WordState();
+
+  // Forgets the previous record.
+  void Reset();
+
+  // Analyses the values of word field `word_field` and finds its term mentions and contexts.
+  // `texts` must stay valid until the next Reset.
+  void MatchField(const Program& program, int word_field,
+                  const std::vector<std::string_view>& texts);
+
+  // True when term atom `term_atom` has a mention in the current record.
+  bool HasTerm(int term_atom) const { return !term_mentions_[term_atom].empty(); }
+
+  // The mentions of span node `span` in the current record. `atom_bits` are the character-level
+  // matcher's results (a regex inside a word-level expression runs only if its bit is set).
+  const std::vector<Mention>& Evaluate(const Program& program, int span,
+                                       const std::vector<uint8_t>& atom_bits);
+
+  // The byte spans of the leaf mentions that make up `span`'s mentions, for explanations.
+  void CollectSpans(const Program& program, int span, const std::vector<uint8_t>& atom_bits,
+                    std::vector<MatchSpan>* out);
+
+  // A short account of a word-level node's mentions for explanations: the words each mention
+  // covers, and for context filters which trigger applies ("negated by 'never'").
+  std::string Describe(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
+
+ private:
+  struct FieldState;
+  void MatchValue(const Program& program, int word_field, uint32_t value);
+  void MarkContexts(const Program& program, int word_field, uint32_t value);
+  const std::string& StemOf(const Program& program, const std::string& form, size_t language);
+  bool ElementMatches(const Program& program, const TermElement& element, const Token& token);
+  // Shortest end of phrase elements [k..] matched from token `pos`, or -1.
+  int MatchFrom(const Program& program, const std::vector<TermElement>& elements, size_t k,
+                const std::vector<Token>& tokens, size_t pos);
+  void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
+               const std::vector<uint8_t>& atom_bits);
+  // The leaf mentions under `span` that lie inside one of its mentions.
+  void CollectLeaves(const Program& program, int span, const std::vector<Mention>& within,
+                     const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
+
+  std::unique_ptr<AnalyzerScratch> scratch_;
+  std::vector<FieldState> fields_;                 // by word field
+  std::vector<std::vector<Mention>> term_mentions_;  // by term atom
+  std::vector<std::vector<Mention>> memo_;           // by span node
+  std::vector<uint32_t> memo_generation_;
+  uint32_t generation_ = 1;
+  std::vector<int> candidates_;
+  std::unordered_map<std::string, std::vector<std::string>> stem_cache_;
+};
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_SCAN_WORD_STATE_H_
