@@ -20,3 +20,19 @@ find_package(RapidJSON QUIET)  # header-only; only the include path is needed
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(SQLite3 REQUIRED)
 find_package(Threads REQUIRED)
+# Text analysis: ICU for normalisation, segmentation and confusables; Snowball for stems.
+find_package(ICU 72 REQUIRED COMPONENTS uc i18n)
+# Snowball's libstemmer has neither a CMake config nor a pkg-config file (Debian's
+# libstemmer-dev ships the header and the library only), so it gets an IMPORTED target here;
+# triageConfig.cmake.in defines the same target for consumers of the installed static library.
+find_path(TRIAGE_STEMMER_INCLUDE_DIR libstemmer.h)
+find_library(TRIAGE_STEMMER_LIBRARY NAMES stemmer)
+if(NOT TRIAGE_STEMMER_INCLUDE_DIR OR NOT TRIAGE_STEMMER_LIBRARY)
+  message(FATAL_ERROR "libstemmer (Snowball) not found: install libstemmer-dev")
+endif()
+if(NOT TARGET Triage::Stemmer)
+  add_library(Triage::Stemmer UNKNOWN IMPORTED)
+  set_target_properties(Triage::Stemmer PROPERTIES
+    IMPORTED_LOCATION "${TRIAGE_STEMMER_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${TRIAGE_STEMMER_INCLUDE_DIR}")
+endif()

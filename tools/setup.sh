@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config ccache
           libboost-dev libre2-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev libcli11-dev
-          libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
+          libssl-dev libsqlite3-dev libicu-dev libstemmer-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
           python3 python3-yaml)
 # Hyperscan is a baseline of the benchmarks only (never an engine dependency); Debian ships it
 # for amd64 alone, and the benchmarks build without it elsewhere.

@@ -78,8 +78,26 @@ class Dictionary {
 };
 
 // Per-thread scratch state of an Analyzer (ICU iterators and Snowball stemmers are not
-// thread-safe). Not thread-safe; cheap to create, one per Scanner.
-class AnalyzerScratch;
+// thread-safe). Not thread-safe; cheap to create, one per Scanner. Made by Analyzer::NewScratch
+// and usable only with the Analyzer that made it. (Complete but opaque, so that a
+// std::unique_ptr<AnalyzerScratch> can be destroyed where ICU is not included.)
+class AnalyzerScratch {
+ public:
+  ~AnalyzerScratch();
+  AnalyzerScratch(const AnalyzerScratch&) = delete;
+  AnalyzerScratch& operator=(const AnalyzerScratch&) = delete;
+
+ private:
+  friend class Analyzer;
+  friend void SetAsciiFastPathForTesting(AnalyzerScratch* scratch, bool enabled);
+  AnalyzerScratch();
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Turns the ASCII shortcut of Analyzer::Analyze on or off for `scratch` (on by default). The
+// shortcut gives the same result as the ICU path; tests use this to compare the two.
+void SetAsciiFastPathForTesting(AnalyzerScratch* scratch, bool enabled);
 
 // Immutable and safe for concurrent use by multiple threads, each with its own AnalyzerScratch.
 class Analyzer {

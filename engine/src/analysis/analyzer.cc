@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: Apache-2.0
+// Analyzer: the steps of analyzer.h over one text value.
+//
+// Segmentation runs ICU's word and sentence iterators over a UText that reads the UTF-8 text in
+// place (utext_openUTF8), so every boundary is a byte offset into the text as written; ill-formed
+// bytes read as U+FFFD, which is neither a letter nor a digit, so they never become words. A
+// word segment is kept when it holds a letter (L*) or a decimal digit (Nd).
+//
+// Sentences. ICU's sentence iterator already ends a sentence at every line break (UAX #29 SB4).
+// With `line_breaks_end_sentences` off, the iterator reads a copy of the text in which every
+// line break (CR, LF, NEL, LS, PS) is replaced by as many spaces as it has bytes, so offsets stay
+// the same and only the line-break rule goes. A sentence index counts sentences that hold at
+// least one token: boundaries with no token between them (a run of line breaks, "?!", a line of
+// punctuation) start no new sentence, so sentence_starts is strictly increasing.
+//
+// The ASCII shortcut. A text of ASCII bytes only is segmented by AsciiWords/AsciiSentences, a
+// direct transcription of ICU's root word and sentence rules restricted to ASCII (ICU tailors the
+// colon out of MidLetter; the rest is UAX #29). analyzer_test.cc checks on random ASCII strings
+// that both paths give the same tokens and sentences; SetAsciiFastPathForTesting turns the
+// shortcut off for that comparison.
+#include "analysis/analyzer.h"
+
+#include <cassert>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <libstemmer.h>
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include "analysis/fold.h"
+#include "triage/config.h"
+#include "triage/status.h"
+
+namespace triage::internal {
+namespace {
+
+// Texts are addressed with 32-bit offsets, and ICU's iterators with int32_t.
+constexpr size_t kMaxTextBytes = static_cast<size_t>(std::numeric_limits<int32_t>::max());
+
+struct StemmerDeleter {
+  void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
+};
+using StemmerPtr = std::unique_ptr<sb_stemmer, StemmerDeleter>;
+
+bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiWordChar(char c) { return IsAsciiLetter(c) || IsAsciiDigit(c) || c == '_'; }
+
+// True if `segment` holds a letter or a decimal digit.
+bool HasLetterOrDigit(std::string_view segment) {
+  const auto* s = reinterpret_cast<const uint8_t*>(segment.data());
+  const auto length = static_cast<int32_t>(segment.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c = 0;
+    U8_NEXT(s, i, length, c);
+    if (c >= 0 && u_isalnum(c)) return true;
+  }
+  return false;
+}
+
+// True if `text` holds a line break ICU's sentence rules treat as a paragraph separator.
+bool HasLineBreak(std::string_view text) {
+  return text.find_first_of("\r\n") != std::string_view::npos ||
+         text.find("\xC2\x85") != std::string_view::npos ||
+         text.find("\xE2\x80\xA8") != std::string_view::npos ||
+         text.find("\xE2\x80\xA9") != std::string_view::npos;
+}
+
+// Copies `text` into *out with every line break replaced by spaces, byte for byte.
+void BlankLineBreaks(std::string_view text, std::string* out) {
+  out->assign(text);
+  std::string& s = *out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' || s[i] == '\n') {
+      s[i] = ' ';
+    } else if (s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\x85') {
+      s[i] = s[i + 1] = ' ';
+    } else if (s[i] == '\xE2' && i + 2 < s.size() && s[i + 1] == '\x80' &&
+               (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {
+      s[i] = s[i + 1] = s[i + 2] = ' ';
+    }
+  }
+}
+
+// Parses a form of digits with at most one '.' or ',' decimal part. Returns false otherwise.
+bool ParseNumber(std::string_view form, double* value) {
+  if (form.empty() || form.size() > 64) return false;
+  char buffer[64];
+  size_t separators = 0;
+  for (size_t i = 0; i < form.size(); ++i) {
+    const char c = form[i];
+    if (IsAsciiDigit(c)) {
+      buffer[i] = c;
+    } else if ((c == '.' || c == ',') && i > 0 && i + 1 < form.size() && ++separators == 1) {
+      buffer[i] = '.';
+    } else {
+      return false;
+    }
+  }
+  const std::from_chars_result r = std::from_chars(buffer, buffer + form.size(), *value);
+  return r.ec == std::errc() && r.ptr == buffer + form.size();
+}
+
+// ---- The ASCII shortcut ----------------------------------------------------------------------
+
+// Calls emit(begin, end) for each ASCII word segment holding a letter or digit, in order.
+// ICU's root word rules on ASCII: letters, digits and '_' join (WB5, WB8-10, WB13a/b); a letter
+// '.' or '\'' letter sequence joins (WB6/7); a digit ',' ';' '.' or '\'' digit sequence joins
+// (WB11/12); everything else breaks.
+template <typename Emit>
+void AsciiWords(std::string_view text, Emit&& emit) {
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    if (!IsAsciiWordChar(text[i])) {
+      ++i;
+      continue;
+    }
+    const size_t begin = i;
+    bool alnum = false;
+    while (i < n) {
+      const char c = text[i];
+      if (IsAsciiWordChar(c)) {
+        alnum = alnum || c != '_';
+        ++i;
+        continue;
+      }
+      if (i + 1 < n) {
+        const char before = text[i - 1];
+        const char after = text[i + 1];
+        const bool letters = IsAsciiLetter(before) && IsAsciiLetter(after) && (c == '.' || c == '\'');
+        const bool digits = IsAsciiDigit(before) && IsAsciiDigit(after) &&
+                            (c == '.' || c == '\'' || c == ',' || c == ';');
+        if (letters || digits) {
+          i += 2;
+          continue;
+        }
+      }
+      break;
+    }
+    if (alnum) emit(static_cast<uint32_t>(begin), static_cast<uint32_t>(i));
+  }
+}
+
+// Sentence_Break classes of ASCII characters (UAX #29; ICU's root rules do not tailor them).
+enum class SentenceClass { kOther, kSp, kParaSep, kLower, kUpper, kNumeric, kATerm, kSTerm,
+                           kClose, kSContinue };
+
+SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
+  if (c >= 'a' && c <= 'z') return SentenceClass::kLower;
+  if (c >= 'A' && c <= 'Z') return SentenceClass::kUpper;
+  if (c >= '0' && c <= '9') return SentenceClass::kNumeric;
+  switch (c) {
+    case '\r':
+    case '\n':
+      return line_breaks ? SentenceClass::kParaSep : SentenceClass::kSp;
+    case ' ':
+    case '\t':
+    case '\v':
+    case '\f':
+      return SentenceClass::kSp;
+    case '.':
+      return SentenceClass::kATerm;
+    case '!':
+    case '?':
+      return SentenceClass::kSTerm;
+    case '"':
+    case '\'':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+      return SentenceClass::kClose;
+    case ',':
+    case '-':
+    case ':':
+    case ';':
+      return SentenceClass::kSContinue;
+    default:
+      return SentenceClass::kOther;
+  }
+}
+
+// Appends to *ends the sentence boundaries of an ASCII text (excluding 0, including its size),
+// as ICU's sentence iterator gives them (SB3-SB11, SB998).
+void AsciiSentences(std::string_view text, bool line_breaks, std::vector<uint32_t>* ends) {
+  const size_t n = text.size();
+  auto cls = [&](size_t i) { return AsciiSentenceClass(text[i], line_breaks); };
+  size_t i = 0;
+  while (i < n) {
+    const SentenceClass c = cls(i);
+    if (c == SentenceClass::kParaSep) {  // SB3, SB4
+      i += (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') ? 2 : 1;
+      ends->push_back(static_cast<uint32_t>(i));
+      continue;
+    }
+    if (c != SentenceClass::kATerm && c != SentenceClass::kSTerm) {
+      ++i;
+      continue;
+    }
+    const bool aterm = c == SentenceClass::kATerm;
+    if (aterm && i + 1 < n) {
+      const SentenceClass next = cls(i + 1);
+      if (next == SentenceClass::kNumeric) {  // SB6
+        ++i;
+        continue;
+      }
+      if (next == SentenceClass::kUpper && i > 0 &&
+          (cls(i - 1) == SentenceClass::kUpper || cls(i - 1) == SentenceClass::kLower)) {  // SB7
+        ++i;
+        continue;
+      }
+    }
+    size_t j = i + 1;
+    while (j < n && cls(j) == SentenceClass::kClose) ++j;
+    while (j < n && cls(j) == SentenceClass::kSp) ++j;
+    if (j < n) {
+      const SentenceClass next = cls(j);
+      if (next == SentenceClass::kSContinue || next == SentenceClass::kATerm ||
+          next == SentenceClass::kSTerm) {  // SB8a
+        i = j;
+        continue;
+      }
+      if (aterm) {  // SB8
+        size_t k = j;
+        while (k < n) {
+          const SentenceClass s = cls(k);
+          if (s == SentenceClass::kUpper || s == SentenceClass::kLower ||
+              s == SentenceClass::kParaSep || s == SentenceClass::kATerm ||
+              s == SentenceClass::kSTerm) {
+            break;
+          }
+          ++k;
+        }
+        if (k < n && cls(k) == SentenceClass::kLower) {
+          i = j;
+          continue;
+        }
+      }
+      if (next == SentenceClass::kParaSep) {  // SB11 takes one paragraph separator
+        j += (text[j] == '\r' && j + 1 < n && text[j + 1] == '\n') ? 2 : 1;
+      }
+    }
+    ends->push_back(static_cast<uint32_t>(j));  // SB11
+    i = j;
+  }
+  if (ends->empty() || ends->back() != n) ends->push_back(static_cast<uint32_t>(n));
+}
+
+}  // namespace
+
+// ---- Scratch ---------------------------------------------------------------------------------
+
+struct AnalyzerScratch::State {
+  const Analyzer* owner = nullptr;
+  std::unique_ptr<icu::BreakIterator> words;
+  std::unique_ptr<icu::BreakIterator> sentences;
+  UText text = UTEXT_INITIALIZER;
+  UText blanked_text = UTEXT_INITIALIZER;
+  std::vector<StemmerPtr> stemmers;
+  FoldBuffers fold;
+  std::string form;
+  std::string blanked;
+  std::vector<uint32_t> sentence_ends;
+  bool ascii_fast_path = true;
+
+  ~State() {
+    // The iterators hold shallow clones of the UTexts; they go first.
+    words.reset();
+    sentences.reset();
+    utext_close(&text);
+    utext_close(&blanked_text);
+  }
+};
+
+AnalyzerScratch::AnalyzerScratch() : state_(std::make_unique<State>()) {}
+AnalyzerScratch::~AnalyzerScratch() = default;
+
+void SetAsciiFastPathForTesting(AnalyzerScratch* scratch, bool enabled) {
+  scratch->state_->ascii_fast_path = enabled;
+}
+
+// ---- Analyzer --------------------------------------------------------------------------------
+
+struct Analyzer::Impl {
+  AnalysisConfig config;
+  Dictionary dictionary;
+  Folder folder;
+  std::unique_ptr<icu::BreakIterator> words;      // prototypes: only cloned
+  std::unique_ptr<icu::BreakIterator> sentences;
+
+  Impl(AnalysisConfig c, Dictionary d, Folder f)
+      : config(std::move(c)), dictionary(std::move(d)), folder(f) {}
+
+  // Appends one token of `form` at [begin, end).
+  static void Push(std::string_view form, uint32_t begin, uint32_t end, AnalyzedText* out) {
+    Token& token = out->tokens.emplace_back();
+    token.begin = begin;
+    token.end = end;
+    token.form.assign(form);
+    token.is_number = ParseNumber(form, &token.number);
+    if (!token.is_number) token.number = 0;
+  }
+
+  // A part of a word: its dictionary replacement, else itself.
+  void EmitPart(std::string_view form, uint32_t begin, uint32_t end, AnalyzedText* out) const {
+    if (const std::vector<std::string>* replacement = dictionary.Find(form)) {
+      for (const std::string& word : *replacement) Push(word, begin, end, out);
+    } else {
+      Push(form, begin, end, out);
+    }
+  }
+
+  // Step 3 and 4 for one folded word `form` written as text[begin, end).
+  void EmitWord(std::string_view text, std::string_view form, uint32_t begin, uint32_t end,
+                AnalyzedText* out) const {
+    if (const std::vector<std::string>* replacement = dictionary.Find(form)) {
+      for (const std::string& word : *replacement) Push(word, begin, end, out);
+      return;
+    }
+    // [0-9]+ followed by letters only: split at the first letter of the word as written.
+    size_t digits = 0;
+    while (digits < form.size() && IsAsciiDigit(form[digits])) ++digits;
+    if (digits > 0 && digits < form.size() && IsAllLetters(form.substr(digits))) {
+      const uint32_t split = FirstLetter(text.substr(begin, end - begin));
+      if (split > 0 && split < end - begin) {
+        EmitPart(form.substr(0, digits), begin, begin + split, out);
+        EmitPart(form.substr(digits), begin + split, end, out);
+        return;
+      }
+    }
+    Push(form, begin, end, out);
+  }
+
+  static bool IsAllLetters(std::string_view s) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    const auto length = static_cast<int32_t>(s.size());
+    for (int32_t i = 0; i < length;) {
+      UChar32 c = 0;
+      U8_NEXT(p, i, length, c);
+      if (c < 0 || !u_isalpha(c)) return false;
+    }
+    return true;
+  }
+
+  // The byte offset of the first letter of `word`, or its size.
+  static uint32_t FirstLetter(std::string_view word) {
+    const auto* p = reinterpret_cast<const uint8_t*>(word.data());
+    const auto length = static_cast<int32_t>(word.size());
+    for (int32_t i = 0; i < length;) {
+      const int32_t start = i;
+      UChar32 c = 0;
+      U8_NEXT(p, i, length, c);
+      if (c >= 0 && u_isalpha(c)) return static_cast<uint32_t>(start);
+    }
+    return static_cast<uint32_t>(word.size());
+  }
+
+  void Word(std::string_view text, uint32_t begin, uint32_t end, AnalyzerScratch::State* s,
+            AnalyzedText* out) const {
+    folder.Fold(text.substr(begin, end - begin), &s->fold, &s->form);
+    if (!s->form.empty()) EmitWord(text, s->form, begin, end, out);
+  }
+};
+
+Analyzer::Analyzer() = default;
+Analyzer::~Analyzer() = default;
+
+Result<std::shared_ptr<const Analyzer>> Analyzer::Create(const AnalysisConfig& config,
+                                                        Dictionary dictionary) {
+  if (config.version != 1) {
+    return Status::InvalidArgument("unknown analysis version " + std::to_string(config.version));
+  }
+  for (const std::string& language : config.stem_languages) {
+    StemmerPtr stemmer(sb_stemmer_new(language.c_str(), "UTF_8"));
+    if (stemmer == nullptr) {
+      return Status::InvalidArgument("no Snowball stemmer for '" + language + "'");
+    }
+  }
+  Result<Folder> folder = Folder::Create(config);
+  if (!folder.ok()) return folder.status();
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> words(
+      icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+  std::unique_ptr<icu::BreakIterator> sentences(
+      icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
+  if (U_FAILURE(status) || words == nullptr || sentences == nullptr) {
+    return Status::Internal(std::string("ICU segmentation data unavailable: ") +
+                            u_errorName(status));
+  }
+  std::shared_ptr<Analyzer> analyzer(new Analyzer());
+  analyzer->impl_ = std::make_unique<Impl>(config, std::move(dictionary), *folder);
+  analyzer->impl_->words = std::move(words);
+  analyzer->impl_->sentences = std::move(sentences);
+  return std::shared_ptr<const Analyzer>(std::move(analyzer));
+}
+
+const AnalysisConfig& Analyzer::config() const { return impl_->config; }
+
+std::unique_ptr<AnalyzerScratch> Analyzer::NewScratch() const {
+  std::unique_ptr<AnalyzerScratch> scratch(new AnalyzerScratch());
+  AnalyzerScratch::State& s = *scratch->state_;
+  s.owner = this;
+  s.words.reset(impl_->words->clone());
+  s.sentences.reset(impl_->sentences->clone());
+  for (const std::string& language : impl_->config.stem_languages) {
+    s.stemmers.emplace_back(sb_stemmer_new(language.c_str(), "UTF_8"));
+  }
+  return scratch;
+}
+
+std::string Analyzer::Fold(std::string_view word, AnalyzerScratch* scratch) const {
+  std::string out;
+  impl_->folder.Fold(word, &scratch->state_->fold, &out);
+  return out;
+}
+
+std::string Analyzer::Stem(std::string_view form, size_t language,
+                           AnalyzerScratch* scratch) const {
+  assert(language < impl_->config.stem_languages.size());
+  AnalyzerScratch::State& s = *scratch->state_;
+  if (language >= s.stemmers.size() || s.stemmers[language] == nullptr ||
+      form.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    return std::string(form);
+  }
+  sb_stemmer* stemmer = s.stemmers[language].get();
+  const sb_symbol* stem = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(form.data()),
+                                          static_cast<int>(form.size()));
+  if (stem == nullptr) return std::string(form);  // out of memory
+  return std::string(reinterpret_cast<const char*>(stem),
+                     static_cast<size_t>(sb_stemmer_length(stemmer)));
+}
+
+void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, AnalyzedText* out) const {
+  out->Clear();
+  AnalyzerScratch::State& s = *scratch->state_;
+  assert(s.owner == this);
+  if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
+  const bool line_breaks = impl_->config.line_breaks_end_sentences;
+  s.sentence_ends.clear();
+
+  if (s.ascii_fast_path && IsAscii(text)) {
+    AsciiWords(text, [&](uint32_t begin, uint32_t end) { impl_->Word(text, begin, end, &s, out); });
+    if (out->tokens.empty()) return;
+    AsciiSentences(text, line_breaks, &s.sentence_ends);
+  } else {
+    if (s.words == nullptr || s.sentences == nullptr) return;  // a clone failed: out of memory
+    UErrorCode status = U_ZERO_ERROR;
+    utext_openUTF8(&s.text, text.data(), static_cast<int64_t>(text.size()), &status);
+    s.words->setText(&s.text, status);
+    if (U_FAILURE(status)) return;
+    int32_t begin = s.words->first();
+    for (int32_t end = s.words->next(); end != icu::BreakIterator::DONE;
+         begin = end, end = s.words->next()) {
+      if (s.words->getRuleStatus() == UBRK_WORD_NONE && IsAscii(text.substr(begin, end - begin))) {
+        continue;  // spaces and ASCII punctuation; other segments are checked character by character
+      }
+      if (!HasLetterOrDigit(text.substr(begin, end - begin))) continue;
+      impl_->Word(text, static_cast<uint32_t>(begin), static_cast<uint32_t>(end), &s, out);
+    }
+    if (out->tokens.empty()) return;
+
+    UText* sentence_text = &s.text;
+    if (!line_breaks && HasLineBreak(text)) {
+      BlankLineBreaks(text, &s.blanked);
+      utext_openUTF8(&s.blanked_text, s.blanked.data(), static_cast<int64_t>(s.blanked.size()),
+                     &status);
+      sentence_text = &s.blanked_text;
+    }
+    s.sentences->setText(sentence_text, status);
+    if (U_FAILURE(status)) return;
+    s.sentences->first();
+    for (int32_t end = s.sentences->next(); end != icu::BreakIterator::DONE;
+         end = s.sentences->next()) {
+      s.sentence_ends.push_back(static_cast<uint32_t>(end));
+    }
+  }
+
+  // Sentence indices: a boundary starts a new sentence only after a token.
+  uint32_t sentence = 0;
+  bool has_token = false;
+  size_t next_end = 0;
+  for (size_t t = 0; t < out->tokens.size(); ++t) {
+    Token& token = out->tokens[t];
+    while (next_end < s.sentence_ends.size() && s.sentence_ends[next_end] <= token.begin) {
+      if (has_token) {
+        ++sentence;
+        has_token = false;
+      }
+      ++next_end;
+    }
+    token.sentence = sentence;
+    if (!has_token) {
+      out->sentence_starts.push_back(static_cast<uint32_t>(t));
+      has_token = true;
+    }
+  }
+}
+
+}  // namespace triage::internal
