@@ -105,11 +105,6 @@ char ConfusableOf(UChar32 c) {
 
 }  // namespace
 
-bool IsAscii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 Result<Folder> Folder::Create(const AnalysisConfig& config) {
   Folder folder;
   UErrorCode status = U_ZERO_ERROR;

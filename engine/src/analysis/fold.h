@@ -24,6 +24,7 @@
 
 #include "triage/config.h"
 #include "triage/status.h"
+#include "util/ascii.h"
 
 namespace triage::internal {
 
@@ -33,8 +34,6 @@ struct FoldBuffers {
   icu::UnicodeString b;
 };
 
-// Returns true if every byte of `s` is ASCII.
-bool IsAscii(std::string_view s);
 
 // Folds words as one AnalysisConfig says. Immutable after Create and safe for concurrent use by
 // multiple threads, each with its own FoldBuffers (the ICU normalisers are process-wide

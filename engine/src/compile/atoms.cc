@@ -148,26 +148,6 @@ bool ListExactOnAscii(const std::vector<std::string>& phrases) {
   return true;
 }
 
-bool IsAscii(std::string_view text) {
-  // Eight bytes at a time; the compiler vectorises the loop.
-  const char* p = text.data();
-  size_t n = text.size();
-  uint64_t any = 0;
-  while (n >= 8) {
-    uint64_t word = 0;
-    std::memcpy(&word, p, 8);
-    any |= word;
-    p += 8;
-    n -= 8;
-  }
-  while (n > 0) {
-    any |= static_cast<unsigned char>(*p);
-    ++p;
-    --n;
-  }
-  return (any & 0x8080808080808080ULL) == 0;
-}
-
 bool HasNonAsciiFoldLetter(std::string_view text) {
   // U+017F is C5 BF in UTF-8, U+212A is E2 84 AA.
   for (size_t i = text.find_first_of("\xC5\xE2"); i != std::string_view::npos;

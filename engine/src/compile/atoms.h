@@ -11,6 +11,8 @@
 
 #include <re2/re2.h>
 
+#include "util/ascii.h"
+
 namespace triage::internal {
 
 // RE2 options every atom and set is compiled with (UTF-8, no logging, bounded memory).
@@ -44,8 +46,6 @@ bool ListHasFoldEdges(const std::vector<std::string>& phrases, bool case_sensiti
 // confirmation by the list's own regex.
 bool ListExactOnAscii(const std::vector<std::string>& phrases);
 
-// True if no byte of `text` has its high bit set.
-bool IsAscii(std::string_view text);
 bool HasNonAsciiFoldLetter(std::string_view text);
 
 }  // namespace triage::internal
