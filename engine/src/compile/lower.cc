@@ -978,13 +978,14 @@ class Lowerer {
                                                           {"historical", kHistorical},
                                                           {"hypothetical", kHypothetical},
                                                           {"other", kOther},
+                                                          {"media", kMedia},
                                                           {"terminate", 0}};
     for (const auto& [decl, file] : contexts_) {
       auto kind = kKinds.find(decl->kind.name);
       if (kind == kKinds.end()) {
         Error("unknown-context", "unknown context kind '" + decl->kind.name + "'", file,
               decl->kind.span);
-        Note("context kinds are negated, historical, hypothetical, other and terminate", file,
+        Note("context kinds are negated, historical, hypothetical, other, media and terminate", file,
              decl->kind.span);
         continue;
       }
@@ -1188,6 +1189,7 @@ class Lowerer {
                     : func == "negated"    ? kNegated
                     : func == "historical" ? kHistorical
                     : func == "hypothetical" ? kHypothetical
+                    : func == "media"        ? kMedia
                                              : kOther;
       if (call.args.size() != 1 || call.within) {
         Error("bad-arity", func + "(...) takes one part", file, call.span);

@@ -252,6 +252,7 @@ enum ContextBit : uint8_t {
   kHistorical = 2,
   kHypothetical = 4,
   kOther = 8,
+  kMedia = 16,  // a film, the news, fiction, a school project: not a case the reporter knows of
 };
 
 struct ContextTrigger {

@@ -18,7 +18,15 @@ constexpr size_t kMaxStemCache = 65536;
 struct WordState::FieldState {
   const std::vector<std::string_view>* texts = nullptr;
   std::vector<AnalyzedText> analyzed;  // by value (reused across records)
-  std::vector<std::vector<uint8_t>> context;  // by value, by token: ContextBit union
+  struct Scope {
+    uint32_t begin = 0;  // tokens [begin, end) in the scope
+    uint32_t end = 0;
+    uint32_t trigger_first = 0;  // the trigger's tokens
+    uint32_t trigger_last = 0;
+    uint8_t bit = 0;
+  };
+  std::vector<std::vector<Scope>> scopes;  // by value
+  std::vector<uint8_t> terminator;         // scratch: by token of the value being marked
   size_t values = 0;
 };
 
@@ -87,7 +95,7 @@ void WordState::MatchField(const Program& program, int word_field,
   state.texts = &texts;
   state.values = texts.size();
   if (state.analyzed.size() < texts.size()) state.analyzed.resize(texts.size());
-  if (state.context.size() < texts.size()) state.context.resize(texts.size());
+  if (state.scopes.size() < texts.size()) state.scopes.resize(texts.size());
   for (uint32_t v = 0; v < texts.size(); ++v) {
     program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
     MatchValue(program, word_field, v);
@@ -134,16 +142,16 @@ void WordState::MarkContexts(const Program& program, int word_field, uint32_t va
   const WordField& wf = program.word_fields[word_field];
   FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
-  std::vector<uint8_t>& bits = state.context[value];
-  bits.assign(tokens.size(), 0);
-  // Terminators end a scope: bit 0x80 marks their tokens.
-  constexpr uint8_t kTerminator = 0x80;
+  std::vector<FieldState::Scope>& scopes = state.scopes[value];
+  scopes.clear();
+  std::vector<uint8_t>& terminator = state.terminator;
+  terminator.assign(tokens.size(), 0);
   for (int list : program.terminators) {
     const int atom = wf.term_atom[list];
     if (atom < 0) continue;
     for (const Mention& m : term_mentions_[atom]) {
       if (m.value != value) continue;
-      for (uint32_t t = m.first; t < m.last; ++t) bits[t] |= kTerminator;
+      for (uint32_t t = m.first; t < m.last; ++t) terminator[t] = 1;
     }
   }
   for (const ContextTrigger& trigger : program.triggers) {
@@ -152,22 +160,36 @@ void WordState::MarkContexts(const Program& program, int word_field, uint32_t va
     for (const Mention& m : term_mentions_[atom]) {
       if (m.value != value) continue;
       const uint32_t sentence = tokens[m.first].sentence;
+      FieldState::Scope scope;
+      scope.trigger_first = m.first;
+      scope.trigger_last = m.last;
+      scope.bit = trigger.bit;
       if (trigger.after) {
-        for (uint32_t t = m.last; t < tokens.size() && t < m.last + trigger.window; ++t) {
-          if ((bits[t] & kTerminator) != 0 || tokens[t].sentence != sentence) break;
-          bits[t] |= trigger.bit;
+        uint32_t t = m.last;
+        while (t < tokens.size() && t < m.last + static_cast<uint32_t>(trigger.window) &&
+               terminator[t] == 0 && tokens[t].sentence == sentence) {
+          ++t;
+        }
+        if (t > m.last) {
+          scope.begin = m.last;
+          scope.end = t;
+          scopes.push_back(scope);
         }
       }
       if (trigger.before) {
-        for (uint32_t t = m.first; t > 0 && m.first - t < static_cast<uint32_t>(trigger.window);
-             --t) {
-          if ((bits[t - 1] & kTerminator) != 0 || tokens[t - 1].sentence != sentence) break;
-          bits[t - 1] |= trigger.bit;
+        uint32_t t = m.first;
+        while (t > 0 && m.first - t < static_cast<uint32_t>(trigger.window) &&
+               terminator[t - 1] == 0 && tokens[t - 1].sentence == sentence) {
+          --t;
+        }
+        if (t < m.first) {
+          scope.begin = t;
+          scope.end = m.first;
+          scopes.push_back(scope);
         }
       }
     }
   }
-  for (uint8_t& b : bits) b &= static_cast<uint8_t>(~kTerminator);
 }
 
 namespace {
@@ -207,11 +229,17 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
   const int wf_index = program.word_field_of[node.field];
   FieldState& state = fields_[wf_index];
   const bool context = program.word_fields[wf_index].context;
+  // A mention is in a scope it overlaps, unless it contains the scope's trigger ("no me deja
+  // salir" is a mention of confinement, not a negated one).
   auto flags_of = [&](uint32_t value, uint32_t first, uint32_t last) -> uint8_t {
     if (!context) return 0;
     uint8_t flags = 0;
-    const std::vector<uint8_t>& bits = state.context[value];
-    for (uint32_t t = first; t < last && t < bits.size(); ++t) flags |= bits[t];
+    for (const FieldState::Scope& scope : state.scopes[value]) {
+      if (scope.begin < last && first < scope.end &&
+          !(scope.trigger_first < last && first < scope.trigger_last)) {
+        flags |= scope.bit;
+      }
+    }
     return flags;
   };
   switch (node.op) {
@@ -400,7 +428,8 @@ std::string WordState::Describe(const Program& program, int span,
       for (const auto& [bit, name] : {std::pair<uint8_t, const char*>{kNegated, "negated"},
                                       {kHistorical, "historical"},
                                       {kHypothetical, "hypothetical"},
-                                      {kOther, "other person"}}) {
+                                      {kOther, "other person"},
+                                      {kMedia, "media"}}) {
         if ((m.flags & bit) != 0) {
           text += sep;
           text += name;
