@@ -56,7 +56,10 @@ using StemmerPtr = std::unique_ptr<sb_stemmer, StemmerDeleter>;
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiWordChar(char c) { return IsAsciiLetter(c) || IsAsciiDigit(c) || c == '_'; }
+// ICU's root word rules count '@' as a letter (ALetter), so that e-mail addresses hold together;
+// it is still no letter for HasLetterOrDigit.
+bool IsAsciiWordLetter(char c) { return IsAsciiLetter(c) || c == '@'; }
+bool IsAsciiWordChar(char c) { return IsAsciiWordLetter(c) || IsAsciiDigit(c) || c == '_'; }
 
 // True if `segment` holds a letter or a decimal digit.
 bool HasLetterOrDigit(std::string_view segment) {
@@ -116,9 +119,10 @@ bool ParseNumber(std::string_view form, double* value) {
 // ---- The ASCII shortcut ----------------------------------------------------------------------
 
 // Calls emit(begin, end) for each ASCII word segment holding a letter or digit, in order.
-// ICU's root word rules on ASCII: letters, digits and '_' join (WB5, WB8-10, WB13a/b); a letter
-// '.' or '\'' letter sequence joins (WB6/7); a digit ',' ';' '.' or '\'' digit sequence joins
-// (WB11/12); everything else breaks.
+// ICU's root word rules on ASCII: letters ('@' included), digits and '_' join (WB5, WB8-10,
+// WB13a/b); a letter '.' or '\'' letter sequence joins (WB6/7); a digit ',' ';' '.' or '\''
+// digit sequence joins (WB11/12); everything else breaks. A segment is emitted when it holds an
+// ASCII letter or digit.
 template <typename Emit>
 void AsciiWords(std::string_view text, Emit&& emit) {
   const size_t n = text.size();
@@ -133,18 +137,19 @@ void AsciiWords(std::string_view text, Emit&& emit) {
     while (i < n) {
       const char c = text[i];
       if (IsAsciiWordChar(c)) {
-        alnum = alnum || c != '_';
+        alnum = alnum || IsAsciiLetter(c) || IsAsciiDigit(c);
         ++i;
         continue;
       }
       if (i + 1 < n) {
         const char before = text[i - 1];
         const char after = text[i + 1];
-        const bool letters = IsAsciiLetter(before) && IsAsciiLetter(after) && (c == '.' || c == '\'');
+        const bool letters =
+            IsAsciiWordLetter(before) && IsAsciiWordLetter(after) && (c == '.' || c == '\'');
         const bool digits = IsAsciiDigit(before) && IsAsciiDigit(after) &&
                             (c == '.' || c == '\'' || c == ',' || c == ';');
         if (letters || digits) {
-          i += 2;
+          ++i;  // the word character after it is taken by the next round
           continue;
         }
       }
@@ -188,7 +193,6 @@ SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
     case ',':
     case '-':
     case ':':
-    case ';':
       return SentenceClass::kSContinue;
     default:
       return SentenceClass::kOther;
@@ -453,7 +457,7 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
   const bool line_breaks = impl_->config.line_breaks_end_sentences;
   s.sentence_ends.clear();
 
-  if (s.ascii_fast_path && IsAscii(text)) {
+  if (s.ascii_fast_path && IsPlainAscii(text)) {
     AsciiWords(text, [&](uint32_t begin, uint32_t end) { impl_->Word(text, begin, end, &s, out); });
     if (out->tokens.empty()) return;
     AsciiSentences(text, line_breaks, &s.sentence_ends);
@@ -466,7 +470,7 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
     int32_t begin = s.words->first();
     for (int32_t end = s.words->next(); end != icu::BreakIterator::DONE;
          begin = end, end = s.words->next()) {
-      if (s.words->getRuleStatus() == UBRK_WORD_NONE && IsAscii(text.substr(begin, end - begin))) {
+      if (s.words->getRuleStatus() == UBRK_WORD_NONE && IsPlainAscii(text.substr(begin, end - begin))) {
         continue;  // spaces and ASCII punctuation; other segments are checked character by character
       }
       if (!HasLetterOrDigit(text.substr(begin, end - begin))) continue;

@@ -105,7 +105,7 @@ char ConfusableOf(UChar32 c) {
 
 }  // namespace
 
-bool IsAscii(std::string_view s) {
+bool IsPlainAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
@@ -145,7 +145,7 @@ void Folder::FoldConfusables(icu::UnicodeString* word) {
 
 void Folder::Fold(std::string_view word, FoldBuffers* buffers, std::string* out) const {
   out->clear();
-  if (IsAscii(word)) {
+  if (IsPlainAscii(word)) {
     out->reserve(word.size());
     for (char c : word) out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     return;

@@ -34,7 +34,7 @@ struct FoldBuffers {
 };
 
 // Returns true if every byte of `s` is ASCII.
-bool IsAscii(std::string_view s);
+bool IsPlainAscii(std::string_view s);
 
 // Folds words as one AnalysisConfig says. Immutable after Create and safe for concurrent use by
 // multiple threads, each with its own FoldBuffers (the ICU normalisers are process-wide
