@@ -865,8 +865,8 @@ TEST_F(YamlConfigTest, WrongTypeForAnalysisLineBreaks) {
 }
 
 TEST_F(YamlConfigTest, UnknownStemmerAtItsItem) {
-  ExpectOneError("analysis:\n  stemmers: [english, spansh]\n", "unknown-stemmer", 2, 24);
-  EXPECT_EQ(Notes(), (std::vector<Position>{{2, 24}}));  // did you mean 'spanish'?
+  ExpectOneError("analysis:\n  stemmers: [english, spansh]\n", "unknown-stemmer", 2, 23);
+  EXPECT_EQ(Notes(), (std::vector<Position>{{2, 23}}));  // did you mean 'spanish'?
   // The message lists the known stemmers.
   EXPECT_NE(diagnostics_.items()[0].message.find("spanish"), std::string::npos);
   EXPECT_NE(diagnostics_.items()[0].message.find("english"), std::string::npos);
@@ -878,7 +878,7 @@ TEST_F(YamlConfigTest, UnknownStemmerInABlockList) {
 }
 
 TEST_F(YamlConfigTest, BadValueForAStemmerListedTwice) {
-  ExpectOneError("analysis:\n  stemmers: [english, english]\n", "bad-value", 2, 24);
+  ExpectOneError("analysis:\n  stemmers: [english, english]\n", "bad-value", 2, 23);
 }
 
 TEST_F(YamlConfigTest, WrongTypeForStemmers) {
@@ -886,7 +886,7 @@ TEST_F(YamlConfigTest, WrongTypeForStemmers) {
 }
 
 TEST_F(YamlConfigTest, WrongTypeForAStemmerItem) {
-  ExpectOneError("analysis:\n  stemmers: [english, [spanish]]\n", "wrong-type", 2, 24);
+  ExpectOneError("analysis:\n  stemmers: [english, [spanish]]\n", "wrong-type", 2, 23);
 }
 
 TEST_F(YamlConfigTest, WrongTypeForDictionaries) {
