@@ -20,6 +20,8 @@
 // shortcut off for that comparison.
 #include "analysis/analyzer.h"
 
+#include <libstemmer.h>
+
 #include <cassert>
 #include <charconv>
 #include <cstddef>
@@ -32,16 +34,15 @@
 #include <utility>
 #include <vector>
 
-#include <libstemmer.h>
+#include "triage/config.h"
+#include "triage/status.h"
+
+#include "analysis/fold.h"
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
-
-#include "analysis/fold.h"
-#include "triage/config.h"
-#include "triage/status.h"
 
 namespace triage::internal {
 namespace {
@@ -160,8 +161,18 @@ void AsciiWords(std::string_view text, Emit&& emit) {
 }
 
 // Sentence_Break classes of ASCII characters (UAX #29; ICU's root rules do not tailor them).
-enum class SentenceClass { kOther, kSp, kParaSep, kLower, kUpper, kNumeric, kATerm, kSTerm,
-                           kClose, kSContinue };
+enum class SentenceClass {
+  kOther,
+  kSp,
+  kParaSep,
+  kLower,
+  kUpper,
+  kNumeric,
+  kATerm,
+  kSTerm,
+  kClose,
+  kSContinue
+};
 
 SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
   if (c >= 'a' && c <= 'z') return SentenceClass::kLower;
@@ -304,7 +315,7 @@ struct Analyzer::Impl {
   AnalysisConfig config;
   Dictionary dictionary;
   Folder folder;
-  std::unique_ptr<icu::BreakIterator> words;      // prototypes: only cloned
+  std::unique_ptr<icu::BreakIterator> words;  // prototypes: only cloned
   std::unique_ptr<icu::BreakIterator> sentences;
 
   Impl(AnalysisConfig c, Dictionary d, Folder f)
@@ -385,7 +396,7 @@ Analyzer::Analyzer() = default;
 Analyzer::~Analyzer() = default;
 
 Result<std::shared_ptr<const Analyzer>> Analyzer::Create(const AnalysisConfig& config,
-                                                        Dictionary dictionary) {
+                                                         Dictionary dictionary) {
   if (config.version != 1) {
     return Status::InvalidArgument("unknown analysis version " + std::to_string(config.version));
   }
@@ -433,8 +444,7 @@ std::string Analyzer::Fold(std::string_view word, AnalyzerScratch* scratch) cons
   return out;
 }
 
-std::string Analyzer::Stem(std::string_view form, size_t language,
-                           AnalyzerScratch* scratch) const {
+std::string Analyzer::Stem(std::string_view form, size_t language, AnalyzerScratch* scratch) const {
   assert(language < impl_->config.stem_languages.size());
   AnalyzerScratch::State& s = *scratch->state_;
   if (language >= s.stemmers.size() || s.stemmers[language] == nullptr ||
@@ -470,8 +480,10 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
     int32_t begin = s.words->first();
     for (int32_t end = s.words->next(); end != icu::BreakIterator::DONE;
          begin = end, end = s.words->next()) {
-      if (s.words->getRuleStatus() == UBRK_WORD_NONE && IsPlainAscii(text.substr(begin, end - begin))) {
-        continue;  // spaces and ASCII punctuation; other segments are checked character by character
+      if (s.words->getRuleStatus() == UBRK_WORD_NONE &&
+          IsPlainAscii(text.substr(begin, end - begin))) {
+        continue;  // spaces and ASCII punctuation; other segments are checked character by
+                   // character
       }
       if (!HasLetterOrDigit(text.substr(begin, end - begin))) continue;
       impl_->Word(text, static_cast<uint32_t>(begin), static_cast<uint32_t>(end), &s, out);

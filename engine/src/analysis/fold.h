@@ -19,11 +19,11 @@
 #include <string>
 #include <string_view>
 
-#include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
-
 #include "triage/config.h"
 #include "triage/status.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 
 namespace triage::internal {
 

@@ -20,6 +20,8 @@
 // yaml-cpp reports syntax errors by throwing; every exception is caught in this file and none
 // leaves LoadConfig.
 
+#include <libstemmer.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -31,7 +33,6 @@
 #include <utility>
 #include <vector>
 
-#include <libstemmer.h>
 #include <yaml-cpp/yaml.h>
 
 #include "triage/config.h"
@@ -86,8 +87,8 @@ const std::vector<std::string_view>& LimitsKeys() {
   return *keys;
 }
 const std::vector<std::string_view>& AnalysisKeys() {
-  static const auto* keys = new std::vector<std::string_view>{"version", "fold", "sentences",
-                                                              "stemmers", "dictionaries"};
+  static const auto* keys =
+      new std::vector<std::string_view>{"version", "fold", "sentences", "stemmers", "dictionaries"};
   return *keys;
 }
 const std::vector<std::string_view>& FoldKeys() {
@@ -1033,8 +1034,7 @@ void ConfigReader::ReadAnalysis(const Entry& entry, EngineConfig* config) {
   }
 }
 
-void ConfigReader::ReadStemmers(const YAML::Node& node, SourceSpan span,
-                                AnalysisConfig* analysis) {
+void ConfigReader::ReadStemmers(const YAML::Node& node, SourceSpan span, AnalysisConfig* analysis) {
   std::vector<std::pair<std::string, SourceSpan>> seen;
   auto add = [&](const YAML::Node& item, SourceSpan item_span) {
     if (!item.IsScalar()) {

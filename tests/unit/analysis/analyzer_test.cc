@@ -3,6 +3,8 @@
 // through normalisation, folding on and off, sentences, the dictionary, digit+letter splitting,
 // numbers, stems, hostile input, determinism, and the ASCII shortcut against the ICU path on
 // random strings.
+#include "analysis/analyzer.h"
+
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -18,8 +20,6 @@
 #include "triage/diagnostic.h"
 #include "triage/source.h"
 #include "triage/status.h"
-
-#include "analysis/analyzer.h"
 
 namespace triage::internal {
 namespace {
@@ -119,7 +119,9 @@ TEST_F(AnalyzerTest, AccentFoldingOff) {
 }
 
 TEST_F(AnalyzerTest, DecomposedAccentsFoldToo) {
-  EXPECT_EQ(Forms("nin\xCC\x83" "a"), (Strings{"nina"}));  // n + U+0303 COMBINING TILDE
+  EXPECT_EQ(Forms("nin\xCC\x83"
+                  "a"),
+            (Strings{"nina"}));  // n + U+0303 COMBINING TILDE
 }
 
 TEST_F(AnalyzerTest, ConfusableLettersReadAsLatin) {
@@ -132,7 +134,9 @@ TEST_F(AnalyzerTest, ConfusableLettersReadAsLatin) {
 
 TEST_F(AnalyzerTest, ConfusableFoldingLeavesDigitsAndGenuineWords) {
   // "0" stays a digit while U+043E reads as "o".
-  EXPECT_EQ(Forms("14 \xD0\xBE" "0"), (Strings{"14", "o0"}));
+  EXPECT_EQ(Forms("14 \xD0\xBE"
+                  "0"),
+            (Strings{"14", "o0"}));
   // "привет": п and в have no ASCII reading, so the word stays as it is, р and е included.
   EXPECT_EQ(Forms("Привет"), (Strings{"привет"}));
   // A Greek word: λ has no ASCII reading.
@@ -289,13 +293,15 @@ TEST_F(AnalyzerTest, StemsEnglishAndSpanish) {
 TEST_F(AnalyzerTest, FoldIsStepTwoAlone) {
   Build({"u => you\n"});
   EXPECT_EQ(analyzer_->Fold("NIÑA", scratch_.get()), "nina");
-  EXPECT_EQ(analyzer_->Fold("U", scratch_.get()), "u");  // no dictionary
+  EXPECT_EQ(analyzer_->Fold("U", scratch_.get()), "u");        // no dictionary
   EXPECT_EQ(analyzer_->Fold("14yo", scratch_.get()), "14yo");  // no split
   EXPECT_EQ(analyzer_->Fold("p\xD0\xB0ss", scratch_.get()), "pass");
 }
 
 TEST_F(AnalyzerTest, InvalidUtf8NeverBecomesAWord) {
-  const std::string text = "ab\xFF" "cd \xC3 ok \xE2\x82 x\xF0\x9F";
+  const std::string text =
+      "ab\xFF"
+      "cd \xC3 ok \xE2\x82 x\xF0\x9F";
   const AnalyzedText& out = Analyze(text);
   EXPECT_EQ(Forms(text), (Strings{"ab", "cd", "ok", "x"}));
   for (const Token& token : out.tokens) {
@@ -316,12 +322,10 @@ TEST_F(AnalyzerTest, ConfigIsKept) {
 TEST_F(AnalyzerTest, CreateRefusesWhatItCannotProvide) {
   AnalysisConfig config;
   config.stem_languages = {"klingon"};
-  EXPECT_EQ(Analyzer::Create(config, Dictionary()).status().code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(Analyzer::Create(config, Dictionary()).status().code(), Status::Code::kInvalidArgument);
   config.stem_languages.clear();
   config.version = 2;
-  EXPECT_EQ(Analyzer::Create(config, Dictionary()).status().code(),
-            Status::Code::kInvalidArgument);
+  EXPECT_EQ(Analyzer::Create(config, Dictionary()).status().code(), Status::Code::kInvalidArgument);
 }
 
 // Comparable rendering of an analysis.

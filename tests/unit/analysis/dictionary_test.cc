@@ -80,13 +80,14 @@ class DictionaryTest : public ::testing::Test {
 };
 
 TEST_F(DictionaryTest, ReadsEntriesCommentsAndBlankLines) {
-  ASSERT_TRUE(Add("# SMS shorthand\n"
-                  "\n"
-                  "u => you\n"
-                  "  rn   =>  right   now   # one word to two\n"
-                  "\tfourteen\t=>\t14\r\n"
-                  "   \n"
-                  "catorce => 14"))
+  ASSERT_TRUE(
+      Add("# SMS shorthand\n"
+          "\n"
+          "u => you\n"
+          "  rn   =>  right   now   # one word to two\n"
+          "\tfourteen\t=>\t14\r\n"
+          "   \n"
+          "catorce => 14"))
       << Rendered();
   EXPECT_TRUE(diagnostics_.empty());
   EXPECT_EQ(dictionary_.size(), 4u);
@@ -159,9 +160,7 @@ TEST_F(DictionaryTest, ErrorForAWordWithoutLetterOrDigit) {
   ExpectOneError("u => you !!\n", 1, 10);
 }
 
-TEST_F(DictionaryTest, ErrorForASecondArrow) {
-  ExpectOneError("a => b => c\n", 1, 8);
-}
+TEST_F(DictionaryTest, ErrorForASecondArrow) { ExpectOneError("a => b => c\n", 1, 8); }
 
 TEST_F(DictionaryTest, ErrorForADuplicateEntryWithANote) {
   ExpectOneError("u => you\nrn => now\nU => ewe\n", 3, 1);
@@ -174,13 +173,14 @@ TEST_F(DictionaryTest, ErrorForInvalidUtf8AtTheByte) {
 }
 
 TEST_F(DictionaryTest, ReportsEveryErrorOfTheFileAndKeepsGoodLines) {
-  EXPECT_FALSE(Add("u => you\n"
-                   "bad line\n"
-                   "rn => right now\n"
-                   " => x\n"
-                   "a b => c\n"
-                   "y/o => years old\n"
-                   "k => \n"));
+  EXPECT_FALSE(
+      Add("u => you\n"
+          "bad line\n"
+          "rn => right now\n"
+          " => x\n"
+          "a b => c\n"
+          "y/o => years old\n"
+          "k => \n"));
   EXPECT_EQ(Errors(), (std::vector<Position>{{2, 1}, {4, 2}, {5, 1}, {6, 1}, {7, 3}}))
       << Rendered();
   EXPECT_EQ(Find("rn"), (std::vector<std::string>{"right", "now"}));

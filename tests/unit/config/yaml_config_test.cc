@@ -873,8 +873,7 @@ TEST_F(YamlConfigTest, UnknownStemmerAtItsItem) {
 }
 
 TEST_F(YamlConfigTest, UnknownStemmerInABlockList) {
-  ExpectOneError("analysis:\n  stemmers:\n    - english\n    - klingon\n", "unknown-stemmer", 4,
-                 7);
+  ExpectOneError("analysis:\n  stemmers:\n    - english\n    - klingon\n", "unknown-stemmer", 4, 7);
 }
 
 TEST_F(YamlConfigTest, BadValueForAStemmerListedTwice) {
