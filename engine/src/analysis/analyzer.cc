@@ -20,6 +20,8 @@
 // shortcut off for that comparison.
 #include "analysis/analyzer.h"
 
+#include <libstemmer.h>
+
 #include <cassert>
 #include <charconv>
 #include <cstddef>
@@ -32,16 +34,15 @@
 #include <utility>
 #include <vector>
 
-#include <libstemmer.h>
+#include "triage/config.h"
+#include "triage/status.h"
+
+#include "analysis/fold.h"
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
-
-#include "analysis/fold.h"
-#include "triage/config.h"
-#include "triage/status.h"
 
 namespace triage::internal {
 namespace {
@@ -56,7 +57,10 @@ using StemmerPtr = std::unique_ptr<sb_stemmer, StemmerDeleter>;
 
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiWordChar(char c) { return IsAsciiLetter(c) || IsAsciiDigit(c) || c == '_'; }
+// ICU's root word rules count '@' as a letter (ALetter), so that e-mail addresses hold together;
+// it is still no letter for HasLetterOrDigit.
+bool IsAsciiWordLetter(char c) { return IsAsciiLetter(c) || c == '@'; }
+bool IsAsciiWordChar(char c) { return IsAsciiWordLetter(c) || IsAsciiDigit(c) || c == '_'; }
 
 // True if `segment` holds a letter or a decimal digit.
 bool HasLetterOrDigit(std::string_view segment) {
@@ -116,9 +120,10 @@ bool ParseNumber(std::string_view form, double* value) {
 // ---- The ASCII shortcut ----------------------------------------------------------------------
 
 // Calls emit(begin, end) for each ASCII word segment holding a letter or digit, in order.
-// ICU's root word rules on ASCII: letters, digits and '_' join (WB5, WB8-10, WB13a/b); a letter
-// '.' or '\'' letter sequence joins (WB6/7); a digit ',' ';' '.' or '\'' digit sequence joins
-// (WB11/12); everything else breaks.
+// ICU's root word rules on ASCII: letters ('@' included), digits and '_' join (WB5, WB8-10,
+// WB13a/b); a letter '.' or '\'' letter sequence joins (WB6/7); a digit ',' ';' '.' or '\''
+// digit sequence joins (WB11/12); everything else breaks. A segment is emitted when it holds an
+// ASCII letter or digit.
 template <typename Emit>
 void AsciiWords(std::string_view text, Emit&& emit) {
   const size_t n = text.size();
@@ -133,18 +138,19 @@ void AsciiWords(std::string_view text, Emit&& emit) {
     while (i < n) {
       const char c = text[i];
       if (IsAsciiWordChar(c)) {
-        alnum = alnum || c != '_';
+        alnum = alnum || IsAsciiLetter(c) || IsAsciiDigit(c);
         ++i;
         continue;
       }
       if (i + 1 < n) {
         const char before = text[i - 1];
         const char after = text[i + 1];
-        const bool letters = IsAsciiLetter(before) && IsAsciiLetter(after) && (c == '.' || c == '\'');
+        const bool letters =
+            IsAsciiWordLetter(before) && IsAsciiWordLetter(after) && (c == '.' || c == '\'');
         const bool digits = IsAsciiDigit(before) && IsAsciiDigit(after) &&
                             (c == '.' || c == '\'' || c == ',' || c == ';');
         if (letters || digits) {
-          i += 2;
+          ++i;  // the word character after it is taken by the next round
           continue;
         }
       }
@@ -155,8 +161,18 @@ void AsciiWords(std::string_view text, Emit&& emit) {
 }
 
 // Sentence_Break classes of ASCII characters (UAX #29; ICU's root rules do not tailor them).
-enum class SentenceClass { kOther, kSp, kParaSep, kLower, kUpper, kNumeric, kATerm, kSTerm,
-                           kClose, kSContinue };
+enum class SentenceClass {
+  kOther,
+  kSp,
+  kParaSep,
+  kLower,
+  kUpper,
+  kNumeric,
+  kATerm,
+  kSTerm,
+  kClose,
+  kSContinue
+};
 
 SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
   if (c >= 'a' && c <= 'z') return SentenceClass::kLower;
@@ -188,7 +204,6 @@ SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
     case ',':
     case '-':
     case ':':
-    case ';':
       return SentenceClass::kSContinue;
     default:
       return SentenceClass::kOther;
@@ -300,7 +315,7 @@ struct Analyzer::Impl {
   AnalysisConfig config;
   Dictionary dictionary;
   Folder folder;
-  std::unique_ptr<icu::BreakIterator> words;      // prototypes: only cloned
+  std::unique_ptr<icu::BreakIterator> words;  // prototypes: only cloned
   std::unique_ptr<icu::BreakIterator> sentences;
 
   Impl(AnalysisConfig c, Dictionary d, Folder f)
@@ -381,7 +396,7 @@ Analyzer::Analyzer() = default;
 Analyzer::~Analyzer() = default;
 
 Result<std::shared_ptr<const Analyzer>> Analyzer::Create(const AnalysisConfig& config,
-                                                        Dictionary dictionary) {
+                                                         Dictionary dictionary) {
   if (config.version != 1) {
     return Status::InvalidArgument("unknown analysis version " + std::to_string(config.version));
   }
@@ -429,8 +444,7 @@ std::string Analyzer::Fold(std::string_view word, AnalyzerScratch* scratch) cons
   return out;
 }
 
-std::string Analyzer::Stem(std::string_view form, size_t language,
-                           AnalyzerScratch* scratch) const {
+std::string Analyzer::Stem(std::string_view form, size_t language, AnalyzerScratch* scratch) const {
   assert(language < impl_->config.stem_languages.size());
   AnalyzerScratch::State& s = *scratch->state_;
   if (language >= s.stemmers.size() || s.stemmers[language] == nullptr ||
@@ -466,8 +480,10 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
     int32_t begin = s.words->first();
     for (int32_t end = s.words->next(); end != icu::BreakIterator::DONE;
          begin = end, end = s.words->next()) {
-      if (s.words->getRuleStatus() == UBRK_WORD_NONE && IsAscii(text.substr(begin, end - begin))) {
-        continue;  // spaces and ASCII punctuation; other segments are checked character by character
+      if (s.words->getRuleStatus() == UBRK_WORD_NONE &&
+          IsAscii(text.substr(begin, end - begin))) {
+        continue;  // spaces and ASCII punctuation; other segments are checked character by
+                   // character
       }
       if (!HasLetterOrDigit(text.substr(begin, end - begin))) continue;
       impl_->Word(text, static_cast<uint32_t>(begin), static_cast<uint32_t>(end), &s, out);

@@ -18,17 +18,17 @@
 #include <utility>
 #include <vector>
 
+#include "triage/config.h"
+#include "triage/diagnostic.h"
+#include "triage/source.h"
+
+#include "analysis/analyzer.h"
+#include "analysis/fold.h"
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
-
-#include "analysis/analyzer.h"
-#include "analysis/fold.h"
-#include "triage/config.h"
-#include "triage/diagnostic.h"
-#include "triage/source.h"
 
 namespace triage::internal {
 namespace {

@@ -14,13 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "triage/config.h"
+#include "triage/status.h"
+
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
 #include <unicode/utf16.h>
-
-#include "triage/config.h"
-#include "triage/status.h"
 
 namespace triage::internal {
 namespace {
@@ -98,8 +98,9 @@ const ConfusableTable& Confusables() {
 // The ASCII letter that `c` reads as, or 0.
 char ConfusableOf(UChar32 c) {
   const ConfusableTable& table = Confusables();
-  const auto it = std::lower_bound(table.begin(), table.end(), c,
-                                   [](const auto& entry, UChar32 key) { return entry.first < key; });
+  const auto it =
+      std::lower_bound(table.begin(), table.end(), c,
+                       [](const auto& entry, UChar32 key) { return entry.first < key; });
   return it != table.end() && it->first == c ? it->second : 0;
 }
 
@@ -148,7 +149,8 @@ void Folder::Fold(std::string_view word, FoldBuffers* buffers, std::string* out)
   icu::UnicodeString& a = buffers->a;
   icu::UnicodeString& b = buffers->b;
   // fromUTF8 turns an ill-formed sequence into U+FFFD.
-  a = icu::UnicodeString::fromUTF8(icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
+  a = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(word.data(), static_cast<int32_t>(word.size())));
   UErrorCode status = U_ZERO_ERROR;
   nfkc_cf_->normalize(a, b, status);
   if (accents_ && U_SUCCESS(status)) {

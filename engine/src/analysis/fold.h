@@ -19,12 +19,12 @@
 #include <string>
 #include <string_view>
 
-#include <unicode/normalizer2.h>
-#include <unicode/unistr.h>
-
 #include "triage/config.h"
 #include "triage/status.h"
 #include "util/ascii.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 
 namespace triage::internal {
 
@@ -33,7 +33,6 @@ struct FoldBuffers {
   icu::UnicodeString a;
   icu::UnicodeString b;
 };
-
 
 // Folds words as one AnalysisConfig says. Immutable after Create and safe for concurrent use by
 // multiple threads, each with its own FoldBuffers (the ICU normalisers are process-wide

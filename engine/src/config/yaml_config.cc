@@ -20,6 +20,8 @@
 // yaml-cpp reports syntax errors by throwing; every exception is caught in this file and none
 // leaves LoadConfig.
 
+#include <libstemmer.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -54,8 +56,8 @@ constexpr size_t kMaxSuggestionDistance = 2;
 
 // The keys each map of the schema accepts, in the order docs/config.md lists them.
 const std::vector<std::string_view>& RootKeys() {
-  static const auto* keys = new std::vector<std::string_view>{"rules",      "fields",    "urgency",
-                                                              "categories", "overrides", "limits"};
+  static const auto* keys = new std::vector<std::string_view>{
+      "rules", "fields", "urgency", "categories", "overrides", "limits", "analysis"};
   return *keys;
 }
 const std::vector<std::string_view>& UrgencyKeys() {
@@ -84,6 +86,30 @@ const std::vector<std::string_view>& LimitsKeys() {
   static const auto* keys = new std::vector<std::string_view>{"max_record_bytes"};
   return *keys;
 }
+const std::vector<std::string_view>& AnalysisKeys() {
+  static const auto* keys =
+      new std::vector<std::string_view>{"version", "fold", "sentences", "stemmers", "dictionaries"};
+  return *keys;
+}
+const std::vector<std::string_view>& FoldKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"accents", "confusables"};
+  return *keys;
+}
+const std::vector<std::string_view>& SentencesKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"line_breaks"};
+  return *keys;
+}
+// The Snowball stemmers libstemmer provides, by canonical name ("english", "spanish", ...).
+const std::vector<std::string_view>& StemmerNames() {
+  static const auto* names = [] {
+    auto* list = new std::vector<std::string_view>;
+    for (const char** name = sb_stemmer_list(); *name != nullptr; ++name) list->emplace_back(*name);
+    return list;
+  }();
+  return *names;
+}
+// The analysis versions this engine implements.
+constexpr int64_t kAnalysisVersion = 1;
 // For maps whose keys are names chosen by the user (fields, overrides, category scores).
 const std::vector<std::string_view>& AnyKey() {
   static const auto* keys = new std::vector<std::string_view>{};
@@ -330,6 +356,9 @@ class ConfigReader {
   void ReadOverrides(const Entry& entry, EngineConfig* config);
   void ReadOverride(const Entry& entry, EngineConfig* config);
   void ReadLimits(const Entry& entry, EngineConfig* config);
+  void ReadAnalysis(const Entry& entry, EngineConfig* config);
+  void ReadStemmers(const YAML::Node& node, SourceSpan span, AnalysisConfig* analysis);
+  void ReadDictionaries(const YAML::Node& node, SourceSpan span, AnalysisConfig* analysis);
 
   const SourceFile& source_;
   std::string_view text_;
@@ -607,6 +636,8 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
       ReadOverrides(entry, config);
     } else if (entry.key == "limits") {
       ReadLimits(entry, config);
+    } else if (entry.key == "analysis") {
+      ReadAnalysis(entry, config);
     }
   }
 
@@ -952,6 +983,117 @@ void ConfigReader::ReadLimits(const Entry& entry, EngineConfig* config) {
         config->max_record_bytes = static_cast<size_t>(*v);
       }
     }
+  }
+}
+
+void ConfigReader::ReadAnalysis(const Entry& entry, EngineConfig* config) {
+  AnalysisConfig& analysis = config->analysis;
+  const SourceSpan value_span = Span(entry.value, entry.key_span);
+  analysis.span = {entry.key_span.begin, std::max(entry.key_span.end, value_span.end)};
+  if (!IsSectionMap(entry)) return;
+  for (const Entry& part : Entries(entry.value, AnalysisKeys(), "analysis")) {
+    const SourceSpan span = Span(part.value, part.key_span);
+    const std::string what = "analysis." + part.key;
+    if (part.key == "version") {
+      const std::optional<int64_t> version = Integer(part.value, span, what, kIntMin, kIntMax);
+      if (!version) continue;
+      if (*version != kAnalysisVersion) {
+        Error("bad-value",
+              "unknown analysis version " + std::to_string(*version) +
+                  "; this engine implements version " + std::to_string(kAnalysisVersion),
+              span);
+        continue;
+      }
+      analysis.version = static_cast<int>(*version);
+    } else if (part.key == "fold") {
+      if (!part.value.IsMap()) {
+        WrongType(part.value, span, "a map of {accents, confusables}", what);
+        continue;
+      }
+      for (const Entry& fold : Entries(part.value, FoldKeys(), what)) {
+        const std::optional<bool> on =
+            Boolean(fold.value, Span(fold.value, fold.key_span), what + "." + fold.key);
+        if (!on) continue;
+        (fold.key == "accents" ? analysis.fold_accents : analysis.fold_confusables) = *on;
+      }
+    } else if (part.key == "sentences") {
+      if (!part.value.IsMap()) {
+        WrongType(part.value, span, "a map of {line_breaks}", what);
+        continue;
+      }
+      for (const Entry& sentences : Entries(part.value, SentencesKeys(), what)) {
+        const std::optional<bool> on = Boolean(
+            sentences.value, Span(sentences.value, sentences.key_span), what + "." + sentences.key);
+        if (on) analysis.line_breaks_end_sentences = *on;
+      }
+    } else if (part.key == "stemmers") {
+      ReadStemmers(part.value, span, &analysis);
+    } else if (part.key == "dictionaries") {
+      ReadDictionaries(part.value, span, &analysis);
+    }
+  }
+}
+
+void ConfigReader::ReadStemmers(const YAML::Node& node, SourceSpan span, AnalysisConfig* analysis) {
+  std::vector<std::pair<std::string, SourceSpan>> seen;
+  auto add = [&](const YAML::Node& item, SourceSpan item_span) {
+    if (!item.IsScalar()) {
+      WrongType(item, item_span, "a stemmer name", "analysis.stemmers");
+      return;
+    }
+    const std::string& name = item.Scalar();
+    const std::vector<std::string_view>& known = StemmerNames();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (std::string_view k : known) list.append(list.empty() ? "" : ", ").append(k);
+      Error("unknown-stemmer", "unknown stemmer '" + name + "'; the known stemmers are " + list,
+            item_span);
+      const std::string_view suggestion = Suggest(name, known);
+      if (!suggestion.empty()) Note("did you mean '" + std::string(suggestion) + "'?", item_span);
+      return;
+    }
+    const auto previous =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == name; });
+    if (previous != seen.end()) {
+      Error("bad-value", "stemmer '" + name + "' is listed twice in 'analysis.stemmers'",
+            item_span);
+      Note("first given here", previous->second);
+      return;
+    }
+    seen.emplace_back(name, item_span);
+    analysis->stem_languages.push_back(name);
+  };
+  if (node.IsNull()) return;
+  if (node.IsScalar()) {
+    add(node, span);
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) add(item, ItemSpan(item, span));
+  } else {
+    WrongType(node, span, "a stemmer name or a list of stemmer names", "analysis.stemmers");
+  }
+}
+
+void ConfigReader::ReadDictionaries(const YAML::Node& node, SourceSpan span,
+                                    AnalysisConfig* analysis) {
+  auto add = [&](const YAML::Node& item, SourceSpan item_span) {
+    if (!item.IsScalar()) {
+      WrongType(item, item_span, "a dictionary file name", "analysis.dictionaries");
+      return;
+    }
+    if (item.Scalar().empty()) {
+      Error("bad-value", "empty dictionary file name in 'analysis.dictionaries'", item_span);
+      return;
+    }
+    analysis->dictionaries.push_back(item.Scalar());
+    analysis->dictionary_spans.push_back(item_span);
+  };
+  if (node.IsNull()) return;
+  if (node.IsScalar()) {
+    add(node, span);
+  } else if (node.IsSequence()) {
+    for (const YAML::Node& item : node) add(item, ItemSpan(item, span));
+  } else {
+    WrongType(node, span, "a file name or a list of file names", "analysis.dictionaries");
   }
 }
 

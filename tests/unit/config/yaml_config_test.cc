@@ -757,5 +757,156 @@ TEST_F(YamlConfigTest, HostileInputNeverThrows) {
   }
 }
 
+// ---- analysis: ----------------------------------------------------------------------------------
+
+TEST_F(YamlConfigTest, AnalysisDefaultsWithoutTheSection) {
+  const Result<EngineConfig> config = Load("rules: a.rules\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  const AnalysisConfig& analysis = config->analysis;
+  EXPECT_EQ(analysis.version, 1);
+  EXPECT_TRUE(analysis.fold_accents);
+  EXPECT_TRUE(analysis.fold_confusables);
+  EXPECT_TRUE(analysis.line_breaks_end_sentences);
+  EXPECT_TRUE(analysis.stem_languages.empty());
+  EXPECT_TRUE(analysis.dictionaries.empty());
+  EXPECT_TRUE(analysis.dictionary_spans.empty());
+  EXPECT_EQ(analysis.span.begin, 0u);
+  EXPECT_EQ(analysis.span.end, 0u);
+}
+
+TEST_F(YamlConfigTest, LoadsEveryKeyOfTheAnalysisSection) {
+  const std::string text = R"(rules: a.rules
+analysis:
+  version: 1
+  fold: {accents: false, confusables: false}
+  sentences:
+    line_breaks: false
+  stemmers: [english, spanish]
+  dictionaries:
+    - sms.dict
+    - "numbers.dict"
+)";
+  const Result<EngineConfig> config = Load(text);
+  ASSERT_TRUE(config.ok()) << Rendered();
+  const AnalysisConfig& analysis = config->analysis;
+  EXPECT_EQ(analysis.version, 1);
+  EXPECT_FALSE(analysis.fold_accents);
+  EXPECT_FALSE(analysis.fold_confusables);
+  EXPECT_FALSE(analysis.line_breaks_end_sentences);
+  EXPECT_EQ(analysis.stem_languages, (std::vector<std::string>{"english", "spanish"}));
+  EXPECT_EQ(analysis.dictionaries, (std::vector<std::string>{"sms.dict", "numbers.dict"}));
+  ASSERT_EQ(analysis.dictionary_spans.size(), 2u);
+  EXPECT_EQ(SpanText(analysis.dictionary_spans[0]), "sms.dict");
+  EXPECT_EQ(SpanText(analysis.dictionary_spans[1]), "\"numbers.dict\"");
+  EXPECT_EQ(analysis.span.begin, text.find("analysis:"));
+  EXPECT_EQ(SpanText(analysis.span).substr(0, 9), "analysis:");
+  EXPECT_GT(analysis.span.end, text.find("version"));
+}
+
+TEST_F(YamlConfigTest, AnalysisAcceptsSingleNamesAndPartialMaps) {
+  const Result<EngineConfig> config =
+      Load("analysis:\n  stemmers: english\n  dictionaries: sms.dict\n  fold: {accents: false}\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_EQ(config->analysis.stem_languages, (std::vector<std::string>{"english"}));
+  EXPECT_EQ(config->analysis.dictionaries, (std::vector<std::string>{"sms.dict"}));
+  EXPECT_FALSE(config->analysis.fold_accents);
+  EXPECT_TRUE(config->analysis.fold_confusables);
+}
+
+TEST_F(YamlConfigTest, EmptyAnalysisSectionIsAbsent) {
+  const Result<EngineConfig> config = Load("analysis:\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_EQ(config->analysis.version, 1);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAnalysisThatIsNotAMap) {
+  ExpectOneError("analysis: [english]\n", "wrong-type", 1, 11);
+}
+
+TEST_F(YamlConfigTest, UnknownKeyInAnalysis) {
+  ExpectOneError("analysis:\n  stemmer: [english]\n", "unknown-key", 2, 3);
+  EXPECT_EQ(Notes(), (std::vector<Position>{{2, 3}}));  // did you mean 'stemmers'?
+}
+
+TEST_F(YamlConfigTest, UnknownKeyInAnalysisFoldAndSentences) {
+  ExpectOneError("analysis:\n  fold: {accent: true}\n", "unknown-key", 2, 10);
+}
+
+TEST_F(YamlConfigTest, UnknownKeyInAnalysisSentences) {
+  ExpectOneError("analysis:\n  sentences:\n    newlines: true\n", "unknown-key", 3, 5);
+}
+
+TEST_F(YamlConfigTest, DuplicateKeyInAnalysis) {
+  ExpectOneError("analysis:\n  version: 1\n  version: 1\n", "duplicate-key", 3, 3);
+}
+
+TEST_F(YamlConfigTest, BadValueForUnknownAnalysisVersion) {
+  ExpectOneError("analysis:\n  version: 2\n", "bad-value", 2, 12);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAnalysisVersion) {
+  ExpectOneError("analysis:\n  version: \"1\"\n", "wrong-type", 2, 12);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAnalysisFold) {
+  ExpectOneError("analysis:\n  fold: true\n", "wrong-type", 2, 9);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAnalysisFoldFlag) {
+  ExpectOneError("analysis:\n  fold: {accents: yes}\n", "wrong-type", 2, 19);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAnalysisSentences) {
+  ExpectOneError("analysis:\n  sentences: [line_breaks]\n", "wrong-type", 2, 14);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAnalysisLineBreaks) {
+  ExpectOneError("analysis:\n  sentences: {line_breaks: 1}\n", "wrong-type", 2, 28);
+}
+
+TEST_F(YamlConfigTest, UnknownStemmerAtItsItem) {
+  ExpectOneError("analysis:\n  stemmers: [english, spansh]\n", "unknown-stemmer", 2, 23);
+  EXPECT_EQ(Notes(), (std::vector<Position>{{2, 23}}));  // did you mean 'spanish'?
+  // The message lists the known stemmers.
+  EXPECT_NE(diagnostics_.items()[0].message.find("spanish"), std::string::npos);
+  EXPECT_NE(diagnostics_.items()[0].message.find("english"), std::string::npos);
+}
+
+TEST_F(YamlConfigTest, UnknownStemmerInABlockList) {
+  ExpectOneError("analysis:\n  stemmers:\n    - english\n    - klingon\n", "unknown-stemmer", 4, 7);
+}
+
+TEST_F(YamlConfigTest, BadValueForAStemmerListedTwice) {
+  ExpectOneError("analysis:\n  stemmers: [english, english]\n", "bad-value", 2, 23);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForStemmers) {
+  ExpectOneError("analysis:\n  stemmers: {english: 1}\n", "wrong-type", 2, 13);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForAStemmerItem) {
+  ExpectOneError("analysis:\n  stemmers: [english, [spanish]]\n", "wrong-type", 2, 23);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForDictionaries) {
+  ExpectOneError("analysis:\n  dictionaries: {a: b}\n", "wrong-type", 2, 17);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForADictionaryItem) {
+  ExpectOneError("analysis:\n  dictionaries: [sms.dict, {a: b}]\n", "wrong-type", 2, 28);
+}
+
+TEST_F(YamlConfigTest, BadValueForEmptyDictionaryName) {
+  ExpectOneError("analysis:\n  dictionaries: [sms.dict, \"\"]\n", "bad-value", 2, 28);
+}
+
+TEST_F(YamlConfigTest, AnalysisReportsSeveralErrorsAtOnce) {
+  ASSERT_FALSE(Load("analysis:\n  version: 3\n  fold: {accents: maybe}\n  stemmers: [x]\n").ok());
+  EXPECT_EQ(diagnostics_.error_count(), 3u) << Rendered();
+  EXPECT_EQ(ErrorsWithCode("bad-value"), (std::vector<Position>{{2, 12}}));
+  EXPECT_EQ(ErrorsWithCode("wrong-type"), (std::vector<Position>{{3, 19}}));
+  EXPECT_EQ(ErrorsWithCode("unknown-stemmer"), (std::vector<Position>{{4, 14}}));
+}
+
 }  // namespace
 }  // namespace triage
