@@ -3,7 +3,7 @@
 //
 // Every record of FILE (JSONL, default stdin) is triaged (Scanner::Explain, for the category
 // totals below assign_min that the assign_min sweep needs) on --jobs workers and matched by id
-// with LABELS (eval_labels.h). The report (eval_metrics.h defines every measure) comes in this
+// with LABELS (eval_labels.h). The report (triage/evaluation.h defines every measure) comes in this
 // order: under-triage first — records labelled urgent that were decided below the urgent band,
 // the most expensive mistake — then per-category precision, recall and F1, the band confusion
 // matrix, per-rule hits, the threshold sweep with --target-recall answers, and the corpus
@@ -17,12 +17,15 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "triage/band_index.h"
+#include "triage/evaluation.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
@@ -30,11 +33,10 @@
 #include "commands.h"
 #include "eval_corpus.h"
 #include "eval_labels.h"
-#include "eval_metrics.h"
-#include "eval_report.h"
 #include "line_io.h"
 #include "load_rules.h"
-#include "report_html.h"
+#include "report_status.h"
+#include "reporter.h"
 
 namespace triage::cli {
 namespace {
@@ -79,25 +81,23 @@ int RunEval(const EvalOptions& options) {
   EvalSettings settings;
   settings.urgent_band = config.bands.size() >= 3 ? 1 : 0;
   if (!options.urgent_band.empty()) {
-    settings.urgent_band = BandIndex(config, options.urgent_band);
-    if (settings.urgent_band == config.bands.size()) {
+    const std::optional<size_t> urgent = FindBand(config.bands, options.urgent_band);
+    if (!urgent) {
       std::fprintf(stderr, "triage: error: --urgent-band: no band named '%s' in %s\n",
                    options.urgent_band.c_str(), config_path.c_str());
       return kExitUsage;
     }
+    settings.urgent_band = *urgent;
   }
   for (const std::string& text : options.targets) {
-    RecallTarget target;
-    const std::string problem = ParseRecallTarget(text, config, categories, &target);
-    if (!problem.empty()) {
-      std::fprintf(stderr, "triage: error: %s\n", problem.c_str());
-      return kExitUsage;
-    }
-    settings.targets.push_back(target);
+    Result<RecallTarget> target = ParseRecallTarget(text, config, categories);
+    if (!target.ok()) return ReportFailure(target.status(), kExitUsage);
+    settings.targets.push_back(std::move(target).value());
   }
 
   LabelSet labels;
-  if (!LoadLabels(options.labels, config, categories, &labels)) return kExitErrors;
+  const Status labels_loaded = LoadLabels(options.labels, config, categories, &labels);
+  if (!labels_loaded.ok()) return ReportFailure(labels_loaded, kExitErrors);
 
   CorpusOptions corpus;
   corpus.input = options.input;
@@ -142,15 +142,12 @@ int RunEval(const EvalOptions& options) {
   }
 
   bool ok = true;
-  const std::string json = RenderEvalJson(report);
-  if (options.format == "json") {
-    ok = WriteStdout(json) && ok;
-  } else {
-    ok = WriteStdout(RenderEvalText(report)) && ok;
+  ok = WriteStdout(MakeEvalReporter(options.format)->Render(report)) && ok;
+  if (!options.json_path.empty()) {
+    ok = WriteTextFile(options.json_path, MakeEvalReporter("json")->Render(report)) && ok;
   }
-  if (!options.json_path.empty()) ok = WriteTextFile(options.json_path, json) && ok;
   if (!options.html_path.empty()) {
-    ok = WriteTextFile(options.html_path, RenderEvalHtml(report)) && ok;
+    ok = WriteTextFile(options.html_path, MakeEvalReporter("html")->Render(report)) && ok;
   }
   if (!ok) return kExitErrors;
   return stats.errors > 0 || stats.read_failed || labels.errors > 0 ? kExitErrors : kExitOk;

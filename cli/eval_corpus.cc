@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "triage/decision.h"
-#include "triage/explain.h"
 #include "triage/scanner.h"
+#include "triage/scored_record.h"
 #include "triage/status.h"
 
 #include "line_io.h"
@@ -37,26 +37,7 @@ namespace {
 constexpr size_t kBatchBytes = size_t{4} << 20;
 constexpr size_t kMinLinesPerTask = 8;
 
-void FillFromDecision(const RuleSet& rules, Decision* decision, ScoredRecord* out) {
-  out->id = std::move(decision->id);
-  out->score = decision->urgency;
-  out->band = BandIndex(rules.config(), decision->band);
-  out->categories.clear();
-  for (CategoryScore& category : decision->categories) {
-    out->categories.push_back(std::move(category.name));
-  }
-  out->rules.clear();
-  for (RuleHit& hit : decision->rules) out->rules.push_back(std::move(hit.rule));
-}
-
 }  // namespace
-
-size_t BandIndex(const EngineConfig& config, const std::string& name) {
-  for (size_t i = 0; i < config.bands.size(); ++i) {
-    if (config.bands[i].name == name) return i;
-  }
-  return config.bands.size();
-}
 
 std::string InputName(const std::string& input) { return input == "-" ? "<stdin>" : input; }
 
@@ -74,17 +55,8 @@ Status ScoreLine(Scanner* scanner, const InputLine& line, size_t max_record_byte
         "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
                          std::to_string(max_record_bytes) + " bytes (limits.max_record_bytes)");
   }
-  Status status;
-  if (explain) {
-    Explanation explanation;
-    status = scanner->Explain(line.text, ScanOptions(), &explanation);
-    out->totals = std::move(explanation.category_totals);
-    FillFromDecision(scanner->rules(), &explanation.decision, out);
-  } else {
-    Decision decision;
-    status = scanner->ScanJson(line.text, &decision);
-    FillFromDecision(scanner->rules(), &decision, out);
-  }
+  Status status = ScoreRecord(scanner, line.text, explain, out);
+  out->line = line.number;
   if (!status.ok() && status.code() != Status::Code::kInvalidRecord) {
     // Only record errors promise never to quote the record; anything else is not shown.
     return Status::InvalidRecord("internal", "the record could not be triaged (internal error)");

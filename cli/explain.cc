@@ -13,7 +13,7 @@
 //   - the record's text fields with the spans matched by fired rules highlighted (colour on a
 //     terminal without NO_COLOR, "[[...]]" otherwise), and per rule the snippets it matched;
 //   - a counterfactual: the smallest set of fired rules whose removal moves the record to another
-//     band (sets of 1, 2, 3; explain_analysis.h has the search and its limits);
+//     band (sets of 1, 2, 3; triage/counterfactual.h has the search and its limits);
 //   - the rules closest to firing, with the first part of their condition that failed;
 //   - with --why-not RULE, that rule's condition tree with the truth value of every part.
 //
@@ -42,13 +42,14 @@
 #include <CLI/CLI.hpp>
 
 #include "triage/decision.h"
+#include "triage/explain_report.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
+#include "triage/why_not.h"
 
 #include "commands.h"
-#include "explain_analysis.h"
-#include "explain_render.h"
+#include "explain_reporter.h"
 #include "line_io.h"
 #include "load_rules.h"
 #include "terminal.h"
@@ -71,7 +72,14 @@ struct ExplainOptions {
 class Explainer {
  public:
   Explainer(const ExplainOptions& options, RuleSet rules, bool color)
-      : options_(options), rules_(std::move(rules)), scanner_(rules_), color_(color) {}
+      : rules_(std::move(rules)),
+        scanner_(rules_),
+        reporter_(options.format == "json" ? MakeJsonExplainReporter()
+                                           : MakeTextExplainReporter(color)) {
+    report_options_.closest = static_cast<size_t>(options.closest);
+    report_options_.max_set = static_cast<size_t>(options.max_set);
+    report_options_.why_not = options.why_not;
+  }
 
   // Writes the entry of one input line, ending with '\n', to *out. Returns false if the line
   // had an error.
@@ -80,24 +88,19 @@ class Explainer {
   size_t MaxKeep() const { return rules_.config().max_record_bytes; }
 
  private:
-  bool Json() const { return options_.format == "json"; }
   void WriteError(uint64_t line, const std::optional<std::string>& id, const Status& error,
                   std::string* out) const;
 
-  const ExplainOptions& options_;
   RuleSet rules_;
   Scanner scanner_;
-  bool color_;
+  std::unique_ptr<ExplainReporter> reporter_;
+  ExplainReportOptions report_options_;
   Explanation explanation_;
 };
 
 void Explainer::WriteError(uint64_t line, const std::optional<std::string>& id, const Status& error,
                            std::string* out) const {
-  if (Json()) {
-    *out = FormatErrorLine(line, id, error) + "\n";
-  } else {
-    *out = RenderTextError(line, id, error, color_) + "\n";
-  }
+  *out = reporter_->Error(line, id, error) + "\n";
 }
 
 bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
@@ -121,29 +124,9 @@ bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
     return false;
   }
 
-  RecordReport report;
-  report.line = line.number;
-  report.explanation = &explanation_;
-  report.ledger = BuildLedger(explanation_, rules_.config());
-  report.categories = BuildCategoryReport(explanation_, rules_.config());
-  report.spans = CollectRuleSpans(explanation_);
-  if (options_.max_set > 0) {
-    CounterfactualLimits limits;
-    limits.max_size = static_cast<size_t>(options_.max_set);
-    report.counterfactual = FindCounterfactual(&scanner_, line.text, explanation_, limits);
-  }
-  if (options_.closest > 0) {
-    report.closest_requested = static_cast<size_t>(options_.closest);
-    report.closest = FindClosest(explanation_, static_cast<size_t>(options_.closest));
-  }
-  for (const std::string& name : options_.why_not) {
-    if (const RuleTrace* rule = FindRule(explanation_, name)) report.why_not.push_back(rule);
-  }
-  if (Json()) {
-    *out = RenderJson(report) + "\n";
-  } else {
-    *out = RenderText(report, color_) + "\n";
-  }
+  const ExplainReport report =
+      BuildExplainReport(&scanner_, line.text, line.number, explanation_, report_options_);
+  *out = reporter_->Record(report) + "\n";
   return true;
 }
 

@@ -49,6 +49,7 @@
 #include "audit_support.h"
 #include "commands.h"
 #include "load_rules.h"
+#include "report_status.h"
 
 namespace triage::cli {
 namespace {
@@ -227,9 +228,10 @@ int RunWhatIf(AuditStore* store, const ReplayOptions& options, const AuditQuery&
 
 int RunReplay(const ReplayOptions& options) {
   AuditQuery query;
-  if (!ParseAuditQuery(options.since, options.until, options.ruleset, &query)) return kExitUsage;
-  std::optional<AuditStore> store = OpenAuditForReading(options.path);
-  if (!store.has_value()) return kExitErrors;
+  const Status parsed = ParseAuditQuery(options.since, options.until, options.ruleset, &query);
+  if (!parsed.ok()) return ReportFailure(parsed, kExitUsage);
+  Result<AuditStore> store = OpenAuditForReading(options.path);
+  if (!store.ok()) return ReportFailure(store.status(), kExitErrors);
   if (!options.with.empty()) return RunWhatIf(&*store, options, query);
   return RunPlainReplay(&*store, options, query);
 }

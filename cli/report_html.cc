@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "eval_metrics.h"
+#include "triage/evaluation.h"
+
 #include "eval_report.h"
 
 namespace triage::cli {

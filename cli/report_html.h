@@ -11,7 +11,7 @@
 
 #include <string>
 
-#include "eval_metrics.h"
+#include "triage/evaluation.h"
 
 namespace triage::cli {
 

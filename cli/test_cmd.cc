@@ -38,6 +38,7 @@
 
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
+#include "triage/expectations.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/source.h"
@@ -45,7 +46,6 @@
 
 #include "commands.h"
 #include "config_path.h"
-#include "expectations.h"
 #include "load_rules.h"
 #include "terminal.h"
 #include "test_report.h"
@@ -288,19 +288,18 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
       }
       outcome.detail = rendered;
     } else {
-      Decision decision;
-      const Status status = scanner.ScanJson(test.record, &decision);
-      if (!status.ok()) {
+      const CaseRun run = RunCase(&scanner, test);
+      if (!run.status.ok()) {
         outcome.status = CaseStatus::kFailed;
         // Record errors never quote the record; anything else is not the record's fault.
         outcome.problems.push_back("the record could not be triaged: " +
-                                   (status.code() == Status::Code::kInvalidRecord
-                                        ? status.record_code() + ": " + status.message()
+                                   (run.status.code() == Status::Code::kInvalidRecord
+                                        ? run.status.record_code() + ": " + run.status.message()
                                         : std::string("internal error")));
       } else {
-        outcome.problems = CompareDecision(test, decision, rules->config());
-        outcome.status = outcome.problems.empty() ? CaseStatus::kPassed : CaseStatus::kFailed;
-        outcome.detail = "decision: " + DescribeDecision(decision);
+        outcome.problems = run.problems;
+        outcome.status = run.passed() ? CaseStatus::kPassed : CaseStatus::kFailed;
+        outcome.detail = "decision: " + DescribeDecision(run.decision);
       }
     }
     PrintCase(path, outcome);

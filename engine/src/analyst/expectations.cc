@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Expectation files (expectations.h): yaml-cpp reads the text into a node tree, and a CaseReader
-// walks it against the schema of docs/test.md, turning every problem into a Diagnostic at the
-// offending node, without stopping at the first. A case's record is turned into JSON here, typed
-// with the YAML 1.2 core schema (plain 12 is a number, "12" a string, true a boolean), so that the
-// engine maps it with the config's field paths exactly as it maps an input line.
+// Expectation files (triage/expectations.h): yaml-cpp reads the text into a node tree, and a
+// CaseReader walks it against the schema of docs/test.md, turning every problem into a Diagnostic
+// at the offending node, without stopping at the first. A case's record is turned into JSON here,
+// typed with the YAML 1.2 core schema (plain 12 is a number, "12" a string, true a boolean), so
+// that the engine maps it with the config's field paths exactly as it maps an input line.
 //
 // Positions: yaml-cpp marks are 0-based (line, column), the column counting bytes; they become
 // byte offsets through SourceFile::Offset (+1 each). A leading byte-order mark is not counted by
@@ -12,7 +12,7 @@
 //
 // yaml-cpp reports syntax errors by throwing; every exception is caught in this file.
 
-#include "expectations.h"
+#include "triage/expectations.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -28,13 +28,16 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "triage/band_index.h"
 #include "triage/config.h"
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
 #include "triage/rule_set.h"
+#include "triage/scanner.h"
 #include "triage/source.h"
+#include "triage/status.h"
 
-namespace triage::cli {
+namespace triage {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
@@ -62,7 +65,6 @@ const std::vector<std::string_view>& RulesKeys() {
   static const auto* keys = new std::vector<std::string_view>{"fired", "not_fired"};
   return *keys;
 }
-
 
 // Returns the candidate closest to `name` within kMaxSuggestionDistance edits, or empty; ties go
 // to the candidate listed first.
@@ -802,14 +804,6 @@ std::vector<UrgencyBand> BandsOf(const EngineConfig& config) {
   return config.bands.empty() ? DefaultBands() : config.bands;
 }
 
-// The position of band `name` in `bands` (0 = most urgent), or -1.
-int BandIndex(const std::vector<UrgencyBand>& bands, const std::string& name) {
-  for (size_t i = 0; i < bands.size(); ++i) {
-    if (bands[i].name == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 }  // namespace
 
 void ParseExpectationFile(const SourceManager& sources, FileId file, ExpectationFile* out) {
@@ -863,19 +857,25 @@ std::vector<std::string> CompareDecision(const TestCase& test, const Decision& d
   const std::string got_band = decision.band + " (score " + std::to_string(decision.urgency) + ")";
   if (test.band) {
     const std::vector<UrgencyBand> bands = BandsOf(config);
-    const int actual = BandIndex(bands, decision.band);
+    const std::optional<size_t> actual = FindBand(bands, decision.band);
     if (test.band->exact && decision.band != test.band->exact->name) {
       problems.push_back("band: expected " + test.band->exact->name + ", got " + got_band);
     }
-    // A band of lower index is more urgent.
-    if (test.band->at_least &&
-        (actual < 0 || actual > BandIndex(bands, test.band->at_least->name))) {
-      problems.push_back("band: expected at least " + test.band->at_least->name + ", got " +
-                         got_band);
+    // A band of lower index is more urgent. An unknown bound (unresolved names) fails at_least
+    // and holds for at_most.
+    if (test.band->at_least) {
+      const std::optional<size_t> bound = FindBand(bands, test.band->at_least->name);
+      if (!actual || !bound || *actual > *bound) {
+        problems.push_back("band: expected at least " + test.band->at_least->name + ", got " +
+                           got_band);
+      }
     }
-    if (test.band->at_most && (actual < 0 || actual < BandIndex(bands, test.band->at_most->name))) {
-      problems.push_back("band: expected at most " + test.band->at_most->name + ", got " +
-                         got_band);
+    if (test.band->at_most) {
+      const std::optional<size_t> bound = FindBand(bands, test.band->at_most->name);
+      if (!actual || (bound && *actual < *bound)) {
+        problems.push_back("band: expected at most " + test.band->at_most->name + ", got " +
+                           got_band);
+      }
     }
   }
   if (test.score) {
@@ -928,4 +928,13 @@ std::string DescribeDecision(const Decision& decision) {
          Bracketed(decision.tags) + ", routes " + Bracketed(decision.routes);
 }
 
-}  // namespace triage::cli
+CaseRun RunCase(Scanner* scanner, const TestCase& test) {
+  CaseRun run;
+  run.status = scanner->ScanJson(test.record, &run.decision);
+  if (run.status.ok()) {
+    run.problems = CompareDecision(test, run.decision, scanner->rules().config());
+  }
+  return run;
+}
+
+}  // namespace triage
