@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "markup_escape.h"
+
 namespace triage::cli {
 namespace {
 
@@ -103,22 +105,12 @@ std::string XmlEscape(const std::string& text, bool attribute) {
       }
       continue;
     }
+    if (const std::string_view reference = MarkupReference(c); !reference.empty()) {
+      out += reference;
+      ++i;
+      continue;
+    }
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
       case '\n':
         out += attribute ? "&#10;" : "\n";
         break;
