@@ -36,6 +36,7 @@
 #include "triage/scored_record.h"
 #include "triage/status.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "eval_corpus.h"
 #include "eval_labels.h"
@@ -133,8 +134,7 @@ Command AddDiffCommand(CLI::App* parent) {
       "diff",
       "Run two rulesets over one corpus: band transitions, category changes and every changed "
       "record (less urgent moves first)");
-  app->add_option("file", options->input, "Input JSONL records; '-' or omitted reads stdin")
-      ->capture_default_str();
+  AddInputOption(app, &options->input, "records");
   app->add_option("--base", options->base, "Config (triage.yaml) of the ruleset before")
       ->required();
   app->add_option("--head", options->head, "Config (triage.yaml) of the ruleset after")->required();
@@ -144,10 +144,7 @@ Command AddDiffCommand(CLI::App* parent) {
   app->add_option("-f,--format", options->format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  app->add_option("-j,--jobs", options->jobs, "Worker threads; 0 means one per hardware thread")
-      ->check(CLI::Range(0, 1024))
-      ->envname("TRIAGE_JOBS")
-      ->capture_default_str();
+  AddJobsOption(app, &options->jobs);
   return Command{app, [options] { return RunDiff(*options); }};
 }
 

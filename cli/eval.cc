@@ -30,6 +30,7 @@
 #include "triage/scanner.h"
 #include "triage/status.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "eval_corpus.h"
 #include "eval_labels.h"
@@ -161,14 +162,11 @@ Command AddEvalCommand(CLI::App* parent) {
       "eval",
       "Measure a ruleset against a labelled corpus: under-triage, per-category precision and "
       "recall, band confusion, rule hits, threshold sweep; text, JSON or an HTML report");
-  app->add_option("file", options->input, "Input JSONL records; '-' or omitted reads stdin")
-      ->capture_default_str();
+  AddInputOption(app, &options->input, "records");
   app->add_option("-l,--labels", options->labels,
                   R"(Labels, JSONL: {"id":...,"band":"P1","categories":[...]})")
       ->required();
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddConfigOption(app, &options->config);
   app->add_option("-f,--format", options->format, "stdout format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -181,10 +179,7 @@ Command AddEvalCommand(CLI::App* parent) {
       ->allow_extra_args(false);
   app->add_option("--urgent-band", options->urgent_band,
                   "Lowest band counted as urgent for under-triage (default: the second band)");
-  app->add_option("-j,--jobs", options->jobs, "Worker threads; 0 means one per hardware thread")
-      ->check(CLI::Range(0, 1024))
-      ->envname("TRIAGE_JOBS")
-      ->capture_default_str();
+  AddJobsOption(app, &options->jobs);
   return Command{app, [options] { return RunEval(*options); }};
 }
 

@@ -24,8 +24,11 @@
 #include "triage/scored_record.h"
 #include "triage/status.h"
 
+#include "command_options.h"
+#include "commands.h"
 #include "line_io.h"
 #include "progress.h"
+#include "report_status.h"
 #include "terminal.h"
 #include "worker_pool.h"
 #include <sys/stat.h>
@@ -51,9 +54,7 @@ Status ScoreLine(Scanner* scanner, const InputLine& line, size_t max_record_byte
   *out = ScoredRecord();
   out->line = line.number;
   if (line.truncated || line.length > max_record_bytes) {
-    return Status::InvalidRecord(
-        "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
-                         std::to_string(max_record_bytes) + " bytes (limits.max_record_bytes)");
+    return RecordTooLarge(line.length, max_record_bytes);
   }
   Status status = ScoreRecord(scanner, line.text, explain, out);
   out->line = line.number;
@@ -77,16 +78,13 @@ bool ForEachCorpusLine(
     const CorpusOptions& options, size_t max_keep,
     const std::function<void(size_t worker, size_t slot, const InputLine& line)>& process,
     const std::function<void(size_t slot, const InputLine& line)>& consume, CorpusStats* stats) {
-  int fd = STDIN_FILENO;
-  if (options.input != "-") {
-    fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
-                   std::strerror(errno));
-      stats->read_failed = true;
-      return false;
-    }
+  const Result<int> opened = OpenInput(options.input);
+  if (!opened.ok()) {
+    ReportFailure(opened.status(), kExitErrors);
+    stats->read_failed = true;
+    return false;
   }
+  const int fd = *opened;
   uint64_t total_bytes = 0;
   struct stat info {};
   if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {

@@ -48,10 +48,12 @@
 #include "triage/status.h"
 #include "triage/why_not.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "explain_reporter.h"
 #include "line_io.h"
 #include "load_rules.h"
+#include "report_status.h"
 #include "terminal.h"
 
 namespace triage::cli {
@@ -106,12 +108,7 @@ void Explainer::WriteError(uint64_t line, const std::optional<std::string>& id, 
 bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   if (line.truncated || line.length > max_bytes) {
-    WriteError(
-        line.number, std::nullopt,
-        Status::InvalidRecord(
-            "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
-                             std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"),
-        out);
+    WriteError(line.number, std::nullopt, RecordTooLarge(line.length, max_bytes), out);
     return false;
   }
   Status status = scanner_.Explain(line.text, ScanOptions(), &explanation_);
@@ -151,15 +148,9 @@ int RunExplain(const ExplainOptions& options) {
     return kExitUsage;
   }
 
-  int input_fd = STDIN_FILENO;
-  if (options.input != "-") {
-    input_fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (input_fd < 0) {
-      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
-                   std::strerror(errno));
-      return kExitErrors;
-    }
-  }
+  const Result<int> opened = OpenInput(options.input);
+  if (!opened.ok()) return ReportFailure(opened.status(), kExitErrors);
+  const int input_fd = *opened;
 
   bool color = false;
   if (options.format == "text") {
@@ -216,11 +207,8 @@ Command AddExplainCommand(CLI::App* parent) {
       "explain",
       "Explain the decision of each JSON Lines record: score ledger, categories, matched text, "
       "a counterfactual, the rules closest to firing and, with --why-not, one rule's condition");
-  app->add_option("file", options->input, "Input JSONL file; '-' or omitted reads stdin")
-      ->capture_default_str();
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddInputOption(app, &options->input, "file");
+  AddConfigOption(app, &options->config);
   app->add_option("-f,--format", options->format,
                   "text: a readable account; json: one JSON object per record")
       ->check(CLI::IsMember({"text", "json"}))

@@ -70,6 +70,7 @@
 #include "triage/status.h"
 
 #include "audit_support.h"
+#include "command_options.h"
 #include "commands.h"
 #include "line_io.h"
 #include "load_rules.h"
@@ -376,9 +377,7 @@ std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::strin
   const size_t max_bytes = rules_.config().max_record_bytes;
   error->id.reset();
   if (line.truncated || line.length > max_bytes) {
-    error->status = Status::InvalidRecord(
-        "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
-                         std::to_string(max_bytes) + " bytes (limits.max_record_bytes)");
+    error->status = RecordTooLarge(line.length, max_bytes);
     return FormatErrorLine(line.number, std::nullopt, error->status);
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
@@ -608,15 +607,9 @@ int RunFilter(const FilterOptions& options) {
   const std::string config_path = FindConfigOrReport(options.config);
   if (config_path.empty()) return kExitErrors;
 
-  int input_fd = STDIN_FILENO;
-  if (options.input != "-") {
-    input_fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (input_fd < 0) {
-      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
-                   std::strerror(errno));
-      return kExitErrors;
-    }
-  }
+  const Result<int> input = OpenInput(options.input);
+  if (!input.ok()) return ReportFailure(input.status(), kExitErrors);
+  const int input_fd = *input;
   // Before loading, so that a SIGHUP sent meanwhile is a reload rather than the end of us, and
   // before the worker threads start.
   const sigset_t wait_mask = InstallSighupHandler();
@@ -690,21 +683,15 @@ Command AddFilterCommand(CLI::App* parent) {
       "filter",
       "Triage JSON Lines records: one annotated record, decision or error line out per input "
       "line, in input order. SIGHUP reloads the rules.");
-  app->add_option("file", options->input, "Input JSONL file; '-' or omitted reads stdin")
-      ->capture_default_str();
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddInputOption(app, &options->input, "file");
+  AddConfigOption(app, &options->config);
   app->add_option("-o,--output", options->output,
                   "annotate: the record with a \"triage\" member; decision: the decision alone")
       ->check(CLI::IsMember({"annotate", "decision"}))
       ->capture_default_str();
   app->add_flag("--line-buffered", options->line_buffered,
                 "Process one line at a time and flush after each (default on a terminal)");
-  app->add_option("-j,--jobs", options->jobs, "Worker threads; 0 means one per hardware thread")
-      ->check(CLI::Range(0, 1024))
-      ->envname("TRIAGE_JOBS")
-      ->capture_default_str();
+  AddJobsOption(app, &options->jobs);
   AddFilterAuditOptions(app, &options->audit);
   app->add_option("--shadow", options->shadow,
                   "Candidate config evaluated beside the live one; output is unchanged");

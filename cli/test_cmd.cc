@@ -44,6 +44,7 @@
 #include "triage/source.h"
 #include "triage/status.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "config_path.h"
 #include "load_rules.h"
@@ -337,10 +338,9 @@ Command AddTestCommand(CLI::App* parent) {
   app->add_option("paths", options->paths,
                   "Expectation files or directories (their *.yaml files); default: the tests/ "
                   "directory next to the config");
-  app->add_option("-c,--config", options->config,
+  AddConfigOption(app, &options->config,
                   "Config file (triage.yaml) for files without a 'config:' key; default: the "
-                  "installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+                  "installed rule pack");
   app->add_flag("-v,--verbose", options->verbose,
                 "Also print passing cases, and the decision under each failing one");
   app->add_option("--junit", options->junit, "Also write a JUnit XML report to this file");
