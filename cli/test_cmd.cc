@@ -48,6 +48,7 @@
 #include "commands.h"
 #include "config_path.h"
 #include "load_rules.h"
+#include "report_status.h"
 #include "terminal.h"
 #include "test_report.h"
 
@@ -143,23 +144,20 @@ class RuleSetCache {
 class TestRun {
  public:
   explicit TestRun(const TestOptions& options)
-      : options_(options),
-        color_out_(ColorEnabled(STDOUT_FILENO)),
-        color_err_(ColorEnabled(STDERR_FILENO)) {}
+      : options_(options), color_err_(ColorEnabled(STDERR_FILENO)) {
+    reporters_.push_back(MakeConsoleTestReporter(options.verbose, ColorEnabled(STDOUT_FILENO)));
+    if (!options.junit.empty()) reporters_.push_back(MakeJUnitTestReporter(options.junit));
+  }
 
   int Run();
 
  private:
   void RunFile(const std::string& path, const std::string& default_config);
   void PrintCase(const std::string& path, const CaseOutcome& outcome) const;
-  std::string Colored(const char* code, const char* text) const {
-    if (!color_out_) return text;
-    return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
-  }
 
   const TestOptions& options_;
-  bool color_out_;
   bool color_err_;
+  std::vector<std::unique_ptr<TestReporter>> reporters_;  // the console first
   SourceManager sources_;
   RuleSetCache rulesets_;
   std::vector<SuiteOutcome> suites_;
@@ -180,33 +178,16 @@ int TestRun::Run() {
 
   for (const std::string& file : files) RunFile(file, default_config);
 
-  size_t passed = 0;
-  size_t failed = 0;
+  bool ok = true;
   for (const SuiteOutcome& suite : suites_) {
-    passed += suite.Count(CaseStatus::kPassed);
-    failed += suite.cases.size() - suite.Count(CaseStatus::kPassed);
+    ok = ok && suite.Count(CaseStatus::kPassed) == suite.cases.size();
   }
-  std::printf("%zu passed, %zu failed\n", passed, failed);
-  bool ok = failed == 0;
-  if (std::fflush(stdout) != 0) ok = false;
-
-  if (!options_.junit.empty()) {
-    const std::string xml = RenderJUnitXml(suites_);
-    int error = 0;
-    std::FILE* out = std::fopen(options_.junit.c_str(), "wb");
-    if (out == nullptr) {
-      error = errno;
-    } else {
-      if (std::fwrite(xml.data(), 1, xml.size(), out) != xml.size()) {
-        error = errno != 0 ? errno : EIO;
-      }
-      if (std::fclose(out) != 0 && error == 0) error = errno;
-    }
-    if (out == nullptr || error != 0) {
-      std::fprintf(stderr, "triage: error: cannot write '%s': %s\n", options_.junit.c_str(),
-                   std::strerror(error != 0 ? error : EIO));
-      ok = false;
-    }
+  for (const std::unique_ptr<TestReporter>& reporter : reporters_) {
+    const Status finished = reporter->Finish(suites_);
+    if (finished.ok()) continue;
+    // The console's failure (stdout closed) has no one to tell; a JUnit file's is reported.
+    if (reporter != reporters_.front()) ReportFailure(finished, kExitErrors);
+    ok = false;
   }
   return ok ? kExitOk : kExitErrors;
 }
@@ -309,22 +290,9 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
 }
 
 void TestRun::PrintCase(const std::string& path, const CaseOutcome& outcome) const {
-  const bool passed = outcome.status == CaseStatus::kPassed;
-  if (passed && !options_.verbose) return;
-  std::string line = path + (outcome.line > 0 ? ":" + std::to_string(outcome.line) : "") + ": ";
-  line += passed ? Colored("32", "PASS") : Colored("31", "FAIL");
-  line += " " + outcome.name;
-  if (!passed && !outcome.problems.empty()) {
-    line += ": ";
-    // An invalid case: its first problem here, all of them on stderr.
-    const size_t shown = outcome.status == CaseStatus::kError ? 1 : outcome.problems.size();
-    for (size_t i = 0; i < shown; ++i) line += (i == 0 ? "" : "; ") + outcome.problems[i];
+  for (const std::unique_ptr<TestReporter>& reporter : reporters_) {
+    reporter->ReportCase(path, outcome);
   }
-  line += '\n';
-  if (options_.verbose && outcome.status == CaseStatus::kFailed && !outcome.detail.empty()) {
-    line += "    " + outcome.detail + "\n";
-  }
-  std::fwrite(line.data(), 1, line.size(), stdout);
 }
 
 }  // namespace
