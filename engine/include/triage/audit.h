@@ -224,6 +224,12 @@ struct AuditReplayResult {
   std::string message;
 };
 
+// Returns member `key` of a stored or replayed decision (or error) JSON as minified JSON, or
+// nullopt if `decision_json` is not an object with that member: for showing, field by field,
+// what a replay changed (AuditReplayResult::differing_fields). Thread-safe.
+TRIAGE_EXPORT std::optional<std::string> DecisionJsonMember(std::string_view decision_json,
+                                                            std::string_view key);
+
 struct AuditReplayOptions {
   AuditQuery query;
   // When set, every selected record is replayed under this ruleset instead of its archived one

@@ -171,6 +171,18 @@ std::string FormatAuditTime(int64_t micros) {
   return buffer;
 }
 
+std::optional<std::string> DecisionJsonMember(std::string_view decision_json,
+                                              std::string_view key) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  simdjson::dom::element value;
+  if (parser.parse(decision_json.data(), decision_json.size()).get(object) != simdjson::SUCCESS ||
+      object.at_key(key).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return simdjson::minify(value);
+}
+
 std::string AuditSha256Hex(std::string_view data) { return internal::Sha256Hex(data); }
 
 std::string AuditErrorJson(const Status& error) {
