@@ -190,7 +190,6 @@ TEST(AuditEntryTest, ArchivedRuleSetDigestIsTheRuleSetDigest) {
   EXPECT_NE(retuned.digest(), rules.digest());
 }
 
-
 TEST(DecisionJsonMemberTest, ReturnsMinifiedMemberOrNothing) {
   const std::string decision = R"({"urgency": {"score": 85, "band": "P1"}, "tags": []})";
   EXPECT_EQ(DecisionJsonMember(decision, "urgency"), R"({"score":85,"band":"P1"})");
