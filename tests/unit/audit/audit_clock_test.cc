@@ -56,6 +56,16 @@ void AppendStamped(AuditStore* store, const RuleSet& rules, const AuditClock* cl
   }
 }
 
+// Writes a store at `path` holding Records(), every time stamped by a SteppingClock from kNov2.
+void WriteStampedStore(const std::string& path, const RuleSet& rules) {
+  SteppingClock clock(kNov2);
+  AuditStoreOptions options;
+  options.clock = &clock;
+  AuditStore store = OpenStore(path, options);
+  AppendStamped(&store, rules, &clock);
+  ASSERT_TRUE(store.Close().ok());
+}
+
 TEST(AuditClockTest, FormatsMicrosAsStoredTime) {
   EXPECT_EQ(FormatAuditTime(kNov2), "2026-11-02T10:00:00.000Z");
   EXPECT_EQ(FormatAuditTime(kNov2 + 123456), "2026-11-02T10:00:00.123Z");
@@ -74,15 +84,7 @@ TEST(AuditClockTest, SystemClockIsNowAndParsesBack) {
 TEST(AuditClockTest, EntriesAndMetaTakeTheInjectedClock) {
   TempDir dir;
   const std::string path = dir.File("audit.db");
-  const RuleSet rules = Compile();
-  SteppingClock clock(kNov2);
-  AuditStoreOptions options;
-  options.clock = &clock;
-  {
-    AuditStore store = OpenStore(path, options);
-    AppendStamped(&store, rules, &clock);
-    ASSERT_TRUE(store.Close().ok());
-  }
+  WriteStampedStore(path, Compile());
   EXPECT_EQ(SqlText(path, "SELECT value FROM meta WHERE key = 'created_at'"),
             "2026-11-02T10:00:00.000Z");
   EXPECT_EQ(SqlText(path, "SELECT time FROM entries WHERE seq = 1"), "2026-11-02T10:00:00.001Z");
@@ -95,12 +97,7 @@ TEST(AuditClockTest, SameClockSameChain) {
   std::string heads[2];
   for (int i = 0; i < 2; ++i) {
     const std::string path = dir.File("audit" + std::to_string(i) + ".db");
-    SteppingClock clock(kNov2);
-    AuditStoreOptions options;
-    options.clock = &clock;
-    AuditStore store = OpenStore(path, options);
-    AppendStamped(&store, rules, &clock);
-    ASSERT_TRUE(store.Close().ok());
+    WriteStampedStore(path, rules);
     heads[i] = SqlText(path, "SELECT group_concat(hash, ' ') FROM entries");
   }
   EXPECT_FALSE(heads[0].empty());
