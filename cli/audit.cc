@@ -33,6 +33,7 @@
 
 #include "audit_support.h"
 #include "commands.h"
+#include "report_status.h"
 
 namespace triage::cli {
 namespace {
@@ -62,8 +63,8 @@ std::string IdSuffix(const std::optional<std::string>& id) {
 int FlushStdout() { return std::fflush(stdout) == 0 ? kExitOk : kExitErrors; }
 
 int RunVerify(const AuditOptions& options) {
-  std::optional<AuditStore> store = OpenAuditForReading(options.path);
-  if (!store.has_value()) return kExitErrors;
+  Result<AuditStore> store = OpenAuditForReading(options.path);
+  if (!store.ok()) return ReportFailure(store.status(), kExitErrors);
   AuditVerifyOptions verify_options;
   verify_options.anchors = options.anchors;
   AuditVerification report;
@@ -135,8 +136,8 @@ void PrintEntry(const AuditEntry& entry, bool with_input) {
 }
 
 int RunShow(const AuditOptions& options) {
-  std::optional<AuditStore> store = OpenAuditForReading(options.path);
-  if (!store.has_value()) return kExitErrors;
+  Result<AuditStore> store = OpenAuditForReading(options.path);
+  if (!store.ok()) return ReportFailure(store.status(), kExitErrors);
   std::vector<AuditEntry> entries;
   const bool numeric = !options.key.empty() && options.key.size() <= 18 &&
                        options.key.find_first_not_of("0123456789") == std::string::npos;
@@ -214,9 +215,10 @@ int ExportRuleSets(AuditStore* store) {
 
 int RunExport(const AuditOptions& options) {
   AuditQuery query;
-  if (!ParseAuditQuery(options.since, options.until, options.ruleset, &query)) return kExitUsage;
-  std::optional<AuditStore> store = OpenAuditForReading(options.path);
-  if (!store.has_value()) return kExitErrors;
+  const Status parsed = ParseAuditQuery(options.since, options.until, options.ruleset, &query);
+  if (!parsed.ok()) return ReportFailure(parsed, kExitUsage);
+  Result<AuditStore> store = OpenAuditForReading(options.path);
+  if (!store.ok()) return ReportFailure(store.status(), kExitErrors);
   if (options.rulesets) return ExportRuleSets(&*store);
   const Status status = store->ForEach(query, [](const AuditEntry& entry) {
     const std::string line = AuditEntryToJson(entry);

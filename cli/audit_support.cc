@@ -3,8 +3,6 @@
 
 #include "audit_support.h"
 
-#include <simdjson.h>
-
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -18,27 +16,6 @@
 #include "triage/status.h"
 
 namespace triage::cli {
-namespace {
-
-// Reads the code, message and id back from an error line the filter wrote with
-// FormatErrorLine(): {"line":N,"id":"...","triage":{"error":{"code":"...","message":"..."}}}.
-Status ErrorOfLine(const std::string& output, std::optional<std::string>* id) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view code;
-  std::string_view message;
-  if (parser.parse(output).get(root) != simdjson::SUCCESS ||
-      root.at_pointer("/triage/error/code").get(code) != simdjson::SUCCESS ||
-      root.at_pointer("/triage/error/message").get(message) != simdjson::SUCCESS) {
-    // Not reached: the filter writes every error line with FormatErrorLine().
-    return Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
-  }
-  std::string_view id_text;
-  if (root["id"].get(id_text) == simdjson::SUCCESS) *id = std::string(id_text);
-  return Status::InvalidRecord(std::string(code), std::string(message));
-}
-
-}  // namespace
 
 void AddFilterAuditOptions(CLI::App* app, FilterAuditOptions* options) {
   CLI::Option* audit =
@@ -57,18 +34,13 @@ void AddFilterAuditOptions(CLI::App* app, FilterAuditOptions* options) {
       ->needs(audit);
 }
 
-std::unique_ptr<FilterAudit> FilterAudit::Open(const FilterAuditOptions& options, bool* failed) {
-  *failed = false;
-  if (options.path.empty()) return nullptr;
+Result<std::unique_ptr<FilterAudit>> FilterAudit::Open(const FilterAuditOptions& options) {
+  if (options.path.empty()) return std::unique_ptr<FilterAudit>();
   AuditStoreOptions store_options;
   store_options.input = options.input == "digest" ? AuditInput::kDigest : AuditInput::kText;
   store_options.chain_from = options.chain_from;
   Result<AuditStore> store = AuditStore::Open(options.path, store_options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "triage: error: %s\n", store.status().message().c_str());
-    *failed = true;
-    return nullptr;
-  }
+  if (!store.ok()) return store.status();
   return std::unique_ptr<FilterAudit>(new FilterAudit(std::move(store).value()));
 }
 
@@ -76,74 +48,60 @@ void FilterAudit::StartBatch(size_t count) {
   if (entries_.size() < count) entries_.resize(count);
 }
 
-void FilterAudit::Capture(size_t index, const InputLine& line, const Decision* decision,
-                          const std::string& output) {
-  if (decision != nullptr) {
-    entries_[index] = MakeAuditEntry(line.number, line.text, *decision);
-    return;
-  }
-  std::optional<std::string> id;
-  const Status error = ErrorOfLine(output, &id);
+void FilterAudit::Capture(size_t index, const InputLine& line, const Decision& decision) {
+  entries_[index] = MakeAuditEntry(line.number, line.text, decision);
+}
+
+void FilterAudit::CaptureError(size_t index, const InputLine& line,
+                               const std::optional<std::string>& id, const Status& error) {
   // A line over the size limit was never held in full: only its length is known.
   std::optional<std::string_view> input;
   if (!line.truncated) input = line.text;
   entries_[index] = MakeAuditErrorEntry(line.number, input, line.length, id, error);
 }
 
-bool FilterAudit::Commit(const RuleSet& rules, size_t count) {
-  if (failed_) return false;
+Status FilterAudit::Commit(const RuleSet& rules, size_t count) {
+  if (failed_) return Status::Internal("the audit store failed earlier");
   Status status;
   for (size_t i = 0; i < count && status.ok(); ++i) {
     status = store_.Append(rules, std::move(entries_[i]));
   }
   if (status.ok()) status = store_.Flush();
   if (!status.ok()) {
-    std::fprintf(stderr,
-                 "triage: error: cannot record decisions in the audit store: %s; stopping (the "
-                 "unrecorded decisions were not written)\n",
-                 status.message().c_str());
     failed_ = true;
-    return false;
+    return Status::IoError("cannot record decisions in the audit store: " + status.message() +
+                           "; stopping (the unrecorded decisions were not written)");
   }
-  return true;
+  return Status::Ok();
 }
 
-bool FilterAudit::Close() {
+Status FilterAudit::Close() {
   const Status status = store_.Close();
-  if (!status.ok() && !failed_) {
-    std::fprintf(stderr, "triage: error: closing the audit store: %s\n", status.message().c_str());
-    failed_ = true;
-  }
-  return !failed_;
+  // After a failed Commit (reported by its caller), the store's closing is not reported too.
+  if (status.ok() || failed_) return Status::Ok();
+  failed_ = true;
+  return Status::IoError("closing the audit store: " + status.message());
 }
 
-std::optional<AuditStore> OpenAuditForReading(const std::string& path) {
+Result<AuditStore> OpenAuditForReading(const std::string& path) {
   AuditStoreOptions options;
   options.read_only = true;
-  Result<AuditStore> store = AuditStore::Open(path, options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "triage: error: %s\n", store.status().message().c_str());
-    return std::nullopt;
-  }
-  return std::move(store).value();
+  return AuditStore::Open(path, options);
 }
 
-bool ParseAuditQuery(const std::string& since, const std::string& until, const std::string& ruleset,
-                     AuditQuery* query) {
+Status ParseAuditQuery(const std::string& since, const std::string& until,
+                       const std::string& ruleset, AuditQuery* query) {
   for (const auto& [text, bound] :
        {std::pair{&since, &query->since}, std::pair{&until, &query->until}}) {
     if (text->empty()) continue;
     Result<std::string> time = ParseAuditTime(*text);
-    if (!time.ok()) {
-      std::fprintf(stderr, "triage: error: %s\n", time.status().message().c_str());
-      return false;
-    }
+    if (!time.ok()) return time.status();
     *bound = *time;
   }
   if (!ruleset.empty()) {
     query->ruleset = ruleset.rfind("sha256:", 0) == 0 ? ruleset : "sha256:" + ruleset;
   }
-  return true;
+  return Status::Ok();
 }
 
 }  // namespace triage::cli

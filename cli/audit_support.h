@@ -17,6 +17,7 @@
 #include "triage/audit.h"
 #include "triage/decision.h"
 #include "triage/rule_set.h"
+#include "triage/status.h"
 
 #include "line_io.h"
 
@@ -42,24 +43,29 @@ void AddFilterAuditOptions(CLI::App* app, FilterAuditOptions* options);
 // batches. Not thread-safe otherwise.
 class FilterAudit {
  public:
-  // Opens (or creates) the store named by options.path. Returns null with *failed false when no
-  // store was asked for, and null with *failed true after writing the reason to stderr.
-  static std::unique_ptr<FilterAudit> Open(const FilterAuditOptions& options, bool* failed);
+  // Opens (or creates) the store named by options.path. Returns null when no store was asked
+  // for, and the store's error if it cannot be opened.
+  static Result<std::unique_ptr<FilterAudit>> Open(const FilterAuditOptions& options);
 
   // Makes room for a batch of `count` lines. Call before the batch's Capture() calls.
   void StartBatch(size_t count);
-  // Prepares the entry of the line in slot `index` of the batch: a triaged record (`decision`
-  // not null) or an error line (`decision` null; `output` is the error line written for it, from
-  // which the error code, message and id are taken). Thread-safe for distinct slots.
-  void Capture(size_t index, const InputLine& line, const Decision* decision,
-               const std::string& output);
+  // Prepares the entry of the line in slot `index` of the batch, a triaged record. Thread-safe
+  // for distinct slots.
+  void Capture(size_t index, const InputLine& line, const Decision& decision);
+  // Prepares the entry of the line in slot `index` of the batch, an error line: `error` is the
+  // InvalidRecord status the error line was written from, `id` the record's id if it was read.
+  // Thread-safe for distinct slots.
+  void CaptureError(size_t index, const InputLine& line, const std::optional<std::string>& id,
+                    const Status& error);
   // Appends the entries of slots [0, count) in order, made under `rules`, and commits them. The
   // filter calls this before writing the batch's output, so that no decision leaves the filter
-  // unrecorded. Returns false after writing the failure to stderr; the filter must then stop.
-  bool Commit(const RuleSet& rules, size_t count);
-  // Commits anything left and closes the store. Returns false if this or an earlier commit
-  // failed (reported on stderr).
-  bool Close();
+  // unrecorded. Returns IoError (for the caller to report) if they could not be recorded; the
+  // filter must then stop, and later calls fail too.
+  Status Commit(const RuleSet& rules, size_t count);
+  // Closes the store. Returns IoError if closing fails, unless a Commit failed before.
+  Status Close();
+  // True once a Commit or the Close failed.
+  bool failed() const { return failed_; }
 
  private:
   explicit FilterAudit(AuditStore store) : store_(std::move(store)) {}
@@ -69,14 +75,14 @@ class FilterAudit {
   bool failed_ = false;
 };
 
-// Opens the store at `path` read-only. Returns nullopt after writing the reason to stderr.
-std::optional<AuditStore> OpenAuditForReading(const std::string& path);
+// Opens the store at `path` read-only.
+Result<AuditStore> OpenAuditForReading(const std::string& path);
 
 // Fills query->since/until from --since/--until values (empty: no bound) and query->ruleset from
-// a --ruleset value ("sha256:<hex>" or just the hex). Returns false after writing the problem to
-// stderr (a usage error).
-bool ParseAuditQuery(const std::string& since, const std::string& until, const std::string& ruleset,
-                     AuditQuery* query);
+// a --ruleset value ("sha256:<hex>" or just the hex). Returns InvalidArgument for a bad time (a
+// usage error).
+Status ParseAuditQuery(const std::string& since, const std::string& until,
+                       const std::string& ruleset, AuditQuery* query);
 
 }  // namespace triage::cli
 

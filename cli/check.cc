@@ -24,6 +24,7 @@
 #include "triage/rule_set.h"
 #include "triage/status.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "load_rules.h"
 
@@ -112,9 +113,7 @@ Command AddCheckCommand(CLI::App* parent) {
   auto options = std::make_shared<CheckOptions>();
   CLI::App* app = parent->add_subcommand(
       "check", "Parse, check and compile a ruleset and its config; report every problem");
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddConfigOption(app, &options->config);
   // No TRIAGE_WERROR fallback: CI environments use that name for the CMake option.
   app->add_flag("--werror", options->werror, "Treat warnings as errors (exit 1)");
   app->add_flag("-v,--verbose", options->verbose,

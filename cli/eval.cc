@@ -3,7 +3,7 @@
 //
 // Every record of FILE (JSONL, default stdin) is triaged (Scanner::Explain, for the category
 // totals below assign_min that the assign_min sweep needs) on --jobs workers and matched by id
-// with LABELS (eval_labels.h). The report (eval_metrics.h defines every measure) comes in this
+// with LABELS (eval_labels.h). The report (triage/evaluation.h defines every measure) comes in this
 // order: under-triage first — records labelled urgent that were decided below the urgent band,
 // the most expensive mistake — then per-category precision, recall and F1, the band confusion
 // matrix, per-rule hits, the threshold sweep with --target-recall answers, and the corpus
@@ -17,24 +17,27 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "triage/band_index.h"
+#include "triage/evaluation.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "eval_corpus.h"
 #include "eval_labels.h"
-#include "eval_metrics.h"
-#include "eval_report.h"
 #include "line_io.h"
 #include "load_rules.h"
-#include "report_html.h"
+#include "report_status.h"
+#include "reporter.h"
 
 namespace triage::cli {
 namespace {
@@ -79,25 +82,23 @@ int RunEval(const EvalOptions& options) {
   EvalSettings settings;
   settings.urgent_band = config.bands.size() >= 3 ? 1 : 0;
   if (!options.urgent_band.empty()) {
-    settings.urgent_band = BandIndex(config, options.urgent_band);
-    if (settings.urgent_band == config.bands.size()) {
+    const std::optional<size_t> urgent = FindBand(config.bands, options.urgent_band);
+    if (!urgent) {
       std::fprintf(stderr, "triage: error: --urgent-band: no band named '%s' in %s\n",
                    options.urgent_band.c_str(), config_path.c_str());
       return kExitUsage;
     }
+    settings.urgent_band = *urgent;
   }
   for (const std::string& text : options.targets) {
-    RecallTarget target;
-    const std::string problem = ParseRecallTarget(text, config, categories, &target);
-    if (!problem.empty()) {
-      std::fprintf(stderr, "triage: error: %s\n", problem.c_str());
-      return kExitUsage;
-    }
-    settings.targets.push_back(target);
+    Result<RecallTarget> target = ParseRecallTarget(text, config, categories);
+    if (!target.ok()) return ReportFailure(target.status(), kExitUsage);
+    settings.targets.push_back(std::move(target).value());
   }
 
   LabelSet labels;
-  if (!LoadLabels(options.labels, config, categories, &labels)) return kExitErrors;
+  const Status labels_loaded = LoadLabels(options.labels, config, categories, &labels);
+  if (!labels_loaded.ok()) return ReportFailure(labels_loaded, kExitErrors);
 
   CorpusOptions corpus;
   corpus.input = options.input;
@@ -142,15 +143,12 @@ int RunEval(const EvalOptions& options) {
   }
 
   bool ok = true;
-  const std::string json = RenderEvalJson(report);
-  if (options.format == "json") {
-    ok = WriteStdout(json) && ok;
-  } else {
-    ok = WriteStdout(RenderEvalText(report)) && ok;
+  ok = WriteStdout(MakeEvalReporter(options.format)->Render(report)) && ok;
+  if (!options.json_path.empty()) {
+    ok = WriteTextFile(options.json_path, MakeEvalReporter("json")->Render(report)) && ok;
   }
-  if (!options.json_path.empty()) ok = WriteTextFile(options.json_path, json) && ok;
   if (!options.html_path.empty()) {
-    ok = WriteTextFile(options.html_path, RenderEvalHtml(report)) && ok;
+    ok = WriteTextFile(options.html_path, MakeEvalReporter("html")->Render(report)) && ok;
   }
   if (!ok) return kExitErrors;
   return stats.errors > 0 || stats.read_failed || labels.errors > 0 ? kExitErrors : kExitOk;
@@ -164,14 +162,11 @@ Command AddEvalCommand(CLI::App* parent) {
       "eval",
       "Measure a ruleset against a labelled corpus: under-triage, per-category precision and "
       "recall, band confusion, rule hits, threshold sweep; text, JSON or an HTML report");
-  app->add_option("file", options->input, "Input JSONL records; '-' or omitted reads stdin")
-      ->capture_default_str();
+  AddInputOption(app, &options->input, "records");
   app->add_option("-l,--labels", options->labels,
                   R"(Labels, JSONL: {"id":...,"band":"P1","categories":[...]})")
       ->required();
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddConfigOption(app, &options->config);
   app->add_option("-f,--format", options->format, "stdout format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -184,10 +179,7 @@ Command AddEvalCommand(CLI::App* parent) {
       ->allow_extra_args(false);
   app->add_option("--urgent-band", options->urgent_band,
                   "Lowest band counted as urgent for under-triage (default: the second band)");
-  app->add_option("-j,--jobs", options->jobs, "Worker threads; 0 means one per hardware thread")
-      ->check(CLI::Range(0, 1024))
-      ->envname("TRIAGE_JOBS")
-      ->capture_default_str();
+  AddJobsOption(app, &options->jobs);
   return Command{app, [options] { return RunEval(*options); }};
 }
 

@@ -20,12 +20,15 @@
 #include <vector>
 
 #include "triage/decision.h"
-#include "triage/explain.h"
 #include "triage/scanner.h"
+#include "triage/scored_record.h"
 #include "triage/status.h"
 
+#include "command_options.h"
+#include "commands.h"
 #include "line_io.h"
 #include "progress.h"
+#include "report_status.h"
 #include "terminal.h"
 #include "worker_pool.h"
 #include <sys/stat.h>
@@ -37,26 +40,7 @@ namespace {
 constexpr size_t kBatchBytes = size_t{4} << 20;
 constexpr size_t kMinLinesPerTask = 8;
 
-void FillFromDecision(const RuleSet& rules, Decision* decision, ScoredRecord* out) {
-  out->id = std::move(decision->id);
-  out->score = decision->urgency;
-  out->band = BandIndex(rules.config(), decision->band);
-  out->categories.clear();
-  for (CategoryScore& category : decision->categories) {
-    out->categories.push_back(std::move(category.name));
-  }
-  out->rules.clear();
-  for (RuleHit& hit : decision->rules) out->rules.push_back(std::move(hit.rule));
-}
-
 }  // namespace
-
-size_t BandIndex(const EngineConfig& config, const std::string& name) {
-  for (size_t i = 0; i < config.bands.size(); ++i) {
-    if (config.bands[i].name == name) return i;
-  }
-  return config.bands.size();
-}
 
 std::string InputName(const std::string& input) { return input == "-" ? "<stdin>" : input; }
 
@@ -70,21 +54,10 @@ Status ScoreLine(Scanner* scanner, const InputLine& line, size_t max_record_byte
   *out = ScoredRecord();
   out->line = line.number;
   if (line.truncated || line.length > max_record_bytes) {
-    return Status::InvalidRecord(
-        "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
-                         std::to_string(max_record_bytes) + " bytes (limits.max_record_bytes)");
+    return RecordTooLarge(line.length, max_record_bytes);
   }
-  Status status;
-  if (explain) {
-    Explanation explanation;
-    status = scanner->Explain(line.text, ScanOptions(), &explanation);
-    out->totals = std::move(explanation.category_totals);
-    FillFromDecision(scanner->rules(), &explanation.decision, out);
-  } else {
-    Decision decision;
-    status = scanner->ScanJson(line.text, &decision);
-    FillFromDecision(scanner->rules(), &decision, out);
-  }
+  Status status = ScoreRecord(scanner, line.text, explain, out);
+  out->line = line.number;
   if (!status.ok() && status.code() != Status::Code::kInvalidRecord) {
     // Only record errors promise never to quote the record; anything else is not shown.
     return Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
@@ -105,16 +78,13 @@ bool ForEachCorpusLine(
     const CorpusOptions& options, size_t max_keep,
     const std::function<void(size_t worker, size_t slot, const InputLine& line)>& process,
     const std::function<void(size_t slot, const InputLine& line)>& consume, CorpusStats* stats) {
-  int fd = STDIN_FILENO;
-  if (options.input != "-") {
-    fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
-                   std::strerror(errno));
-      stats->read_failed = true;
-      return false;
-    }
+  const Result<int> opened = OpenInput(options.input);
+  if (!opened.ok()) {
+    ReportFailure(opened.status(), kExitErrors);
+    stats->read_failed = true;
+    return false;
   }
+  const int fd = *opened;
   uint64_t total_bytes = 0;
   struct stat info {};
   if (fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Corpus scanning for the analyst commands (`triage eval`, `triage diff`): a JSONL corpus is read
 // in batches, every line is triaged on a WorkerPool (one Scanner per worker) and reduced to a
-// ScoredRecord — the few facts of a decision the reports need (score, band, categories, fired
-// rules, and for eval every category's total) — so that a large corpus never holds its text or
+// ScoredRecord (triage/scored_record.h) — so that a large corpus never holds its text or
 // full decisions in memory. Results come back in input order whatever the thread count.
 //
 // A line that cannot be triaged is reported on stderr as
@@ -21,22 +20,12 @@
 #include "triage/decision.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
+#include "triage/scored_record.h"
 #include "triage/status.h"
 
 #include "line_io.h"
 
 namespace triage::cli {
-
-// What the reports need of one decision.
-struct ScoredRecord {
-  uint64_t line = 0;              // 1-based physical line in the corpus
-  std::optional<std::string> id;  // the record's mapped `id`, when present
-  int score = 0;
-  size_t band = 0;                      // index into config().bands (0 = most urgent)
-  std::vector<std::string> categories;  // assigned, highest score first (maybe the fallback)
-  std::vector<CategoryScore> totals;    // every category a fired rule scored (explain only)
-  std::vector<std::string> rules;       // fired rules, evaluation order
-};
 
 // Triages `line` with `scanner` into *out. With `explain`, uses Scanner::Explain and fills
 // totals. A line over `max_record_bytes` (or truncated by the reader) is InvalidRecord
@@ -82,9 +71,6 @@ std::string InputName(const std::string& input);
 
 // Returns the number of worker threads for a --jobs value (0: one per hardware thread).
 size_t ResolveJobs(int jobs);
-
-// Returns the index of the band named `name` in `config`, or config.bands.size() if none.
-size_t BandIndex(const EngineConfig& config, const std::string& name);
 
 }  // namespace triage::cli
 

@@ -7,23 +7,24 @@
 #define TRIAGE_CLI_EVAL_REPORT_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "eval_metrics.h"
+#include "triage/evaluation.h"
 
 namespace triage::cli {
 
 // Returns the report as text, ending with '\n'.
 std::string RenderEvalText(const EvalReport& report);
 
-// Returns the report as one JSON object, ending with '\n'.
-std::string RenderEvalJson(const EvalReport& report);
-
 // A plain-text table: columns separated by two spaces, indented by two, each column as wide as
 // its widest cell; `right[i]` right-aligns column i. Returns the lines, each ending with '\n'.
 std::string FormatTable(const std::vector<std::vector<std::string>>& rows,
                         const std::vector<bool>& right);
+
+// Returns "0.667"-style text for a ratio, "-" when absent.
+std::string FormatRatio(const std::optional<double>& value);
 
 // Returns "a, b, c" for at most `limit` names, then " and N more".
 std::string JoinNames(const std::vector<std::string>& names, size_t limit);

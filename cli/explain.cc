@@ -13,7 +13,7 @@
 //   - the record's text fields with the spans matched by fired rules highlighted (colour on a
 //     terminal without NO_COLOR, "[[...]]" otherwise), and per rule the snippets it matched;
 //   - a counterfactual: the smallest set of fired rules whose removal moves the record to another
-//     band (sets of 1, 2, 3; explain_analysis.h has the search and its limits);
+//     band (sets of 1, 2, 3; triage/counterfactual.h has the search and its limits);
 //   - the rules closest to firing, with the first part of their condition that failed;
 //   - with --why-not RULE, that rule's condition tree with the truth value of every part.
 //
@@ -42,15 +42,18 @@
 #include <CLI/CLI.hpp>
 
 #include "triage/decision.h"
+#include "triage/explain_report.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
+#include "triage/why_not.h"
 
+#include "command_options.h"
 #include "commands.h"
-#include "explain_analysis.h"
-#include "explain_render.h"
+#include "explain_reporter.h"
 #include "line_io.h"
 #include "load_rules.h"
+#include "report_status.h"
 #include "terminal.h"
 
 namespace triage::cli {
@@ -71,7 +74,14 @@ struct ExplainOptions {
 class Explainer {
  public:
   Explainer(const ExplainOptions& options, RuleSet rules, bool color)
-      : options_(options), rules_(std::move(rules)), scanner_(rules_), color_(color) {}
+      : rules_(std::move(rules)),
+        scanner_(rules_),
+        reporter_(options.format == "json" ? MakeJsonExplainReporter()
+                                           : MakeTextExplainReporter(color)) {
+    report_options_.closest = static_cast<size_t>(options.closest);
+    report_options_.max_set = static_cast<size_t>(options.max_set);
+    report_options_.why_not = options.why_not;
+  }
 
   // Writes the entry of one input line, ending with '\n', to *out. Returns false if the line
   // had an error.
@@ -80,35 +90,25 @@ class Explainer {
   size_t MaxKeep() const { return rules_.config().max_record_bytes; }
 
  private:
-  bool Json() const { return options_.format == "json"; }
   void WriteError(uint64_t line, const std::optional<std::string>& id, const Status& error,
                   std::string* out) const;
 
-  const ExplainOptions& options_;
   RuleSet rules_;
   Scanner scanner_;
-  bool color_;
+  std::unique_ptr<ExplainReporter> reporter_;
+  ExplainReportOptions report_options_;
   Explanation explanation_;
 };
 
 void Explainer::WriteError(uint64_t line, const std::optional<std::string>& id, const Status& error,
                            std::string* out) const {
-  if (Json()) {
-    *out = FormatErrorLine(line, id, error) + "\n";
-  } else {
-    *out = RenderTextError(line, id, error, color_) + "\n";
-  }
+  *out = reporter_->Error(line, id, error) + "\n";
 }
 
 bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   if (line.truncated || line.length > max_bytes) {
-    WriteError(
-        line.number, std::nullopt,
-        Status::InvalidRecord(
-            "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
-                             std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"),
-        out);
+    WriteError(line.number, std::nullopt, RecordTooLarge(line.length, max_bytes), out);
     return false;
   }
   Status status = scanner_.Explain(line.text, ScanOptions(), &explanation_);
@@ -121,29 +121,9 @@ bool Explainer::ExplainLine(const InputLine& line, std::string* out) {
     return false;
   }
 
-  RecordReport report;
-  report.line = line.number;
-  report.explanation = &explanation_;
-  report.ledger = BuildLedger(explanation_, rules_.config());
-  report.categories = BuildCategoryReport(explanation_, rules_.config());
-  report.spans = CollectRuleSpans(explanation_);
-  if (options_.max_set > 0) {
-    CounterfactualLimits limits;
-    limits.max_size = static_cast<size_t>(options_.max_set);
-    report.counterfactual = FindCounterfactual(&scanner_, line.text, explanation_, limits);
-  }
-  if (options_.closest > 0) {
-    report.closest_requested = static_cast<size_t>(options_.closest);
-    report.closest = FindClosest(explanation_, static_cast<size_t>(options_.closest));
-  }
-  for (const std::string& name : options_.why_not) {
-    if (const RuleTrace* rule = FindRule(explanation_, name)) report.why_not.push_back(rule);
-  }
-  if (Json()) {
-    *out = RenderJson(report) + "\n";
-  } else {
-    *out = RenderText(report, color_) + "\n";
-  }
+  const ExplainReport report =
+      BuildExplainReport(&scanner_, line.text, line.number, explanation_, report_options_);
+  *out = reporter_->Record(report) + "\n";
   return true;
 }
 
@@ -168,15 +148,9 @@ int RunExplain(const ExplainOptions& options) {
     return kExitUsage;
   }
 
-  int input_fd = STDIN_FILENO;
-  if (options.input != "-") {
-    input_fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (input_fd < 0) {
-      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
-                   std::strerror(errno));
-      return kExitErrors;
-    }
-  }
+  const Result<int> opened = OpenInput(options.input);
+  if (!opened.ok()) return ReportFailure(opened.status(), kExitErrors);
+  const int input_fd = *opened;
 
   bool color = false;
   if (options.format == "text") {
@@ -233,11 +207,8 @@ Command AddExplainCommand(CLI::App* parent) {
       "explain",
       "Explain the decision of each JSON Lines record: score ledger, categories, matched text, "
       "a counterfactual, the rules closest to firing and, with --why-not, one rule's condition");
-  app->add_option("file", options->input, "Input JSONL file; '-' or omitted reads stdin")
-      ->capture_default_str();
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddInputOption(app, &options->input, "file");
+  AddConfigOption(app, &options->config);
   app->add_option("-f,--format", options->format,
                   "text: a readable account; json: one JSON object per record")
       ->check(CLI::IsMember({"text", "json"}))

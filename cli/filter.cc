@@ -70,10 +70,12 @@
 #include "triage/status.h"
 
 #include "audit_support.h"
+#include "command_options.h"
 #include "commands.h"
 #include "line_io.h"
 #include "load_rules.h"
 #include "progress.h"
+#include "report_status.h"
 #include "shadow.h"
 #include "terminal.h"
 #include "worker_pool.h"
@@ -235,6 +237,7 @@ class Filter {
       scanners_.back().set_collect_stats(collect_stats_);
     }
     decisions_.resize(pool_.size());
+    line_errors_.resize(pool_.size());
     audit_lines_.resize(pool_.size());
     max_keep_.store(rules_.config().max_record_bytes, std::memory_order_relaxed);
   }
@@ -254,9 +257,15 @@ class Filter {
   // audit entries. Returns false if the audit store failed: the filter must stop, and the batch
   // must not be written.
   bool ScanBatch(Batch* batch);
-  // Returns the output line for `line`, whose kept text is `text`; sets *error if it is an error
-  // line.
-  std::string ProcessLine(size_t worker, const BatchLine& line, std::string_view text, bool* error);
+  // Why a line became an error line: its InvalidRecord status (OK for a triaged record) and the
+  // record's id when it could be read.
+  struct LineError {
+    Status status;
+    std::optional<std::string> id;
+  };
+  // Returns the output line for `line`, whose kept text is `text`, and sets *error.
+  std::string ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
+                          LineError* error);
   // Appends the batch's output to the writer. Returns false if writing failed.
   bool WriteBatch(Batch* batch);
 
@@ -271,6 +280,7 @@ class Filter {
   OutputWriter writer_;                 // used by the writer thread only, while there is one
   std::vector<Scanner> scanners_;       // one per worker
   std::vector<Decision> decisions_;     // one per worker, reused
+  std::vector<LineError> line_errors_;  // one per worker, reused
   std::vector<Batch> batches_;          // batch number n lives in batches_[n % size()]
   InputLine next_line_;                 // the reader's: the line just read, before it is batched
   std::vector<InputLine> audit_lines_;  // one per worker: a line as FilterAudit::Capture takes it
@@ -363,29 +373,24 @@ void Filter::ReadBatch(Batch* batch) {
 }
 
 std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                                bool* error) {
+                                LineError* error) {
   const size_t max_bytes = rules_.config().max_record_bytes;
+  error->id.reset();
   if (line.truncated || line.length > max_bytes) {
-    *error = true;
-    return FormatErrorLine(
-        line.number, std::nullopt,
-        Status::InvalidRecord(
-            "too_large", "record is " + std::to_string(line.length) + " bytes, over the limit of " +
-                             std::to_string(max_bytes) + " bytes (limits.max_record_bytes)"));
+    error->status = RecordTooLarge(line.length, max_bytes);
+    return FormatErrorLine(line.number, std::nullopt, error->status);
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
-  Status status = scanners_[worker].ScanJson(text, &decision);
-  if (status.ok()) {
-    *error = false;
-    return FormatDecisionLine(text, decision, mode_);
-  }
-  *error = true;
-  if (status.code() != Status::Code::kInvalidRecord) {
+  error->status = scanners_[worker].ScanJson(text, &decision);
+  if (error->status.ok()) return FormatDecisionLine(text, decision, mode_);
+  if (error->status.code() != Status::Code::kInvalidRecord) {
     // Not the record's fault. The library's message is not shown: only record errors promise
     // never to quote the record.
-    status = Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
+    error->status =
+        Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
   }
-  return FormatErrorLine(line.number, decision.id, status);
+  error->id = decision.id;
+  return FormatErrorLine(line.number, decision.id, error->status);
 }
 
 bool Filter::ScanBatch(Batch* batch) {
@@ -409,10 +414,11 @@ bool Filter::ScanBatch(Batch* batch) {
     for (size_t i = begin; i < end; ++i) {
       const BatchLine& line = batch->lines[i];
       const std::string_view text(batch->text.data() + line.offset, line.size);
-      bool error = false;
+      LineError& line_error = line_errors_[worker];
       // The engine returns a fresh string; it is copied into the task's buffer and freed here,
       // on the thread that allocated it.
-      const std::string output = ProcessLine(worker, line, text, &error);
+      const std::string output = ProcessLine(worker, line, text, &line_error);
+      const bool error = !line_error.status.ok();
       out.append(output);
       out.push_back('\n');
       failed = failed || error;
@@ -425,7 +431,11 @@ bool Filter::ScanBatch(Batch* batch) {
         audit_line.text.assign(text);
         audit_line.length = line.length;
         audit_line.truncated = line.truncated;
-        audit_->Capture(i, audit_line, error ? nullptr : &decisions_[worker], output);
+        if (error) {
+          audit_->CaptureError(i, audit_line, line_error.id, line_error.status);
+        } else {
+          audit_->Capture(i, audit_line, decisions_[worker]);
+        }
       }
     }
     batch->task_failed[task] = failed ? 1 : 0;
@@ -438,7 +448,10 @@ bool Filter::ScanBatch(Batch* batch) {
   if (shadow_ != nullptr) shadow_->FinishBatch();
   for (size_t t = 0; t < batch->tasks; ++t) any_error_ = any_error_ || batch->task_failed[t] != 0;
   // Recorded before written: no decision leaves the filter unrecorded.
-  return audit_ == nullptr || audit_->Commit(rules_, count);
+  if (audit_ == nullptr) return true;
+  const Status committed = audit_->Commit(rules_, count);
+  if (!committed.ok()) ReportFailure(committed, kExitErrors);
+  return committed.ok();
 }
 
 bool Filter::WriteBatch(Batch* batch) {
@@ -594,15 +607,9 @@ int RunFilter(const FilterOptions& options) {
   const std::string config_path = FindConfigOrReport(options.config);
   if (config_path.empty()) return kExitErrors;
 
-  int input_fd = STDIN_FILENO;
-  if (options.input != "-") {
-    input_fd = open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
-    if (input_fd < 0) {
-      std::fprintf(stderr, "triage: error: cannot open input '%s': %s\n", options.input.c_str(),
-                   std::strerror(errno));
-      return kExitErrors;
-    }
-  }
+  const Result<int> input = OpenInput(options.input);
+  if (!input.ok()) return ReportFailure(input.status(), kExitErrors);
+  const int input_fd = *input;
   // Before loading, so that a SIGHUP sent meanwhile is a reload rather than the end of us, and
   // before the worker threads start.
   const sigset_t wait_mask = InstallSighupHandler();
@@ -620,19 +627,24 @@ int RunFilter(const FilterOptions& options) {
       options.output == "decision" ? OutputMode::kDecision : OutputMode::kAnnotate;
   const bool progress = IsTerminal(STDERR_FILENO) && !IsTerminal(STDOUT_FILENO);
 
-  bool audit_failed = false;
-  const std::unique_ptr<FilterAudit> audit = FilterAudit::Open(options.audit, &audit_failed);
-  if (audit_failed) {
+  Result<std::unique_ptr<FilterAudit>> audit_opened = FilterAudit::Open(options.audit);
+  if (!audit_opened.ok()) {
     if (input_fd != STDIN_FILENO) close(input_fd);
-    return kExitErrors;
+    return ReportFailure(audit_opened.status(), kExitErrors);
   }
+  const std::unique_ptr<FilterAudit> audit = std::move(audit_opened).value();
 
   std::unique_ptr<ShadowRun> shadow;
   if (!options.shadow.empty()) {
     Result<RuleSet> candidate = LoadRulesReporting(options.shadow, nullptr);
     if (candidate.ok()) {
-      shadow = ShadowRun::Open(std::move(candidate).value(), options.shadow_log,
-                               line_buffered ? 1 : jobs);
+      Result<std::unique_ptr<ShadowRun>> opened = ShadowRun::Open(
+          std::move(candidate).value(), options.shadow_log, line_buffered ? 1 : jobs);
+      if (opened.ok()) {
+        shadow = std::move(opened).value();
+      } else {
+        ReportFailure(opened.status(), kExitErrors);
+      }
     }
     if (shadow == nullptr) {
       if (input_fd != STDIN_FILENO) close(input_fd);
@@ -648,11 +660,16 @@ int RunFilter(const FilterOptions& options) {
     filter.set_shadow(shadow.get());
     filter.set_collect_stats(!options.stats.empty());
     exit_code = filter.Run();
-    if (!options.stats.empty() &&
-        !WriteStatsReport(filter.TakeStats(), filter.rules().digest(), options.stats)) {
-      exit_code = kExitErrors;
+    if (!options.stats.empty()) {
+      const Status written =
+          WriteStatsReport(filter.TakeStats(), filter.rules().digest(), options.stats);
+      if (!written.ok()) exit_code = ReportFailure(written, kExitErrors);
     }
-    if (audit != nullptr && !audit->Close()) exit_code = kExitErrors;
+    if (audit != nullptr) {
+      const Status closed = audit->Close();
+      if (!closed.ok()) ReportFailure(closed, kExitErrors);
+      if (audit->failed()) exit_code = kExitErrors;
+    }
   }
   if (input_fd != STDIN_FILENO) close(input_fd);
   return exit_code;
@@ -666,21 +683,15 @@ Command AddFilterCommand(CLI::App* parent) {
       "filter",
       "Triage JSON Lines records: one annotated record, decision or error line out per input "
       "line, in input order. SIGHUP reloads the rules.");
-  app->add_option("file", options->input, "Input JSONL file; '-' or omitted reads stdin")
-      ->capture_default_str();
-  app->add_option("-c,--config", options->config,
-                  "Config file (triage.yaml); default: the installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+  AddInputOption(app, &options->input, "file");
+  AddConfigOption(app, &options->config);
   app->add_option("-o,--output", options->output,
                   "annotate: the record with a \"triage\" member; decision: the decision alone")
       ->check(CLI::IsMember({"annotate", "decision"}))
       ->capture_default_str();
   app->add_flag("--line-buffered", options->line_buffered,
                 "Process one line at a time and flush after each (default on a terminal)");
-  app->add_option("-j,--jobs", options->jobs, "Worker threads; 0 means one per hardware thread")
-      ->check(CLI::Range(0, 1024))
-      ->envname("TRIAGE_JOBS")
-      ->capture_default_str();
+  AddJobsOption(app, &options->jobs);
   AddFilterAuditOptions(app, &options->audit);
   app->add_option("--shadow", options->shadow,
                   "Candidate config evaluated beside the live one; output is unchanged");

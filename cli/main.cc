@@ -26,14 +26,10 @@ int main(int argc, char** argv) {
              "\nRun with --help for more information.\n";
     });
     const std::vector<Command> commands = {
-        triage::cli::AddFilterCommand(&app),
-        triage::cli::AddCheckCommand(&app),
-        triage::cli::AddExplainCommand(&app),
-        triage::cli::AddTestCommand(&app),
-        triage::cli::AddEvalCommand(&app),
-        triage::cli::AddDiffCommand(&app),
-        triage::cli::AddReplayCommand(&app),
-        triage::cli::AddAuditCommand(&app),
+        triage::cli::AddFilterCommand(&app),  triage::cli::AddCheckCommand(&app),
+        triage::cli::AddExplainCommand(&app), triage::cli::AddTestCommand(&app),
+        triage::cli::AddEvalCommand(&app),    triage::cli::AddDiffCommand(&app),
+        triage::cli::AddReplayCommand(&app),  triage::cli::AddAuditCommand(&app),
     };
     try {
       app.parse(argc, argv);

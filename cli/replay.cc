@@ -26,8 +26,6 @@
 //
 // Exit 0: changes are what a what-if is for. --summary leaves out the per-entry lines.
 
-#include <simdjson.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -49,6 +47,7 @@
 #include "audit_support.h"
 #include "commands.h"
 #include "load_rules.h"
+#include "report_status.h"
 
 namespace triage::cli {
 namespace {
@@ -71,18 +70,6 @@ struct Counts {
   uint64_t ruleset_failed = 0;
 };
 
-// Returns the minified value of member `key` of a JSON object, or "(absent)".
-std::string MemberOf(simdjson::dom::parser* parser, const std::string& json,
-                     const std::string& key) {
-  simdjson::dom::object object;
-  simdjson::dom::element value;
-  if (parser->parse(json).get(object) != simdjson::SUCCESS ||
-      object.at_key(key).get(value) != simdjson::SUCCESS) {
-    return "(absent)";
-  }
-  return simdjson::minify(value);
-}
-
 std::string EntryName(const AuditEntry& entry) {
   std::string name = "entry " + std::to_string(entry.seq);
   if (entry.record_id.has_value()) name += " (id " + *entry.record_id + ")";
@@ -94,11 +81,11 @@ void PrintDifference(const AuditReplayResult& result, const std::vector<std::str
   std::string names;
   for (const std::string& field : fields) names += (names.empty() ? "" : ", ") + field;
   std::printf("differs: %s: %s\n", EntryName(entry).c_str(), names.c_str());
-  simdjson::dom::parser parser;
   for (const std::string& field : fields) {
     std::printf("  %-10s stored %s\n", field.c_str(),
-                MemberOf(&parser, entry.decision, field).c_str());
-    std::printf("  %-10s replay %s\n", "", MemberOf(&parser, result.replayed, field).c_str());
+                DecisionJsonMember(entry.decision, field).value_or("(absent)").c_str());
+    std::printf("  %-10s replay %s\n", "",
+                DecisionJsonMember(result.replayed, field).value_or("(absent)").c_str());
   }
 }
 
@@ -227,9 +214,10 @@ int RunWhatIf(AuditStore* store, const ReplayOptions& options, const AuditQuery&
 
 int RunReplay(const ReplayOptions& options) {
   AuditQuery query;
-  if (!ParseAuditQuery(options.since, options.until, options.ruleset, &query)) return kExitUsage;
-  std::optional<AuditStore> store = OpenAuditForReading(options.path);
-  if (!store.has_value()) return kExitErrors;
+  const Status parsed = ParseAuditQuery(options.since, options.until, options.ruleset, &query);
+  if (!parsed.ok()) return ReportFailure(parsed, kExitUsage);
+  Result<AuditStore> store = OpenAuditForReading(options.path);
+  if (!store.ok()) return ReportFailure(store.status(), kExitErrors);
   if (!options.with.empty()) return RunWhatIf(&*store, options, query);
   return RunPlainReplay(&*store, options, query);
 }

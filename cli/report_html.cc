@@ -13,10 +13,13 @@
 #include <cstddef>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "eval_metrics.h"
+#include "triage/evaluation.h"
+
 #include "eval_report.h"
+#include "markup_escape.h"
 
 namespace triage::cli {
 namespace {
@@ -532,24 +535,11 @@ std::string EscapeHtml(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+    const std::string_view reference = MarkupReference(c);
+    if (reference.empty()) {
+      out += c;
+    } else {
+      out += reference;
     }
   }
   return out;

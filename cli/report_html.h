@@ -11,14 +11,14 @@
 
 #include <string>
 
-#include "eval_metrics.h"
+#include "triage/evaluation.h"
 
 namespace triage::cli {
 
 // Returns the page.
 std::string RenderEvalHtml(const EvalReport& report);
 
-// Returns `text` with & < > " ' replaced by character references.
+// Returns `text` with & < > " ' replaced by character references (markup_escape.h).
 std::string EscapeHtml(const std::string& text);
 
 }  // namespace triage::cli

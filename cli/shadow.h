@@ -2,8 +2,9 @@
 // Shadow runs and per-rule statistics for `triage filter`.
 //
 // ShadowRun evaluates a candidate ruleset beside the live one on every record: the filter's
-// output is unchanged; each record on which the two disagree (band, categories or fired rules)
-// becomes a JSONL line in the shadow log, in input order, and a summary goes to stderr at the end.
+// output is unchanged; each record on which the two disagree (band, categories or fired rules;
+// the comparison and the log line are the library's, triage/shadow.h) becomes a JSONL line in the
+// shadow log, in input order, and a summary goes to stderr at the end.
 // Each worker has its own candidate Scanner; per-batch results land in per-line slots and are
 // written by the filter's thread, so the log is deterministic for any --jobs.
 //
@@ -22,15 +23,17 @@
 #include "triage/decision.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
+#include "triage/shadow.h"
+#include "triage/status.h"
 
 namespace triage::cli {
 
 class ShadowRun {
  public:
-  // Opens `log_path` for writing ("-" is not allowed: stdout carries the output). REQUIRES:
-  // `candidate` compiled. Returns null and prints to stderr if the log cannot be opened.
-  static std::unique_ptr<ShadowRun> Open(RuleSet candidate, const std::string& log_path,
-                                         size_t workers);
+  // Opens `log_path` for writing ("-" is not allowed: stdout carries the output; empty: no
+  // log). Returns IoError if the log cannot be opened.
+  static Result<std::unique_ptr<ShadowRun>> Open(RuleSet candidate, const std::string& log_path,
+                                                 size_t workers);
   ~ShadowRun();
 
   // Prepares slots for a batch of `count` lines.
@@ -52,21 +55,16 @@ class ShadowRun {
   RuleSet candidate_;
   std::FILE* log_;
   std::vector<Scanner> scanners_;
-  std::vector<Decision> decisions_;   // per worker scratch
-  std::vector<std::string> slots_;    // per batch line: "" or a log line
-  std::vector<int8_t> moves_;         // per batch line: -1 less urgent, 0 same band, 1 more urgent
-  std::vector<char> compared_;
-  uint64_t compared_total_ = 0;
-  uint64_t disagreements_ = 0;
-  uint64_t band_changes_ = 0;
-  uint64_t more_urgent_ = 0;
-  uint64_t less_urgent_ = 0;
-  uint64_t candidate_errors_ = 0;
+  std::vector<Decision> decisions_;      // per worker scratch
+  std::vector<std::string> slots_;       // per batch line: "" or a log line
+  std::vector<ShadowOutcome> outcomes_;  // per batch line
+  std::vector<char> compared_;           // per batch line: 1 if compared
+  ShadowTally tally_;
 };
 
-// Writes `stats` as JSON to `path`. Returns false (and prints to stderr) on failure.
-bool WriteStatsReport(const ScanStats& stats, const std::string& ruleset_digest,
-                      const std::string& path);
+// Writes `stats` as JSON to `path`. Returns IoError if it cannot be written.
+Status WriteStatsReport(const ScanStats& stats, const std::string& ruleset_digest,
+                        const std::string& path);
 
 }  // namespace triage::cli
 

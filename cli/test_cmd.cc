@@ -38,15 +38,17 @@
 
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
+#include "triage/expectations.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/source.h"
 #include "triage/status.h"
 
+#include "command_options.h"
 #include "commands.h"
 #include "config_path.h"
-#include "expectations.h"
 #include "load_rules.h"
+#include "report_status.h"
 #include "terminal.h"
 #include "test_report.h"
 
@@ -142,23 +144,20 @@ class RuleSetCache {
 class TestRun {
  public:
   explicit TestRun(const TestOptions& options)
-      : options_(options),
-        color_out_(ColorEnabled(STDOUT_FILENO)),
-        color_err_(ColorEnabled(STDERR_FILENO)) {}
+      : options_(options), color_err_(ColorEnabled(STDERR_FILENO)) {
+    reporters_.push_back(MakeConsoleTestReporter(options.verbose, ColorEnabled(STDOUT_FILENO)));
+    if (!options.junit.empty()) reporters_.push_back(MakeJUnitTestReporter(options.junit));
+  }
 
   int Run();
 
  private:
   void RunFile(const std::string& path, const std::string& default_config);
   void PrintCase(const std::string& path, const CaseOutcome& outcome) const;
-  std::string Colored(const char* code, const char* text) const {
-    if (!color_out_) return text;
-    return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
-  }
 
   const TestOptions& options_;
-  bool color_out_;
   bool color_err_;
+  std::vector<std::unique_ptr<TestReporter>> reporters_;  // the console first
   SourceManager sources_;
   RuleSetCache rulesets_;
   std::vector<SuiteOutcome> suites_;
@@ -179,33 +178,16 @@ int TestRun::Run() {
 
   for (const std::string& file : files) RunFile(file, default_config);
 
-  size_t passed = 0;
-  size_t failed = 0;
+  bool ok = true;
   for (const SuiteOutcome& suite : suites_) {
-    passed += suite.Count(CaseStatus::kPassed);
-    failed += suite.cases.size() - suite.Count(CaseStatus::kPassed);
+    ok = ok && suite.Count(CaseStatus::kPassed) == suite.cases.size();
   }
-  std::printf("%zu passed, %zu failed\n", passed, failed);
-  bool ok = failed == 0;
-  if (std::fflush(stdout) != 0) ok = false;
-
-  if (!options_.junit.empty()) {
-    const std::string xml = RenderJUnitXml(suites_);
-    int error = 0;
-    std::FILE* out = std::fopen(options_.junit.c_str(), "wb");
-    if (out == nullptr) {
-      error = errno;
-    } else {
-      if (std::fwrite(xml.data(), 1, xml.size(), out) != xml.size()) {
-        error = errno != 0 ? errno : EIO;
-      }
-      if (std::fclose(out) != 0 && error == 0) error = errno;
-    }
-    if (out == nullptr || error != 0) {
-      std::fprintf(stderr, "triage: error: cannot write '%s': %s\n", options_.junit.c_str(),
-                   std::strerror(error != 0 ? error : EIO));
-      ok = false;
-    }
+  for (const std::unique_ptr<TestReporter>& reporter : reporters_) {
+    const Status finished = reporter->Finish(suites_);
+    if (finished.ok()) continue;
+    // The console's failure (stdout closed) has no one to tell; a JUnit file's is reported.
+    if (reporter != reporters_.front()) ReportFailure(finished, kExitErrors);
+    ok = false;
   }
   return ok ? kExitOk : kExitErrors;
 }
@@ -288,19 +270,18 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
       }
       outcome.detail = rendered;
     } else {
-      Decision decision;
-      const Status status = scanner.ScanJson(test.record, &decision);
-      if (!status.ok()) {
+      const CaseRun run = RunCase(&scanner, test);
+      if (!run.status.ok()) {
         outcome.status = CaseStatus::kFailed;
         // Record errors never quote the record; anything else is not the record's fault.
         outcome.problems.push_back("the record could not be triaged: " +
-                                   (status.code() == Status::Code::kInvalidRecord
-                                        ? status.record_code() + ": " + status.message()
+                                   (run.status.code() == Status::Code::kInvalidRecord
+                                        ? run.status.record_code() + ": " + run.status.message()
                                         : std::string("internal error")));
       } else {
-        outcome.problems = CompareDecision(test, decision, rules->config());
-        outcome.status = outcome.problems.empty() ? CaseStatus::kPassed : CaseStatus::kFailed;
-        outcome.detail = "decision: " + DescribeDecision(decision);
+        outcome.problems = run.problems;
+        outcome.status = run.passed() ? CaseStatus::kPassed : CaseStatus::kFailed;
+        outcome.detail = "decision: " + DescribeDecision(run.decision);
       }
     }
     PrintCase(path, outcome);
@@ -309,22 +290,9 @@ void TestRun::RunFile(const std::string& path, const std::string& default_config
 }
 
 void TestRun::PrintCase(const std::string& path, const CaseOutcome& outcome) const {
-  const bool passed = outcome.status == CaseStatus::kPassed;
-  if (passed && !options_.verbose) return;
-  std::string line = path + (outcome.line > 0 ? ":" + std::to_string(outcome.line) : "") + ": ";
-  line += passed ? Colored("32", "PASS") : Colored("31", "FAIL");
-  line += " " + outcome.name;
-  if (!passed && !outcome.problems.empty()) {
-    line += ": ";
-    // An invalid case: its first problem here, all of them on stderr.
-    const size_t shown = outcome.status == CaseStatus::kError ? 1 : outcome.problems.size();
-    for (size_t i = 0; i < shown; ++i) line += (i == 0 ? "" : "; ") + outcome.problems[i];
+  for (const std::unique_ptr<TestReporter>& reporter : reporters_) {
+    reporter->ReportCase(path, outcome);
   }
-  line += '\n';
-  if (options_.verbose && outcome.status == CaseStatus::kFailed && !outcome.detail.empty()) {
-    line += "    " + outcome.detail + "\n";
-  }
-  std::fwrite(line.data(), 1, line.size(), stdout);
 }
 
 }  // namespace
@@ -338,10 +306,9 @@ Command AddTestCommand(CLI::App* parent) {
   app->add_option("paths", options->paths,
                   "Expectation files or directories (their *.yaml files); default: the tests/ "
                   "directory next to the config");
-  app->add_option("-c,--config", options->config,
+  AddConfigOption(app, &options->config,
                   "Config file (triage.yaml) for files without a 'config:' key; default: the "
-                  "installed rule pack")
-      ->envname("TRIAGE_CONFIG");
+                  "installed rule pack");
   app->add_flag("-v,--verbose", options->verbose,
                 "Also print passing cases, and the decision under each failing one");
   app->add_option("--junit", options->junit, "Also write a JUnit XML report to this file");

@@ -4,11 +4,20 @@
 #include "test_report.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "triage/status.h"
+
+#include "markup_escape.h"
 
 namespace triage::cli {
 namespace {
@@ -103,22 +112,12 @@ std::string XmlEscape(const std::string& text, bool attribute) {
       }
       continue;
     }
+    if (const std::string_view reference = MarkupReference(c); !reference.empty()) {
+      out += reference;
+      ++i;
+      continue;
+    }
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
       case '\n':
         out += attribute ? "&#10;" : "\n";
         break;
@@ -177,6 +176,93 @@ std::string RenderJUnitXml(const std::vector<SuiteOutcome>& suites) {
   }
   xml += "</testsuites>\n";
   return xml;
+}
+
+namespace {
+
+class ConsoleTestReporter : public TestReporter {
+ public:
+  ConsoleTestReporter(bool verbose, bool color) : verbose_(verbose), color_(color) {}
+
+  void ReportCase(const std::string& path, const CaseOutcome& outcome) override {
+    const bool passed = outcome.status == CaseStatus::kPassed;
+    if (passed && !verbose_) return;
+    std::string line = path + (outcome.line > 0 ? ":" + std::to_string(outcome.line) : "") + ": ";
+    line += passed ? Colored("32", "PASS") : Colored("31", "FAIL");
+    line += " " + outcome.name;
+    if (!passed && !outcome.problems.empty()) {
+      line += ": ";
+      // An invalid case: its first problem here, all of them on stderr.
+      const size_t shown = outcome.status == CaseStatus::kError ? 1 : outcome.problems.size();
+      for (size_t i = 0; i < shown; ++i) line += (i == 0 ? "" : "; ") + outcome.problems[i];
+    }
+    line += '\n';
+    if (verbose_ && outcome.status == CaseStatus::kFailed && !outcome.detail.empty()) {
+      line += "    " + outcome.detail + "\n";
+    }
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  }
+
+  Status Finish(const std::vector<SuiteOutcome>& suites) override {
+    size_t passed = 0;
+    size_t failed = 0;
+    for (const SuiteOutcome& suite : suites) {
+      passed += suite.Count(CaseStatus::kPassed);
+      failed += suite.cases.size() - suite.Count(CaseStatus::kPassed);
+    }
+    std::printf("%zu passed, %zu failed\n", passed, failed);
+    // Not reported: a closed stdout has no reader to tell.
+    if (std::fflush(stdout) != 0) return Status::IoError("writing the results failed");
+    return Status::Ok();
+  }
+
+ private:
+  std::string Colored(const char* code, const char* text) const {
+    if (!color_) return text;
+    return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
+  }
+
+  bool verbose_;
+  bool color_;
+};
+
+class JUnitTestReporter : public TestReporter {
+ public:
+  explicit JUnitTestReporter(std::string path) : path_(std::move(path)) {}
+
+  void ReportCase(const std::string& /*path*/, const CaseOutcome& /*outcome*/) override {}
+
+  Status Finish(const std::vector<SuiteOutcome>& suites) override {
+    const std::string xml = RenderJUnitXml(suites);
+    int error = 0;
+    std::FILE* out = std::fopen(path_.c_str(), "wb");
+    if (out == nullptr) {
+      error = errno;
+    } else {
+      if (std::fwrite(xml.data(), 1, xml.size(), out) != xml.size()) {
+        error = errno != 0 ? errno : EIO;
+      }
+      if (std::fclose(out) != 0 && error == 0) error = errno;
+    }
+    if (out == nullptr || error != 0) {
+      return Status::IoError("cannot write '" + path_ +
+                             "': " + std::strerror(error != 0 ? error : EIO));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<TestReporter> MakeConsoleTestReporter(bool verbose, bool color) {
+  return std::make_unique<ConsoleTestReporter>(verbose, color);
+}
+
+std::unique_ptr<TestReporter> MakeJUnitTestReporter(std::string path) {
+  return std::make_unique<JUnitTestReporter>(std::move(path));
 }
 
 }  // namespace triage::cli

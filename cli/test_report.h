@@ -10,8 +10,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "triage/status.h"
 
 namespace triage::cli {
 
@@ -41,6 +44,26 @@ struct SuiteOutcome {
 // classname is PATH without its extension, '/' turned into '.', so that CI tools group cases by
 // directory and file.
 std::string RenderJUnitXml(const std::vector<SuiteOutcome>& suites);
+
+// Reports a `triage test` run (google/benchmark's BenchmarkReporter idea): the run hands each
+// case's outcome to every reporter as it finishes, then the whole run once at the end. Not
+// thread-safe (one run, one thread).
+class TestReporter {
+ public:
+  virtual ~TestReporter() = default;
+  // Called once per case of file `path`, as soon as it has run (or was found invalid).
+  virtual void ReportCase(const std::string& path, const CaseOutcome& outcome) = 0;
+  // Called once, after the last case. Returns IoError if the report could not be written.
+  virtual Status Finish(const std::vector<SuiteOutcome>& suites) = 0;
+};
+
+// The console: on stdout, a FAIL line per failing case (a PASS line per passing one too when
+// `verbose`, and the decision under each failure), then "N passed, M failed". `color`: PASS in
+// green, FAIL in red.
+std::unique_ptr<TestReporter> MakeConsoleTestReporter(bool verbose, bool color);
+
+// JUnit XML (RenderJUnitXml), written to `path` at the end.
+std::unique_ptr<TestReporter> MakeJUnitTestReporter(std::string path);
 
 // Returns `text` escaped for XML: for an attribute value (line breaks and tabs as character
 // references, which attribute normalisation would otherwise turn into spaces) or for element

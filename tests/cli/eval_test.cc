@@ -374,6 +374,20 @@ TEST_F(EvalTest, HtmlIsSelfContainedWithOneSvgPerChartSection) {
   EXPECT_NE(html.find("r-&lt;b&gt;&amp;&quot;x&quot;"), std::string::npos);
 }
 
+// The HTML page and the JUnit report escape through one function: one spelling of each reserved
+// character, the apostrophe included.
+TEST_F(EvalTest, HtmlEscapesTheApostropheAsTheJUnitReportDoes) {
+  pack_.AddFile("corpus.jsonl", Corpus() + Jsonl({Record("r-o'neil", "w5")}));
+  pack_.AddFile("labels.jsonl",
+                Labels() + Jsonl({R"({"id":"r-o'neil","band":"P1","categories":["enticement"]})"}));
+  const std::string html_path = pack_.dir() + "/report.html";
+  const ProcessResult result = Eval({"--html", html_path});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string html = ReadFile(html_path);
+  EXPECT_EQ(html.find("r-o'neil"), std::string::npos);
+  EXPECT_NE(html.find("r-o&apos;neil"), std::string::npos);
+}
+
 TEST_F(EvalTest, BadLabelsAndBadLinesExitOneAndStillReport) {
   pack_.AddFile("labels.jsonl",
                 Labels() + Jsonl({R"({"id":"r-10","band":"P9"})", R"({"band":"P1"})",

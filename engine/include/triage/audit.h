@@ -56,6 +56,24 @@ enum class AuditInput {
 inline constexpr char kAuditGenesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
+// The clock the audit trail reads (LevelDB's Env::NowMicros): every time an audit store or an
+// entry maker stamps comes from one, so that tests can inject a fixed or stepping clock and get
+// byte-identical stores. Implementations must be thread-safe (entries are made on the filter's
+// worker threads).
+class TRIAGE_EXPORT AuditClock {
+ public:
+  virtual ~AuditClock();
+  // Returns the time as microseconds since the Unix epoch (UTC).
+  virtual int64_t NowMicros() const = 0;
+  // Returns the system's real-time clock (CLOCK_REALTIME). Never null; lives as long as the
+  // program.
+  static const AuditClock* System();
+};
+
+// Returns `micros` (since the Unix epoch) in the stored time form, UTC RFC 3339 with
+// milliseconds: "2026-11-02T10:00:00.123Z".
+TRIAGE_EXPORT std::string FormatAuditTime(int64_t micros);
+
 struct AuditStoreOptions {
   // Opens an existing store for reading only (verify, show, export, replay); Append() then fails
   // (and Flush() has nothing to do). Without it, a missing store is created.
@@ -71,6 +89,13 @@ struct AuditStoreOptions {
   size_t batch_size = 1000;
   // How long a commit waits for another writer's transaction before failing with IoError.
   int busy_timeout_ms = 60000;
+  // Where the store's times (created_at, archived_at, an appended entry's empty time) come from;
+  // null means AuditClock::System(). Not owned; must outlive the store.
+  const AuditClock* clock = nullptr;
+  // Fault injection, for tests only: called inside each commit's transaction after the batch's
+  // rows are written and before COMMIT. A test makes a process die here (_exit) to show that a
+  // store killed mid-commit keeps every committed entry and verifies. Empty: no hook.
+  std::function<void()> before_commit;
 };
 
 // One entry of the audit trail: one record's decision, or the error for a record that could not
@@ -93,20 +118,23 @@ struct AuditEntry {
   std::string hash;       // SHA-256 of prev_hash and this entry's content (see AuditEntryHash)
 };
 
-// Returns the entry for a record that `decision` triaged: its time (now), line, id, input, the
-// input's SHA-256 and length, and the decision JSON; Append() fills in the rest. Thread-safe (the
-// filter prepares entries on its worker threads).
+// Returns the entry for a record that `decision` triaged: its time (now, by `clock`; null means
+// AuditClock::System()), line, id, input, the input's SHA-256 and length, and the decision JSON;
+// Append() fills in the rest. Thread-safe (the filter prepares entries on its worker threads).
 TRIAGE_EXPORT AuditEntry MakeAuditEntry(uint64_t line, std::string_view input,
-                                        const Decision& decision);
+                                        const Decision& decision,
+                                        const AuditClock* clock = nullptr);
 
 // Returns the entry for a record that could not be triaged, with error.record_code() and
 // error.message() as AuditErrorJson(). `input` is the record as received, or nullopt when it was
 // not held in full (a record over the size limit); `input_bytes` is its full length. A Status
-// that is not kInvalidRecord is recorded as an "internal" error. Thread-safe.
+// that is not kInvalidRecord is recorded as an "internal" error. The time comes from `clock`
+// (null: AuditClock::System()). Thread-safe.
 TRIAGE_EXPORT AuditEntry MakeAuditErrorEntry(uint64_t line, std::optional<std::string_view> input,
                                              uint64_t input_bytes,
                                              const std::optional<std::string>& record_id,
-                                             const Status& error);
+                                             const Status& error,
+                                             const AuditClock* clock = nullptr);
 
 // Returns the JSON an error is recorded as: the `triage` member of FormatErrorLine(), e.g.
 // {"error":{"code":"invalid_json","message":"..."}}. A Status that is not kInvalidRecord becomes
@@ -195,6 +223,12 @@ struct AuditReplayResult {
   // For kRuleSetFailed: why (the archived ruleset's problem, without record text).
   std::string message;
 };
+
+// Returns member `key` of a stored or replayed decision (or error) JSON as minified JSON, or
+// nullopt if `decision_json` is not an object with that member: for showing, field by field,
+// what a replay changed (AuditReplayResult::differing_fields). Thread-safe.
+TRIAGE_EXPORT std::optional<std::string> DecisionJsonMember(std::string_view decision_json,
+                                                            std::string_view key);
 
 struct AuditReplayOptions {
   AuditQuery query;

@@ -110,16 +110,8 @@ bool ReadChar(std::string_view text, size_t* pos, char expected) {
 
 namespace internal {
 
-std::string AuditNow() {
-  timespec now{};
-  clock_gettime(CLOCK_REALTIME, &now);
-  tm utc{};
-  gmtime_r(&now.tv_sec, &utc);
-  char buffer[96];  // ample for any int values (the compiler checks the worst case)
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(now.tv_nsec / 1000000));
-  return buffer;
+std::string AuditNow(const AuditClock* clock) {
+  return FormatAuditTime((clock != nullptr ? clock : AuditClock::System())->NowMicros());
 }
 
 std::string RuleSetDigestOf(const std::vector<RuleSetSource>& sources) {
@@ -140,6 +132,56 @@ std::string BandOf(std::string_view decision_json) {
 }
 
 }  // namespace internal
+
+namespace {
+
+class SystemAuditClock : public AuditClock {
+ public:
+  int64_t NowMicros() const override {
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+  }
+};
+
+}  // namespace
+
+AuditClock::~AuditClock() = default;
+
+const AuditClock* AuditClock::System() {
+  static const auto* clock = new SystemAuditClock();
+  return clock;
+}
+
+std::string FormatAuditTime(int64_t micros) {
+  // Floor division, so that a time before the epoch still gets milliseconds in [0, 999].
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  const auto time = static_cast<time_t>(seconds);
+  tm utc{};
+  gmtime_r(&time, &utc);
+  char buffer[96];  // ample for any int values (the compiler checks the worst case)
+  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(rest / 1000));
+  return buffer;
+}
+
+std::optional<std::string> DecisionJsonMember(std::string_view decision_json,
+                                              std::string_view key) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  simdjson::dom::element value;
+  if (parser.parse(decision_json.data(), decision_json.size()).get(object) != simdjson::SUCCESS ||
+      object.at_key(key).get(value) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  return simdjson::minify(value);
+}
 
 std::string AuditSha256Hex(std::string_view data) { return internal::Sha256Hex(data); }
 
@@ -171,9 +213,10 @@ std::string AuditErrorJson(const Status& error) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-AuditEntry MakeAuditEntry(uint64_t line, std::string_view input, const Decision& decision) {
+AuditEntry MakeAuditEntry(uint64_t line, std::string_view input, const Decision& decision,
+                          const AuditClock* clock) {
   AuditEntry entry;
-  entry.time = internal::AuditNow();
+  entry.time = internal::AuditNow(clock);
   entry.line = line;
   entry.record_id = decision.id;
   entry.input = std::string(input);
@@ -187,9 +230,9 @@ AuditEntry MakeAuditEntry(uint64_t line, std::string_view input, const Decision&
 
 AuditEntry MakeAuditErrorEntry(uint64_t line, std::optional<std::string_view> input,
                                uint64_t input_bytes, const std::optional<std::string>& record_id,
-                               const Status& error) {
+                               const Status& error, const AuditClock* clock) {
   AuditEntry entry;
-  entry.time = internal::AuditNow();
+  entry.time = internal::AuditNow(clock);
   entry.line = line;
   entry.record_id = record_id;
   if (input.has_value()) {

@@ -177,7 +177,7 @@ Status AuditStoreImpl::CreateSchema() {
   if (status.ok()) {
     SqliteStatement insert;
     status = insert.Prepare(db, "INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)");
-    const std::string now = AuditNow();
+    const std::string now = AuditNow(options.clock);
     const std::pair<const char*, std::string> rows[] = {
         {"format", kAuditFormat},
         {"genesis", options.chain_from.empty() ? std::string(kAuditGenesis) : options.chain_from},
@@ -262,7 +262,7 @@ Status AuditStoreImpl::Commit() {
   // the head when the batch is inserted.
   TRIAGE_RETURN_IF_ERROR(begin.Run(db, "starting a transaction"));
   const auto insert_all = [this]() -> Status {
-    const std::string now = AuditNow();
+    const std::string now = AuditNow(options.clock);
     for (const RuleSet& rules : pending_rulesets) TRIAGE_RETURN_IF_ERROR(InsertRuleSet(rules, now));
     int64_t seq = 0;
     std::string head = genesis;
@@ -299,6 +299,7 @@ Status AuditStoreImpl::Commit() {
     return Status::Ok();
   };
   Status status = insert_all();
+  if (status.ok() && options.before_commit) options.before_commit();
   if (status.ok()) status = commit.Run(db, "committing");
   if (!status.ok()) {
     (void)db.Exec("ROLLBACK");
@@ -388,7 +389,7 @@ Status AuditStore::Append(const RuleSet& rules, AuditEntry entry) {
                                    " was appended with ruleset " + rules.digest());
   }
   if (entry.engine.empty()) entry.engine = EngineVersion();
-  if (entry.time.empty()) entry.time = internal::AuditNow();
+  if (entry.time.empty()) entry.time = internal::AuditNow(impl.options.clock);
   if (entry.input.has_value()) {
     if (!entry.input_sha256.has_value()) entry.input_sha256 = AuditSha256Hex(*entry.input);
     if (entry.input_bytes == 0) entry.input_bytes = entry.input->size();

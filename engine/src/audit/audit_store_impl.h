@@ -23,8 +23,9 @@ namespace triage::internal {
 // The value of meta.format for this layout; a store with another value is refused.
 inline constexpr char kAuditFormat[] = "triage-audit-1";
 
-// Returns the current UTC time in the stored form ("2026-11-02T10:00:00.123Z").
-std::string AuditNow();
+// Returns the time of `clock` (null: AuditClock::System()) in the stored form
+// ("2026-11-02T10:00:00.123Z").
+std::string AuditNow(const AuditClock* clock);
 // Returns the digest a ruleset with these sources has: the same serialisation and hash as
 // rule_set.cc ("sha256:<hex>").
 std::string RuleSetDigestOf(const std::vector<RuleSetSource>& sources);

@@ -40,19 +40,16 @@
 #include "triage/source.h"
 #include "triage/status.h"
 
-#include "util/spelling.h"
+#include "config/yaml_reader.h"
 
 namespace triage {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr int64_t kIntMax = std::numeric_limits<int>::max();
 constexpr int64_t kIntMin = std::numeric_limits<int>::min();
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 // The lowest `urgency.max` under which every default band can still be reached.
 constexpr int kDefaultBandsMinMax = 80;
-// Unknown keys within this many edits of a known key get a "did you mean" note.
-constexpr size_t kMaxSuggestionDistance = 2;
 
 // The keys each map of the schema accepts, in the order docs/config.md lists them.
 const std::vector<std::string_view>& RootKeys() {
@@ -192,22 +189,6 @@ std::string FieldPathProblem(std::string_view path) {
   }
 }
 
-// Returns the known key closest to `key` within kMaxSuggestionDistance edits, or empty. Ties go
-// to the key listed first. (internal::ClosestName allows more edits for long names; the config's
-// keys are few and short, and the contract is "within 2".)
-std::string_view Suggest(std::string_view key, const std::vector<std::string_view>& known) {
-  std::string_view best;
-  size_t best_distance = kMaxSuggestionDistance + 1;
-  for (std::string_view candidate : known) {
-    const size_t distance = internal::EditDistance(key, candidate);
-    if (distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
 // A scalar that YAML types as a string whatever its text: quoted, a block scalar, or !!str.
 bool IsStringOnly(const YAML::Node& node) {
   return node.Tag() == "!" || node.Tag() == "tag:yaml.org,2002:str";
@@ -275,12 +256,8 @@ std::string RangeText(int64_t lo, int64_t hi) {
   return "between " + std::to_string(lo) + " and " + std::to_string(hi);
 }
 
-// One key/value pair of a YAML map that passed the key checks.
-struct Entry {
-  std::string key;
-  YAML::Node value;
-  SourceSpan key_span;
-};
+// One key/value pair of a YAML map that passed the key checks (config/yaml_reader.h).
+using Entry = internal::YamlEntry;
 
 // Walks one parsed config document and fills an EngineConfig, collecting every problem it
 // finds; MoveDiagnosticsTo() then hands them over in source order. Not thread-safe; one per
@@ -288,10 +265,7 @@ struct Entry {
 class ConfigReader {
  public:
   ConfigReader(const SourceFile& source, FileId file)
-      : source_(source),
-        text_(source.text()),
-        file_(file),
-        has_bom_(text_.substr(0, kByteOrderMark.size()) == kByteOrderMark) {}
+      : source_(source), text_(source.text()), file_(file) {}
 
   // Appends the problems found so far to *diagnostics, ordered by position (each note stays
   // after the diagnostic it belongs to), and forgets them. Checks made after the whole file was
@@ -364,7 +338,6 @@ class ConfigReader {
   std::string_view text_;
   FileId file_;
   Diagnostics found_;
-  bool has_bom_;
 
   bool max_valid_ = true;  // false once `urgency.max` was reported
   SourceSpan max_span_;    // of `urgency.max`'s value, when given
@@ -372,11 +345,7 @@ class ConfigReader {
 };
 
 uint32_t ConfigReader::Offset(const YAML::Mark& mark) const {
-  if (mark.is_null() || mark.line < 0 || mark.column < 0) return 0;
-  auto column = static_cast<uint32_t>(mark.column) + 1;
-  // yaml-cpp skips a byte-order mark without counting it.
-  if (mark.line == 0 && has_bom_) column += static_cast<uint32_t>(kByteOrderMark.size());
-  return source_.Offset(static_cast<uint32_t>(mark.line) + 1, column);
+  return internal::YamlMarkOffset(source_, mark);
 }
 
 bool ConfigReader::IsImplicitNull(const YAML::Node& node) const {
@@ -541,37 +510,10 @@ void ConfigReader::ExtraDocument(const YAML::Node& document) {
 std::vector<Entry> ConfigReader::Entries(const YAML::Node& map,
                                          const std::vector<std::string_view>& known,
                                          const std::string& where) {
-  std::vector<Entry> entries;
-  std::vector<std::pair<std::string, SourceSpan>> seen;
   const SourceSpan map_span = Span(map, {});
-  const std::string in = where.empty() ? std::string() : " in '" + where + "'";
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node key_node = it->first;
-    const SourceSpan key_span = Span(key_node, map_span);
-    if (!key_node.IsScalar()) {
-      Error("wrong-type", "expected a key name" + in + ", found " + Describe(key_node), key_span);
-      continue;
-    }
-    const std::string& key = key_node.Scalar();
-    const auto previous =
-        std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == key; });
-    if (previous != seen.end()) {
-      std::string message = "duplicate key '" + key + "'";
-      Error("duplicate-key", message.append(in), key_span);
-      Note("first given here", previous->second);
-      continue;
-    }
-    seen.emplace_back(key, key_span);
-    if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string message = "unknown key '" + key + "'";
-      Error("unknown-key", message.append(in), key_span);
-      const std::string_view suggestion = Suggest(key, known);
-      if (!suggestion.empty()) Note("did you mean '" + std::string(suggestion) + "'?", key_span);
-      continue;
-    }
-    entries.push_back(Entry{key, it->second, key_span});
-  }
-  return entries;
+  return internal::ReadYamlMapEntries(
+      map, known, where, [&](const YAML::Node& key) { return Span(key, map_span); },
+      [this](const YAML::Node& node) { return Describe(node); }, file_, &found_);
 }
 
 std::optional<int64_t> ConfigReader::Integer(const YAML::Node& node, SourceSpan span,

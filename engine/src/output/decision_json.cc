@@ -29,24 +29,18 @@
 #include "triage/decision.h"
 #include "triage/status.h"
 
+#include "output/json_strings.h"
+
 namespace triage {
 namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void WriteString(JsonWriter* writer, std::string_view text) {
-  writer->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  internal::WriteJsonString(writer, text);
 }
 
-void WriteKey(JsonWriter* writer, std::string_view key) {
-  writer->Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-}
-
-void WriteStringArray(JsonWriter* writer, const std::vector<std::string>& values) {
-  writer->StartArray();
-  for (const std::string& value : values) WriteString(writer, value);
-  writer->EndArray();
-}
+void WriteKey(JsonWriter* writer, std::string_view key) { internal::WriteJsonKey(writer, key); }
 
 // Writes the `triage` object; the key order is part of the output contract (DESIGN.md).
 void WriteDecision(JsonWriter* writer, const Decision& decision) {
@@ -97,9 +91,9 @@ void WriteDecision(JsonWriter* writer, const Decision& decision) {
   writer->EndArray();
 
   WriteKey(writer, "tags");
-  WriteStringArray(writer, decision.tags);
+  internal::WriteStringArray(writer, decision.tags);
   WriteKey(writer, "routes");
-  WriteStringArray(writer, decision.routes);
+  internal::WriteStringArray(writer, decision.routes);
   WriteKey(writer, "ruleset");
   WriteString(writer, decision.ruleset);
   WriteKey(writer, "engine");

@@ -190,5 +190,14 @@ TEST(AuditEntryTest, ArchivedRuleSetDigestIsTheRuleSetDigest) {
   EXPECT_NE(retuned.digest(), rules.digest());
 }
 
+TEST(DecisionJsonMemberTest, ReturnsMinifiedMemberOrNothing) {
+  const std::string decision = R"({"urgency": {"score": 85, "band": "P1"}, "tags": []})";
+  EXPECT_EQ(DecisionJsonMember(decision, "urgency"), R"({"score":85,"band":"P1"})");
+  EXPECT_EQ(DecisionJsonMember(decision, "tags"), "[]");
+  EXPECT_FALSE(DecisionJsonMember(decision, "rules").has_value());
+  EXPECT_FALSE(DecisionJsonMember("not json", "urgency").has_value());
+  EXPECT_FALSE(DecisionJsonMember("[1]", "urgency").has_value());
+}
+
 }  // namespace
 }  // namespace triage

@@ -117,6 +117,23 @@ inline std::string Sql(const std::string& path, const std::string& sql) {
   return error;
 }
 
+// Returns the single text value `sql` yields on the file at `path` ("" on error or NULL).
+inline std::string SqlText(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string value;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(statement, 0);
+      if (text != nullptr) value = reinterpret_cast<const char*>(text);
+    }
+    sqlite3_finalize(statement);
+  }
+  sqlite3_close(db);
+  return value;
+}
+
 // Returns the single integer `sql` yields on the file at `path` (-1 on error).
 inline int64_t SqlInt(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// The measures of `triage eval` (eval_metrics.h).
+// The measures of a labelled corpus (triage/evaluation.h).
 
-#include "eval_metrics.h"
+#include "triage/evaluation.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <set>
@@ -17,14 +15,15 @@
 #include <utility>
 #include <vector>
 
+#include "triage/band_index.h"
 #include "triage/config.h"
 #include "triage/decision.h"
+#include "triage/labels.h"
 #include "triage/rule_set.h"
+#include "triage/scored_record.h"
+#include "triage/status.h"
 
-#include "eval_corpus.h"
-#include "eval_labels.h"
-
-namespace triage::cli {
+namespace triage {
 namespace {
 
 std::optional<double> Ratio(size_t numerator, size_t denominator) {
@@ -159,53 +158,50 @@ std::optional<SweepPoint> HighestReaching(const std::vector<int>& candidates, do
 
 }  // namespace
 
-std::string FormatRatio(const std::optional<double>& value) {
-  if (!value) return "-";
-  std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), "%.3f", *value);
-  return text.data();
-}
-
-std::string ParseRecallTarget(const std::string& text, const EngineConfig& config,
-                              const std::vector<std::string>& categories, RecallTarget* target) {
+Result<RecallTarget> ParseRecallTarget(const std::string& text, const EngineConfig& config,
+                                       const std::vector<std::string>& categories) {
+  RecallTarget result;
+  RecallTarget* target = &result;
   const size_t equals = text.rfind('=');
   if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
-    return "--target-recall '" + text + "': expected KEY=RECALL, e.g. P1=0.99 or enticement=0.9";
+    return Status::InvalidArgument("--target-recall '" + text +
+                                   "': expected KEY=RECALL, e.g. P1=0.99 or enticement=0.9");
   }
   target->key = text.substr(0, equals);
   const std::string number = text.substr(equals + 1);
   char* end = nullptr;
   const double recall = std::strtod(number.c_str(), &end);
   if (end == number.c_str() || *end != '\0' || !(recall > 0.0 && recall <= 1.0)) {
-    return "--target-recall '" + text + "': the recall must be a number in (0, 1]";
+    return Status::InvalidArgument("--target-recall '" + text +
+                                   "': the recall must be a number in (0, 1]");
   }
   target->recall = recall;
-  for (size_t i = 0; i < config.bands.size(); ++i) {
-    if (config.bands[i].name != target->key) continue;
-    if (i + 1 == config.bands.size()) {
-      return "--target-recall '" + text + "': " + target->key +
-             " is the lowest band; its floor is fixed at 0";
+  if (const std::optional<size_t> band = FindBand(config.bands, target->key)) {
+    if (*band + 1 == config.bands.size()) {
+      return Status::InvalidArgument("--target-recall '" + text + "': " + target->key +
+                                     " is the lowest band; its floor is fixed at 0");
     }
     target->kind = RecallTarget::Kind::kBand;
-    target->band = i;
-    return {};
+    target->band = *band;
+    return result;
   }
   if (target->key == "assign_min") {
     target->kind = RecallTarget::Kind::kAllCategories;
-    return {};
+    return result;
   }
   if (target->key == config.fallback) {
-    return "--target-recall '" + text + "': " + target->key +
-           " is the fallback category; assign_min does not assign it";
+    return Status::InvalidArgument("--target-recall '" + text + "': " + target->key +
+                                   " is the fallback category; assign_min does not assign it");
   }
   if (Contains(categories, target->key)) {
     target->kind = RecallTarget::Kind::kCategory;
-    return {};
+    return result;
   }
   std::string known;
   for (const UrgencyBand& band : config.bands) known += " " + band.name;
-  return "--target-recall '" + text + "': '" + target->key + "' is neither a band (" +
-         known.substr(known.empty() ? 0 : 1) + "), a category, nor assign_min";
+  return Status::InvalidArgument("--target-recall '" + text + "': '" + target->key +
+                                 "' is neither a band (" + known.substr(known.empty() ? 0 : 1) +
+                                 "), a category, nor assign_min");
 }
 
 EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& records,
@@ -427,4 +423,4 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
   return report;
 }
 
-}  // namespace triage::cli
+}  // namespace triage

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Expectation files (expectations.h): yaml-cpp reads the text into a node tree, and a CaseReader
-// walks it against the schema of docs/test.md, turning every problem into a Diagnostic at the
-// offending node, without stopping at the first. A case's record is turned into JSON here, typed
-// with the YAML 1.2 core schema (plain 12 is a number, "12" a string, true a boolean), so that the
-// engine maps it with the config's field paths exactly as it maps an input line.
+// Expectation files (triage/expectations.h): yaml-cpp reads the text into a node tree, and a
+// CaseReader walks it against the schema of docs/test.md, turning every problem into a Diagnostic
+// at the offending node, without stopping at the first. A case's record is turned into JSON here,
+// typed with the YAML 1.2 core schema (plain 12 is a number, "12" a string, true a boolean), so
+// that the engine maps it with the config's field paths exactly as it maps an input line.
 //
 // Positions: yaml-cpp marks are 0-based (line, column), the column counting bytes; they become
 // byte offsets through SourceFile::Offset (+1 each). A leading byte-order mark is not counted by
@@ -12,7 +12,7 @@
 //
 // yaml-cpp reports syntax errors by throwing; every exception is caught in this file.
 
-#include "expectations.h"
+#include "triage/expectations.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -28,18 +28,19 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "triage/band_index.h"
 #include "triage/config.h"
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
 #include "triage/rule_set.h"
+#include "triage/scanner.h"
 #include "triage/source.h"
+#include "triage/status.h"
 
-namespace triage::cli {
+#include "config/yaml_reader.h"
+
+namespace triage {
 namespace {
-
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-// Unknown keys and names within this many edits of a known one get a "did you mean" note.
-constexpr size_t kMaxSuggestionDistance = 2;
 
 const std::vector<std::string_view>& FileKeys() {
   static const auto* keys = new std::vector<std::string_view>{"config", "cases"};
@@ -63,21 +64,11 @@ const std::vector<std::string_view>& RulesKeys() {
   return *keys;
 }
 
-
-// Returns the candidate closest to `name` within kMaxSuggestionDistance edits, or empty; ties go
-// to the candidate listed first.
+// Returns the candidate closest to `name` (internal::ClosestYamlName), or empty.
 template <typename Container>
 std::string Suggest(std::string_view name, const Container& candidates) {
-  std::string best;
-  size_t best_distance = kMaxSuggestionDistance + 1;
-  for (const auto& candidate : candidates) {
-    const size_t distance = triage::EditDistance(name, candidate);
-    if (distance < best_distance) {
-      best = std::string(candidate);
-      best_distance = distance;
-    }
-  }
-  return best;
+  return internal::ClosestYamlName(
+      name, std::vector<std::string_view>(candidates.begin(), candidates.end()));
 }
 
 bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
@@ -169,21 +160,14 @@ std::string Bracketed(const std::vector<std::string>& names) {
   return "[" + JoinNames(names) + "]";
 }
 
-// One key/value pair of a map that passed the key checks.
-struct Entry {
-  std::string key;
-  YAML::Node value;
-  SourceSpan key_span;
-};
+// One key/value pair of a map that passed the key checks (config/yaml_reader.h).
+using Entry = internal::YamlEntry;
 
 // Walks the node tree of one expectation file. Not thread-safe; one per file.
 class CaseReader {
  public:
   CaseReader(const SourceFile& source, FileId file)
-      : source_(source),
-        text_(source.text()),
-        file_(file),
-        has_bom_(text_.substr(0, kByteOrderMark.size()) == kByteOrderMark) {}
+      : source_(source), text_(source.text()), file_(file) {}
 
   void ReadFile(ExpectationFile* out);
 
@@ -235,14 +219,10 @@ class CaseReader {
   const SourceFile& source_;
   std::string_view text_;
   FileId file_;
-  bool has_bom_;
 };
 
 uint32_t CaseReader::Offset(const YAML::Mark& mark) const {
-  if (mark.is_null() || mark.line < 0 || mark.column < 0) return 0;
-  auto column = static_cast<uint32_t>(mark.column) + 1;
-  if (mark.line == 0 && has_bom_) column += static_cast<uint32_t>(kByteOrderMark.size());
-  return source_.Offset(static_cast<uint32_t>(mark.line) + 1, column);
+  return internal::YamlMarkOffset(source_, mark);
 }
 
 SourceSpan CaseReader::Span(const YAML::Node& node) const {
@@ -286,37 +266,8 @@ std::string CaseReader::Describe(const YAML::Node& node) {
 std::vector<Entry> CaseReader::Entries(const YAML::Node& map,
                                        const std::vector<std::string_view>& known,
                                        const std::string& where, Diagnostics* d) const {
-  std::vector<Entry> entries;
-  std::vector<std::pair<std::string, SourceSpan>> seen;
-  const std::string in = where.empty() ? std::string() : " in '" + where + "'";
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const YAML::Node key_node = it->first;
-    const SourceSpan key_span = Span(key_node);
-    if (!key_node.IsScalar()) {
-      Error(d, "wrong-type", "expected a key name" + in + ", found " + Describe(key_node),
-            key_span);
-      continue;
-    }
-    const std::string& key = key_node.Scalar();
-    const auto previous =
-        std::find_if(seen.begin(), seen.end(), [&](const auto& p) { return p.first == key; });
-    if (previous != seen.end()) {
-      std::string message = "duplicate key '" + key + "'";
-      Error(d, "duplicate-key", message.append(in), key_span);
-      d->Note("first given here", file_, previous->second);
-      continue;
-    }
-    seen.emplace_back(key, key_span);
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      std::string message = "unknown key '" + key + "'";
-      Error(d, "unknown-key", message.append(in), key_span);
-      const std::string suggestion = Suggest(key, known);
-      if (!suggestion.empty()) d->Note("did you mean '" + suggestion + "'?", file_, key_span);
-      continue;
-    }
-    entries.push_back(Entry{key, it->second, key_span});
-  }
-  return entries;
+  return internal::ReadYamlMapEntries(
+      map, known, where, [this](const YAML::Node& key) { return Span(key); }, &Describe, file_, d);
 }
 
 std::optional<std::string> CaseReader::String(const YAML::Node& node, SourceSpan key_span,
@@ -802,14 +753,6 @@ std::vector<UrgencyBand> BandsOf(const EngineConfig& config) {
   return config.bands.empty() ? DefaultBands() : config.bands;
 }
 
-// The position of band `name` in `bands` (0 = most urgent), or -1.
-int BandIndex(const std::vector<UrgencyBand>& bands, const std::string& name) {
-  for (size_t i = 0; i < bands.size(); ++i) {
-    if (bands[i].name == name) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 }  // namespace
 
 void ParseExpectationFile(const SourceManager& sources, FileId file, ExpectationFile* out) {
@@ -863,19 +806,25 @@ std::vector<std::string> CompareDecision(const TestCase& test, const Decision& d
   const std::string got_band = decision.band + " (score " + std::to_string(decision.urgency) + ")";
   if (test.band) {
     const std::vector<UrgencyBand> bands = BandsOf(config);
-    const int actual = BandIndex(bands, decision.band);
+    const std::optional<size_t> actual = FindBand(bands, decision.band);
     if (test.band->exact && decision.band != test.band->exact->name) {
       problems.push_back("band: expected " + test.band->exact->name + ", got " + got_band);
     }
-    // A band of lower index is more urgent.
-    if (test.band->at_least &&
-        (actual < 0 || actual > BandIndex(bands, test.band->at_least->name))) {
-      problems.push_back("band: expected at least " + test.band->at_least->name + ", got " +
-                         got_band);
+    // A band of lower index is more urgent. An unknown bound (unresolved names) fails at_least
+    // and holds for at_most.
+    if (test.band->at_least) {
+      const std::optional<size_t> bound = FindBand(bands, test.band->at_least->name);
+      if (!actual || !bound || *actual > *bound) {
+        problems.push_back("band: expected at least " + test.band->at_least->name + ", got " +
+                           got_band);
+      }
     }
-    if (test.band->at_most && (actual < 0 || actual < BandIndex(bands, test.band->at_most->name))) {
-      problems.push_back("band: expected at most " + test.band->at_most->name + ", got " +
-                         got_band);
+    if (test.band->at_most) {
+      const std::optional<size_t> bound = FindBand(bands, test.band->at_most->name);
+      if (!actual || (bound && *actual < *bound)) {
+        problems.push_back("band: expected at most " + test.band->at_most->name + ", got " +
+                           got_band);
+      }
     }
   }
   if (test.score) {
@@ -928,4 +877,13 @@ std::string DescribeDecision(const Decision& decision) {
          Bracketed(decision.tags) + ", routes " + Bracketed(decision.routes);
 }
 
-}  // namespace triage::cli
+CaseRun RunCase(Scanner* scanner, const TestCase& test) {
+  CaseRun run;
+  run.status = scanner->ScanJson(test.record, &run.decision);
+  if (run.status.ok()) {
+    run.problems = CompareDecision(test, run.decision, scanner->rules().config());
+  }
+  return run;
+}
+
+}  // namespace triage

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The measures of `triage eval`, computed from a corpus's decisions (ScoredRecord) and its
-// labels, as a plain EvalReport that the text, JSON and HTML renderers only format.
+// Evaluation: how well a ruleset decides a labelled corpus — the measures of `triage eval`,
+// computed from a corpus's decisions (ScoredRecord, triage/scored_record.h) and its labels
+// (triage/labels.h), as a plain EvalReport that text, JSON and HTML renderers only format.
 //
 // Definitions (docs/eval.md is the reference):
 // - Matching is by id. Records without an id, records without a label and labels without a
@@ -23,8 +24,8 @@
 //   categories assigned, both leaving the fallback out (it is no category to review). The table
 //   steps by 5 from 0 to urgency.max (wider steps past 100 rows); a --target-recall answer is the
 //   highest integer threshold in [0, urgency.max] that reaches the asked recall.
-#ifndef TRIAGE_CLI_EVAL_METRICS_H_
-#define TRIAGE_CLI_EVAL_METRICS_H_
+#ifndef TRIAGE_EVALUATION_H_
+#define TRIAGE_EVALUATION_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -33,12 +34,13 @@
 #include <vector>
 
 #include "triage/config.h"
+#include "triage/export.h"
+#include "triage/labels.h"
 #include "triage/rule_set.h"
+#include "triage/scored_record.h"
+#include "triage/status.h"
 
-#include "eval_corpus.h"
-#include "eval_labels.h"
-
-namespace triage::cli {
+namespace triage {
 
 // A --target-recall request: KEY=RECALL, KEY a band name, a category name or "categories" (all
 // categories together, for assign_min).
@@ -50,10 +52,13 @@ struct RecallTarget {
   double recall = 0;
 };
 
-// Parses "KEY=RECALL" against `config` and `categories`. Returns an empty string and fills
-// *target on success, else a message for a usage error.
-std::string ParseRecallTarget(const std::string& text, const EngineConfig& config,
-                              const std::vector<std::string>& categories, RecallTarget* target);
+// Parses "KEY=RECALL" against `config` and `categories` (the ruleset's declared categories).
+// Returns InvalidArgument with a message for the user (it names the option, --target-recall) if
+// the text is malformed, the recall is not in (0, 1], or KEY is the lowest band, the fallback or
+// no band or category at all.
+TRIAGE_EXPORT Result<RecallTarget> ParseRecallTarget(const std::string& text,
+                                                     const EngineConfig& config,
+                                                     const std::vector<std::string>& categories);
 
 struct UnderTriaged {
   std::string id;
@@ -168,14 +173,17 @@ struct EvalSettings {
   std::vector<RecallTarget> targets;
 };
 
-// Computes the report. `records` are the corpus's triaged records in input order; `labels` are
-// the loaded labels. Fills every field but the identity strings and the error counts.
-EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& records,
-                       const LabelSet& labels, const EvalSettings& settings);
+// Computes the report. `records` are the corpus's triaged records (with totals: ScoreRecord's
+// with_totals) in input order; `labels` are the loaded labels. Fills every field but the
+// identity strings (config_path, input_name, labels_path) and the error counts. A pure function
+// of its arguments: safe to call from several threads at once.
+TRIAGE_EXPORT EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& records,
+                                     const LabelSet& labels, const EvalSettings& settings);
 
-// Returns "0.667"-style text for a ratio, "-" when absent.
-std::string FormatRatio(const std::optional<double>& value);
+// Returns `report` as one JSON object followed by '\n' (docs/eval.md: `triage eval --format
+// json`). A pure function.
+TRIAGE_EXPORT std::string EvalReportToJson(const EvalReport& report);
 
-}  // namespace triage::cli
+}  // namespace triage
 
-#endif  // TRIAGE_CLI_EVAL_METRICS_H_
+#endif  // TRIAGE_EVALUATION_H_

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Expectation files for `triage test` (docs/test.md): YAML files of test cases, each a record and
+// Expectations: the analyst's unit tests for a ruleset, as run by `triage test` (docs/test.md) —
+// YAML files of test cases, each a record and
 // what its decision must hold — a band (exact or a bound in the config's band order), a score,
 // the assigned categories, the rules that fired or did not, tags and routes.
 //
@@ -12,9 +13,13 @@
 // makes that case invalid (it is reported and counted as failed, the others still run); a problem
 // outside the cases makes the whole file invalid.
 //
-// CompareDecision then lists what differs between a case and the decision the engine made.
-#ifndef TRIAGE_CLI_EXPECTATIONS_H_
-#define TRIAGE_CLI_EXPECTATIONS_H_
+// CompareDecision then lists what differs between a case and the decision the engine made, and
+// RunCase does both steps for one case.
+//
+// The functions are pure but for RunCase, which uses the Scanner it is given (not thread-safe:
+// one per thread). The structs are thread-compatible.
+#ifndef TRIAGE_EXPECTATIONS_H_
+#define TRIAGE_EXPECTATIONS_H_
 
 #include <cstdint>
 #include <optional>
@@ -24,10 +29,13 @@
 #include "triage/config.h"
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
+#include "triage/export.h"
 #include "triage/rule_set.h"
+#include "triage/scanner.h"
 #include "triage/source.h"
+#include "triage/status.h"
 
-namespace triage::cli {
+namespace triage {
 
 // A name written in an expectation file (a band, a category, a rule, a tag or a route) and where.
 struct NameRef {
@@ -99,22 +107,38 @@ struct ExpectationFile {
 // Parses file `file` of `sources` (named `path`) into *out. The top level is either a list of
 // cases or a map {config: PATH, cases: [...]}. Never fails: problems go into out->diagnostics
 // and into each case's diagnostics.
-void ParseExpectationFile(const SourceManager& sources, FileId file, ExpectationFile* out);
+TRIAGE_EXPORT void ParseExpectationFile(const SourceManager& sources, FileId file,
+                                        ExpectationFile* out);
 
 // Checks every band, category and rule name of every case of *file against `rules` and
 // its config (`unknown-name`, with a "did you mean" note where one is close).
-void ResolveNames(const RuleSet& rules, ExpectationFile* file);
+TRIAGE_EXPORT void ResolveNames(const RuleSet& rules, ExpectationFile* file);
 
 // Returns what differs between `test` and `decision` under `config` (its bands order the band
 // bounds), one message per unmet expectation ("band: expected P1, got P2 (score 55)"); empty
 // when the decision meets every expectation. REQUIRES: test.IsValid() and names resolved.
-std::vector<std::string> CompareDecision(const TestCase& test, const Decision& decision,
-                                         const EngineConfig& config);
+TRIAGE_EXPORT std::vector<std::string> CompareDecision(const TestCase& test,
+                                                       const Decision& decision,
+                                                       const EngineConfig& config);
 
 // Returns a one-line summary of a decision: band, score, categories with scores, fired rules,
 // tags and routes (for -v and the JUnit report).
-std::string DescribeDecision(const Decision& decision);
+TRIAGE_EXPORT std::string DescribeDecision(const Decision& decision);
 
-}  // namespace triage::cli
+// The outcome of running one case.
+struct CaseRun {
+  // The scan's status: not OK when the record could not be triaged (then `problems` is empty).
+  Status status;
+  Decision decision;
+  std::vector<std::string> problems;  // CompareDecision's, when the record was triaged
 
-#endif  // TRIAGE_CLI_EXPECTATIONS_H_
+  bool passed() const { return status.ok() && problems.empty(); }
+};
+
+// Triages `test`'s record with `scanner` and compares the decision with the case.
+// REQUIRES: test.IsValid() and its names resolved against scanner->rules().
+TRIAGE_EXPORT CaseRun RunCase(Scanner* scanner, const TestCase& test);
+
+}  // namespace triage
+
+#endif  // TRIAGE_EXPECTATIONS_H_

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// A decision reduced to what corpus analyses need (triage/scored_record.h).
+
+#include "triage/scored_record.h"
+
+#include <string_view>
+#include <utility>
+
+#include "triage/band_index.h"
+#include "triage/config.h"
+#include "triage/decision.h"
+#include "triage/explain.h"
+#include "triage/scanner.h"
+#include "triage/status.h"
+
+namespace triage {
+
+ScoredRecord SummarizeDecision(const EngineConfig& config, Decision* decision) {
+  ScoredRecord out;
+  out.id = std::move(decision->id);
+  out.score = decision->urgency;
+  out.band = FindBand(config.bands, decision->band).value_or(config.bands.size());
+  for (CategoryScore& category : decision->categories) {
+    out.categories.push_back(std::move(category.name));
+  }
+  for (RuleHit& hit : decision->rules) out.rules.push_back(std::move(hit.rule));
+  return out;
+}
+
+Status ScoreRecord(Scanner* scanner, std::string_view json, bool with_totals, ScoredRecord* out) {
+  const EngineConfig& config = scanner->rules().config();
+  if (with_totals) {
+    Explanation explanation;
+    const Status status = scanner->Explain(json, ScanOptions(), &explanation);
+    *out = SummarizeDecision(config, &explanation.decision);
+    out->totals = std::move(explanation.category_totals);
+    return status;
+  }
+  Decision decision;
+  const Status status = scanner->ScanJson(json, &decision);
+  *out = SummarizeDecision(config, &decision);
+  return status;
+}
+
+}  // namespace triage
