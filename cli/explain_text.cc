@@ -347,6 +347,7 @@ void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& bloc
   }
   *out += "  " + style.Truth(view.trace->holds) + "  " + Pad(label, width) + "  " +
           view.trace->location;
+  if (!view.trace->detail.empty()) *out += "  [" + view.trace->detail + "]";
   for (const BlockingPart& part : blocking) {
     if (part.trace == view.trace) {
       *out += style.Red(part.needed ? "  <- does not hold" : "  <- holds, must not");

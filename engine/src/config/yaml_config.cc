@@ -990,8 +990,8 @@ void ConfigReader::ReadStemmers(const YAML::Node& node, SourceSpan span, Analysi
       for (std::string_view k : known) list.append(list.empty() ? "" : ", ").append(k);
       Error("unknown-stemmer", "unknown stemmer '" + name + "'; the known stemmers are " + list,
             item_span);
-      const std::string_view suggestion = Suggest(name, known);
-      if (!suggestion.empty()) Note("did you mean '" + std::string(suggestion) + "'?", item_span);
+      const std::string suggestion = internal::ClosestYamlName(name, known);
+      if (!suggestion.empty()) Note("did you mean '" + suggestion + "'?", item_span);
       return;
     }
     const auto previous =

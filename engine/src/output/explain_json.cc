@@ -322,6 +322,10 @@ void WriteTree(JsonWriter* w, const ConditionView& view,
   String(w, view.trace->location);
   Key(w, "holds");
   w->Bool(view.trace->holds);
+  if (!view.trace->detail.empty()) {  // word-level tests: the mentions found
+    Key(w, "evidence");
+    String(w, view.trace->detail);
+  }
   if (view.kind == ConditionView::Kind::kTest) {
     Key(w, "blocking");
     w->Bool(std::any_of(blocking.begin(), blocking.end(),

@@ -835,7 +835,8 @@ Status ScanState::Explain(const Program& program, std::string_view json,
     }
   }
   for (size_t f = 0; f < program.fields.size(); ++f) {
-    if (program.fields[f].matcher < 0) continue;
+    const bool words = f < program.word_field_of.size() && program.word_field_of[f] >= 0;
+    if (program.fields[f].matcher < 0 && !words) continue;
     FieldText text;
     text.field = program.fields[f].name;
     for (std::string_view v : values_[f].texts) text.values.emplace_back(v);

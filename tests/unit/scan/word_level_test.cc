@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+// The word-level language through the public API: terms lists on analysed tokens (dictionary,
+// stems, gaps), number(lo..hi), near/ordered/sentence, ConText triggers and filters, N of (...),
+// private rules, and the checker's errors for each construct.
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "support/compile_helpers.h"
+#include "triage/explain.h"
+#include "triage/scanner.h"
+
+namespace triage::testing {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+constexpr char kConfig[] = R"(
+analysis:
+  stemmers: [english, spanish]
+  dictionaries: [sms.dict]
+)";
+constexpr char kDict[] = "u => you\nrn => right now\nfourteen => 14\ncatorce => 14\n";
+
+RuleSet MustCompile(const std::string& rules, const std::string& config = kConfig) {
+  Compiled c = CompileFiles({{"test.rules", rules}, {"sms.dict", kDict}}, config);
+  if (!c.rules) {
+    ADD_FAILURE() << c.Rendered();
+    std::abort();
+  }
+  return *c.rules;
+}
+
+Strings FiredOn(const RuleSet& rules, const std::string& text) {
+  return Fired(Decide(rules, R"({"id":"t","body":")" + text + R"("})"));
+}
+
+TEST(WordLevelTest, TermsMatchWholeFoldedTokensAfterTheDictionary) {
+  RuleSet rules = MustCompile(R"(
+terms now_words = "right now", "tonight"
+terms girl = "niña"
+rule now { when text ~ now_words }
+rule g { when text ~ girl }
+)");
+  EXPECT_EQ(FiredOn(rules, "come RN please"), Strings{"now"});  // dictionary: rn -> right now
+  EXPECT_EQ(FiredOn(rules, "Right   Now!"), Strings{"now"});
+  EXPECT_EQ(FiredOn(rules, "rightnow"), Strings{});  // one token, not two
+  EXPECT_EQ(FiredOn(rules, "una NINA de 12"), Strings{"g"});  // accents folded both sides
+  EXPECT_EQ(FiredOn(rules, "niñas"), Strings{});             // whole tokens only
+}
+
+TEST(WordLevelTest, StemListsMatchInflections) {
+  RuleSet rules = MustCompile(R"(
+terms sell (stem) = "sell", "vender"
+rule s { when text ~ sell }
+)");
+  EXPECT_EQ(FiredOn(rules, "he sells girls"), Strings{"s"});
+  EXPECT_EQ(FiredOn(rules, "they were selling her"), Strings{"s"});
+  EXPECT_EQ(FiredOn(rules, "la venden en internet"), Strings{"s"});
+  EXPECT_EQ(FiredOn(rules, "a quiet street"), Strings{});
+}
+
+TEST(WordLevelTest, GapsInsidePhrasesSkipUpToTheirWidth) {
+  RuleSet rules = MustCompile(R"(
+terms took_papers = "took {0,3} passport"
+rule t { when text ~ took_papers }
+)");
+  EXPECT_EQ(FiredOn(rules, "he took passport"), Strings{"t"});
+  EXPECT_EQ(FiredOn(rules, "he took my old blue passport"), Strings{"t"});
+  EXPECT_EQ(FiredOn(rules, "he took my old faded blue passport"), Strings{});
+}
+
+TEST(WordLevelTest, NumberRangesReadDigitsWordsAndSplitTokens) {
+  RuleSet rules = MustCompile(R"(
+terms age_word = "years old", "yo", "años"
+rule minor { when text ~ near(number(10..17), age_word, within 1) }
+)");
+  EXPECT_EQ(FiredOn(rules, "she is 14 years old"), Strings{"minor"});
+  EXPECT_EQ(FiredOn(rules, "a fourteen-year-old"), Strings{});  // "year old" is not in the list
+  EXPECT_EQ(FiredOn(rules, "she is fourteen years old"), Strings{"minor"});
+  EXPECT_EQ(FiredOn(rules, "she is 14yo"), Strings{"minor"});
+  EXPECT_EQ(FiredOn(rules, "tiene catorce años"), Strings{"minor"});
+  EXPECT_EQ(FiredOn(rules, "she is 34 years old"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "14 of them, years old"), Strings{});  // two words apart
+}
+
+TEST(WordLevelTest, NearIsUnorderedOrderedIsNotAndBothCountTheWordsBetween) {
+  RuleSet rules = MustCompile(R"(
+terms a = "alpha"
+terms b = "beta"
+rule n { when text ~ near(a, b, within 2) }
+rule o { when text ~ ordered(a, b, within 2) }
+)");
+  EXPECT_EQ(FiredOn(rules, "alpha x y beta"), (Strings{"n", "o"}));
+  EXPECT_EQ(FiredOn(rules, "beta x alpha"), Strings{"n"});
+  EXPECT_EQ(FiredOn(rules, "alpha x y z beta"), Strings{});
+}
+
+TEST(WordLevelTest, SentenceKeepsPartsInOneSentence) {
+  RuleSet rules = MustCompile(R"(
+terms a = "alpha"
+terms b = "beta"
+rule s { when text ~ sentence(a, b) }
+)");
+  EXPECT_EQ(FiredOn(rules, "alpha and then a long way later comes beta."), Strings{"s"});
+  EXPECT_EQ(FiredOn(rules, "Alpha. Beta."), Strings{});
+  EXPECT_EQ(FiredOn(rules, "alpha. beta."), Strings{"s"});  // UAX #29: no break before lower case
+  EXPECT_EQ(FiredOn(rules, "alpha\\nbeta"), Strings{});  // a line break ends a sentence
+}
+
+TEST(WordLevelTest, ContextTriggersNegateWithinTheirScopeUntilATerminator) {
+  RuleSet rules = MustCompile(R"(
+terms neg = "not", "never", "no"
+terms but = "but", "pero"
+terms past = "years ago"
+terms hit = "hit", "hurt"
+terms held = "no me deja salir"
+context negated after 3 = neg
+context historical around 6 = past
+context terminate = but
+rule yes { when text ~ affirmed(hit) }
+rule neg_hit { when text ~ negated(hit) }
+rule old { when text ~ historical(hit) }
+rule held_now { when text ~ affirmed(held) }
+)");
+  EXPECT_EQ(FiredOn(rules, "he hit her"), Strings{"yes"});
+  EXPECT_EQ(FiredOn(rules, "he did not hit her"), Strings{"neg_hit"});
+  EXPECT_EQ(FiredOn(rules, "he never said a thing and hit her"), Strings{"yes"});  // past scope
+  EXPECT_EQ(FiredOn(rules, "not him but he hit her"), Strings{"yes"});  // terminator
+  EXPECT_EQ(FiredOn(rules, "He did not. He hit her"), Strings{"yes"});  // sentence end
+  EXPECT_EQ(FiredOn(rules, "he hit her ten years ago"), Strings{"old"});
+  // A mention that contains its trigger is not negated by it.
+  EXPECT_EQ(FiredOn(rules, "el patron no me deja salir"), Strings{"held_now"});
+}
+
+TEST(WordLevelTest, CountOfHoldsWhenEnoughConditionsHold) {
+  RuleSet rules = MustCompile(R"(
+terms a = "alpha"
+terms b = "beta"
+terms c = "gamma"
+rule two { when 2 of (text ~ a, text ~ b, text ~ c) }
+)");
+  EXPECT_EQ(FiredOn(rules, "alpha"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "alpha gamma"), Strings{"two"});
+  EXPECT_EQ(FiredOn(rules, "alpha beta gamma"), Strings{"two"});
+}
+
+TEST(WordLevelTest, PrivateRulesTakePartButStayOutOfTheDecision) {
+  RuleSet rules = MustCompile(R"(
+terms a = "alpha"
+private rule block { when text ~ a }
+rule uses { when block urgency +30 }
+)");
+  const Decision d = Decide(rules, R"({"body":"alpha"})");
+  EXPECT_EQ(Fired(d), Strings{"uses"});
+  EXPECT_EQ(d.urgency, 30);
+}
+
+TEST(WordLevelTest, WordLevelCountCountsMentions) {
+  RuleSet rules = MustCompile(R"(
+terms a = "alpha"
+rule many { when count(text ~ a) >= 2 }
+)");
+  EXPECT_EQ(FiredOn(rules, "alpha"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "alpha and alpha"), Strings{"many"});
+}
+
+TEST(WordLevelTest, RegexesInsideProximityMapToTheTokensTheyTouch) {
+  RuleSet rules = MustCompile(R"(
+terms room = "room"
+rule r { when text ~ near(room, /\b\d{3}\b/, within 0) }
+)");
+  EXPECT_EQ(FiredOn(rules, "motel room 214 now"), Strings{"r"});
+  EXPECT_EQ(FiredOn(rules, "room is 214"), Strings{});
+}
+
+TEST(WordLevelTest, DecisionsAreIdenticalAcrossScannersAndRuns) {
+  RuleSet rules = MustCompile(R"(
+terms a (stem) = "sell"
+terms neg = "not"
+context negated after 3 = neg
+rule r { when text ~ affirmed(near(a, number(10..17), within 4)) urgency +40 }
+)");
+  std::mt19937 rng(7);
+  const Strings words = {"sell", "selling", "not", "14", "fourteen", "the", "girl", ".", "but"};
+  for (int i = 0; i < 200; ++i) {
+    std::string text;
+    for (int w = 0; w < 12; ++w) text += words[rng() % words.size()] + " ";
+    const std::string json = R"({"body":")" + text + R"("})";
+    EXPECT_EQ(Fired(Decide(rules, json)), Fired(Decide(rules, json)));
+  }
+}
+
+// ---- the checker ----------------------------------------------------------------------------
+
+Compiled Check(const std::string& rules, const std::string& config = kConfig) {
+  return CompileFiles({{"test.rules", rules}, {"sms.dict", kDict}}, config);
+}
+
+TEST(WordLevelCheckTest, ReportsEachMisuseAtItsPosition) {
+  EXPECT_TRUE(CompileText("terms a (stem) = \"x\"\nrule r { when text ~ a }").Has("no-stemmer", 1, 10));
+  EXPECT_TRUE(Check("terms a (fuzzy) = \"x\"\nrule r { when text ~ a }").Has("unknown-option", 1, 10));
+  EXPECT_TRUE(Check("terms a = \"{1,2} x\"\nrule r { when text ~ a }").Has("bad-phrase", 1, 11));
+  EXPECT_TRUE(Check("terms a = \"x {3,1} y\"\nrule r { when text ~ a }").Has("bad-phrase", 1, 11));
+  EXPECT_TRUE(Check("terms a = \"...\"\nrule r { when text ~ a }").Has("bad-phrase", 1, 11));
+  EXPECT_TRUE(Check("rule r { when text ~ number(17..10) }").Has("bad-range", 1, 22));
+  EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ near(a) }").Has("bad-arity", 2, 22));
+  EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ sentence(a, a, within 2) }")
+                  .Has("bad-arity", 2, 44));
+  EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ affirmed(a, a) }").Has("bad-arity", 2, 22));
+  EXPECT_TRUE(Check("terms a = \"x\"\ncontext doubt after 3 = a\nrule r { when text ~ a }")
+                  .Has("unknown-context", 2, 9));
+  EXPECT_TRUE(Check("terms a = \"x\"\ncontext negated sideways 3 = a\nrule r { when text ~ a }")
+                  .Has("bad-context", 2, 17));
+  EXPECT_TRUE(Check("terms a = \"x\"\ncontext negated = a\nrule r { when text ~ a }")
+                  .Has("bad-context", 2, 9));
+  EXPECT_TRUE(Check("list l = \"x\"\ncontext negated after 3 = l\nrule r { when text ~ l }")
+                  .Has("unknown-name", 2, 27));
+  EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when 4 of (text ~ a, text ~ a) }")
+                  .Has("bad-count-of", 2, 15));
+  EXPECT_TRUE(Check("terms a = \"x\"\nprivate rule r { when text ~ a urgency +5 }")
+                  .Has("private-rule-scores", 2, 32));
+  EXPECT_TRUE(Check("terms a = \"x\"\nlist a = \"y\"\nrule r { when text ~ a }")
+                  .Has("duplicate-name", 2, 6));
+  EXPECT_TRUE(Check("terms a = \"x\"\nterms b = \"y\"\nrule r { when text ~ a }")
+                  .Has("unused-terms", 2, 7));
+}
+
+TEST(WordLevelCheckTest, MissingAndMalformedDictionariesAreErrors) {
+  EXPECT_TRUE(Check("rule r { when text ~ /x/ }",
+                    "analysis:\n  dictionaries: [absent.dict]\n").Codes() ==
+              Strings{"dictionary-not-found"});
+  Compiled bad = CompileFiles({{"test.rules", "rule r { when text ~ /x/ }"},
+                               {"sms.dict", "u you\n"}}, "analysis:\n  dictionaries: [sms.dict]\n");
+  EXPECT_FALSE(bad.rules.has_value());
+  EXPECT_EQ(bad.Codes(), Strings{"bad-dictionary"});
+}
+
+TEST(WordLevelCheckTest, TheDictionaryIsPartOfTheDigest) {
+  const std::string rules = "terms a = \"x\"\nrule r { when text ~ a }";
+  Compiled one = CompileFiles({{"test.rules", rules}, {"sms.dict", "u => you\n"}}, kConfig);
+  Compiled two = CompileFiles({{"test.rules", rules}, {"sms.dict", "u => yo\n"}}, kConfig);
+  ASSERT_TRUE(one.rules && two.rules);
+  EXPECT_NE(one.rules->digest(), two.rules->digest());
+  EXPECT_EQ(one.rules->sources().back().name, "sms.dict");
+}
+
+}  // namespace
+}  // namespace triage::testing
+
+namespace triage::testing {
+namespace {
+
+TEST(WordLevelExplainTest, ExplainShowsTheMentionsTheirContextAndSpans) {
+  Compiled c = CompileText(R"(
+terms neg = "not"
+terms hit = "hit"
+context negated after 3 = neg
+rule n { when text ~ negated(hit) }
+)");
+  ASSERT_TRUE(c.rules) << c.Rendered();
+  Scanner scanner(*c.rules);
+  Explanation e;
+  ASSERT_TRUE(scanner.Explain(R"({"body":"he did not hit her"})", ScanOptions(), &e).ok());
+  ASSERT_EQ(e.rules.size(), 1u);
+  EXPECT_TRUE(e.rules[0].fired);
+  EXPECT_EQ(e.rules[0].condition.detail, "\"hit\" (negated)");
+  ASSERT_EQ(e.rules[0].spans.size(), 1u);
+  EXPECT_EQ(e.rules[0].spans[0].begin, 11u);
+  EXPECT_EQ(e.rules[0].spans[0].end, 14u);
+  ASSERT_EQ(e.texts.size(), 1u);  // the word field's text, for highlighting
+  EXPECT_EQ(e.texts[0].field, "text");
+}
+
+}  // namespace
+}  // namespace triage::testing
