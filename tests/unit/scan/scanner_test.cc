@@ -302,7 +302,7 @@ TEST(ScannerTest, DuplicateKeyOnAFieldPathIsAnError) {
   // A duplicated id is itself an error, and no id is reported.
   Status status = scanner.ScanJson(R"({"id":"a","id":"b"})", &d);
   EXPECT_EQ(status.record_code(), "duplicate_key");
-  EXPECT_EQ(d.id, "");
+  EXPECT_FALSE(d.id.has_value());
   // Repeated keys that no path reads are left alone; the same key in sibling objects is fine.
   ASSERT_TRUE(scanner.ScanJson(R"({"id":"k","note":1,"note":2,"summary":"urgent"})", &d).ok());
   EXPECT_EQ(d.urgency, 50);
