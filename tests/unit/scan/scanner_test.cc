@@ -311,6 +311,20 @@ TEST(ScannerTest, DuplicateKeyOnAFieldPathIsAnError) {
   EXPECT_EQ(d.urgency, 50);
 }
 
+// JSON nesting is bounded by the parser (docs/robustness.md): a deeper record is an error line.
+TEST(ScannerTest, DeeplyNestedRecordIsInvalidJson) {
+  RuleSet rules = MustCompile("rule r { when text ~ /x/ }");
+  Scanner scanner(rules);
+  Decision d;
+  const std::string deep =
+      R"({"summary":"x","other":)" + std::string(5000, '[') + std::string(5000, ']') + "}";
+  const Status status = scanner.ScanJson(deep, &d);
+  EXPECT_EQ(status.record_code(), "invalid_json");
+  const std::string shallow =
+      R"({"summary":"x","other":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  EXPECT_TRUE(scanner.ScanJson(shallow, &d).ok());
+}
+
 TEST(ScannerTest, DecisionsAreDeterministic) {
   RuleSet rules = MustCompile(R"(
 category a
