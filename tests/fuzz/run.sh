@@ -6,7 +6,7 @@
 # the input in the work directory: copy it to tests/fuzz/regressions/<name>/ with the fix.
 # Usage: run.sh FUZZER NAME SOURCE_DIR WORK_DIR RUNS [extra libFuzzer flags...]
 set -euo pipefail
-fuzzer=$1 name=$2 src=$3 work=$4 runs=$5
+fuzzer=$(realpath "$1") name=$2 src=$(realpath "$3") work=$4 runs=$5
 shift 5
 here=$src/tests/fuzz
 case $name in
