@@ -253,7 +253,8 @@ Command AddAuditCommand(CLI::App* parent) {
   AddStoreOption(verify, options.get());
   verify->add_option("--anchor", options->anchors,
                      "A head hash recorded earlier that the chain must still contain "
-                     "(repeatable)");
+                     "(repeatable)")
+      ->check(ChainHashValidator());
 
   CLI::App* show = app->add_subcommand(
       "show", "Print one entry (by sequence number) or every entry of a record id");

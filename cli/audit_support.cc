@@ -31,7 +31,21 @@ void AddFilterAuditOptions(CLI::App* app, FilterAuditOptions* options) {
   app->add_option("--audit-chain-from", options->chain_from,
                   "Start a new audit store's hash chain from this hash (the head of the store it "
                   "continues; see `triage audit verify`)")
-      ->needs(audit);
+      ->needs(audit)
+      ->check(ChainHashValidator());
+}
+
+bool IsChainHash(const std::string& text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+CLI::Validator ChainHashValidator() {
+  return CLI::Validator(
+      [](std::string& value) {
+        return IsChainHash(value) ? std::string()
+                                  : std::string("expected a hash of 64 lower-case hex digits");
+      },
+      "HASH");
 }
 
 Result<std::unique_ptr<FilterAudit>> FilterAudit::Open(const FilterAuditOptions& options) {
@@ -99,7 +113,15 @@ Status ParseAuditQuery(const std::string& since, const std::string& until,
     *bound = *time;
   }
   if (!ruleset.empty()) {
-    query->ruleset = ruleset.rfind("sha256:", 0) == 0 ? ruleset : "sha256:" + ruleset;
+    const bool prefixed = ruleset.rfind("sha256:", 0) == 0;
+    const std::string hex = prefixed ? ruleset.substr(7) : ruleset;
+    if (!IsChainHash(hex)) {
+      std::fprintf(stderr,
+                   "triage: error: --ruleset: expected a ruleset digest, sha256: and 64 lower-case "
+                   "hex digits\n");
+      return false;
+    }
+    query->ruleset = "sha256:" + hex;
   }
   return Status::Ok();
 }

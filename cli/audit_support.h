@@ -23,6 +23,7 @@
 
 namespace CLI {
 class App;
+class Validator;
 }  // namespace CLI
 
 namespace triage::cli {
@@ -75,11 +76,17 @@ class FilterAudit {
   bool failed_ = false;
 };
 
+// Returns true if `text` is a chain hash as the store writes it: 64 lower-case hex digits.
+bool IsChainHash(const std::string& text);
+// A CLI11 check that an option's value is a chain hash (--anchor, --audit-chain-from): anything
+// else is a usage error (exit 2), found before any store is opened.
+CLI::Validator ChainHashValidator();
+
 // Opens the store at `path` read-only.
 Result<AuditStore> OpenAuditForReading(const std::string& path);
 
 // Fills query->since/until from --since/--until values (empty: no bound) and query->ruleset from
-// a --ruleset value ("sha256:<hex>" or just the hex). Returns InvalidArgument for a bad time (a
+// a --ruleset value ("sha256:<hex>" or just the hex; the hex is 64 lower-case digits). Returns InvalidArgument for a bad time (a
 // usage error).
 Status ParseAuditQuery(const std::string& since, const std::string& until,
                        const std::string& ruleset, AuditQuery* query);

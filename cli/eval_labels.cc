@@ -19,10 +19,10 @@
 namespace triage::cli {
 namespace {
 
+// Blank as `triage filter` defines it: empty or only spaces, tabs and carriage returns.
 bool IsBlank(const std::string& line) {
-  return std::all_of(line.begin(), line.end(), [](char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-  });
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
 }  // namespace

@@ -17,7 +17,10 @@
 namespace triage::cli {
 namespace {
 
-bool IsBlankByte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+// A blank line is empty or holds only spaces, tabs and carriage returns (docs/filter.md). Any
+// other byte, a vertical tab or a form feed included, makes the line a record to triage, so that
+// it gets a decision or an error line (one line out per line in).
+bool IsBlankByte(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 }  // namespace
 

@@ -49,8 +49,9 @@ class LineReader {
 
   // Reads the next non-blank line into *line (reusing its capacity). Keeps at most `max_keep`
   // bytes of a line's text and sets truncated for longer lines; their length is still counted.
-  // Whitespace-only lines are skipped but counted in the line numbers. With may_block false,
-  // returns kWouldBlock instead of waiting for input that is not there yet.
+  // Blank lines (empty, or only spaces, tabs and CRs) are skipped but counted in the line
+  // numbers. With may_block false, returns kWouldBlock instead of waiting for input that is not
+  // there yet.
   Result Next(InputLine* line, size_t max_keep, bool may_block);
 
   // Makes every wait for input also watch `fd` (not owned; -1: none, the default): once it is

@@ -2,6 +2,13 @@
 // The `triage` executable: declares the subcommands (each in its own file), parses the command
 // line with CLI11 and runs the selected one. Exit codes (DESIGN.md): 0 success, 1 the input or the
 // rules had errors, 2 usage error. This is the one place with a last-resort catch (H5).
+//
+// SIGXFSZ is ignored: over a file size limit (ulimit -f), its default action would kill the
+// process without a word, in the middle of a batch. Ignored, the write fails with EFBIG instead,
+// which every writer already reports as a write error (exit 1), and the audit store's open
+// transaction rolls back, leaving the store as it was after its last commit.
+
+#include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 
 #include <cstdio>
 #include <exception>
@@ -16,6 +23,7 @@
 
 int main(int argc, char** argv) {
   using triage::cli::Command;
+  signal(SIGXFSZ, SIG_IGN);
   try {
     CLI::App app("Rule-based triage of child-protection and anti-trafficking reports", "triage");
     app.set_version_flag("--version", std::string("triage ") + triage::EngineVersion(),

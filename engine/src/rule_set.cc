@@ -147,11 +147,35 @@ Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId
   }
   std::vector<dsl::ast::RuleFile> files;
   bool syntax_errors = false;
+  // The limits of docs/robustness.md: a file over limits.max_rule_file_bytes is not parsed, and
+  // more than limits.max_rules rules are not compiled (each costs memory).
+  for (FileId file : rule_files) {
+    const size_t size = sources->file(file).text().size();
+    if (size > config.max_rule_file_bytes) {
+      diagnostics->Error("file-too-large",
+                         "rule file of " + std::to_string(size) +
+                             " bytes is larger than limits.max_rule_file_bytes (" +
+                             std::to_string(config.max_rule_file_bytes) + ")",
+                         file, SourceSpan{});
+      syntax_errors = true;
+    }
+  }
+  if (syntax_errors) return Status::InvalidArgument(diagnostics->Summary());
+  size_t rule_count = 0;
   for (FileId file : rule_files) {
     auto parsed = dsl::Parse(*sources, file, diagnostics);
     if (!parsed.ok()) {
       syntax_errors = true;
       continue;
+    }
+    for (const dsl::ast::Decl& decl : parsed->decls) {
+      const auto* rule = boost::get<dsl::ast::RuleDecl>(&decl.get());
+      if (rule == nullptr || ++rule_count != config.max_rules + 1) continue;
+      diagnostics->Error("too-many-rules",
+                         "more than limits.max_rules (" + std::to_string(config.max_rules) +
+                             ") rules; this is the first one over",
+                         file, rule->span);
+      syntax_errors = true;
     }
     files.push_back(std::move(parsed).value());
   }
@@ -208,9 +232,42 @@ const char* StrategyName(PatternPlan::Strategy strategy) {
   return "set";
 }
 
+namespace {
+
+// Returns true if the file at `path` may be read: it is absent (Load reports that), or a regular
+// file of at most `max_bytes`. Else reports why not, as not-a-file or file-too-large at
+// (file, span), so that a FIFO is never opened and a huge file never read.
+bool MayRead(const std::string& path, size_t max_bytes, const std::string& what, FileId file,
+             SourceSpan span, Diagnostics* diagnostics) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (ec || !fs::exists(status) || fs::is_directory(status)) return true;
+  if (!fs::is_regular_file(status)) {
+    diagnostics->Error("not-a-file", "cannot read " + what + ": not a regular file", file, span);
+    return false;
+  }
+  const uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    diagnostics->Error("file-too-large",
+                       "cannot read " + what + ": " + std::to_string(size) +
+                           " bytes is over the limit of " + std::to_string(max_bytes),
+                       file, span);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::string& config_path,
                             const LoadOptions& options, Diagnostics* diagnostics) {
-  auto config_file = sources->Load(config_path);
+  if (!sources->Find(config_path).valid() &&
+      !MayRead(config_path, kMaxConfigBytes, "config '" + config_path + "'", {}, {},
+               diagnostics)) {
+    return Status::InvalidArgument(diagnostics->Summary());
+  }
+  auto config_file = sources->Load(config_path, kMaxConfigBytes);
   if (!config_file.ok()) {
     diagnostics->Error("config-not-found",
                        "cannot read config '" + config_path + "': " + config_file.status().message());
@@ -224,7 +281,15 @@ Result<RuleSet> LoadRuleSet(SourceManager* sources, const std::string& config_pa
   for (size_t i = 0; i < config->rule_files.size(); ++i) {
     const std::string& name = config->rule_files[i];
     const std::string path = (dir / name).lexically_normal().string();
-    auto file = sources->Load(path);
+    const SourceSpan name_span =
+        i < config->rule_file_spans.size() ? config->rule_file_spans[i] : SourceSpan{};
+    if (!sources->Find(path).valid() &&
+        !MayRead(path, config->max_rule_file_bytes, "rule file '" + name + "'", *config_file,
+                 name_span, diagnostics)) {
+      missing = true;
+      continue;
+    }
+    auto file = sources->Load(path, config->max_rule_file_bytes);
     if (!file.ok()) {
       const SourceSpan span =
           i < config->rule_file_spans.size() ? config->rule_file_spans[i] : SourceSpan{};

@@ -389,7 +389,7 @@ TEST_F(AuditCliTest, NewStoreChainsFromTheOldHead) {
                        "--audit-chain-from", "xyz"},
                       MixedInput())
                 .exit_code,
-            1);
+            2);  // a malformed hash is a usage error
   EXPECT_EQ(
       RunTriage({"filter", "--config", pack_.config(), "--audit-chain-from", head}, MixedInput())
           .exit_code,

@@ -166,6 +166,45 @@ TEST_F(FilterTest, SkipsBlankLinesAndExitsZeroOnCleanInput) {
   EXPECT_EQ(result.err, "");
 }
 
+// Blank means empty or only spaces, tabs and CRs: a line of vertical tabs or form feeds is not
+// blank, so it gets an error line of its own (one line out per line in).
+TEST_F(FilterTest, LinesOfOnlyVerticalTabOrFormFeedGetAnErrorLine) {
+  const ProcessResult result = RunTriage({"filter", "--config", pack_.config()},
+                                         "\v\n"
+                                         "\f\f\n"
+                                         " \t\r\n"
+                                         R"({"id":"a"})"
+                                         "\n\v \f\n");
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 4U) << result.out;
+  EXPECT_EQ(ErrorCodeOf(lines[0]), "invalid_json");
+  EXPECT_EQ(ErrorLineNumberOf(lines[0]), 1);
+  EXPECT_EQ(ErrorCodeOf(lines[1]), "invalid_json");
+  EXPECT_EQ(ErrorLineNumberOf(lines[1]), 2);
+  EXPECT_EQ(ErrorCodeOf(lines[2]), "");  // line 3 was blank: line 4 is the record
+  EXPECT_NE(lines[2].find(R"("id":"a")"), std::string::npos);
+  EXPECT_EQ(ErrorLineNumberOf(lines[3]), 5);
+}
+
+// A record whose mapped key occurs twice cannot hide one of its values from the rules: it is
+// refused with an error line (issue 13, defect 2), and the text is not quoted.
+TEST_F(FilterTest, DuplicateKeyOnAMappedPathGivesAnErrorLine) {
+  const ProcessResult result =
+      RunTriage({"filter", "--config", pack_.config()},
+                Jsonl({R"({"id":"k","body":"HELP","body":"a 13 yo, meet up tonight wombat"})",
+                       R"({"id":"m","note":"x","note":"y"})"}));
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 2U) << result.out;
+  EXPECT_EQ(ErrorCodeOf(lines[0]), "duplicate_key");
+  EXPECT_EQ(ErrorLineNumberOf(lines[0]), 1);
+  EXPECT_NE(lines[0].find(R"("id":"k")"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("wombat"), std::string::npos) << lines[0];
+  EXPECT_EQ(ErrorCodeOf(lines[1]), "");  // `note` is read by no path
+  EXPECT_EQ(result.err.find("wombat"), std::string::npos) << result.err;
+}
+
 TEST_F(FilterTest, EmptyInputGivesNoOutput) {
   ProcessResult result = RunTriage({"filter", "--config", pack_.config()}, "");
   EXPECT_EQ(result.exit_code, 0);

@@ -78,8 +78,18 @@ struct EngineConfig {
   SourceSpan fallback_span;
   std::vector<RuleOverride> overrides;
   size_t max_record_bytes = 1048576;
+  // limits.max_rule_file_bytes: a larger rule file is refused before it is read (file-too-large).
+  size_t max_rule_file_bytes = size_t{8} << 20;
+  // limits.max_rules: the most rules a ruleset may declare (too-many-rules); each costs memory
+  // (docs/robustness.md).
+  size_t max_rules = 50000;
   AnalysisConfig analysis;
 };
+
+// The largest config LoadConfig accepts, in bytes (config-too-large); LoadRuleSet reads no
+// larger one. Its YAML aliases may add at most 1,000,000 nodes to the ones written out
+// (alias-expansion): docs/robustness.md.
+inline constexpr size_t kMaxConfigBytes = size_t{8} << 20;
 
 // The field mappings every config starts from (DESIGN.md's report and SMS shapes): id, kind,
 // channel, text <- [summary, body], incident_type, victim.age <- victims[*].age, ...
@@ -89,7 +99,8 @@ TRIAGE_EXPORT std::vector<UrgencyBand> DefaultBands();
 
 // Parses the YAML file `file` of `sources` into a config. Unknown keys, wrong types, malformed
 // field paths and nonsensical bands are errors with the offending node's line and column, all
-// appended to *diagnostics (not null). Returns InvalidArgument iff errors were found.
+// appended to *diagnostics (not null). A file over kMaxConfigBytes, or whose aliases expand too
+// far, is refused before it is read. Returns InvalidArgument iff errors were found.
 TRIAGE_EXPORT Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
                                               Diagnostics* diagnostics);
 

@@ -8,7 +8,9 @@
 //         |        ^~~
 //
 // Lines and columns are 1-based; columns count bytes. The echoed line has its tabs expanded (stop
-// 8) and the caret is placed in that expanded, UTF-8-aware space.
+// 8) and the caret is placed in that expanded, UTF-8-aware space. Control characters and invalid
+// UTF-8 are escaped ("<U+001B>", "<FF>") in the echo, the message and the file name, and a line
+// wider than 160 columns is cut to a window around the caret ("..." marks each cut).
 #ifndef TRIAGE_DIAGNOSTIC_H_
 #define TRIAGE_DIAGNOSTIC_H_
 

@@ -6,6 +6,7 @@
 #ifndef TRIAGE_SOURCE_H_
 #define TRIAGE_SOURCE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,8 +71,13 @@ class TRIAGE_EXPORT SourceManager {
   // Adds (or replaces) an in-memory file and returns its id.
   FileId AddFile(std::string name, std::string text);
   // Returns the id of the file named `path`: the in-memory one if present, else reads it from
-  // disk. Returns NotFound or IoError on failure.
-  Result<FileId> Load(const std::string& path);
+  // disk. Only a regular file is read (a FIFO, a device or a socket could block forever or never
+  // end), and only up to `max_bytes`. Returns NotFound, or IoError for a file that cannot be
+  // read, is not a regular file or is larger than max_bytes (the message says which).
+  Result<FileId> Load(const std::string& path, size_t max_bytes = kMaxLoadBytes);
+
+  // The most Load() reads by default: a source offset is 32-bit.
+  static constexpr size_t kMaxLoadBytes = 0xFFFFFFFFu;
   // Returns the file with id `id`. REQUIRES: id was returned by this manager.
   const SourceFile& file(FileId id) const;
   // Returns the id of the file named `name`, or an invalid id.

@@ -19,8 +19,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -133,9 +138,9 @@ Status AuditStoreImpl::Open() {
     const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) close(fd);
   }
-  TRIAGE_RETURN_IF_ERROR(db.Open(path, options.read_only, /*create=*/true));
+  if (options.read_only) return OpenReadOnly();
+  TRIAGE_RETURN_IF_ERROR(db.Open(path, /*read_only=*/false, /*create=*/true));
   db.SetBusyTimeout(options.busy_timeout_ms);
-  if (options.read_only) return ReadMeta();
   TRIAGE_RETURN_IF_ERROR(CreateSchema());
   TRIAGE_RETURN_IF_ERROR(ReadMeta());
   // Without the checkpointer SQLite's own automatic checkpoints stay on: slower, equally safe.
@@ -196,9 +201,59 @@ Status AuditStoreImpl::CreateSchema() {
   return status;
 }
 
+// Reading a store never writes it (verify, show, export, replay). SQLite opens a WAL-mode file
+// read-only as long as it can open or create the -shm index beside it; in a directory this
+// process cannot write (a read-only mount, an auditor's read-only account) it cannot, and the
+// store is then read as immutable — safe when no -wal file holds commits not yet merged into the
+// main file, which is the state every writer leaves on a clean close. With such a -wal, the
+// error says so instead of reading a store without its last commits.
+Status AuditStoreImpl::OpenReadOnly() {
+  TRIAGE_RETURN_IF_ERROR(db.Open(path, /*read_only=*/true, /*create=*/false));
+  db.SetBusyTimeout(options.busy_timeout_ms);
+  Status status = ReadMeta();
+  if (status.ok()) return status;
+  const int code = db.ErrorCode() & 0xFF;
+  if (code != SQLITE_CANTOPEN && code != SQLITE_READONLY) return status;
+  struct stat wal {};
+  if (stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0) {
+    return Status::IoError("audit store '" + path +
+                           "': cannot be read without writing beside it: its -wal file holds "
+                           "commits not yet merged, and the directory is not writable");
+  }
+  (void)db.Close();
+  TRIAGE_RETURN_IF_ERROR(db.Open(path, /*read_only=*/true, /*create=*/false, /*immutable=*/true));
+  return ReadMeta();
+}
+
+Status AuditStoreImpl::MetaUnreadable() const {
+  // The first 100 bytes of an SQLite file are its header: a magic string, and at offset 68 the
+  // application id, which a store sets to 'TRIA'.
+  std::array<unsigned char, 100> header{};
+  size_t got = 0;
+  if (FILE* file = std::fopen(path.c_str(), "rb")) {
+    got = std::fread(header.data(), 1, header.size(), file);
+    std::fclose(file);
+  }
+  static constexpr char kMagic[] = "SQLite format 3";  // and its NUL
+  const bool sqlite = got >= sizeof(kMagic) && std::memcmp(header.data(), kMagic, sizeof(kMagic)) == 0;
+  const bool ours = got >= 72 && header[68] == 'T' && header[69] == 'R' && header[70] == 'I' &&
+                    header[71] == 'A';
+  const int code = db.ErrorCode() & 0xFF;
+  const bool corrupt = code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+  if (ours || (sqlite && corrupt)) {
+    return Status::IoError("audit store '" + path + "' is damaged (truncated or overwritten): " +
+                           (corrupt ? sqlite3_errstr(code) : "its meta table is missing"));
+  }
+  if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY || code == SQLITE_IOERR ||
+      code == SQLITE_BUSY || code == SQLITE_PERM) {
+    return db.Error("reading meta");
+  }
+  return NotAStore(path);
+}
+
 Status AuditStoreImpl::ReadMeta() {
   SqliteStatement select;
-  if (!select.Prepare(db, "SELECT key, value FROM meta").ok()) return NotAStore(path);
+  if (!select.Prepare(db, "SELECT key, value FROM meta").ok()) return MetaUnreadable();
   std::string format;
   for (;;) {
     const SqliteStatement::StepResult step = select.Step();

@@ -73,7 +73,11 @@ class AuditStoreImpl {
 
  private:
   Status CreateSchema();
+  // Opens the connection of a read-only store and reads its meta table.
+  Status OpenReadOnly();
   Status ReadMeta();
+  // The error for a meta table that cannot be read: a damaged store, or not a store at all.
+  Status MetaUnreadable() const;
   Status InsertRuleSet(const RuleSet& rules, const std::string& now);
 };
 

@@ -23,16 +23,34 @@ SqliteDb& SqliteDb::operator=(SqliteDb&& other) noexcept {
   return *this;
 }
 
-Status SqliteDb::Open(const std::string& path, bool read_only, bool create) {
+Status SqliteDb::Open(const std::string& path, bool read_only, bool create, bool immutable) {
   path_ = path;
   int flags = SQLITE_OPEN_NOMUTEX;  // a connection is used from one thread at a time
+  std::string name = path;
   if (read_only) {
     flags |= SQLITE_OPEN_READONLY;
+    if (immutable) {
+      // A URI: the characters that end a URI path, and '%' itself, are percent-encoded.
+      flags |= SQLITE_OPEN_URI;
+      name = "file:";
+      for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+          static constexpr char kHex[] = "0123456789ABCDEF";
+          const auto byte = static_cast<unsigned char>(c);
+          name += '%';
+          name += kHex[byte >> 4];
+          name += kHex[byte & 0xF];
+        } else {
+          name += c;
+        }
+      }
+      name += "?immutable=1";
+    }
   } else {
     flags |= SQLITE_OPEN_READWRITE;
     if (create) flags |= SQLITE_OPEN_CREATE;
   }
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status status = Status::IoError("audit store '" + path + "': cannot open: " +
                                     (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
@@ -66,6 +84,8 @@ Status SqliteDb::Exec(const char* sql) {
 void SqliteDb::SetBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, milliseconds); }
 
 int SqliteDb::Changes() const { return sqlite3_changes(db_); }
+
+int SqliteDb::ErrorCode() const { return db_ != nullptr ? sqlite3_extended_errcode(db_) : SQLITE_OK; }
 
 Status SqliteDb::Error(std::string_view what) const {
   return Status::IoError("audit store '" + path_ + "': " + std::string(what) + ": " +

@@ -28,8 +28,10 @@ class SqliteDb {
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
 
-  // Opens `path` read-only or read-write (creating it when `create`). Returns IoError on failure.
-  Status Open(const std::string& path, bool read_only, bool create);
+  // Opens `path` read-only or read-write (creating it when `create`). `immutable` (read-only
+  // only) opens it with SQLite's immutable=1: no locks, no -wal or -shm file, for a store in a
+  // directory this process cannot write. Returns IoError on failure.
+  Status Open(const std::string& path, bool read_only, bool create, bool immutable = false);
   // Closes the connection (finalise every statement first). Returns IoError if SQLite refuses.
   Status Close();
   bool is_open() const { return db_ != nullptr; }
@@ -40,6 +42,8 @@ class SqliteDb {
   void SetBusyTimeout(int milliseconds);
   // Returns the number of rows the last INSERT/UPDATE/DELETE changed.
   int Changes() const;
+  // Returns SQLite's extended result code of the last failed call (SQLITE_OK if none).
+  int ErrorCode() const;
 
   // Returns IoError("audit store '<path>': <what>: <SQLite's message>").
   Status Error(std::string_view what) const;

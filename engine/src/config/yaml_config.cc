@@ -28,11 +28,14 @@
 #include <exception>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "triage/config.h"
@@ -50,6 +53,10 @@ constexpr int64_t kIntMin = std::numeric_limits<int>::min();
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 // The lowest `urgency.max` under which every default band can still be reached.
 constexpr int kDefaultBandsMinMax = 80;
+// The largest offset a SourceSpan can hold.
+constexpr int64_t kMaxSourceBytes = std::numeric_limits<uint32_t>::max();
+// How many nodes a config's aliases may add to the ones written out (docs/robustness.md).
+constexpr uint64_t kMaxAliasNodes = 1000000;
 
 // The keys each map of the schema accepts, in the order docs/config.md lists them.
 const std::vector<std::string_view>& RootKeys() {
@@ -80,7 +87,8 @@ const std::vector<std::string_view>& OverrideKeys() {
   return *keys;
 }
 const std::vector<std::string_view>& LimitsKeys() {
-  static const auto* keys = new std::vector<std::string_view>{"max_record_bytes"};
+  static const auto* keys = new std::vector<std::string_view>{"max_record_bytes",
+                                                              "max_rule_file_bytes", "max_rules"};
   return *keys;
 }
 const std::vector<std::string_view>& AnalysisKeys() {
@@ -278,6 +286,8 @@ class ConfigReader {
 
   // Reports a yaml-cpp exception at its mark.
   void SyntaxError(const YAML::Mark& mark, std::string_view message);
+  // Reports a problem of the whole text (a limit) at `mark`, one byte wide.
+  void ErrorAtMark(const YAML::Mark& mark, const char* code, std::string message);
 
   // Reports a second, non-empty YAML document in the file.
   void ExtraDocument(const YAML::Node& document);
@@ -500,6 +510,12 @@ void ConfigReader::SyntaxError(const YAML::Mark& mark, std::string_view message)
   const uint32_t begin = Offset(mark);
   const uint32_t end = begin < text_.size() ? begin + 1 : begin;
   Error("yaml-syntax", "invalid yaml: " + text, {begin, end});
+}
+
+void ConfigReader::ErrorAtMark(const YAML::Mark& mark, const char* code, std::string message) {
+  const uint32_t begin = Offset(mark);
+  const uint32_t end = begin < text_.size() ? begin + 1 : begin;
+  Error(code, std::move(message), {begin, end});
 }
 
 void ConfigReader::ExtraDocument(const YAML::Node& document) {
@@ -924,6 +940,15 @@ void ConfigReader::ReadLimits(const Entry& entry, EngineConfig* config) {
       if (auto v = Integer(part.value, span, "limits.max_record_bytes", 1, hi)) {
         config->max_record_bytes = static_cast<size_t>(*v);
       }
+    } else if (part.key == "max_rule_file_bytes") {
+      // A source offset is 32-bit: no file can be larger than 4 GiB - 1.
+      if (auto v = Integer(part.value, span, "limits.max_rule_file_bytes", 1, kMaxSourceBytes)) {
+        config->max_rule_file_bytes = static_cast<size_t>(*v);
+      }
+    } else if (part.key == "max_rules") {
+      if (auto v = Integer(part.value, span, "limits.max_rules", 1, kIntMax)) {
+        config->max_rules = static_cast<size_t>(*v);
+      }
     }
   }
 }
@@ -1073,6 +1098,121 @@ std::vector<UrgencyBand> DefaultBands() {
   };
 }
 
+namespace {
+
+// Counts the nodes of a YAML text as a walk over it meets them, every alias expanded into the
+// node it names, without building anything. yaml-cpp's tree shares an aliased node, but every
+// walk over the tree (the reader's, or a copy) visits each use: a few lines of aliases of aliases
+// ("billion laughs") would take exponential time and memory, and an alias inside the node it
+// names would never end. Counting stops at the first alias that makes the expansion exceed the
+// budget, or that names a node still open, and remembers it. Linear in the text; a syntax error
+// throws (yaml-cpp's way), which the caller catches.
+class ExpansionCounter : public YAML::EventHandler {
+ public:
+  // `budget`: how many nodes aliases may add to the ones written out.
+  explicit ExpansionCounter(uint64_t budget) : budget_(budget) {}
+
+  bool failed() const { return failed_; }
+  bool cycle() const { return cycle_; }
+  const YAML::Mark& mark() const { return mark_; }
+
+  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentEnd() override { sizes_.clear(); }  // anchors belong to one document
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                const std::string& /*value*/) override {
+    Leaf(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (failed_) return;
+    const auto it = sizes_.find(anchor);
+    if (it == sizes_.end()) {  // the anchored node is still open: the alias is inside it
+      Fail(mark, /*cycle=*/true);
+      return;
+    }
+    Add(mark, it->second);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
+                       YAML::anchor_t anchor, YAML::EmitterStyle::value /*style*/) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value /*style*/) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+ private:
+  struct OpenNode {
+    YAML::anchor_t anchor;
+    uint64_t expanded_before;
+  };
+
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) sizes_[anchor] = 1;
+    Add(mark, 1);
+  }
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    open_.push_back(OpenNode{anchor, expanded_});
+    Add(mark, 1);
+  }
+  void Close() {
+    if (open_.empty()) return;
+    const OpenNode node = open_.back();
+    open_.pop_back();
+    if (node.anchor != YAML::NullAnchor) sizes_[node.anchor] = expanded_ - node.expanded_before;
+  }
+  // Counts `nodes` more expanded nodes, one of them written out.
+  void Add(const YAML::Mark& mark, uint64_t nodes) {
+    if (failed_) return;
+    ++written_;
+    expanded_ += nodes;  // no overflow: both stay within the budget plus one alias's size
+    if (expanded_ - written_ > budget_) Fail(mark, /*cycle=*/false);
+  }
+  void Fail(const YAML::Mark& mark, bool cycle) {
+    failed_ = true;
+    cycle_ = cycle;
+    mark_ = mark;
+  }
+
+  uint64_t budget_;
+  uint64_t written_ = 0;
+  uint64_t expanded_ = 0;
+  std::vector<OpenNode> open_;
+  std::unordered_map<YAML::anchor_t, uint64_t> sizes_;  // of each closed anchored node, expanded
+  bool failed_ = false;
+  bool cycle_ = false;
+  YAML::Mark mark_;
+};
+
+// Returns true if aliases expand `source` by at most kMaxAliasNodes nodes; else reports the
+// alias where they go over (or the alias inside its own anchor) through *reader. A syntax error
+// is left to YAML::LoadAll, which reports it with its position: returns true then.
+bool ExpansionWithinBudget(const SourceFile& source, ConfigReader* reader) {
+  ExpansionCounter counter(kMaxAliasNodes);
+  try {
+    std::istringstream in(source.text());
+    YAML::Parser parser(in);
+    while (!counter.failed() && parser.HandleNextDocument(counter)) {
+    }
+  } catch (const std::exception&) {
+    return true;
+  }
+  if (!counter.failed()) return true;
+  if (counter.cycle()) {
+    reader->ErrorAtMark(counter.mark(), "alias-expansion",
+                        "this alias is inside the node its anchor names: it never ends");
+  } else {
+    reader->ErrorAtMark(counter.mark(), "alias-expansion",
+                        "aliases expand the config by more than " +
+                            std::to_string(kMaxAliasNodes) + " nodes here; write it out");
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
                                 Diagnostics* diagnostics) {
   const size_t errors_before = diagnostics->error_count();
@@ -1086,8 +1226,20 @@ Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
   config.bands = DefaultBands();
   ConfigReader reader(source, file);
 
+  // Bounded before anything is built (docs/robustness.md): the size, then what aliases add.
+  if (source.text().size() > kMaxConfigBytes) {
+    diagnostics->Error("config-too-large",
+                       "the config is " + std::to_string(source.text().size()) +
+                           " bytes; the limit is " + std::to_string(kMaxConfigBytes),
+                       file, SourceSpan{0, 0});
+    return Status::InvalidArgument(diagnostics->Summary());
+  }
   std::vector<YAML::Node> documents;
   bool parsed = false;
+  if (!ExpansionWithinBudget(source, &reader)) {
+    reader.MoveDiagnosticsTo(diagnostics);
+    return Status::InvalidArgument(diagnostics->Summary());
+  }
   try {
     documents = YAML::LoadAll(source.text());
     parsed = true;

@@ -285,12 +285,25 @@ Status ScanState::ExtractPath(const Field& field, int field_index, const std::st
       if (element.type() != T::OBJECT) {
         return WrongType(field, path_text, "an object on the way", JsonTypeName(element.type()));
       }
+      // A key the path reads must occur once: with two, the record would show the rules one
+      // value and most JSON readers downstream another (the last). Only the objects a path walks
+      // through are checked, and only for its key, in the one pass that finds the key anyway
+      // (simdjson's at_key is a linear scan too).
       simdjson::dom::object object;
+      if (element.get(object) != simdjson::SUCCESS) return Status::Ok();
       simdjson::dom::element child;
-      if (element.get(object) != simdjson::SUCCESS ||
-          object.at_key(s.key).get(child) != simdjson::SUCCESS) {
-        return Status::Ok();  // absent
+      bool found = false;
+      for (const simdjson::dom::key_value_pair pair : object) {
+        if (pair.key != s.key) continue;
+        if (found) {
+          return Status::InvalidRecord("duplicate_key", "key '" + s.key + "' occurs more than once (field '" +
+                                                            field.name + "', path " + path_text +
+                                                            ")");
+        }
+        found = true;
+        child = pair.value;
       }
+      if (!found) return Status::Ok();  // absent
       return ExtractPath(field, field_index, path_text, steps, step + 1, child);
     }
     case PathStep::Kind::kWildcard: {

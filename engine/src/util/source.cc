@@ -54,6 +54,23 @@ uint32_t ClampedSize(const std::string& text) {
   return static_cast<uint32_t>(std::min<uint64_t>(text.size(), kMaxTextSize));
 }
 
+// Names a kind of file that is not a regular file or a directory, for messages.
+const char* FileTypeName(std::filesystem::file_type type) {
+  using T = std::filesystem::file_type;
+  switch (type) {
+    case T::fifo:
+      return "a fifo";
+    case T::character:
+      return "a character device";
+    case T::block:
+      return "a block device";
+    case T::socket:
+      return "a socket";
+    default:
+      return "a special file";
+  }
+}
+
 // Returns a system error message with a lower-case start, as diagnostics and statuses are written.
 std::string LowerFirst(std::string message) {
   if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z') {
@@ -109,7 +126,7 @@ FileId SourceManager::AddFile(std::string name, std::string text) {
   return id;
 }
 
-Result<FileId> SourceManager::Load(const std::string& path) {
+Result<FileId> SourceManager::Load(const std::string& path, size_t max_bytes) {
   if (FileId id = Find(path); id.valid()) return id;
 
   namespace fs = std::filesystem;
@@ -121,6 +138,15 @@ Result<FileId> SourceManager::Load(const std::string& path) {
   if (ec) return Status::IoError("cannot read '" + path + "': " + LowerFirst(ec.message()));
   if (status.type() == fs::file_type::directory) {
     return Status::IoError("cannot read '" + path + "': is a directory");
+  }
+  if (status.type() != fs::file_type::regular) {
+    return Status::IoError("cannot read '" + path + "': not a regular file (" +
+                           FileTypeName(status.type()) + ")");
+  }
+  max_bytes = static_cast<size_t>(std::min<uint64_t>(max_bytes, kMaxTextSize));
+  if (const uintmax_t size = fs::file_size(path, ec); !ec && size > max_bytes) {
+    return Status::IoError("cannot read '" + path + "': file of " + std::to_string(size) +
+                           " bytes is larger than the limit of " + std::to_string(max_bytes));
   }
 
   errno = 0;
@@ -137,8 +163,9 @@ Result<FileId> SourceManager::Load(const std::string& path) {
   std::array<char, 1 << 14> buffer{};
   while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
     text.append(buffer.data(), static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxTextSize) {
-      return Status::IoError("cannot read '" + path + "': file is larger than 4 GiB");
+    if (text.size() > max_bytes) {  // it grew since it was measured
+      return Status::IoError("cannot read '" + path + "': file is larger than the limit of " +
+                             std::to_string(max_bytes) + " bytes");
     }
   }
   if (in.bad()) return Status::IoError("cannot read '" + path + "': read error");

@@ -910,3 +910,72 @@ TEST_F(YamlConfigTest, AnalysisReportsSeveralErrorsAtOnce) {
 
 }  // namespace
 }  // namespace triage
+
+namespace triage {
+namespace {
+
+// Issue 13, defect 5: aliases are bounded, a self-referring alias is refused, and a config of
+// many fields loads (its duplicate-key check is hashed, not a scan per key).
+class YamlConfigLimitsTest : public YamlConfigTest {};
+
+TEST_F(YamlConfigLimitsTest, AliasesThatExpandTooFarAreRefusedAtTheAlias) {
+  // Each level multiplies by ten: level 5 (line 6) goes over 1,000,000 extra nodes.
+  std::string text = "a0: &a0 [p, p, p, p, p, p, p, p, p, p]\n";
+  for (int i = 1; i <= 5; ++i) {
+    const std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 0; k < 9; ++k) text += ", " + prev;
+    text += "]\n";
+  }
+  const Result<EngineConfig> config = Load(text);
+  ASSERT_FALSE(config.ok());
+  const std::vector<Position> errors = ErrorsWithCode("alias-expansion");
+  ASSERT_EQ(errors.size(), 1u) << Rendered();
+  EXPECT_EQ(errors[0].line, 6u) << Rendered();
+}
+
+TEST_F(YamlConfigLimitsTest, ModestAliasesAreFine) {
+  const Result<EngineConfig> config =
+      Load("fields:\n  text: &t [summary, body]\n  notes: *t\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  ASSERT_EQ(config->fields.size(), 2u);
+  EXPECT_EQ(config->fields[1].paths, (std::vector<std::string>{"summary", "body"}));
+}
+
+TEST_F(YamlConfigLimitsTest, AliasInsideItsOwnAnchorIsRefused) {
+  const Result<EngineConfig> config = Load("fields: &f\n  text: *f\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(ErrorsWithCode("alias-expansion").size(), 1u) << Rendered();
+}
+
+TEST_F(YamlConfigLimitsTest, ConfigOverTheSizeLimitIsRefused) {
+  const Result<EngineConfig> config = Load("# " + std::string(kMaxConfigBytes, 'x') + "\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(ErrorsWithCode("config-too-large"), (std::vector<Position>{{1, 1}})) << Rendered();
+}
+
+TEST_F(YamlConfigLimitsTest, ManyFieldsLoadAndDuplicatesAreStillFound) {
+  std::string text = "fields:\n";
+  for (int i = 0; i < 100000; ++i) {
+    text += "  f" + std::to_string(i) + ": p" + std::to_string(i) + "\n";
+  }
+  Result<EngineConfig> config = Load(text);
+  ASSERT_TRUE(config.ok()) << diagnostics_.Summary();
+  EXPECT_EQ(config->fields.size(), 100000u);
+  text += "  f7: again\n";
+  config = Load(text);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(ErrorsWithCode("duplicate-key"), (std::vector<Position>{{100002, 3}}));
+}
+
+TEST_F(YamlConfigLimitsTest, RuleLimitsAreRead) {
+  const Result<EngineConfig> config =
+      Load("limits:\n  max_rule_file_bytes: 1000\n  max_rules: 7\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_EQ(config->max_rule_file_bytes, 1000u);
+  EXPECT_EQ(config->max_rules, 7u);
+  ExpectOneError("limits:\n  max_rules: 0\n", "bad-value", 2, 14);
+}
+
+}  // namespace
+}  // namespace triage

@@ -174,6 +174,77 @@ TEST(RenderDiagnosticTest, MultiByteCharacterInsideSpanIsOneTilde) {
             "      |   ^~~~~\n");
 }
 
+// Issue 13, defect 9: what a rule file holds never reaches the terminal raw.
+TEST(RenderDiagnosticTest, EscapesControlCharactersInTheEchoedLine) {
+  SourceManager sources;
+  const FileId file = sources.AddFile("a.rules", "a\x1b[2Jb\rc usr\n");
+  const Diagnostic d = MakeError("x", "m", file, SpanOf(sources, file, "usr"));
+  EXPECT_EQ(RenderDiagnostic(d, sources),
+            "a.rules:1:10: error: m [x]\n"
+            "    1 | a<U+001B>[2Jb<U+000D>c usr\n"
+            "      | " + std::string(23, ' ') + "^~~\n");
+}
+
+TEST(RenderDiagnosticTest, EscapesInvalidUtf8AndBidiControls) {
+  SourceManager sources;
+  // A lone continuation byte, a truncated sequence, an overlong '/', a right-to-left override.
+  const FileId file =
+      sources.AddFile("a.rules", "\x80 \xE2\x82 \xC0\xAF \xE2\x80\xAE niña usr\n");
+  const Diagnostic d = MakeError("x", "m", file, SpanOf(sources, file, "usr"));
+  EXPECT_EQ(RenderDiagnostic(d, sources),
+            "a.rules:1:19: error: m [x]\n"
+            "    1 | <80> <E2><82> <C0><AF> <U+202E> niña usr\n"
+            "      | " + std::string(37, ' ') + "^~~\n");
+}
+
+TEST(RenderDiagnosticTest, EscapesControlBytesInMessageAndFileName) {
+  SourceManager sources;
+  const FileId file = sources.AddFile("a\x1b.rules", "key\n");
+  const Diagnostic d = MakeError("unknown-key", "unknown key '\x1b[31m\xff'", file, {0, 3});
+  const std::string rendered = RenderDiagnostic(d, sources);
+  EXPECT_EQ(rendered.find('\x1b'), std::string::npos) << rendered;
+  EXPECT_EQ(rendered.find('\xff'), std::string::npos) << rendered;
+  EXPECT_EQ(rendered.rfind("a<U+001B>.rules:1:1: error: unknown key '<U+001B>[31m<FF>'", 0), 0U)
+      << rendered;
+}
+
+TEST(RenderDiagnosticTest, CutsALongLineAroundTheCaret) {
+  SourceManager sources;
+  const std::string line = std::string(100000, 'a') + " usr " + std::string(100000, 'b');
+  const FileId file = sources.AddFile("a.rules", line + "\n");
+  const Diagnostic d = MakeError("x", "m", file, SpanOf(sources, file, "usr"));
+  const std::string rendered = RenderDiagnostic(d, sources);
+  // Header, echo and caret line, each short.
+  EXPECT_LT(rendered.size(), 500U) << rendered;
+  const std::string echo_prefix = "    1 | ...";
+  const std::string expected_echo = echo_prefix + std::string(59, 'a') + " usr " +
+                                    std::string(160 - 64, 'b') + "...";
+  const std::string expected_caret = std::string(6, ' ') + "| " + std::string(3 + 60, ' ') + "^~~";
+  EXPECT_EQ(rendered, "a.rules:1:100002: error: m [x]\n" + expected_echo + "\n" + expected_caret +
+                          "\n");
+}
+
+TEST(RenderDiagnosticTest, CutsALongLineWithTheCaretAtItsEnd) {
+  SourceManager sources;
+  const FileId file = sources.AddFile("a.rules", std::string(1000, 'a') + "\n");
+  const Diagnostic d = MakeError("x", "m", file, {1000, 1000});
+  const std::string rendered = RenderDiagnostic(d, sources);
+  // The window ends one column past the line, where the caret is; only its start is cut.
+  EXPECT_EQ(rendered, "a.rules:1:1001: error: m [x]\n"
+                      "    1 | ..." + std::string(159, 'a') + "\n" +
+                      "      | " + std::string(3 + 159, ' ') + "^\n");
+}
+
+TEST(RenderDiagnosticTest, ShortLineIsNotCut) {
+  SourceManager sources;
+  const std::string line = std::string(150, 'a') + "usr";
+  const FileId file = sources.AddFile("a.rules", line + "\n");
+  const Diagnostic d = MakeError("x", "m", file, SpanOf(sources, file, "usr"));
+  EXPECT_EQ(RenderDiagnostic(d, sources), "a.rules:1:151: error: m [x]\n"
+                                          "    1 | " + line + "\n" +
+                                          "      | " + std::string(150, ' ') + "^~~\n");
+}
+
 TEST(RenderDiagnosticTest, NoteWithDidYouMeanFollowsError) {
   SourceManager sources;
   const FileId file = sources.AddFile("rules/auth.rules", "rule r {\n  when usr ~ /ro+t/\n}\n");

@@ -275,6 +275,56 @@ TEST(ScannerTest, RecordErrorsHaveCodesAndNeverQuoteText) {
   EXPECT_EQ(d.id, "17");
 }
 
+// A key a field path reads must not occur twice in the object it is read from: the rules would
+// see one value and a downstream reader another (issue 13, defect 2). Keys the paths do not read
+// may repeat; an escaped spelling of the same key counts as the same key.
+TEST(ScannerTest, DuplicateKeyOnAFieldPathIsAnError) {
+  RuleSet rules = MustCompile("rule r { when text ~ /urgent/ or victim.age < 18 urgency +50 }");
+  Scanner scanner(rules);
+  Decision d;
+  const std::vector<std::string> duplicated = {
+      R"({"id":"k","body":"HELP","body":"urgent secretword"})",
+      R"({"id":"k","summary":"a","summary":"urgent secretword"})",
+      R"({"id":"k","summary":"urgent","summ\u0061ry":"secretword"})",
+      R"({"id":"k","victims":[{"age":40}],"victims":[{"age":12}]})",
+      R"({"id":"k","victims":[{"age":40,"age":12}]})",
+      R"({"id":"k","summary":null,"summary":"urgent secretword"})",
+  };
+  for (const std::string& json : duplicated) {
+    Status status = scanner.ScanJson(json, &d);
+    EXPECT_EQ(status.code(), Status::Code::kInvalidRecord) << json;
+    EXPECT_EQ(status.record_code(), "duplicate_key") << json;
+    EXPECT_EQ(status.message().find("secretword"), std::string::npos) << status.message();
+    EXPECT_EQ(d.id, "k") << json;  // the id was read first
+    Explanation explanation;
+    EXPECT_EQ(scanner.Explain(json, {}, &explanation).record_code(), "duplicate_key") << json;
+  }
+  // A duplicated id is itself an error, and no id is reported.
+  Status status = scanner.ScanJson(R"({"id":"a","id":"b"})", &d);
+  EXPECT_EQ(status.record_code(), "duplicate_key");
+  EXPECT_FALSE(d.id.has_value());
+  // Repeated keys that no path reads are left alone; the same key in sibling objects is fine.
+  ASSERT_TRUE(scanner.ScanJson(R"({"id":"k","note":1,"note":2,"summary":"urgent"})", &d).ok());
+  EXPECT_EQ(d.urgency, 50);
+  ASSERT_TRUE(
+      scanner.ScanJson(R"({"id":"k","victims":[{"age":40,"x":1,"x":2},{"age":12}]})", &d).ok());
+  EXPECT_EQ(d.urgency, 50);
+}
+
+// JSON nesting is bounded by the parser (docs/robustness.md): a deeper record is an error line.
+TEST(ScannerTest, DeeplyNestedRecordIsInvalidJson) {
+  RuleSet rules = MustCompile("rule r { when text ~ /x/ }");
+  Scanner scanner(rules);
+  Decision d;
+  const std::string deep =
+      R"({"summary":"x","other":)" + std::string(5000, '[') + std::string(5000, ']') + "}";
+  const Status status = scanner.ScanJson(deep, &d);
+  EXPECT_EQ(status.record_code(), "invalid_json");
+  const std::string shallow =
+      R"({"summary":"x","other":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  EXPECT_TRUE(scanner.ScanJson(shallow, &d).ok());
+}
+
 TEST(ScannerTest, DecisionsAreDeterministic) {
   RuleSet rules = MustCompile(R"(
 category a
