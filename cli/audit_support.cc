@@ -116,10 +116,8 @@ Status ParseAuditQuery(const std::string& since, const std::string& until,
     const bool prefixed = ruleset.rfind("sha256:", 0) == 0;
     const std::string hex = prefixed ? ruleset.substr(7) : ruleset;
     if (!IsChainHash(hex)) {
-      std::fprintf(stderr,
-                   "triage: error: --ruleset: expected a ruleset digest, sha256: and 64 lower-case "
-                   "hex digits\n");
-      return false;
+      return Status::InvalidArgument(
+          "--ruleset: expected a ruleset digest, sha256: and 64 lower-case hex digits");
     }
     query->ruleset = "sha256:" + hex;
   }
