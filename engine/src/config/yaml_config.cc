@@ -330,6 +330,9 @@ class ConfigReader {
   bool IsSectionMap(const Entry& entry);
 
   void ReadRules(const Entry& entry, EngineConfig* config);
+  void ReadFileNames(const YAML::Node& value, SourceSpan span, const std::string& what,
+                     const std::string& where, std::vector<std::string>* names,
+                     std::vector<SourceSpan>* spans);
   void ReadFields(const Entry& entry, EngineConfig* config);
   void ReadFieldMapping(const Entry& entry, EngineConfig* config);
   bool ReadPaths(const YAML::Node& node, SourceSpan span, const std::string& what,
@@ -610,20 +613,21 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
   }
 }
 
-void ConfigReader::ReadRules(const Entry& entry, EngineConfig* config) {
-  const YAML::Node& value = entry.value;
-  const SourceSpan span = Span(value, entry.key_span);
+// A file name or a list of them (`rules:`, `analysis.dictionaries:`), each non-empty.
+void ConfigReader::ReadFileNames(const YAML::Node& value, SourceSpan span, const std::string& what,
+                                 const std::string& where, std::vector<std::string>* names,
+                                 std::vector<SourceSpan>* spans) {
   auto add = [&](const YAML::Node& node, SourceSpan node_span) {
     if (!node.IsScalar()) {
-      WrongType(node, node_span, "a rule file name", "rules");
+      WrongType(node, node_span, "a " + what, where);
       return;
     }
     if (node.Scalar().empty()) {
-      Error("bad-value", "empty rule file name in 'rules'", node_span);
+      Error("bad-value", "empty " + what + " in '" + where + "'", node_span);
       return;
     }
-    config->rule_files.push_back(node.Scalar());
-    config->rule_file_spans.push_back(node_span);
+    names->push_back(node.Scalar());
+    spans->push_back(node_span);
   };
   if (value.IsNull()) return;
   if (value.IsScalar()) {
@@ -631,8 +635,14 @@ void ConfigReader::ReadRules(const Entry& entry, EngineConfig* config) {
   } else if (value.IsSequence()) {
     for (const YAML::Node& item : value) add(item, ItemSpan(item, span));
   } else {
-    WrongType(value, span, "a file name or a list of file names", "rules");
+    WrongType(value, span, "a file name or a list of file names", where);
   }
+}
+
+void ConfigReader::ReadRules(const Entry& entry, EngineConfig* config) {
+  const YAML::Node& value = entry.value;
+  ReadFileNames(value, Span(value, entry.key_span), "rule file name", "rules",
+                &config->rule_files, &config->rule_file_spans);
 }
 
 void ConfigReader::ReadFields(const Entry& entry, EngineConfig* config) {
@@ -1042,26 +1052,8 @@ void ConfigReader::ReadStemmers(const YAML::Node& node, SourceSpan span, Analysi
 
 void ConfigReader::ReadDictionaries(const YAML::Node& node, SourceSpan span,
                                     AnalysisConfig* analysis) {
-  auto add = [&](const YAML::Node& item, SourceSpan item_span) {
-    if (!item.IsScalar()) {
-      WrongType(item, item_span, "a dictionary file name", "analysis.dictionaries");
-      return;
-    }
-    if (item.Scalar().empty()) {
-      Error("bad-value", "empty dictionary file name in 'analysis.dictionaries'", item_span);
-      return;
-    }
-    analysis->dictionaries.push_back(item.Scalar());
-    analysis->dictionary_spans.push_back(item_span);
-  };
-  if (node.IsNull()) return;
-  if (node.IsScalar()) {
-    add(node, span);
-  } else if (node.IsSequence()) {
-    for (const YAML::Node& item : node) add(item, ItemSpan(item, span));
-  } else {
-    WrongType(node, span, "a file name or a list of file names", "analysis.dictionaries");
-  }
+  ReadFileNames(node, span, "dictionary file name", "analysis.dictionaries",
+                &analysis->dictionaries, &analysis->dictionary_spans);
 }
 
 }  // namespace
