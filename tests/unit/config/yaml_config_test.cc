@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/position.h"
 #include "triage/config.h"
 #include "triage/diagnostic.h"
 #include "triage/source.h"
@@ -18,17 +19,7 @@
 namespace triage {
 namespace {
 
-struct Position {
-  uint32_t line = 0;
-  uint32_t column = 0;
-  friend bool operator==(const Position& a, const Position& b) {
-    return a.line == b.line && a.column == b.column;
-  }
-};
-
-std::ostream& operator<<(std::ostream& os, const Position& p) {
-  return os << p.line << ":" << p.column;
-}
+using testing::Position;
 
 class YamlConfigTest : public ::testing::Test {
  protected:
