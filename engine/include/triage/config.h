@@ -55,6 +55,9 @@ struct AnalysisConfig {
   bool fold_accents = true;              // analysis.fold.accents: "niña" and "nina" meet
   bool fold_confusables = true;          // analysis.fold.confusables: Cyrillic "а" reads as "a"
   bool line_breaks_end_sentences = true; // analysis.sentences.line_breaks
+  // analysis.sentences.lowercase_after_stop: ". ", "! " or "? " before a lowercase letter also
+  // ends a sentence (SMS writers rarely capitalise; UAX #29 keeps "e.g. this" together).
+  bool lowercase_after_stop = false;
   // analysis.stemmers: Snowball language names ("english", "spanish"), in order.
   std::vector<std::string> stem_languages;
   // analysis.dictionaries: lexical-normalisation files, relative to the config's directory.

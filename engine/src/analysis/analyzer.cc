@@ -22,6 +22,7 @@
 
 #include <libstemmer.h>
 
+#include <algorithm>
 #include <cassert>
 #include <charconv>
 #include <cstddef>
@@ -208,6 +209,22 @@ SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
     default:
       return SentenceClass::kOther;
   }
+}
+
+// analysis.sentences.lowercase_after_stop: a boundary before the lowercase ASCII letter that
+// follows '.', '!' or '?' and spaces or tabs ("he hit me. ahorita estoy bien"), kept sorted.
+void AddLowercaseAfterStop(std::string_view text, std::vector<uint32_t>* ends) {
+  const size_t before = ends->size();
+  for (size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] != '.' && text[i] != '!' && text[i] != '?') continue;
+    size_t j = i + 1;
+    while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+    if (j == i + 1 || j >= text.size() || text[j] < 'a' || text[j] > 'z') continue;
+    ends->push_back(static_cast<uint32_t>(j));
+  }
+  if (ends->size() == before) return;
+  std::sort(ends->begin(), ends->end());
+  ends->erase(std::unique(ends->begin(), ends->end()), ends->end());
 }
 
 // Appends to *ends the sentence boundaries of an ASCII text (excluding 0, including its size),
@@ -505,6 +522,8 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
       s.sentence_ends.push_back(static_cast<uint32_t>(end));
     }
   }
+
+  if (impl_->config.lowercase_after_stop) AddLowercaseAfterStop(text, &s.sentence_ends);
 
   // Sentence indices: a boundary starts a new sentence only after a token.
   uint32_t sentence = 0;

@@ -1160,7 +1160,14 @@ class Lowerer {
     node.span = call.span;
     const std::string& func = call.func;
     const bool proximity = func == "near" || func == "ordered";
-    if (proximity || func == "sentence") {
+    if (func == "any") {
+      // any(...) with a word-level part: the union of its parts' mentions.
+      node.op = SpanOp::kUnion;
+      if (call.within) {
+        Error("bad-arity", "any(...) takes no 'within'", file, call.within->span);
+        return -1;
+      }
+    } else if (proximity || func == "sentence") {
       node.op = func == "near" ? SpanOp::kNear : func == "ordered" ? SpanOp::kOrdered
                                                                    : SpanOp::kSentence;
       if (call.args.size() < 2) {

@@ -159,7 +159,7 @@ const auto compare_op_def = x3::string("==") | x3::string("!=") | x3::string("<=
 const auto tilde_def = x3::lit('~');
 const auto range_dots_def = x3::lit("..");
 const auto visibility_def = KwText("private") | x3::attr(std::string());
-const auto span_func_def = KwText("near") | KwText("ordered") | KwText("sentence") |
+const auto span_func_def = KwText("any") | KwText("near") | KwText("ordered") | KwText("sentence") |
                            KwText("affirmed") | KwText("negated") | KwText("historical") |
                            KwText("hypothetical") | KwText("other") | KwText("media");
 
@@ -171,11 +171,17 @@ const auto bool_lit_def = KwText("true") | KwText("false");
 const auto regex_lit_def =
     x3::lexeme['/' >> regex_body > '/' > *x3::char_("a-zA-Z")];
 const auto literal_def = string_lit | number_lit | bool_lit;
-const auto any_of_def = KwText("any") > open_paren > (identifier % ',') > close_paren;
+// any(a, b) over names only; any(...) with a word-level part (near, affirmed, ...) is a span call.
+const auto any_of_def = KwText("any") >> x3::lit('(') >> (identifier % ',') >> x3::lit(')');
 // A function name only counts as one when '(' follows: `near` alone is a name.
 const auto number_range_def = KwText("number") >> x3::lit('(') > number_lit > range_dots >
                               number_lit > close_paren;
-const auto span_call_def = span_func >> x3::lit('(') > (matcher % ',') >
+// Named, so that an expectation failure on the first part names what was expected.
+const auto matcher_list =
+    x3::rule<struct MatcherListId, std::vector<ast::Matcher>>{
+        "a regex, pattern, list or terms name, any(...) or a word-level expression"} =
+        matcher % ',';
+const auto span_call_def = span_func >> x3::lit('(') > matcher_list >
                            -(x3::lit(',') > Kw("within") > number_lit) > close_paren;
 const auto matcher_def = regex_lit | any_of | number_range | span_call | identifier;
 

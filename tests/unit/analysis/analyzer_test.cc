@@ -186,6 +186,25 @@ TEST_F(AnalyzerTest, LineBreaksOffStillUsesThePunctuation) {
   EXPECT_EQ(Sentences("He left.\nShe stayed"), (Indices{0, 0, 1, 1}));
 }
 
+TEST_F(AnalyzerTest, ALowercaseWordAfterAStopStaysInTheSentenceByDefault) {
+  // UAX #29 (SB8): "e.g. this" and "he left. she stayed" are one sentence.
+  EXPECT_EQ(Sentences("he hit me. ahorita estoy bien"), (Indices{0, 0, 0, 0, 0, 0}));
+}
+
+TEST_F(AnalyzerTest, LowercaseAfterStopEndsTheSentenceWhenOn) {
+  config_.lowercase_after_stop = true;
+  Build();
+  EXPECT_EQ(Sentences("he hit me. ahorita estoy bien"), (Indices{0, 0, 0, 1, 1, 1}));
+  EXPECT_EQ(out_.sentence_starts, (Indices{0, 3}));
+  EXPECT_EQ(Sentences("help!  now? no"), (Indices{0, 1, 2}));
+  // Not without a space, not before a digit or a capital (ICU decides those), not at the end.
+  EXPECT_EQ(Sentences("see example.com now"), (Indices{0, 0, 0}));
+  EXPECT_EQ(Sentences("approx. 13 yrs"), (Indices{0, 0, 0}));
+  EXPECT_EQ(Sentences("it ended. "), (Indices{0, 0}));
+  // The same on the ICU path (non-ASCII text) as on the ASCII one.
+  EXPECT_EQ(Sentences("me pegó. ahorita estoy"), (Indices{0, 0, 1, 1}));
+}
+
 TEST_F(AnalyzerTest, TextWithoutPunctuationIsOneSentence) {
   EXPECT_EQ(Sentences("he said he would pick her up after school"), Indices(9, 0));
   EXPECT_EQ(out_.sentence_starts, (Indices{0}));

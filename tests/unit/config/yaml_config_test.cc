@@ -758,6 +758,7 @@ TEST_F(YamlConfigTest, AnalysisDefaultsWithoutTheSection) {
   EXPECT_TRUE(analysis.fold_accents);
   EXPECT_TRUE(analysis.fold_confusables);
   EXPECT_TRUE(analysis.line_breaks_end_sentences);
+  EXPECT_FALSE(analysis.lowercase_after_stop);
   EXPECT_TRUE(analysis.stem_languages.empty());
   EXPECT_TRUE(analysis.dictionaries.empty());
   EXPECT_TRUE(analysis.dictionary_spans.empty());
@@ -772,6 +773,7 @@ analysis:
   fold: {accents: false, confusables: false}
   sentences:
     line_breaks: false
+    lowercase_after_stop: true
   stemmers: [english, spanish]
   dictionaries:
     - sms.dict
@@ -784,6 +786,7 @@ analysis:
   EXPECT_FALSE(analysis.fold_accents);
   EXPECT_FALSE(analysis.fold_confusables);
   EXPECT_FALSE(analysis.line_breaks_end_sentences);
+  EXPECT_TRUE(analysis.lowercase_after_stop);
   EXPECT_EQ(analysis.stem_languages, (std::vector<std::string>{"english", "spanish"}));
   EXPECT_EQ(analysis.dictionaries, (std::vector<std::string>{"sms.dict", "numbers.dict"}));
   ASSERT_EQ(analysis.dictionary_spans.size(), 2u);
@@ -853,6 +856,7 @@ TEST_F(YamlConfigTest, WrongTypeForAnalysisSentences) {
 
 TEST_F(YamlConfigTest, WrongTypeForAnalysisLineBreaks) {
   ExpectOneError("analysis:\n  sentences: {line_breaks: 1}\n", "wrong-type", 2, 28);
+  ExpectOneError("analysis:\n  sentences: {lowercase_after_stop: yes please}\n", "wrong-type", 2, 37);
 }
 
 TEST_F(YamlConfigTest, UnknownStemmerAtItsItem) {

@@ -108,6 +108,24 @@ rule s { when text ~ sentence(a, b) }
   EXPECT_EQ(FiredOn(rules, "alpha\\nbeta"), Strings{});  // a line break ends a sentence
 }
 
+TEST(WordLevelTest, AnyTakesWordLevelPartsAndUnitesTheirMentions) {
+  RuleSet rules = MustCompile(R"(
+terms neg = "not"
+context negated after 3 = neg
+terms kid = "kid"
+terms sell (stem) = "sell"
+terms her = "her"
+terms hurt = "hurt"
+rule r { when text ~ sentence(kid, affirmed(any(hurt, ordered(sell, her, within 1)))) }
+rule names { when text ~ any(hurt, sell) }
+)");
+  EXPECT_EQ(FiredOn(rules, "the kid says he sells her"), (Strings{"r", "names"}));
+  EXPECT_EQ(FiredOn(rules, "the kid was hurt"), (Strings{"r", "names"}));
+  EXPECT_EQ(FiredOn(rules, "the kid was not hurt"), Strings{"names"});  // negated: not affirmed
+  EXPECT_EQ(FiredOn(rules, "the kid\nwas hurt"), Strings{"names"});    // another sentence
+  EXPECT_EQ(FiredOn(rules, "the kid sells old her"), Strings{"names"});  // not within 1... of her
+}
+
 TEST(WordLevelTest, ContextTriggersNegateWithinTheirScopeUntilATerminator) {
   RuleSet rules = MustCompile(R"(
 terms neg = "not", "never", "no"
@@ -208,6 +226,9 @@ TEST(WordLevelCheckTest, ReportsEachMisuseAtItsPosition) {
   EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ sentence(a, a, within 2) }")
                   .Has("bad-arity", 2, 44));
   EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ affirmed(a, a) }").Has("bad-arity", 2, 22));
+  EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ any(a, near(a, a), within 2) }")
+                  .Has("bad-arity", 2, 44));
+  EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ near(any(\"x\"), a) }").Has("syntax", 2, 31));
   EXPECT_TRUE(Check("terms a = \"x\"\ncontext doubt after 3 = a\nrule r { when text ~ a }")
                   .Has("unknown-context", 2, 9));
   EXPECT_TRUE(Check("terms a = \"x\"\ncontext negated sideways 3 = a\nrule r { when text ~ a }")
