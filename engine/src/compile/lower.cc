@@ -14,8 +14,6 @@
 //   6. one RE2::Set per matched field.
 #include "compile/lower.h"
 
-#include "compile/words.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -24,11 +22,14 @@
 #include <map>
 #include <queue>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 
+#include "analysis/leet.h"
 #include "compile/atoms.h"
 #include "compile/matcher_plan.h"
+#include "compile/words.h"
 #include "util/spelling.h"
 
 namespace triage::internal {
@@ -325,7 +326,12 @@ class Lowerer {
           } else {
             Error("unknown-option", "unknown list option '" + option.name + "'", m.file,
                   option.span);
-            Note("list options are 'case' and 'partial'", m.file, option.span);
+            Note(option.name == "stem" || option.name == "leet"
+                     ? "list options are 'case' and 'partial'; '" + option.name +
+                           "' is an option of word-level lists: terms " + name + " (" +
+                           option.name + ") = ..."
+                     : std::string("list options are 'case' and 'partial'"),
+                 m.file, option.span);
             m.valid = false;
           }
         }
@@ -932,7 +938,15 @@ class Lowerer {
     for (auto& [name, info] : terms_) {
       const ast::TermsDecl& decl = *info.decl;
       bool stem = false;
+      bool leet = false;
+      std::set<std::string> seen;
       for (const ast::Identifier& option : decl.options) {
+        if (!seen.insert(option.name).second) {
+          Error("duplicate-option", "terms option '" + option.name + "' is given twice", info.file,
+                option.span);
+          info.valid = false;
+          continue;
+        }
         if (option.name == "stem") {
           stem = true;
           if (config_.analysis.stem_languages.empty()) {
@@ -942,10 +956,12 @@ class Lowerer {
                  info.file, option.span);
             info.valid = false;
           }
+        } else if (option.name == "leet") {
+          leet = true;
         } else {
           Error("unknown-option", "unknown terms option '" + option.name + "'", info.file,
                 option.span);
-          Note("the terms option is 'stem'", info.file, option.span);
+          Note("the terms options are 'stem' and 'leet'", info.file, option.span);
           info.valid = false;
         }
       }
@@ -954,6 +970,7 @@ class Lowerer {
       TermsList list;
       list.name = name;
       list.stem = stem;
+      list.leet = leet;
       list.file = info.file;
       list.span = decl.name.span;
       list.location = Location(info.file, decl.name.span);
@@ -968,9 +985,37 @@ class Lowerer {
           info.valid = false;
           continue;
         }
+        if (leet && !CheckLeetPhrase(name, phrase, info.file, scratch.get())) {
+          info.valid = false;
+          continue;
+        }
         AddPhrase(std::move(elements), info.index, program_.get());
       }
     }
+  }
+
+  // A phrase of a (leet) list is written plainly: a word spelled with leet characters would
+  // match only as written, since the text's leet words are read as letters ("k1ll" in the list
+  // never meets "k1ll" read as "kill"). Reports each such word (bad-leet); returns false if any.
+  bool CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,
+                       AnalyzerScratch* scratch) {
+    bool ok = true;
+    std::istringstream words(phrase.value);
+    std::string word;
+    while (words >> word) {
+      if (word[0] == '{') continue;  // a gap
+      const std::string reading = LeetSpelling(*analyzer_, scratch, word);
+      if (reading.empty()) continue;
+      Error("bad-leet",
+            "phrase of terms '" + list + "' spells '" + word +
+                "' with leet characters: a (leet) list is written in plain letters",
+            file, phrase.span);
+      Note("write '" + reading + "': (leet) reads '" + word + "' as '" + reading +
+               "' in the text; map a shorthand such as 'b4' in a normalisation dictionary",
+           file, phrase.span);
+      ok = false;
+    }
+    return ok;
   }
 
   void CompileContexts() {

@@ -227,12 +227,14 @@ struct TermElement {
 struct TermPhrase {
   std::vector<TermElement> elements;  // starts and ends with a word or stem
   std::vector<int> lists;
+  bool leet = false;  // some list of `lists` has the leet option
 };
 
 // A `terms` declaration.
 struct TermsList {
   std::string name;
   bool stem = false;
+  bool leet = false;  // also matched on the leet readings of the text (analysis/leet.h)
   FileId file;
   SourceSpan span;
   std::string location;
@@ -244,6 +246,10 @@ struct TermIndex {
   std::unordered_map<std::string, std::vector<int>> by_word;
   std::vector<std::unordered_map<std::string, std::vector<int>>> by_stem;  // per language
   bool any_stem = false;
+  bool any_leet = false;  // some list has the leet option
+  // The most tokens a phrase of a leet list can span (its words and its gaps' widths): a match
+  // that starts further than this before a leet word cannot reach it.
+  int leet_reach = 0;
 };
 
 // Context kinds (ConText): a mention inside a trigger's scope carries the kind's bit.

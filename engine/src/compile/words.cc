@@ -2,6 +2,7 @@
 // Word-level compilation; see words.h.
 #include "compile/words.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -111,12 +112,21 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
     // scanner looks up each language's stem of a token, and an element accepts any language).
     bucket = &index.by_stem[0][first.stems[0]];
   }
+  const bool leet = program->terms[list].leet;
+  if (leet) {
+    index.any_leet = true;
+    int reach = 0;
+    for (const TermElement& e : elements)
+      reach += e.kind == TermElement::Kind::kGap ? e.gap_max : 1;
+    index.leet_reach = std::max(index.leet_reach, reach);
+  }
   for (int p : *bucket) {
     std::string other;
     for (const TermElement& e : program->phrases[p].elements) other += ElementKey(e) + "\x1e";
     if (other == key) {
       std::vector<int>& lists = program->phrases[p].lists;
       if (lists.empty() || lists.back() != list) lists.push_back(list);
+      program->phrases[p].leet = program->phrases[p].leet || leet;
       return;
     }
   }
@@ -125,6 +135,7 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   TermPhrase phrase;
   phrase.elements = std::move(elements);
   phrase.lists.push_back(list);
+  phrase.leet = leet;
   const int id = static_cast<int>(program->phrases.size());
   bucket->push_back(id);
   if (first_is_stem) {

@@ -560,7 +560,7 @@ bool ScanState::Eval(const Program& program, int index) {
       return node.a >= 0 && !words_.Evaluate(program, node.a, atom_bits_).empty();
     case NodeOp::kWordsCount:
       return node.a >= 0 &&
-             Compare(static_cast<double>(words_.Evaluate(program, node.a, atom_bits_).size()),
+             Compare(static_cast<double>(words_.CountMentions(program, node.a, atom_bits_)),
                      node.cmp, node.number);
     case NodeOp::kCountOf: {
       size_t holding = 0;
