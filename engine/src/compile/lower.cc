@@ -177,6 +177,7 @@ class Lowerer {
     SetUpFields();
     CheckMatcherDeclarations();
     CompileTerms();
+    FinishTermIndex(&program_->term_index);
     CompileContexts();
     std::vector<CompiledRule> rules;
     rules.reserve(rules_.size());
@@ -935,6 +936,12 @@ class Lowerer {
   void CompileTerms() {
     if (terms_.empty()) return;
     std::unique_ptr<AnalyzerScratch> scratch = analyzer_->NewScratch();
+    // A large pack has tens of thousands of phrases: size the table and the index once rather
+    // than rehash them as they grow.
+    size_t phrases = 0;
+    for (const auto& [name, info] : terms_) phrases += info.decl->phrases.size();
+    program_->phrases.reserve(phrases);
+    program_->term_index.by_word.reserve(phrases);
     for (auto& [name, info] : terms_) {
       const ast::TermsDecl& decl = *info.decl;
       bool stem = false;

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -250,6 +251,21 @@ struct TermIndex {
   // The most tokens a phrase of a leet list can span (its words and its gaps' widths): a match
   // that starts further than this before a leet word cannot reach it.
   int leet_reach = 0;
+  // A Bloom filter (two bits per key, about 8 bits per key) over every key of by_word and
+  // by_stem, built by FinishTermIndex (compile/words.h). Most tokens start no phrase; the filter
+  // answers them from a few kilobytes that stay in cache, where a probe of the tables, which
+  // grow with the pack, would miss it, so the cost per token stays flat as lists are added.
+  std::vector<uint64_t> filter;
+  int filter_shift = 64;  // 64 - log2(the filter's bits)
+
+  // False when `key` is certainly no key of by_word or by_stem.
+  bool MayHold(std::string_view key) const {
+    if (filter.empty()) return true;
+    const uint64_t h = std::hash<std::string_view>()(key);
+    const uint64_t a = (h * 0x9E3779B97F4A7C15ULL) >> filter_shift;
+    const uint64_t b = (h * 0xC2B2AE3D27D4EB4FULL) >> filter_shift;
+    return ((filter[a >> 6] >> (a & 63)) & (filter[b >> 6] >> (b & 63)) & 1) != 0;
+  }
 };
 
 // Context kinds (ConText): a mention inside a trigger's scope carries the kind's bit.

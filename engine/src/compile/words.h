@@ -28,6 +28,9 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
 // (its leet option marks the phrase and widens the index's leet reach).
 void AddPhrase(std::vector<TermElement> elements, int list, Program* program);
 
+// Builds the term index's Bloom filter (TermIndex::MayHold) once every phrase is added.
+void FinishTermIndex(TermIndex* index);
+
 }  // namespace triage::internal
 
 #endif  // TRIAGE_COMPILE_WORDS_H_

@@ -108,15 +108,19 @@ int MatchElements(const std::vector<TermElement>& elements, size_t k, size_t siz
 
 void WordState::AddCandidates(const Program& program, const std::string& form, bool is_number) {
   const TermIndex& index = program.term_index;
-  auto word = index.by_word.find(form);
-  if (word != index.by_word.end()) {
-    candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
+  if (index.MayHold(form)) {
+    auto word = index.by_word.find(form);
+    if (word != index.by_word.end()) {
+      candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
+    }
   }
   if (index.any_stem && !is_number) {
     for (size_t l = 0; l < index.by_stem.size(); ++l) {
-      auto stem = index.by_stem[l].find(StemOf(program, form, l));
-      if (stem != index.by_stem[l].end()) {
-        candidates_.insert(candidates_.end(), stem->second.begin(), stem->second.end());
+      const std::string& stem = StemOf(program, form, l);
+      if (!index.MayHold(stem)) continue;
+      auto found = index.by_stem[l].find(stem);
+      if (found != index.by_stem[l].end()) {
+        candidates_.insert(candidates_.end(), found->second.begin(), found->second.end());
       }
     }
   }
