@@ -179,6 +179,17 @@ struct RuleGate {
   int atom = -1;
   int rule = -1;       // evaluation index
   int term_atom = -1;  // a terms list that must have a mention on its field
+  // Failing a single condition, one of several: the rule cannot fire unless one of
+  // Program::gate_terms[any_begin, any_end) holds (`text ~ any(a, b)`, `x or y` of matches).
+  int any_begin = 0;
+  int any_end = 0;
+};
+
+// One alternative of a RuleGate's any-of condition: an atom that occurs or a terms list with a
+// mention (one of the two is >= 0).
+struct GateTerm {
+  int atom = -1;
+  int term_atom = -1;
 };
 
 struct CompiledRule {
@@ -337,6 +348,7 @@ struct Program {
   std::vector<ExprNode> nodes;
   std::vector<CompiledRule> rules;  // evaluation order
   std::vector<RuleGate> gates;      // by evaluation index
+  std::vector<GateTerm> gate_terms;  // the gates' any-of alternatives
   std::vector<std::string> categories;
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;
