@@ -103,7 +103,8 @@ def main():
                 cells.append(f"{human(m['records_per_s'])} rec/s<br>{m['mb_per_s']:.1f} MB/s")
         label = {"A": f"A {key[1]} rules", "B": f"B {key[1]} regexes",
                  "W": f"A {key[1]} rules, terms"}[key[0]]
-        print(f"| {label} | {c.get('patterns')} | {c.get('records')} | "
+        raw = any(method(c, n) for n in ("naive", "set", "filtered", "hyperscan"))
+        print(f"| {label} | {c.get('patterns') if raw else '-'} | {c.get('records')} | "
               f"{c.get('text_bytes', 0) / 1e6:.1f} | " + " | ".join(cells) + " |")
     print("\nnaive scans only the first records of a workload (bench/run caps it at ~2 M "
           "record-pattern pairs); process is `triage filter --jobs 1 --output decision` as a "
