@@ -20,10 +20,12 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <memory>
 #include <queue>
 #include <set>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "analysis/leet.h"
@@ -365,8 +367,14 @@ class Lowerer {
         return false;
       }
     }
-    RE2 re(PatternAtomSource(regex.source, regex.flags), AtomOptions());
-    if (re.ok()) return true;
+    std::string source = PatternAtomSource(regex.source, regex.flags);
+    auto compiled = std::make_unique<RE2>(source, AtomOptions());
+    const RE2& re = *compiled;
+    if (re.ok()) {
+      // Kept for the atom, which would otherwise compile the same regex again (AtomFor).
+      checked_regexes_.emplace(std::move(source), std::move(compiled));
+      return true;
+    }
     SourceSpan span = regex.span;
     const std::string& text = sources_.file(file).text();
     const std::string arg = re.error_arg();
@@ -922,7 +930,13 @@ class Lowerer {
       atom_index_.emplace(key, index);
       return index;
     }
-    auto re = std::make_unique<RE2>(source, AtomOptions());
+    std::unique_ptr<RE2> re;
+    auto checked = checked_regexes_.find(source);
+    if (checked != checked_regexes_.end() && checked->second != nullptr) {
+      re = std::move(checked->second);
+    } else {
+      re = std::make_unique<RE2>(source, AtomOptions());
+    }
     if (!re->ok()) {
       // Checked already at the literal; a list source that RE2 refuses is our bug.
       Error("internal", "regex failed to compile: " + re->error(), FileId{}, {});
@@ -1731,6 +1745,8 @@ class Lowerer {
   std::vector<FieldInfo*> used_fields_;
   std::map<std::pair<int, std::string>, int> atom_index_;
   std::map<std::string, TermsInfo> terms_;
+  // Regex literals CheckRegex compiled, by atom source, until an atom takes them.
+  std::unordered_map<std::string, std::unique_ptr<RE2>> checked_regexes_;
   std::vector<std::pair<const ast::ContextDecl*, FileId>> contexts_;
   std::vector<int> word_field_of_;
   std::map<std::pair<int, int>, int> term_atom_index_;
