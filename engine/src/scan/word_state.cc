@@ -44,7 +44,9 @@ void WordState::Reset() {
     f.texts = nullptr;
     f.values = 0;
   }
-  for (std::vector<Mention>& m : term_mentions_) m.clear();
+  // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
+  for (int atom : touched_atoms_) term_mentions_[atom].clear();
+  touched_atoms_.clear();
   ++generation_;
 }
 
@@ -126,6 +128,13 @@ void WordState::AddCandidates(const Program& program, const std::string& form, b
   }
 }
 
+void WordState::AddTermMention(int atom, const Mention& mention) {
+  std::vector<Mention>& mentions = term_mentions_[atom];
+  if (mentions.size() >= kMaxMentionsPerNode) return;
+  if (mentions.empty()) touched_atoms_.push_back(atom);
+  mentions.push_back(mention);
+}
+
 void WordState::MatchField(const Program& program, int word_field,
                            const std::vector<std::string_view>& texts) {
   FieldState& state = fields_[word_field];
@@ -162,9 +171,7 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
       for (int list : phrase.lists) {
         const int atom = wf.term_atom[list];
         if (atom < 0) continue;
-        std::vector<Mention>& mentions = term_mentions_[atom];
-        if (mentions.size() >= kMaxMentionsPerNode) continue;
-        mentions.push_back({value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
+        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
       }
     }
   }
@@ -226,9 +233,7 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
       for (int list : phrase.lists) {
         const int atom = wf.term_atom[list];
         if (atom < 0 || !program.terms[list].leet) continue;
-        std::vector<Mention>& mentions = term_mentions_[atom];
-        if (mentions.size() >= kMaxMentionsPerNode) continue;
-        mentions.push_back({value, item.first, leet_items_[static_cast<size_t>(end) - 1].last, 0});
+        AddTermMention(atom, {value, item.first, leet_items_[static_cast<size_t>(end) - 1].last, 0});
       }
     }
   }

@@ -87,6 +87,8 @@ class WordState {
   struct FieldState;
   void MatchValue(const Program& program, int word_field, uint32_t value);
   void MatchLeet(const Program& program, int word_field, uint32_t value);
+  // Adds a mention of term atom `atom` (up to the bound per node).
+  void AddTermMention(int atom, const Mention& mention);
   // Appends to candidates_ the phrases that can start at a token of form `form`.
   void AddCandidates(const Program& program, const std::string& form, bool is_number);
   void MarkContexts(const Program& program, int word_field, uint32_t value);
@@ -103,6 +105,7 @@ class WordState {
   std::unique_ptr<AnalyzerScratch> scratch_;
   std::vector<FieldState> fields_;                 // by word field
   std::vector<std::vector<Mention>> term_mentions_;  // by term atom
+  std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
   uint32_t generation_ = 1;
