@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """Workload A for the benchmarks: a triage-like ruleset of N rules and records to run it on.
 
-    gen_workload_a.py N OUT_DIR [--records M] [--seed S] [--no-records]
+    gen_workload_a.py N OUT_DIR [--records M] [--seed S] [--no-records] [--terms]
 
 writes, in OUT_DIR (see bench/README.md, "Workloads and bench/run"):
 
   triage.yaml        the config (default field mapping, default bands)
   categories.rules   the categories the rules score
-  pack_NN.rules      the N rules, 500 a file, with their phrase lists and patterns
+  pack_NN.rules      the N rules, 500 a file, with their phrase lists and patterns (with
+                     --terms the phrase lists are word-level `terms` lists, rules unchanged)
   patterns.txt       one RE2 pattern per list or regex the rules use, for the raw baselines
   records.jsonl      M records: every other one an SMS (~100 bytes of `body`), the others
                      reports (1-4 KB of `summary`), some with victims[].age
@@ -24,7 +25,10 @@ a category score and an urgency (a few floors, a few negative). The vocabulary i
 Determinism: everything depends only on --seed. Rule i is generated from its own random stream,
 so the ruleset of N rules is the first N rules of the ruleset of any larger N, and the records
 depend on --seed and --records only, not on N: the same records.jsonl serves N = 10 ... 5,000,
-and per-record costs compare across N. Records carry the signals of the first 5,000 rules of
+and per-record costs compare across N. --terms changes only the keyword of the phrase lists
+(`terms` instead of `list`: matched on analysed tokens instead of by the character-level
+matcher), so that the two forms of one N are the same rules on the same records and patterns.txt
+is the same regex baseline for both. Records carry the signals of the first 5,000 rules of
 the universe (phrases, shape instances, the pieces of rules built on other rules) at a rate
 chosen so that a realistic fraction of rules fire (about 1% of a large ruleset per report, far
 fewer per SMS; workload.json does not count them: run `triage filter` to see).
@@ -492,6 +496,8 @@ def main():
     ap.add_argument("--records", type=int, default=10000, help="number of records (default 10000)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     ap.add_argument("--no-records", action="store_true", help="write the ruleset only")
+    ap.add_argument("--terms", action="store_true",
+                    help="declare the phrase lists as word-level `terms` lists")
     args = ap.parse_args()
     if args.n < 1:
         ap.error("N must be at least 1")
@@ -531,7 +537,10 @@ def main():
             for r in ruleset[k:k + RULES_PER_FILE]:
                 for m in r.matchers:
                     if m.decl:
-                        f.write(m.decl)
+                        decl = m.decl
+                        if args.terms and m.kind == "list":
+                            decl = "terms" + decl[len("list"):]
+                        f.write(decl)
                 f.write(render_rule(r))
                 f.write("\n")
 
@@ -560,6 +569,7 @@ def main():
     for r in ruleset:
         kinds[r.kind] = kinds.get(r.kind, 0) + 1
     info = {"workload": "A", "rules": args.n, "seed": args.seed, "rule_kinds": kinds,
+            "lists": "terms" if args.terms else "list",
             "patterns": n_patterns, "categories": len(used)}
     if not args.no_records:
         with open(os.path.join(args.out_dir, "records.jsonl"), "w") as out:
@@ -568,7 +578,7 @@ def main():
         json.dump(info, f, indent=2)
         f.write("\n")
     rec = info.get("records")
-    print(f"workload A: {args.n} rules ({n_patterns} patterns) in {args.out_dir}"
+    print(f"workload A{' (terms)' if args.terms else ''}: {args.n} rules ({n_patterns} patterns) in {args.out_dir}"
           + (f", {rec['records']} records, {rec['bytes'] / 1e6:.1f} MB" if rec else ""),
           file=sys.stderr)
 

@@ -14,21 +14,24 @@
 //   6. one RE2::Set per matched field.
 #include "compile/lower.h"
 
-#include "compile/words.h"
-
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <memory>
 #include <queue>
 #include <set>
+#include <sstream>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
+#include "analysis/leet.h"
 #include "compile/atoms.h"
 #include "compile/matcher_plan.h"
+#include "compile/words.h"
 #include "util/spelling.h"
 
 namespace triage::internal {
@@ -176,6 +179,7 @@ class Lowerer {
     SetUpFields();
     CheckMatcherDeclarations();
     CompileTerms();
+    FinishTermIndex(&program_->term_index);
     CompileContexts();
     std::vector<CompiledRule> rules;
     rules.reserve(rules_.size());
@@ -196,7 +200,13 @@ class Lowerer {
     WarnSlowPatterns();
     program_->gates.resize(program_->rules.size());
     for (size_t r = 0; r < program_->rules.size(); ++r) {
-      if (program_->rules[r].root >= 0) SetGate(program_->rules[r].root, &program_->gates[r]);
+      if (program_->rules[r].root < 0) continue;
+      RuleGate& gate = program_->gates[r];
+      std::vector<GateTerm> any;
+      if (SetGate(program_->rules[r].root, &gate, &any) || any.empty()) continue;
+      gate.any_begin = static_cast<int>(program_->gate_terms.size());
+      program_->gate_terms.insert(program_->gate_terms.end(), any.begin(), any.end());
+      gate.any_end = static_cast<int>(program_->gate_terms.size());
     }
     return program_;
   }
@@ -325,7 +335,12 @@ class Lowerer {
           } else {
             Error("unknown-option", "unknown list option '" + option.name + "'", m.file,
                   option.span);
-            Note("list options are 'case' and 'partial'", m.file, option.span);
+            Note(option.name == "stem" || option.name == "leet"
+                     ? "list options are 'case' and 'partial'; '" + option.name +
+                           "' is an option of word-level lists: terms " + name + " (" +
+                           option.name + ") = ..."
+                     : std::string("list options are 'case' and 'partial'"),
+                 m.file, option.span);
             m.valid = false;
           }
         }
@@ -352,8 +367,14 @@ class Lowerer {
         return false;
       }
     }
-    RE2 re(PatternAtomSource(regex.source, regex.flags), AtomOptions());
-    if (re.ok()) return true;
+    std::string source = PatternAtomSource(regex.source, regex.flags);
+    auto compiled = std::make_unique<RE2>(source, AtomOptions());
+    const RE2& re = *compiled;
+    if (re.ok()) {
+      // Kept for the atom, which would otherwise compile the same regex again (AtomFor).
+      checked_regexes_.emplace(std::move(source), std::move(compiled));
+      return true;
+    }
     SourceSpan span = regex.span;
     const std::string& text = sources_.file(file).text();
     const std::string arg = re.error_arg();
@@ -909,7 +930,13 @@ class Lowerer {
       atom_index_.emplace(key, index);
       return index;
     }
-    auto re = std::make_unique<RE2>(source, AtomOptions());
+    std::unique_ptr<RE2> re;
+    auto checked = checked_regexes_.find(source);
+    if (checked != checked_regexes_.end() && checked->second != nullptr) {
+      re = std::move(checked->second);
+    } else {
+      re = std::make_unique<RE2>(source, AtomOptions());
+    }
     if (!re->ok()) {
       // Checked already at the literal; a list source that RE2 refuses is our bug.
       Error("internal", "regex failed to compile: " + re->error(), FileId{}, {});
@@ -929,10 +956,24 @@ class Lowerer {
   void CompileTerms() {
     if (terms_.empty()) return;
     std::unique_ptr<AnalyzerScratch> scratch = analyzer_->NewScratch();
+    // A large pack has tens of thousands of phrases: size the table and the index once rather
+    // than rehash them as they grow.
+    size_t phrases = 0;
+    for (const auto& [name, info] : terms_) phrases += info.decl->phrases.size();
+    program_->phrases.reserve(phrases);
+    program_->term_index.by_word.reserve(phrases);
     for (auto& [name, info] : terms_) {
       const ast::TermsDecl& decl = *info.decl;
       bool stem = false;
+      bool leet = false;
+      std::set<std::string> seen;
       for (const ast::Identifier& option : decl.options) {
+        if (!seen.insert(option.name).second) {
+          Error("duplicate-option", "terms option '" + option.name + "' is given twice", info.file,
+                option.span);
+          info.valid = false;
+          continue;
+        }
         if (option.name == "stem") {
           stem = true;
           if (config_.analysis.stem_languages.empty()) {
@@ -942,10 +983,12 @@ class Lowerer {
                  info.file, option.span);
             info.valid = false;
           }
+        } else if (option.name == "leet") {
+          leet = true;
         } else {
           Error("unknown-option", "unknown terms option '" + option.name + "'", info.file,
                 option.span);
-          Note("the terms option is 'stem'", info.file, option.span);
+          Note("the terms options are 'stem' and 'leet'", info.file, option.span);
           info.valid = false;
         }
       }
@@ -954,6 +997,7 @@ class Lowerer {
       TermsList list;
       list.name = name;
       list.stem = stem;
+      list.leet = leet;
       list.file = info.file;
       list.span = decl.name.span;
       list.location = Location(info.file, decl.name.span);
@@ -968,9 +1012,37 @@ class Lowerer {
           info.valid = false;
           continue;
         }
+        if (leet && !CheckLeetPhrase(name, phrase, info.file, scratch.get())) {
+          info.valid = false;
+          continue;
+        }
         AddPhrase(std::move(elements), info.index, program_.get());
       }
     }
+  }
+
+  // A phrase of a (leet) list is written plainly: a word spelled with leet characters would
+  // match only as written, since the text's leet words are read as letters ("k1ll" in the list
+  // never meets "k1ll" read as "kill"). Reports each such word (bad-leet); returns false if any.
+  bool CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,
+                       AnalyzerScratch* scratch) {
+    bool ok = true;
+    std::istringstream words(phrase.value);
+    std::string word;
+    while (words >> word) {
+      if (word[0] == '{') continue;  // a gap
+      const std::string reading = LeetSpelling(*analyzer_, scratch, word);
+      if (reading.empty()) continue;
+      Error("bad-leet",
+            "phrase of terms '" + list + "' spells '" + word +
+                "' with leet characters: a (leet) list is written in plain letters",
+            file, phrase.span);
+      Note("write '" + reading + "': (leet) reads '" + word + "' as '" + reading +
+               "' in the text; map a shorthand such as 'b4' in a normalisation dictionary",
+           file, phrase.span);
+      ok = false;
+    }
+    return ok;
   }
 
   void CompileContexts() {
@@ -1264,6 +1336,42 @@ class Lowerer {
         return false;
     }
   }
+  // Whether word-level node `span` cannot hold unless one of the conditions it appends to *any
+  // holds (each a term atom or an atom): a terms list or a regex, any(...) of them, or a part of
+  // near/ordered/sentence or of a filter that can. Returns false when some mention could come
+  // from elsewhere (number(...)).
+  bool SpanAnyOf(int span, std::vector<GateTerm>* any) const {
+    const SpanNode& node = program_->spans[span];
+    switch (node.op) {
+      case SpanOp::kTerms:
+        any->push_back({-1, node.a});
+        return true;
+      case SpanOp::kRegex:
+        if (node.a < 0) return false;
+        any->push_back({node.a, -1});
+        return true;
+      case SpanOp::kUnion:
+        for (int child : node.children) {
+          if (!SpanAnyOf(child, any)) return false;
+        }
+        return true;
+      case SpanOp::kNear:
+      case SpanOp::kOrdered:
+      case SpanOp::kSentence:
+        for (int child : node.children) {  // every part is needed: one part's conditions do
+          std::vector<GateTerm> part;
+          if (SpanAnyOf(child, &part)) {
+            any->insert(any->end(), part.begin(), part.end());
+            return true;
+          }
+        }
+        return false;
+      case SpanOp::kFilter:
+        return SpanAnyOf(node.children[0], any);
+      default:
+        return false;
+    }
+  }
 
   // ---- 4. ordering --------------------------------------------------------------------------
 
@@ -1508,10 +1616,12 @@ class Lowerer {
     }
   }
 
-  // Finds a necessary condition of node `index` for a RuleGate: a match
-  // or a count that 0 does not satisfy, a rule reference, or one of these in a child of `and`.
-  // Prefers an atom (more selective than a rule in practice). Returns true if it found one.
-  bool SetGate(int index, RuleGate* gate) const {
+  // Finds a necessary condition of node `index` for a RuleGate: a match or a count that 0 does
+  // not satisfy, a rule reference, or one of these in a child of `and`. Prefers an atom (more
+  // selective than a rule in practice). Returns true if it found one. Failing that, the first
+  // disjunction met (`any(a, b)`, `x or y` of matches) that the node cannot hold without goes to
+  // *any, if *any is still empty.
+  bool SetGate(int index, RuleGate* gate, std::vector<GateTerm>* any) const {
     const ExprNode& node = program_->nodes[index];
     switch (node.op) {
       case NodeOp::kMatch:
@@ -1519,31 +1629,84 @@ class Lowerer {
         gate->atom = node.a;
         return true;
       case NodeOp::kCount: {
-        if (node.a < 0) return false;
-        bool zero_passes = false;
-        switch (node.cmp) {
-          case Cmp::kEq: zero_passes = node.number == 0; break;
-          case Cmp::kNe: zero_passes = node.number != 0; break;
-          case Cmp::kLt: zero_passes = 0 < node.number; break;
-          case Cmp::kLe: zero_passes = 0 <= node.number; break;
-          case Cmp::kGt: zero_passes = 0 > node.number; break;
-          case Cmp::kGe: zero_passes = 0 >= node.number; break;
-        }
-        if (zero_passes) return false;
+        if (node.a < 0 || ZeroPasses(node)) return false;
         gate->atom = node.a;
         return true;
       }
       case NodeOp::kWords:
-        return node.a >= 0 && SpanGate(node.a, gate);
+        if (node.a < 0) return false;
+        if (SpanGate(node.a, gate)) return true;
+        AnyOf(index, any);
+        return false;
+      case NodeOp::kWordsCount:
+        if (node.a < 0 || ZeroPasses(node)) return false;
+        if (SpanGate(node.a, gate)) return true;
+        AnyOf(index, any);
+        return false;
       case NodeOp::kRuleRef:
         if (node.a < 0 || gate->rule >= 0) return false;
         gate->rule = node.a;
         return false;  // keep looking for an atom
       case NodeOp::kAnd:
         for (int child : node.children) {
-          if (SetGate(child, gate)) return true;
+          if (SetGate(child, gate, any)) return true;
         }
         return false;
+      case NodeOp::kOr:
+        AnyOf(index, any);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  // True when a count of 0 satisfies the comparison of count node `node`.
+  static bool ZeroPasses(const ExprNode& node) {
+    switch (node.cmp) {
+      case Cmp::kEq:
+        return node.number == 0;
+      case Cmp::kNe:
+        return node.number != 0;
+      case Cmp::kLt:
+        return 0 < node.number;
+      case Cmp::kLe:
+        return 0 <= node.number;
+      case Cmp::kGt:
+        return 0 > node.number;
+      case Cmp::kGe:
+        return 0 >= node.number;
+    }
+    return true;
+  }
+
+  // Sets *any to the alternatives node `index` cannot hold without, when *any is empty and there
+  // are such alternatives (see SetGate).
+  void AnyOf(int index, std::vector<GateTerm>* any) const {
+    if (!any->empty()) return;
+    std::vector<GateTerm> found;
+    if (CollectAnyOf(index, &found)) *any = std::move(found);
+  }
+
+  bool CollectAnyOf(int index, std::vector<GateTerm>* any) const {
+    const ExprNode& node = program_->nodes[index];
+    switch (node.op) {
+      case NodeOp::kMatch:
+        if (node.a < 0) return false;
+        any->push_back({node.a, -1});
+        return true;
+      case NodeOp::kCount:
+        if (node.a < 0 || ZeroPasses(node)) return false;
+        any->push_back({node.a, -1});
+        return true;
+      case NodeOp::kWords:
+        return node.a >= 0 && SpanAnyOf(node.a, any);
+      case NodeOp::kWordsCount:
+        return node.a >= 0 && !ZeroPasses(node) && SpanAnyOf(node.a, any);
+      case NodeOp::kOr:
+        for (int child : node.children) {
+          if (!CollectAnyOf(child, any)) return false;
+        }
+        return true;
       default:
         return false;
     }
@@ -1589,6 +1752,8 @@ class Lowerer {
   std::vector<FieldInfo*> used_fields_;
   std::map<std::pair<int, std::string>, int> atom_index_;
   std::map<std::string, TermsInfo> terms_;
+  // Regex literals CheckRegex compiled, by atom source, until an atom takes them.
+  std::unordered_map<std::string, std::unique_ptr<RE2>> checked_regexes_;
   std::vector<std::pair<const ast::ContextDecl*, FileId>> contexts_;
   std::vector<int> word_field_of_;
   std::map<std::pair<int, int>, int> term_atom_index_;

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -178,6 +179,17 @@ struct RuleGate {
   int atom = -1;
   int rule = -1;       // evaluation index
   int term_atom = -1;  // a terms list that must have a mention on its field
+  // Failing a single condition, one of several: the rule cannot fire unless one of
+  // Program::gate_terms[any_begin, any_end) holds (`text ~ any(a, b)`, `x or y` of matches).
+  int any_begin = 0;
+  int any_end = 0;
+};
+
+// One alternative of a RuleGate's any-of condition: an atom that occurs or a terms list with a
+// mention (one of the two is >= 0).
+struct GateTerm {
+  int atom = -1;
+  int term_atom = -1;
 };
 
 struct CompiledRule {
@@ -227,12 +239,14 @@ struct TermElement {
 struct TermPhrase {
   std::vector<TermElement> elements;  // starts and ends with a word or stem
   std::vector<int> lists;
+  bool leet = false;  // some list of `lists` has the leet option
 };
 
 // A `terms` declaration.
 struct TermsList {
   std::string name;
   bool stem = false;
+  bool leet = false;  // also matched on the leet readings of the text (analysis/leet.h)
   FileId file;
   SourceSpan span;
   std::string location;
@@ -244,6 +258,25 @@ struct TermIndex {
   std::unordered_map<std::string, std::vector<int>> by_word;
   std::vector<std::unordered_map<std::string, std::vector<int>>> by_stem;  // per language
   bool any_stem = false;
+  bool any_leet = false;  // some list has the leet option
+  // The most tokens a phrase of a leet list can span (its words and its gaps' widths): a match
+  // that starts further than this before a leet word cannot reach it.
+  int leet_reach = 0;
+  // A Bloom filter (two bits per key, about 8 bits per key) over every key of by_word and
+  // by_stem, built by FinishTermIndex (compile/words.h). Most tokens start no phrase; the filter
+  // answers them from a few kilobytes that stay in cache, where a probe of the tables, which
+  // grow with the pack, would miss it, so the cost per token stays flat as lists are added.
+  std::vector<uint64_t> filter;
+  int filter_shift = 64;  // 64 - log2(the filter's bits)
+
+  // False when `key` is certainly no key of by_word or by_stem.
+  bool MayHold(std::string_view key) const {
+    if (filter.empty()) return true;
+    const uint64_t h = std::hash<std::string_view>()(key);
+    const uint64_t a = (h * 0x9E3779B97F4A7C15ULL) >> filter_shift;
+    const uint64_t b = (h * 0xC2B2AE3D27D4EB4FULL) >> filter_shift;
+    return ((filter[a >> 6] >> (a & 63)) & (filter[b >> 6] >> (b & 63)) & 1) != 0;
+  }
 };
 
 // Context kinds (ConText): a mention inside a trigger's scope carries the kind's bit.
@@ -315,6 +348,7 @@ struct Program {
   std::vector<ExprNode> nodes;
   std::vector<CompiledRule> rules;  // evaluation order
   std::vector<RuleGate> gates;      // by evaluation index
+  std::vector<GateTerm> gate_terms;  // the gates' any-of alternatives
   std::vector<std::string> categories;
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;

@@ -2,9 +2,13 @@
 // Word-level compilation; see words.h.
 #include "compile/words.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <string_view>
 #include <utility>
 
 namespace triage::internal {
@@ -12,20 +16,17 @@ namespace {
 
 constexpr int kMaxGap = 20;
 
-// The key that identifies an element for deduplication.
-std::string ElementKey(const TermElement& e) {
-  switch (e.kind) {
-    case TermElement::Kind::kWord:
-      return "w:" + e.word;
-    case TermElement::Kind::kStem: {
-      std::string key = "s:";
-      for (const std::string& s : e.stems) key += s + "\x1f";
-      return key;
-    }
-    case TermElement::Kind::kGap:
-      return "g:" + std::to_string(e.gap_min) + "," + std::to_string(e.gap_max);
-  }
-  return "";
+bool SameElement(const TermElement& a, const TermElement& b) {
+  return a.kind == b.kind && a.word == b.word && a.stems == b.stems && a.gap_min == b.gap_min &&
+         a.gap_max == b.gap_max;
+}
+
+bool SameElements(const std::vector<TermElement>& a, const std::vector<TermElement>& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), SameElement);
+}
+
+void SetFilterBit(uint64_t bit, std::vector<uint64_t>* filter) {
+  (*filter)[bit >> 6] |= uint64_t{1} << (bit & 63);
 }
 
 // Parses "{m,n}" or "{n}" at text[i] (text[i] == '{'); returns the index after '}' or npos.
@@ -95,8 +96,6 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
 }
 
 void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
-  std::string key;
-  for (const TermElement& e : elements) key += ElementKey(e) + "\x1e";
   // Linear dedup would be quadratic over a large pack: the index's first-element bucket holds
   // every phrase that could be equal.
   TermIndex& index = program->term_index;
@@ -111,12 +110,19 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
     // scanner looks up each language's stem of a token, and an element accepts any language).
     bucket = &index.by_stem[0][first.stems[0]];
   }
+  const bool leet = program->terms[list].leet;
+  if (leet) {
+    index.any_leet = true;
+    int reach = 0;
+    for (const TermElement& e : elements)
+      reach += e.kind == TermElement::Kind::kGap ? e.gap_max : 1;
+    index.leet_reach = std::max(index.leet_reach, reach);
+  }
   for (int p : *bucket) {
-    std::string other;
-    for (const TermElement& e : program->phrases[p].elements) other += ElementKey(e) + "\x1e";
-    if (other == key) {
+    if (SameElements(program->phrases[p].elements, elements)) {
       std::vector<int>& lists = program->phrases[p].lists;
       if (lists.empty() || lists.back() != list) lists.push_back(list);
+      program->phrases[p].leet = program->phrases[p].leet || leet;
       return;
     }
   }
@@ -125,12 +131,33 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   TermPhrase phrase;
   phrase.elements = std::move(elements);
   phrase.lists.push_back(list);
+  phrase.leet = leet;
   const int id = static_cast<int>(program->phrases.size());
   bucket->push_back(id);
   if (first_is_stem) {
     for (size_t l = 1; l < first_stems.size(); ++l) index.by_stem[l][first_stems[l]].push_back(id);
   }
   program->phrases.push_back(std::move(phrase));
+}
+
+void FinishTermIndex(TermIndex* index) {
+  size_t keys = index->by_word.size();
+  for (const auto& stems : index->by_stem) keys += stems.size();
+  if (keys == 0) return;
+  // About 8 bits a key (two probes: under 5% false positives), at least 4,096 bits.
+  int log2_bits = 12;
+  while ((size_t{1} << log2_bits) < keys * 8 && log2_bits < 40) ++log2_bits;
+  index->filter.assign((size_t{1} << log2_bits) / 64, 0);
+  index->filter_shift = 64 - log2_bits;
+  auto add = [index](std::string_view key) {
+    const uint64_t h = std::hash<std::string_view>()(key);
+    SetFilterBit((h * 0x9E3779B97F4A7C15ULL) >> index->filter_shift, &index->filter);
+    SetFilterBit((h * 0xC2B2AE3D27D4EB4FULL) >> index->filter_shift, &index->filter);
+  };
+  for (const auto& [word, phrases] : index->by_word) add(word);
+  for (const auto& stems : index->by_stem) {
+    for (const auto& [stem, phrases] : stems) add(stem);
+  }
 }
 
 }  // namespace triage::internal

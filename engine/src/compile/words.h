@@ -5,7 +5,8 @@
 //
 // Phrase syntax, inside the quotes: words separated by spaces; `{m,n}` (or `{n}`) between two
 // words is a gap of m to n arbitrary tokens ("took {0,3} passport"). A list with the `stem`
-// option compares each word by its Snowball stem in every configured stemmer language.
+// option compares each word by its Snowball stem in every configured stemmer language; the
+// `leet` option also matches the leet readings of the text (analysis/leet.h) at scan time.
 #ifndef TRIAGE_COMPILE_WORDS_H_
 #define TRIAGE_COMPILE_WORDS_H_
 
@@ -23,8 +24,12 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
                           std::vector<TermElement>* elements);
 
 // Adds `elements` as a phrase of list `list` to the program's phrase table and index (a phrase
-// that several lists share is stored and matched once).
+// that several lists share is stored and matched once). REQUIRES: program->terms[list] exists
+// (its leet option marks the phrase and widens the index's leet reach).
 void AddPhrase(std::vector<TermElement> elements, int list, Program* program);
+
+// Builds the term index's Bloom filter (TermIndex::MayHold) once every phrase is added.
+void FinishTermIndex(TermIndex* index);
 
 }  // namespace triage::internal
 

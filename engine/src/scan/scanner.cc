@@ -99,6 +99,8 @@ class ScanState {
   Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
                      simdjson::dom::element element);
   void Evaluate(const Program& program, Decision* decision);
+  // True when one of the alternatives of `gate`'s any-of condition holds.
+  bool AnyGateHolds(const Program& program, const RuleGate& gate) const;
   // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
   size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
   void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
@@ -560,7 +562,7 @@ bool ScanState::Eval(const Program& program, int index) {
       return node.a >= 0 && !words_.Evaluate(program, node.a, atom_bits_).empty();
     case NodeOp::kWordsCount:
       return node.a >= 0 &&
-             Compare(static_cast<double>(words_.Evaluate(program, node.a, atom_bits_).size()),
+             Compare(static_cast<double>(words_.CountMentions(program, node.a, atom_bits_)),
                      node.cmp, node.number);
     case NodeOp::kCountOf: {
       size_t holding = 0;
@@ -638,6 +640,14 @@ void ScanState::MarkEntry(const Program& program, int entry, FieldValues* values
   }
 }
 
+bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) const {
+  for (int i = gate.any_begin; i < gate.any_end; ++i) {
+    const GateTerm& term = program.gate_terms[i];
+    if (term.atom >= 0 ? atom_bits_[term.atom] != 0 : words_.HasTerm(term.term_atom)) return true;
+  }
+  return false;
+}
+
 void ScanState::Evaluate(const Program& program, Decision* decision) {
   // Matching: one pass per value of each matched field.
   const uint64_t evaluate_start = collect_stats_ ? NowNs() : 0;
@@ -682,7 +692,8 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
     const RuleGate& gate = program.gates[r];
     if ((gate.atom >= 0 && atom_bits_[gate.atom] == 0) ||
         (gate.rule >= 0 && fired_[gate.rule] == 0) ||
-        (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom))) {
+        (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
+        (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
       continue;  // a condition it cannot fire without is false
     }
     const CompiledRule& rule = program.rules[r];

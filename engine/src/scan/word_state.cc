@@ -44,7 +44,9 @@ void WordState::Reset() {
     f.texts = nullptr;
     f.values = 0;
   }
-  for (std::vector<Mention>& m : term_mentions_) m.clear();
+  // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
+  for (int atom : touched_atoms_) term_mentions_[atom].clear();
+  touched_atoms_.clear();
   ++generation_;
 }
 
@@ -73,20 +75,64 @@ bool WordState::ElementMatches(const Program& program, const TermElement& elemen
   return false;
 }
 
-int WordState::MatchFrom(const Program& program, const std::vector<TermElement>& elements,
-                         size_t k, const std::vector<Token>& tokens, size_t pos) {
+bool WordState::ReadingMatches(const Program& program, const TermElement& element,
+                               const std::string& reading) {
+  if (element.kind == TermElement::Kind::kWord) return reading == element.word;
+  for (size_t l = 0; l < element.stems.size(); ++l) {
+    if (StemOf(program, reading, l) == element.stems[l]) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// The shortest end of phrase elements [k..] matched from position `pos` of a sequence of `size`
+// items, or -1; match(element, pos) says whether a word or stem element matches item `pos`.
+// Gaps try their widths from the narrowest, so the first end found is the nearest.
+template <typename Match>
+int MatchElements(const std::vector<TermElement>& elements, size_t k, size_t size, size_t pos,
+                  const Match& match) {
   if (k == elements.size()) return static_cast<int>(pos);
   const TermElement& e = elements[k];
   if (e.kind == TermElement::Kind::kGap) {
     for (int skip = e.gap_min; skip <= e.gap_max; ++skip) {
-      if (pos + static_cast<size_t>(skip) >= tokens.size()) break;
-      const int end = MatchFrom(program, elements, k + 1, tokens, pos + static_cast<size_t>(skip));
+      if (pos + static_cast<size_t>(skip) >= size) break;
+      const int end = MatchElements(elements, k + 1, size, pos + static_cast<size_t>(skip), match);
       if (end >= 0) return end;
     }
     return -1;
   }
-  if (pos >= tokens.size() || !ElementMatches(program, e, tokens[pos])) return -1;
-  return MatchFrom(program, elements, k + 1, tokens, pos + 1);
+  if (pos >= size || !match(e, pos)) return -1;
+  return MatchElements(elements, k + 1, size, pos + 1, match);
+}
+
+}  // namespace
+
+void WordState::AddCandidates(const Program& program, const std::string& form, bool is_number) {
+  const TermIndex& index = program.term_index;
+  if (index.MayHold(form)) {
+    auto word = index.by_word.find(form);
+    if (word != index.by_word.end()) {
+      candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
+    }
+  }
+  if (index.any_stem && !is_number) {
+    for (size_t l = 0; l < index.by_stem.size(); ++l) {
+      const std::string& stem = StemOf(program, form, l);
+      if (!index.MayHold(stem)) continue;
+      auto found = index.by_stem[l].find(stem);
+      if (found != index.by_stem[l].end()) {
+        candidates_.insert(candidates_.end(), found->second.begin(), found->second.end());
+      }
+    }
+  }
+}
+
+void WordState::AddTermMention(int atom, const Mention& mention) {
+  std::vector<Mention>& mentions = term_mentions_[atom];
+  if (mentions.size() >= kMaxMentionsPerNode) return;
+  if (mentions.empty()) touched_atoms_.push_back(atom);
+  mentions.push_back(mention);
 }
 
 void WordState::MatchField(const Program& program, int word_field,
@@ -99,6 +145,7 @@ void WordState::MatchField(const Program& program, int word_field,
   for (uint32_t v = 0; v < texts.size(); ++v) {
     program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
     MatchValue(program, word_field, v);
+    if (program.term_index.any_leet) MatchLeet(program, word_field, v);
     if (program.word_fields[word_field].context) MarkContexts(program, word_field, v);
   }
 }
@@ -107,32 +154,86 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
   const WordField& wf = program.word_fields[word_field];
   const std::vector<Token>& tokens = fields_[word_field].analyzed[value].tokens;
   const TermIndex& index = program.term_index;
+  auto match = [&](const TermElement& e, size_t pos) {
+    return ElementMatches(program, e, tokens[pos]);
+  };
   for (size_t i = 0; i < tokens.size(); ++i) {
     candidates_.clear();
-    auto word = index.by_word.find(tokens[i].form);
-    if (word != index.by_word.end()) {
-      candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
-    }
-    if (index.any_stem && !tokens[i].is_number) {
-      for (size_t l = 0; l < index.by_stem.size(); ++l) {
-        auto stem = index.by_stem[l].find(StemOf(program, tokens[i].form, l));
-        if (stem != index.by_stem[l].end()) {
-          candidates_.insert(candidates_.end(), stem->second.begin(), stem->second.end());
-        }
-      }
+    AddCandidates(program, tokens[i].form, tokens[i].is_number);
+    if (index.any_stem) {
       std::sort(candidates_.begin(), candidates_.end());
       candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
     }
     for (int p : candidates_) {
       const TermPhrase& phrase = program.phrases[p];
-      const int end = MatchFrom(program, phrase.elements, 0, tokens, i);
+      const int end = MatchElements(phrase.elements, 0, tokens.size(), i, match);
       if (end < 0) continue;
       for (int list : phrase.lists) {
         const int atom = wf.term_atom[list];
         if (atom < 0) continue;
-        std::vector<Mention>& mentions = term_mentions_[atom];
-        if (mentions.size() >= kMaxMentionsPerNode) continue;
-        mentions.push_back({value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
+        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
+      }
+    }
+  }
+}
+
+void WordState::MatchLeet(const Program& program, int word_field, uint32_t value) {
+  const FieldState& state = fields_[word_field];
+  const AnalyzedText& analyzed = state.analyzed[value];
+  FindLeetWords(*program.analyzer, scratch_.get(), (*state.texts)[value], analyzed, &leet_words_);
+  if (leet_words_.empty()) return;
+  const std::vector<Token>& tokens = analyzed.tokens;
+  leet_items_.clear();
+  size_t w = 0;
+  for (uint32_t t = 0; t < tokens.size();) {
+    if (w < leet_words_.size() && leet_words_[w].first == t) {
+      leet_items_.push_back({t, leet_words_[w].last, &leet_words_[w]});
+      t = leet_words_[w].last;
+      ++w;
+    } else {
+      leet_items_.push_back({t, t + 1, nullptr});
+      ++t;
+    }
+  }
+  // A phrase that starts further than the leet reach before every leet word matches only plain
+  // tokens: the plain pass has found it.
+  const size_t items = leet_items_.size();
+  const auto reach = static_cast<size_t>(program.term_index.leet_reach);
+  leet_near_.assign(items, 0);
+  size_t next = items;
+  for (size_t p = items; p-- > 0;) {
+    if (leet_items_[p].word != nullptr) next = p;
+    leet_near_[p] = next < items && next - p < reach ? 1 : 0;
+  }
+  auto match = [&](const TermElement& e, size_t pos) {
+    const LeetItem& item = leet_items_[pos];
+    if (item.word == nullptr) return ElementMatches(program, e, tokens[item.first]);
+    for (const std::string& reading : item.word->readings) {
+      if (ReadingMatches(program, e, reading)) return true;
+    }
+    return false;
+  };
+  const WordField& wf = program.word_fields[word_field];
+  for (size_t p = 0; p < items; ++p) {
+    if (leet_near_[p] == 0) continue;
+    const LeetItem& item = leet_items_[p];
+    candidates_.clear();
+    if (item.word == nullptr) {
+      AddCandidates(program, tokens[item.first].form, tokens[item.first].is_number);
+    } else {
+      for (const std::string& reading : item.word->readings) AddCandidates(program, reading, false);
+    }
+    std::sort(candidates_.begin(), candidates_.end());
+    candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
+    for (int c : candidates_) {
+      const TermPhrase& phrase = program.phrases[c];
+      if (!phrase.leet) continue;
+      const int end = MatchElements(phrase.elements, 0, items, p, match);
+      if (end < 0) continue;
+      for (int list : phrase.lists) {
+        const int atom = wf.term_atom[list];
+        if (atom < 0 || !program.terms[list].leet) continue;
+        AddTermMention(atom, {value, item.first, leet_items_[static_cast<size_t>(end) - 1].last, 0});
       }
     }
   }
@@ -204,18 +305,19 @@ bool Same(const Mention& a, const Mention& b) {
   return a.value == b.value && a.first == b.first && a.last == b.last;
 }
 
-// Sorts and removes repeats (the same tokens), keeping the union of their context bits.
+// Sorts (by tokens, then context bits) and removes repeats. The same tokens reached with
+// different context bits stay apart: a composite made of other parts is another mention for the
+// filters (near(a, b) over the same tokens may be affirmed one way and negated another), though
+// count(...) counts its tokens once (CountMentions).
 void Normalise(std::vector<Mention>* mentions) {
-  std::sort(mentions->begin(), mentions->end(), Before);
-  size_t out = 0;
-  for (size_t i = 0; i < mentions->size(); ++i) {
-    if (out > 0 && Same((*mentions)[out - 1], (*mentions)[i])) {
-      (*mentions)[out - 1].flags |= (*mentions)[i].flags;
-    } else {
-      (*mentions)[out++] = (*mentions)[i];
-    }
-  }
-  mentions->resize(out);
+  std::sort(mentions->begin(), mentions->end(), [](const Mention& a, const Mention& b) {
+    return Before(a, b) || (Same(a, b) && a.flags < b.flags);
+  });
+  mentions->erase(std::unique(mentions->begin(), mentions->end(),
+                              [](const Mention& a, const Mention& b) {
+                                return Same(a, b) && a.flags == b.flags;
+                              }),
+                  mentions->end());
 }
 
 }  // namespace
@@ -230,13 +332,14 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
   FieldState& state = fields_[wf_index];
   const bool context = program.word_fields[wf_index].context;
   // A mention is in a scope it overlaps, unless it contains the scope's trigger ("no me deja
-  // salir" is a mention of confinement, not a negated one).
+  // salir" is a mention of confinement, not a negated one). A mention that shares only some
+  // words with a trigger is in its scope ("one of the girls" after "no one").
   auto flags_of = [&](uint32_t value, uint32_t first, uint32_t last) -> uint8_t {
     if (!context) return 0;
     uint8_t flags = 0;
     for (const FieldState::Scope& scope : state.scopes[value]) {
       if (scope.begin < last && first < scope.end &&
-          !(scope.trigger_first < last && first < scope.trigger_last)) {
+          !(first <= scope.trigger_first && scope.trigger_last <= last)) {
         flags |= scope.bit;
       }
     }
@@ -315,6 +418,12 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
 // One mention of each part, chosen depth-first: same value, no overlap, and for near/ordered at
 // most `within` tokens between the parts in all (ordered: each after the previous), for sentence
 // all in the sentence of the first part.
+//
+// The tokens between the parts chosen so far can only shrink by the parts still to choose that
+// fall between them (near takes its parts in any order), by at most their lengths: a partial
+// choice is given up only when its gap exceeds `within` by more than the longest mentions of the
+// remaining parts could cover. For ordered every later part lies after the chosen ones, so the
+// gap never shrinks and the bound is exact.
 void WordState::Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                         const std::vector<uint8_t>& atom_bits) {
   std::vector<const std::vector<Mention>*> parts;
@@ -322,6 +431,15 @@ void WordState::Combine(const Program& program, const SpanNode& node, std::vecto
     const std::vector<Mention>& c = Evaluate(program, child, atom_bits);
     if (c.empty()) return;
     parts.push_back(&c);
+  }
+  // slack[k]: the most tokens parts k.. can cover (near only).
+  std::vector<uint32_t> slack(parts.size() + 1, 0);
+  if (node.op == SpanOp::kNear) {
+    for (size_t k = parts.size(); k-- > 0;) {
+      uint32_t longest = 0;
+      for (const Mention& m : *parts[k]) longest = std::max(longest, m.last - m.first);
+      slack[k] = slack[k + 1] + longest;
+    }
   }
   const int wf_index = program.word_field_of[node.field];
   const FieldState& state = fields_[wf_index];
@@ -357,7 +475,8 @@ void WordState::Combine(const Program& program, const SpanNode& node, std::vecto
             const uint32_t s = tokens[m.first].sentence;
             if (tokens[m.last - 1].sentence != s) continue;
             if (k > 0 && tokens[chosen[0]->first].sentence != s) continue;
-          } else if (new_hi - new_lo - new_covered > static_cast<uint32_t>(node.within)) {
+          } else if (new_hi - new_lo - new_covered >
+                     static_cast<uint32_t>(node.within) + slack[k + 1]) {
             continue;
           }
           chosen[k] = &m;
@@ -365,6 +484,16 @@ void WordState::Combine(const Program& program, const SpanNode& node, std::vecto
         }
       };
   choose(0, 0, 0, 0);
+}
+
+size_t WordState::CountMentions(const Program& program, int span,
+                                const std::vector<uint8_t>& atom_bits) {
+  const std::vector<Mention>& mentions = Evaluate(program, span, atom_bits);
+  size_t count = 0;
+  for (size_t i = 0; i < mentions.size(); ++i) {
+    if (i == 0 || !Same(mentions[i - 1], mentions[i])) ++count;
+  }
+  return count;
 }
 
 void WordState::CollectLeaves(const Program& program, int span,

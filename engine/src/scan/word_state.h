@@ -5,7 +5,10 @@
 // tokens and sentences, and one pass over the tokens finds every mention of every term list: a
 // token's form (and, when some list stems, its stem in each language) is looked up in the
 // phrase index (compile/words.h), and only the phrases that can start there are checked, so the
-// cost per token does not grow with the number of lists. Context triggers (ConText) then mark the
+// cost per token does not grow with the number of lists. When some list has the leet option, a
+// value with leet words (analysis/leet.h) gets a second pass for those lists only, over the
+// tokens with each leet word in place of its tokens, starting only where a phrase can reach a
+// leet word. Context triggers (ConText) then mark the
 // tokens in their scopes as negated, historical, hypothetical or about another person; a scope
 // runs `window` tokens after (or before) its trigger and stops at a terminator or the end of the
 // sentence.
@@ -19,7 +22,9 @@
 //     sentence(...): one mention of each part in one sentence;
 //   - affirmed(x): x's mentions none of whose tokens is in a context scope; negated(x) (and
 //     historical, hypothetical, other): those with a token in a scope of that kind.
-// A composite mention covers its parts and carries the union of their context bits.
+// A composite mention covers its parts and carries the union of their context bits; the same
+// tokens reached through parts with different bits are kept as separate mentions, so that
+// affirmed(near(a, b)) holds when some choice of parts is affirmed.
 #ifndef TRIAGE_SCAN_WORD_STATE_H_
 #define TRIAGE_SCAN_WORD_STATE_H_
 
@@ -30,8 +35,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "compile/program.h"
 #include "triage/explain.h"
+
+#include "analysis/leet.h"
+#include "compile/program.h"
 
 namespace triage::internal {
 
@@ -64,6 +71,10 @@ class WordState {
   const std::vector<Mention>& Evaluate(const Program& program, int span,
                                        const std::vector<uint8_t>& atom_bits);
 
+  // The number of mentions of span node `span` in the current record, each run of tokens once
+  // (Evaluate lists the same tokens once per distinct set of context bits).
+  size_t CountMentions(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
+
   // The byte spans of the leaf mentions that make up `span`'s mentions, for explanations.
   void CollectSpans(const Program& program, int span, const std::vector<uint8_t>& atom_bits,
                     std::vector<MatchSpan>* out);
@@ -75,12 +86,16 @@ class WordState {
  private:
   struct FieldState;
   void MatchValue(const Program& program, int word_field, uint32_t value);
+  void MatchLeet(const Program& program, int word_field, uint32_t value);
+  // Adds a mention of term atom `atom` (up to the bound per node).
+  void AddTermMention(int atom, const Mention& mention);
+  // Appends to candidates_ the phrases that can start at a token of form `form`.
+  void AddCandidates(const Program& program, const std::string& form, bool is_number);
   void MarkContexts(const Program& program, int word_field, uint32_t value);
   const std::string& StemOf(const Program& program, const std::string& form, size_t language);
   bool ElementMatches(const Program& program, const TermElement& element, const Token& token);
-  // Shortest end of phrase elements [k..] matched from token `pos`, or -1.
-  int MatchFrom(const Program& program, const std::vector<TermElement>& elements, size_t k,
-                const std::vector<Token>& tokens, size_t pos);
+  bool ReadingMatches(const Program& program, const TermElement& element,
+                      const std::string& reading);
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
   // The leaf mentions under `span` that lie inside one of its mentions.
@@ -90,10 +105,21 @@ class WordState {
   std::unique_ptr<AnalyzerScratch> scratch_;
   std::vector<FieldState> fields_;                 // by word field
   std::vector<std::vector<Mention>> term_mentions_;  // by term atom
+  std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
   uint32_t generation_ = 1;
   std::vector<int> candidates_;
+  // The leet pass's scratch: a value's leet words, and its tokens with each leet word in place
+  // of its tokens (`word` null for a plain token).
+  struct LeetItem {
+    uint32_t first = 0;
+    uint32_t last = 0;
+    const LeetWord* word = nullptr;
+  };
+  std::vector<LeetWord> leet_words_;
+  std::vector<LeetItem> leet_items_;
+  std::vector<uint8_t> leet_near_;
   std::unordered_map<std::string, std::vector<std::string>> stem_cache_;
 };
 

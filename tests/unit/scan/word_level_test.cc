@@ -60,6 +60,43 @@ rule s { when text ~ sell }
   EXPECT_EQ(FiredOn(rules, "a quiet street"), Strings{});
 }
 
+TEST(WordLevelTest, LeetListsReadLeetWordsAsLettersAndNumbersKeepTheirValue) {
+  RuleSet rules = MustCompile(R"(
+terms sex_word (leet) = "sex", "kill"
+terms plain = "sex"
+rule l { when text ~ sex_word }
+rule p { when text ~ plain }
+rule n { when text ~ number(1..10) }
+)");
+  EXPECT_EQ(FiredOn(rules, "s3x"), Strings{"l"});
+  EXPECT_EQ(FiredOn(rules, "S3X!"), Strings{"l"});
+  EXPECT_EQ(FiredOn(rules, "$ex"), Strings{"l"});
+  EXPECT_EQ(FiredOn(rules, "5ex"), (Strings{"l", "n"}));  // "5" is still the number 5
+  EXPECT_EQ(FiredOn(rules, "k1ll"), Strings{"l"});        // 1 reads as i or l
+  EXPECT_EQ(FiredOn(rules, "sex"), (Strings{"l", "p"}));  // plain tokens match too
+  EXPECT_EQ(FiredOn(rules, "s3xo"), Strings{});           // whole words only
+  EXPECT_EQ(FiredOn(rules, "5 ex"), Strings{"n"});        // a space parts words
+  EXPECT_EQ(FiredOn(rules, "kiil"), Strings{});
+}
+
+TEST(WordLevelTest, LeetCombinesWithStemsPhrasesGapsAndContexts) {
+  RuleSet rules = MustCompile(R"(
+terms sell (stem, leet) = "sell"
+terms pay (leet) = "pay {0,2} cash"
+terms neg (leet) = "not"
+terms hit = "hit"
+context negated after 2 = neg
+rule s { when text ~ sell }
+rule c { when text ~ pay }
+rule h { when text ~ negated(hit) }
+)");
+  EXPECT_EQ(FiredOn(rules, "$3lling her"), Strings{"s"});
+  EXPECT_EQ(FiredOn(rules, "he s3lls"), Strings{"s"});
+  EXPECT_EQ(FiredOn(rules, "p@y me in c4$h"), Strings{"c"});
+  EXPECT_EQ(FiredOn(rules, "p@y me now in c4$h"), Strings{});  // three words between
+  EXPECT_EQ(FiredOn(rules, "he did n0t hit her"), Strings{"h"});
+}
+
 TEST(WordLevelTest, GapsInsidePhrasesSkipUpToTheirWidth) {
   RuleSet rules = MustCompile(R"(
 terms took_papers = "took {0,3} passport"
@@ -245,6 +282,24 @@ TEST(WordLevelCheckTest, ReportsEachMisuseAtItsPosition) {
                   .Has("duplicate-name", 2, 6));
   EXPECT_TRUE(Check("terms a = \"x\"\nterms b = \"y\"\nrule r { when text ~ a }")
                   .Has("unused-terms", 2, 7));
+}
+
+TEST(WordLevelCheckTest, ReportsLeetMisuseAtItsPosition) {
+  EXPECT_TRUE(Check("terms a (leet) = \"k1ll\"\nrule r { when text ~ a }").Has("bad-leet", 1, 18));
+  EXPECT_TRUE(Check("terms a (leet) = \"x\", \"b4 school\"\nrule r { when text ~ a }")
+                  .Has("bad-leet", 1, 23));
+  EXPECT_TRUE(Check("terms a (leet, leet) = \"x\"\nrule r { when text ~ a }")
+                  .Has("duplicate-option", 1, 16));
+  EXPECT_TRUE(Check("terms a (stem, leet, stem) = \"x\"\nrule r { when text ~ a }")
+                  .Has("duplicate-option", 1, 22));
+  EXPECT_TRUE(Check("list l (leet) = \"x\"\nrule r { when text ~ l }").Has("unknown-option", 1, 9));
+  EXPECT_TRUE(
+      Check("terms a (leat) = \"x\"\nrule r { when text ~ a }").Has("unknown-option", 1, 10));
+  // Numbers with units and plain words are fine in a leet list; leet spellings elsewhere too.
+  EXPECT_TRUE(Check("terms a (leet) = \"14yo\", \"24 hours\", \"sex\"\nrule r { when text ~ a }")
+                  .Codes()
+                  .empty());
+  EXPECT_TRUE(Check("terms a = \"k1ll\"\nrule r { when text ~ a }").Codes().empty());
 }
 
 TEST(WordLevelCheckTest, MissingAndMalformedDictionariesAreErrors) {
