@@ -36,8 +36,8 @@ def _numbered(source: Source, what: str) -> Tuple[Iterator[Tuple[int, Union[str,
 
         def read() -> Iterator[Tuple[int, Union[str, bytes]]]:
             with open(path, "rb") as f:
-                for number, line in enumerate(f, 1):
-                    line = _strip_newline(line)
+                for number, raw in enumerate(f, 1):
+                    line = _strip_newline(raw)
                     if not _is_blank(line):
                         yield number, line
         return read(), path

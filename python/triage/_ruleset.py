@@ -100,6 +100,7 @@ class RuleSet:
     """
 
     __slots__ = ("_core",)
+    _core: "_core.RuleSet"
 
     def __init__(self, core: Any) -> None:
         if not isinstance(core, _core.RuleSet):
