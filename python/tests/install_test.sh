@@ -30,8 +30,12 @@ case "$mode" in
   pip)
     source="$2" python="$3" cmake_args="$4"
     "$python" -m venv --system-site-packages "$work/venv"
-    # The module's build shares ccache entries with the main build when its flags are the same.
-    TRIAGE_PIP_BUILD_DIR="$work/cmake" TRIAGE_PIP_BUILD_TYPE=RelWithDebInfo \
+    # The module's build shares ccache entries with the main build when its flags and the
+    # relative place of its build directory are the same (ccache's base_dir rewrites paths
+    # relative to the build directory): <source>/build-pip-test, beside <source>/build.
+    pip_build="$source/build-pip-test"
+    trap 'rm -rf "$work" "$pip_build"' EXIT
+    TRIAGE_PIP_BUILD_DIR="$pip_build" TRIAGE_PIP_BUILD_TYPE=RelWithDebInfo \
       TRIAGE_CMAKE_ARGS="$cmake_args" \
       "$work/venv/bin/pip" install --quiet --no-build-isolation --no-index --no-deps "$source" \
       >"$work/pip.log" 2>&1 || { cat "$work/pip.log" >&2; exit 1; }
