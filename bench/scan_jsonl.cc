@@ -120,9 +120,10 @@ int main(int argc, char** argv) {
   std::vector<double> sorted = passes;
   std::sort(sorted.begin(), sorted.end());
   const double best_cpu = *std::min_element(cpu_passes.begin(), cpu_passes.end());
-  std::printf("{\"records\":%zu,\"errors\":%zu,\"jobs\":%zu,\"best_s\":%.6f,\"median_s\":%.6f,"
-              "\"best_cpu_s\":%.6f,\"records_per_s\":%.1f}\n",
-              lines.size(), errors, jobs, sorted.front(), sorted[sorted.size() / 2], best_cpu,
-              static_cast<double>(lines.size()) / sorted.front());
+  std::printf(
+      "{\"records\":%zu,\"errors\":%zu,\"jobs\":%zu,\"best_s\":%.6f,\"median_s\":%.6f,"
+      "\"best_cpu_s\":%.6f,\"records_per_s\":%.1f}\n",
+      lines.size(), errors, jobs, sorted.front(), sorted[sorted.size() / 2], best_cpu,
+      static_cast<double>(lines.size()) / sorted.front());
   return 0;
 }

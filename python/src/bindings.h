@@ -24,8 +24,6 @@
 #include <string_view>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
 #include "triage/rule_set.h"
@@ -33,6 +31,8 @@
 #include "triage/scored_record.h"
 #include "triage/source.h"
 #include "triage/status.h"
+
+#include <pybind11/pybind11.h>
 
 namespace triage::python {
 
@@ -74,8 +74,8 @@ class ScannerLease {
 // A ruleset as the module holds it. Immutable once made; shared by Python objects.
 struct PyRuleSet {
   RuleSet rules;
-  std::string path;       // the config path given to load(); "" when compiled from strings
-  py::list warnings;      // dicts, as DiagnosticsToList gives them
+  std::string path;   // the config path given to load(); "" when compiled from strings
+  py::list warnings;  // dicts, as DiagnosticsToList gives them
   std::shared_ptr<ScannerPool> scanners;
 
   PyRuleSet(RuleSet r, std::string p)

@@ -15,8 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
 #include "triage/scanner.h"
@@ -24,6 +22,7 @@
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
 
 namespace triage::python {
 

@@ -8,6 +8,8 @@
 //
 // Not thread-safe: one CompareRun is fed by one caller (the package's compare()).
 
+#include "triage/compare.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,15 +18,13 @@
 #include <utility>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
-#include "triage/compare.h"
 #include "triage/labels.h"
 #include "triage/scored_record.h"
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace triage::python {
 namespace {
@@ -53,7 +53,8 @@ class CompareRun {
   // could not triage (the base's error first).
   py::list AddRecords(const py::list& records, const std::vector<uint64_t>& lines) {
     if (lines.size() != records.size()) throw py::value_error("one line number per record");
-    if (!comparison_) comparison_.emplace(base_->rules, head_->rules, labelled_ ? &labels_ : nullptr);
+    if (!comparison_)
+      comparison_.emplace(base_->rules, head_->rules, labelled_ ? &labels_ : nullptr);
     const std::vector<RecordText> texts = RecordTexts(records);
     std::vector<ScoredRecord> base;
     std::vector<ScoredRecord> head;
@@ -77,7 +78,8 @@ class CompareRun {
 
   // Returns the report's JSON (with its final newline, as the CLI writes it).
   std::string Finish(const std::string& base_config, const std::string& head_config) {
-    if (!comparison_) comparison_.emplace(base_->rules, head_->rules, labelled_ ? &labels_ : nullptr);
+    if (!comparison_)
+      comparison_.emplace(base_->rules, head_->rules, labelled_ ? &labels_ : nullptr);
     std::string json;
     {
       py::gil_scoped_release release;
@@ -107,8 +109,8 @@ class CompareRun {
 
 void RegisterCompare(py::module_& m) {
   py::class_<CompareRun>(m, "CompareRun")
-      .def(py::init<std::shared_ptr<PyRuleSet>, std::shared_ptr<PyRuleSet>, int>(),
-           py::arg("base"), py::arg("head"), py::arg("jobs"))
+      .def(py::init<std::shared_ptr<PyRuleSet>, std::shared_ptr<PyRuleSet>, int>(), py::arg("base"),
+           py::arg("head"), py::arg("jobs"))
       .def("add_label", &CompareRun::AddLabel, py::arg("text"), py::arg("line"))
       .def("add_records", &CompareRun::AddRecords, py::arg("records"), py::arg("lines"))
       .def("finish", &CompareRun::Finish, py::arg("base_config"), py::arg("head_config"));

@@ -9,12 +9,11 @@
 #include <memory>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-
 #include "triage/scored_record.h"
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
 
 namespace triage::python {
 namespace {

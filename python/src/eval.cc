@@ -15,9 +15,6 @@
 #include <utility>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include "triage/band_index.h"
 #include "triage/evaluation.h"
 #include "triage/labels.h"
@@ -25,6 +22,8 @@
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace triage::python {
 namespace {
@@ -48,8 +47,7 @@ class EvalRun {
     const EngineConfig& config = rules_->rules.config();
     settings_.urgent_band = UrgentBand(config, urgent_band);
     for (const std::string& text : targets) {
-      Result<RecallTarget> target =
-          ParseRecallTarget(text, config, rules_->rules.category_names());
+      Result<RecallTarget> target = ParseRecallTarget(text, config, rules_->rules.category_names());
       if (!target.ok()) throw py::value_error(target.status().message());
       settings_.targets.push_back(std::move(target).value());
     }

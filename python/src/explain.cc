@@ -3,22 +3,24 @@
 // spans, counterfactual, rules closest to firing, why-not trees) in its JSON form — the line
 // `triage explain --format json` writes — with the decision as a Decision object beside it.
 
+#include "triage/explain.h"
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
-#include "triage/explain.h"
 #include "triage/explain_report.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
 #include "triage/why_not.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace triage::python {
 namespace {

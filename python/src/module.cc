@@ -2,11 +2,10 @@
 // `triage._core`: the module entry point. Each part registers itself (bindings.h); the package
 // (python/triage/__init__.py) registers its exception type here before anything scans.
 
-#include <pybind11/pybind11.h>
-
 #include "triage/version.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
 
 namespace triage::python {
 namespace {

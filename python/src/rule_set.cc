@@ -6,6 +6,8 @@
 // (ruleset or None, diagnostics, rendered text), and the package raises its RuleError with them,
 // so that the exception type and its rendering live in one place (python/triage/_errors.py).
 
+#include "triage/rule_set.h"
+
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -13,16 +15,14 @@
 #include <utility>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include "triage/config.h"
 #include "triage/diagnostic.h"
-#include "triage/rule_set.h"
 #include "triage/source.h"
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace triage::python {
 namespace {

@@ -9,21 +9,22 @@
 // results never depend on the number of threads; with the GIL again, the results become Python
 // objects in input order.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
 
 #include "triage/decision.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace triage::python {
 namespace {
@@ -83,8 +84,7 @@ py::object ScanOne(const PyRuleSet& rules, const py::object& record, uint64_t li
   return py::cast(PyDecision{std::move(decision), record});
 }
 
-py::list ScanBatch(const PyRuleSet& rules, const py::list& records, int jobs,
-                   uint64_t first_line) {
+py::list ScanBatch(const PyRuleSet& rules, const py::list& records, int jobs, uint64_t first_line) {
   const size_t threads = ResolveJobs(jobs);
   const std::vector<RecordText> texts = RecordTexts(records);
   std::vector<Decision> decisions;
@@ -208,8 +208,8 @@ void RegisterScan(py::module_& m) {
            [](const PyDecision& d) {
              const std::string id =
                  d.decision.id ? py::repr(py::str(*d.decision.id)).cast<std::string>() : "None";
-             return "Decision(id=" + id + ", band=" +
-                    py::repr(py::str(d.decision.band)).cast<std::string>() +
+             return "Decision(id=" + id +
+                    ", band=" + py::repr(py::str(d.decision.band)).cast<std::string>() +
                     ", urgency=" + std::to_string(d.decision.urgency) +
                     ", categories=" + CategoriesRepr(d.decision.categories) + ")";
            })

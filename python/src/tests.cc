@@ -19,9 +19,6 @@
 #include <utility>
 #include <vector>
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include "triage/diagnostic.h"
 #include "triage/expectations.h"
 #include "triage/rule_set.h"
@@ -30,6 +27,8 @@
 #include "triage/status.h"
 
 #include "bindings.h"
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 namespace triage::python {
 namespace {
@@ -92,7 +91,8 @@ const CachedRuleSet& TestRun::Get(const std::string& config_path) {
   }
   entry.diagnostics = DiagnosticsToList(diagnostics, sources);
   entry.rendered = RenderDiagnostics(diagnostics, sources, /*color=*/false);
-  if (loaded.ok()) entry.rules = std::make_shared<PyRuleSet>(std::move(loaded).value(), config_path);
+  if (loaded.ok())
+    entry.rules = std::make_shared<PyRuleSet>(std::move(loaded).value(), config_path);
   return cache_.emplace(key.string(), std::move(entry)).first->second;
 }
 
@@ -105,8 +105,8 @@ py::dict TestRun::RunFile(const std::string& path) {
   SourceManager sources;
   const Result<FileId> loaded = sources.Load(path);
   if (!loaded.ok()) {
-    cases.append(Case(kFileCaseName, 0, "error",
-                      {"cannot read the file: " + loaded.status().message()}));
+    cases.append(
+        Case(kFileCaseName, 0, "error", {"cannot read the file: " + loaded.status().message()}));
     return suite;
   }
   ExpectationFile expectations;
@@ -115,8 +115,9 @@ py::dict TestRun::RunFile(const std::string& path) {
   const SourceFile& source = sources.file(*loaded);
   if (!expectations.IsValid()) {
     const Diagnostic& first = expectations.diagnostics.items().front();
-    py::dict c = Case(kFileCaseName, first.file.valid() ? source.Position(first.span.begin).line : 0,
-                      "error", {"invalid expectation file: " + first.message});
+    py::dict c =
+        Case(kFileCaseName, first.file.valid() ? source.Position(first.span.begin).line : 0,
+             "error", {"invalid expectation file: " + first.message});
     c["diagnostics"] = DiagnosticsToList(expectations.diagnostics, sources);
     c["rendered"] = RenderDiagnostics(expectations.diagnostics, sources, false);
     cases.append(std::move(c));
@@ -125,8 +126,7 @@ py::dict TestRun::RunFile(const std::string& path) {
 
   std::shared_ptr<PyRuleSet> rules = override_;
   if (!rules) {
-    const std::string config =
-        expectations.config.empty() ? default_config_ : expectations.config;
+    const std::string config = expectations.config.empty() ? default_config_ : expectations.config;
     const uint32_t config_line =
         expectations.config.empty() ? 0 : source.Position(expectations.config_span.begin).line;
     if (config.empty()) {
