@@ -54,6 +54,7 @@ cmake -S . -B build "${args[@]}" >&2
 cmake --build build -j "$(nproc)" >&2
 if ((sanitizers)); then
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DTRIAGE_SANITIZE=address,undefined -DTRIAGE_BUILD_FUZZERS=ON -DTRIAGE_INSTALL=OFF >&2
+    -DTRIAGE_SANITIZE=address,undefined -DTRIAGE_BUILD_FUZZERS=ON -DTRIAGE_INSTALL=OFF \
+    -DTRIAGE_BUILD_PYTHON=OFF >&2
   cmake --build build-asan -j "$(nproc)" >&2
 fi
