@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config ccache
           libboost-dev libre2-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev libcli11-dev
           libssl-dev libsqlite3-dev libicu-dev libstemmer-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
-          python3 python3-yaml)
+          python3 python3-yaml
+          python3-dev pybind11-dev python3-pytest python3-pandas python3-venv python3-setuptools
+          python3-wheel python3-pip python3-mypy)
 # Hyperscan is a baseline of the benchmarks only (never an engine dependency); Debian ships it
 # for amd64 alone, and the benchmarks build without it elsewhere.
 if [[ "$(dpkg --print-architecture)" == "amd64" ]]; then packages+=(libhyperscan-dev); fi
@@ -37,7 +39,11 @@ if ((${#missing[@]})); then
     "${missing[@]}" >&2
 fi
 
-args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIAGE_BUILD_BENCH=ON)
+# The Python module (python/, docs/python.md) is built for Debian's interpreter, the one apt
+# installs pytest, pandas and mypy for; a pyenv or virtualenv python3 earlier on PATH would
+# otherwise be picked. TRIAGE_PYTHON overrides it.
+args=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIAGE_BUILD_BENCH=ON
+      "-DPython3_EXECUTABLE=${TRIAGE_PYTHON:-/usr/bin/python3}")
 if [[ "${CI:-}" == "true" ]]; then args+=(-DTRIAGE_WERROR=ON); fi
 # The second build (TRIAGE_SANITIZERS=1): the whole test suite and the fuzz targets under
 # ASan + UBSan, with clang, in build-asan. The main build's ctest runs it (test `sanitizers.suite`, docs/robustness.md).
@@ -48,6 +54,7 @@ cmake -S . -B build "${args[@]}" >&2
 cmake --build build -j "$(nproc)" >&2
 if ((sanitizers)); then
   CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DTRIAGE_SANITIZE=address,undefined -DTRIAGE_BUILD_FUZZERS=ON -DTRIAGE_INSTALL=OFF >&2
+    -DTRIAGE_SANITIZE=address,undefined -DTRIAGE_BUILD_FUZZERS=ON -DTRIAGE_INSTALL=OFF \
+    -DTRIAGE_BUILD_PYTHON=OFF >&2
   cmake --build build-asan -j "$(nproc)" >&2
 fi
