@@ -163,7 +163,9 @@ Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId
   if (syntax_errors) return Status::InvalidArgument(diagnostics->Summary());
   size_t rule_count = 0;
   for (FileId file : rule_files) {
-    auto parsed = dsl::Parse(*sources, file, diagnostics);
+    dsl::ParseOptions parse_options;
+    parse_options.max_nesting_depth = config.max_nesting_depth;
+    auto parsed = dsl::Parse(*sources, file, parse_options, diagnostics);
     if (!parsed.ok()) {
       syntax_errors = true;
       continue;

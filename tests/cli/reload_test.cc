@@ -91,5 +91,36 @@ TEST(ReloadTest, SighupWithNoChangeKeepsTheDigest) {
   EXPECT_EQ(filter.Wait(seconds(30)).exit_code, 0);
 }
 
+// Issue 13, defect 1: a rule file nested 10,000 levels deep used to overflow the stack and kill
+// the running filter on reload. It is now a too-deep error like any broken edit: reported, and
+// the old ruleset keeps deciding.
+TEST(ReloadTest, SighupWithADeeplyNestedFileKeepsTheRuleset) {
+  TempRulePack pack;
+  Subprocess filter;
+  ASSERT_TRUE(
+      filter.Start({TriageBinary(), "filter", "--config", pack.config()}, TriageProcessOptions()));
+  std::string line;
+  ASSERT_TRUE(filter.Write(kRecord));
+  ASSERT_TRUE(filter.ReadLine(&line, seconds(30))) << filter.err();
+  const std::string first = RulesetOf(line);
+  ASSERT_FALSE(first.empty()) << line;
+
+  std::string deep = "rule deep {\n  when ";
+  for (int i = 0; i < 10000; ++i) deep += "not (";
+  deep += "text ~ /meet/";
+  for (int i = 0; i < 10000; ++i) deep += ")";
+  pack.SetRules(std::string(kBasicRules) + deep + "\n  urgency +5\n}\n");
+  ASSERT_TRUE(filter.Signal(SIGHUP));
+  ASSERT_TRUE(filter.WaitForStderr("keeping ruleset", seconds(30))) << filter.err();
+  EXPECT_NE(filter.err().find("[too-deep]"), std::string::npos) << filter.err();
+  ASSERT_TRUE(filter.Write(kRecord));
+  ASSERT_TRUE(filter.ReadLine(&line, seconds(30))) << filter.err();
+  EXPECT_EQ(ErrorCodeOf(line), "");
+  EXPECT_EQ(RulesetOf(line), first);
+
+  const ProcessResult result = filter.Wait(seconds(30));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+}
+
 }  // namespace
 }  // namespace triage

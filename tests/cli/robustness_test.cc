@@ -213,5 +213,76 @@ TEST(RobustnessTest, MalformedHashesAndDigestsAreUsageErrors) {
             2);
 }
 
+// Issue 13, defect 1: `triage check` on a condition nested 10,000 levels deep (parentheses, `not`)
+// used to die of a stack overflow (exit 139, no message). It is a too-deep error at the construct
+// one level past limits.max_nesting_depth (100), exit 1, with the source line cut around the caret.
+TEST(RobustnessTest, DeeplyNestedConditionIsAnErrorNotACrash) {
+  for (const std::string& open : {std::string("("), std::string("not ")}) {
+    SCOPED_TRACE(open);
+    std::string condition;
+    for (int i = 0; i < 10000; ++i) condition += open;
+    condition += "text ~ /x/";
+    if (open == "(") condition += std::string(10000, ')');
+    TempRulePack pack("rule deep {\n  when " + condition + "\n}\n");
+    const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    const size_t column = 8 + 100 * open.size();
+    EXPECT_NE(result.err.find("test.rules:2:" + std::to_string(column) + ": error: "),
+              std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("[too-deep]"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("^"), std::string::npos) << result.err;
+    EXPECT_LT(result.err.size(), 2000U) << result.err;
+  }
+}
+
+// The same for the config: past kMaxConfigNesting (64) levels of maps and lists, too-deep where
+// the collection one level too deep opens, before yaml-cpp's own recursion goes deeper.
+TEST(RobustnessTest, DeeplyNestedConfigIsAnErrorNotACrash) {
+  TempRulePack pack;
+  pack.AddFile("triage.yaml", "rules: [test.rules]\nfields:\n  text: " + std::string(10000, '[') +
+                                  "summary" + std::string(10000, ']') + "\n");
+  const ProcessResult flow = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(flow.exit_code, 1) << flow.err;
+  // The root map and `fields` are two levels: the 63rd [ is the 65th collection; in the block
+  // form the root map and x's list are two, and line 66 opens the 65th.
+  EXPECT_NE(flow.err.find("triage.yaml:3:71: error: "), std::string::npos) << flow.err;
+  EXPECT_NE(flow.err.find("[too-deep]"), std::string::npos) << flow.err;
+  EXPECT_LT(flow.err.size(), 2000U) << flow.err;
+
+  std::string block = "rules: [test.rules]\nx:\n";
+  for (int i = 1; i <= 2500; ++i) block += std::string(i, ' ') + "- \n";
+  pack.AddFile("triage.yaml", block);
+  const ProcessResult nested = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(nested.exit_code, 1) << nested.err;
+  EXPECT_NE(nested.err.find("triage.yaml:66:65: error: "), std::string::npos) << nested.err;
+  EXPECT_NE(nested.err.find("[too-deep]"), std::string::npos) << nested.err;
+}
+
+// simdjson refuses a record nested past 1024 levels: an error line in its place, and the next
+// record is triaged.
+TEST(RobustnessTest, DeeplyNestedRecordGetsAnErrorLine) {
+  TempRulePack pack(test_support::kBasicRules, "limits:\n  max_record_bytes: 100000\n");
+  const std::string deep = R"({"id":"d","summary":"x","other":)" + std::string(10000, '[') +
+                           std::string(10000, ']') + "}\n";
+  const ProcessResult result = RunTriage({"filter", "--config", pack.config()},
+                                         deep + R"({"id":"ok","summary":"x"})" + "\n");
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 2U) << result.out;
+  EXPECT_EQ(test_support::ErrorCodeOf(lines[0]), "invalid_json") << lines[0];
+  EXPECT_EQ(test_support::ErrorCodeOf(lines[1]), "") << lines[1];
+}
+
+// Issue 13, defect 3: a byte >= 0x80 outside a string, regex or comment tripped Spirit's
+// strict_ischar assertion (exit 134). It is a syntax error at that byte, exit 1.
+TEST(RobustnessTest, NonAsciiByteOutsideTextIsASyntaxError) {
+  TempRulePack pack("# ¿comentario? fine\nrule caf\xC3\xA9 {\n  when text ~ /años/\n}\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("test.rules:2:9: error: "), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("[syntax]"), std::string::npos) << result.err;
+}
+
 }  // namespace
 }  // namespace triage

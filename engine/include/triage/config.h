@@ -7,6 +7,7 @@
 #define TRIAGE_CONFIG_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,12 @@ struct AnalysisConfig {
   SourceSpan span;  // of the section, invalid when absent
 };
 
+// The default of limits.max_nesting_depth, and the most it may be set to: every pass over a
+// condition recurses once per level, and this bound keeps the deepest condition well within a
+// thread's stack in every build, the sanitizers' included (docs/robustness.md has the measure).
+inline constexpr uint32_t kDefaultMaxNestingDepth = 100;
+inline constexpr uint32_t kMaxNestingDepth = 500;
+
 struct EngineConfig {
   FileId file;  // the YAML file, invalid for the built-in default
   std::vector<std::string> rule_files;  // as written, relative to the config's directory
@@ -86,6 +93,10 @@ struct EngineConfig {
   // limits.max_rules: the most rules a ruleset may declare (too-many-rules); each costs memory
   // (docs/robustness.md).
   size_t max_rules = 50000;
+  // limits.max_nesting_depth: the most constructs a rule's condition may nest one inside another
+  // (parentheses, `not`, `N of (...)`, word-level calls); one more is a too-deep error. At most
+  // kMaxNestingDepth.
+  uint32_t max_nesting_depth = kDefaultMaxNestingDepth;
   AnalysisConfig analysis;
 };
 
@@ -93,6 +104,9 @@ struct EngineConfig {
 // larger one. Its YAML aliases may add at most 1,000,000 nodes to the ones written out
 // (alias-expansion): docs/robustness.md.
 inline constexpr size_t kMaxConfigBytes = size_t{8} << 20;
+// The deepest a config's maps and lists may nest (too-deep): a config needs a handful of levels,
+// and the YAML parser recurses once per level.
+inline constexpr size_t kMaxConfigNesting = 64;
 
 // The field mappings every config starts from (DESIGN.md's report and SMS shapes): id, kind,
 // channel, text <- [summary, body], incident_type, victim.age <- victims[*].age, ...
@@ -102,8 +116,9 @@ TRIAGE_EXPORT std::vector<UrgencyBand> DefaultBands();
 
 // Parses the YAML file `file` of `sources` into a config. Unknown keys, wrong types, malformed
 // field paths and nonsensical bands are errors with the offending node's line and column, all
-// appended to *diagnostics (not null). A file over kMaxConfigBytes, or whose aliases expand too
-// far, is refused before it is read. Returns InvalidArgument iff errors were found.
+// appended to *diagnostics (not null). A file over kMaxConfigBytes, whose aliases expand too far,
+// or that nests deeper than kMaxConfigNesting is refused before it is read. Returns
+// InvalidArgument iff errors were found.
 TRIAGE_EXPORT Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
                                               Diagnostics* diagnostics);
 

@@ -87,8 +87,8 @@ const std::vector<std::string_view>& OverrideKeys() {
   return *keys;
 }
 const std::vector<std::string_view>& LimitsKeys() {
-  static const auto* keys = new std::vector<std::string_view>{"max_record_bytes",
-                                                              "max_rule_file_bytes", "max_rules"};
+  static const auto* keys = new std::vector<std::string_view>{
+      "max_record_bytes", "max_rule_file_bytes", "max_rules", "max_nesting_depth"};
   return *keys;
 }
 const std::vector<std::string_view>& AnalysisKeys() {
@@ -959,6 +959,11 @@ void ConfigReader::ReadLimits(const Entry& entry, EngineConfig* config) {
       if (auto v = Integer(part.value, span, "limits.max_rules", 1, kIntMax)) {
         config->max_rules = static_cast<size_t>(*v);
       }
+    } else if (part.key == "max_nesting_depth") {
+      // Bounded above: past kMaxNestingDepth a deep condition could overflow a thread's stack.
+      if (auto v = Integer(part.value, span, "limits.max_nesting_depth", 1, kMaxNestingDepth)) {
+        config->max_nesting_depth = static_cast<uint32_t>(*v);
+      }
     }
   }
 }
@@ -1094,23 +1099,42 @@ std::vector<UrgencyBand> DefaultBands() {
 
 namespace {
 
-// Counts the nodes of a YAML text as a walk over it meets them, every alias expanded into the
-// node it names, without building anything. yaml-cpp's tree shares an aliased node, but every
-// walk over the tree (the reader's, or a copy) visits each use: a few lines of aliases of aliases
-// ("billion laughs") would take exponential time and memory, and an alias inside the node it
-// names would never end. Counting stops at the first alias that makes the expansion exceed the
-// budget, or that names a node still open, and remembers it. Linear in the text; a syntax error
-// throws (yaml-cpp's way), which the caller catches.
-class ExpansionCounter : public YAML::EventHandler {
+// Walks a YAML text's events once, without building anything, and stops at the first of three
+// things that would make loading it unbounded (docs/robustness.md):
+//
+// - Aliases that expand too far. yaml-cpp's tree shares an aliased node, but every walk over the
+//   tree (the reader's, or a copy) visits each use: a few lines of aliases of aliases ("billion
+//   laughs") would take exponential time and memory, and an alias inside the node it names would
+//   never end. Each alias counts the nodes of the node it names; the walk stops at the first that
+//   makes the expansion exceed the budget, or that names a node still open.
+// - Nesting deeper than kMaxConfigNesting. yaml-cpp parses recursively and only refuses past its
+//   own guard (500 levels in 0.7, with "bad file" and a position past the node); a config needs
+//   a handful of levels, so the walk stops at the first collection one level too deep, where it
+//   opens.
+// - A parser that makes no progress. yaml-cpp 0.7 (Debian 12's) neither consumes nor refuses a
+//   ',' where a document would begin (`,` alone, or `a: b` then `,` on the next line): every call
+//   of HandleNextDocument yields one more empty document at the same place, and YAML::LoadAll
+//   never returns (jbeder/yaml-cpp#1040, fixed upstream after 0.8 by #1318 and #1319; the fuzz
+//   finding tests/fuzz/regressions/config/timeout-eb928fd7...). A document that begins where the
+//   previous one began has consumed nothing: the walk stops there.
+//
+// Linear in the text; a syntax error throws (yaml-cpp's way), which the caller catches.
+class ConfigWalk : public YAML::EventHandler {
  public:
-  // `budget`: how many nodes aliases may add to the ones written out.
-  explicit ExpansionCounter(uint64_t budget) : budget_(budget) {}
+  enum class Stop { kNone, kExpansion, kCycle, kTooDeep, kStuck };
 
-  bool failed() const { return failed_; }
-  bool cycle() const { return cycle_; }
+  // `budget`: how many nodes aliases may add to the ones written out.
+  explicit ConfigWalk(uint64_t budget) : budget_(budget) {}
+
+  bool stopped() const { return stop_ != Stop::kNone; }
+  Stop stop() const { return stop_; }
+  // Where the walk stopped.
   const YAML::Mark& mark() const { return mark_; }
 
-  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents_++ != 0 && mark.pos == last_document_) Halt(mark, Stop::kStuck);
+    last_document_ = mark.pos;
+  }
   void OnDocumentEnd() override { sizes_.clear(); }  // anchors belong to one document
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor); }
   void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
@@ -1118,10 +1142,10 @@ class ExpansionCounter : public YAML::EventHandler {
     Leaf(mark, anchor);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (failed_) return;
+    if (stopped()) return;
     const auto it = sizes_.find(anchor);
     if (it == sizes_.end()) {  // the anchored node is still open: the alias is inside it
-      Fail(mark, /*cycle=*/true);
+      Halt(mark, Stop::kCycle);
       return;
     }
     Add(mark, it->second);
@@ -1148,6 +1172,7 @@ class ExpansionCounter : public YAML::EventHandler {
     Add(mark, 1);
   }
   void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (open_.size() >= kMaxConfigNesting) Halt(mark, Stop::kTooDeep);
     open_.push_back(OpenNode{anchor, expanded_});
     Add(mark, 1);
   }
@@ -1159,14 +1184,15 @@ class ExpansionCounter : public YAML::EventHandler {
   }
   // Counts `nodes` more expanded nodes, one of them written out.
   void Add(const YAML::Mark& mark, uint64_t nodes) {
-    if (failed_) return;
+    if (stopped()) return;
     ++written_;
     expanded_ += nodes;  // no overflow: both stay within the budget plus one alias's size
-    if (expanded_ - written_ > budget_) Fail(mark, /*cycle=*/false);
+    if (expanded_ - written_ > budget_) Halt(mark, Stop::kExpansion);
   }
-  void Fail(const YAML::Mark& mark, bool cycle) {
-    failed_ = true;
-    cycle_ = cycle;
+  // Records the first reason to stop; later ones (the rest of the document) are ignored.
+  void Halt(const YAML::Mark& mark, Stop stop) {
+    if (stopped()) return;
+    stop_ = stop;
     mark_ = mark;
   }
 
@@ -1175,32 +1201,52 @@ class ExpansionCounter : public YAML::EventHandler {
   uint64_t expanded_ = 0;
   std::vector<OpenNode> open_;
   std::unordered_map<YAML::anchor_t, uint64_t> sizes_;  // of each closed anchored node, expanded
-  bool failed_ = false;
-  bool cycle_ = false;
+  uint64_t documents_ = 0;
+  int last_document_ = -1;  // YAML::Mark::pos of the last document's start
+  Stop stop_ = Stop::kNone;
   YAML::Mark mark_;
 };
 
-// Returns true if aliases expand `source` by at most kMaxAliasNodes nodes; else reports the
-// alias where they go over (or the alias inside its own anchor) through *reader. A syntax error
-// is left to YAML::LoadAll, which reports it with its position: returns true then.
-bool ExpansionWithinBudget(const SourceFile& source, ConfigReader* reader) {
-  ExpansionCounter counter(kMaxAliasNodes);
+// Returns true if `source` can be loaded within the bounds ConfigWalk checks; else reports where
+// it cannot through *reader. A syntax error found before any of those is left to YAML::LoadAll,
+// which reports it with its position: returns true then.
+bool WithinBounds(const SourceFile& source, ConfigReader* reader) {
+  ConfigWalk walk(kMaxAliasNodes);
   try {
     std::istringstream in(source.text());
     YAML::Parser parser(in);
-    while (!counter.failed() && parser.HandleNextDocument(counter)) {
+    while (!walk.stopped() && parser.HandleNextDocument(walk)) {
     }
   } catch (const std::exception&) {
-    return true;
+    // yaml-cpp finishes the document it is in after the walk stopped, and may throw in it (its
+    // own depth guard past ours): what stopped the walk comes first.
+    if (!walk.stopped()) return true;
   }
-  if (!counter.failed()) return true;
-  if (counter.cycle()) {
-    reader->ErrorAtMark(counter.mark(), "alias-expansion",
-                        "this alias is inside the node its anchor names: it never ends");
-  } else {
-    reader->ErrorAtMark(counter.mark(), "alias-expansion",
-                        "aliases expand the config by more than " +
-                            std::to_string(kMaxAliasNodes) + " nodes here; write it out");
+  switch (walk.stop()) {
+    case ConfigWalk::Stop::kNone:
+      return true;
+    case ConfigWalk::Stop::kStuck: {
+      const size_t at = static_cast<size_t>(std::max(walk.mark().pos, 0));
+      const std::string found =
+          at < source.text().size() ? "'" + std::string(1, source.text()[at]) + "'" : "this";
+      reader->ErrorAtMark(walk.mark(), "yaml-syntax",
+                          "invalid yaml: a document cannot begin with " + found);
+      break;
+    }
+    case ConfigWalk::Stop::kTooDeep:
+      reader->ErrorAtMark(walk.mark(), "too-deep",
+                          "the config nests more than " + std::to_string(kMaxConfigNesting) +
+                              " levels of maps and lists here");
+      break;
+    case ConfigWalk::Stop::kCycle:
+      reader->ErrorAtMark(walk.mark(), "alias-expansion",
+                          "this alias is inside the node its anchor names: it never ends");
+      break;
+    case ConfigWalk::Stop::kExpansion:
+      reader->ErrorAtMark(walk.mark(), "alias-expansion",
+                          "aliases expand the config by more than " +
+                              std::to_string(kMaxAliasNodes) + " nodes here; write it out");
+      break;
   }
   return false;
 }
@@ -1230,7 +1276,7 @@ Result<EngineConfig> LoadConfig(const SourceManager& sources, FileId file,
   }
   std::vector<YAML::Node> documents;
   bool parsed = false;
-  if (!ExpansionWithinBudget(source, &reader)) {
+  if (!WithinBounds(source, &reader)) {
     reader.MoveDiagnosticsTo(diagnostics);
     return Status::InvalidArgument(diagnostics->Summary());
   }

@@ -15,6 +15,7 @@
 #include "dsl/ast_adapted.h"
 #include "dsl/grammar.h"
 #include "dsl/grammar_config.h"
+#include "dsl/nesting.h"
 
 namespace triage::dsl {
 namespace grammar {
@@ -33,7 +34,8 @@ struct AnnotateSpan {
 
 // ---- tokens -------------------------------------------------------------------------------
 
-const auto word_char = x3::alnum | x3::char_('_');
+// ASCII classes only (see kSkipper in grammar_config.h): names, keywords and numbers are ASCII.
+const auto word_char = x3::ascii::alnum | x3::char_('_');
 
 // A keyword: the word, not followed by a word character.
 inline auto Kw(const char* word) { return x3::lexeme[x3::lit(word) >> !word_char]; }
@@ -59,17 +61,17 @@ const x3::rule<NumberTextId, std::string> number_text = "a number";
 const x3::rule<RegexBodyId, std::string> regex_body = "a regex";
 
 const auto ident_text_def =
-    !keyword >> x3::lexeme[(x3::alpha | x3::char_('_')) >> *word_char];
+    !keyword >> x3::lexeme[(x3::ascii::alpha | x3::char_('_')) >> *word_char];
 const auto field_text_def =
-    !keyword >> x3::lexeme[(x3::alpha | x3::char_('_')) >> *word_char >>
-                           *(x3::char_('.') >> (x3::alpha | x3::char_('_')) >> *word_char)];
+    !keyword >> x3::lexeme[(x3::ascii::alpha | x3::char_('_')) >> *word_char >>
+                           *(x3::char_('.') >> (x3::ascii::alpha | x3::char_('_')) >> *word_char)];
 const auto escape = x3::lit('\\') > (x3::char_('"') | x3::char_('\\') |
                                      (x3::lit('n') >> x3::attr('\n')) |
                                      (x3::lit('t') >> x3::attr('\t')));
 const auto string_text_def =
     x3::lexeme['"' > *(escape | (x3::char_ - x3::char_("\"\\\n"))) > '"'];
 const auto number_text_def =
-    x3::lexeme[-x3::char_("+-") >> +x3::digit >> -(x3::char_('.') >> +x3::digit)];
+    x3::lexeme[-x3::char_("+-") >> +x3::ascii::digit >> -(x3::char_('.') >> +x3::ascii::digit)];
 const auto regex_body_def = *((x3::lit("\\/") >> x3::attr('/')) |
                               (x3::char_('\\') >> (x3::char_ - x3::eol)) |
                               (x3::char_ - x3::char_("/\n")));
@@ -181,8 +183,10 @@ const auto matcher_list =
     x3::rule<struct MatcherListId, std::vector<ast::Matcher>>{
         "a regex, pattern, list or terms name, any(...) or a word-level expression"} =
         matcher % ',';
-const auto span_call_def = span_func >> x3::lit('(') > matcher_list >
-                           -(x3::lit(',') > Kw("within") > number_lit) > close_paren;
+// The constructs that nest (a word-level call, `not`, parentheses, `N of`) each open one level
+// with `nest[prefix >> enter > ...]`, past the tokens that say which construct it is (nesting.h).
+const auto span_call_def = nest[span_func >> x3::lit('(') >> enter > matcher_list >
+                                -(x3::lit(',') > Kw("within") > number_lit) > close_paren];
 const auto matcher_def = regex_lit | any_of | number_range | span_call | identifier;
 
 const auto match_op = x3::string("!~") | x3::string("~");
@@ -195,16 +199,16 @@ const auto in_test_def =
     field_ref >> Kw("in") > '[' > (literal % ',') > ']';
 const auto rule_ref_def = ident_text;
 
-const auto not_expr_def = KwText("not") > unary;
+const auto not_expr_def = nest[KwText("not") >> enter > unary];
 const auto and_terms_def = unary >> *(Kw("and") > unary);
 const auto and_expr_def = and_terms;
 const auto or_terms_def = and_expr >> *(Kw("or") > and_expr);
 const auto or_expr_def = or_terms;
 const auto unary_def = not_expr | primary;
 const auto count_of_def =
-    number_lit >> Kw("of") > open_paren > (or_expr % ',') > close_paren;
-const auto primary_def = (x3::lit('(') > or_expr > close_paren) | count_of | count_test | exists_test |
-                         match_test | compare_test | in_test | rule_ref;
+    nest[number_lit >> Kw("of") >> enter > open_paren > (or_expr % ',') > close_paren];
+const auto primary_def = nest[x3::lit('(') >> enter > or_expr > close_paren] | count_of |
+                         count_test | exists_test | match_test | compare_test | in_test | rule_ref;
 
 const auto when_clause_def = KwText("when") > or_expr;
 const auto urgency_clause_def = KwText("urgency") > -x3::string(">=") > number_lit;

@@ -39,7 +39,7 @@ struct Parsed {
 std::unique_ptr<Parsed> ParseText(const std::string& text) {
   auto p = std::make_unique<Parsed>();
   p->file = p->sources.AddFile("t.rules", text);
-  auto result = Parse(p->sources, p->file, &p->diagnostics);
+  auto result = Parse(p->sources, p->file, ParseOptions{}, &p->diagnostics);
   p->ok = result.ok();
   if (result.ok()) p->result = std::move(result).value();
   return p;
