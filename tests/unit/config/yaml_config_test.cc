@@ -854,9 +854,12 @@ TEST_F(YamlConfigTest, WrongTypeForAnalysisSentences) {
   ExpectOneError("analysis:\n  sentences: [line_breaks]\n", "wrong-type", 2, 14);
 }
 
+TEST_F(YamlConfigTest, WrongTypeForAnalysisLowercaseAfterStop) {
+  ExpectOneError("analysis:\n  sentences: {lowercase_after_stop: yes please}\n", "wrong-type", 2, 37);
+}
+
 TEST_F(YamlConfigTest, WrongTypeForAnalysisLineBreaks) {
   ExpectOneError("analysis:\n  sentences: {line_breaks: 1}\n", "wrong-type", 2, 28);
-  ExpectOneError("analysis:\n  sentences: {lowercase_after_stop: yes please}\n", "wrong-type", 2, 37);
 }
 
 TEST_F(YamlConfigTest, UnknownStemmerAtItsItem) {

