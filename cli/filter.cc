@@ -10,15 +10,17 @@
 //
 // Parallelism: the input is read in batches (up to kBatchLines lines or kBatchBytes bytes, fewer
 // when the input goes idle). SMS conversations make the order of some lines matter: a message's
-// decision depends on the messages before it in its conversation store partition
-// (triage/conversation_store.h). So a batch is scanned in two rounds. First every line is routed
-// (ConversationScanner::Partition: a cheap byte check, then a parse for SMS records): to a store
-// partition, or to none. Then the tasks run: one per partition holding the batch's messages of
+// decision depends on the messages before it in its conversation and, through the conversation
+// store's memory bound, on the order of all messages (triage/conversation_scanner.h). So a batch
+// is scanned in steps. First every line is routed, in parallel (ConversationScanner::Route: a
+// cheap byte check, then a parse for SMS records): to a store partition, or to none. Then the
+// main thread admits the batch's conversation messages to the store in input order (where the
+// memory bound is kept). Then the tasks run: one per partition holding the batch's messages of
 // that partition in input order, and small contiguous runs of the other lines; the workers, each
 // with its own ConversationScanner over the one shared store, take tasks from a shared counter.
-// Every line's output lands in the line's own slot, and the slots are written in input order once
-// the batch is done. The partitions depend on the config, never on --jobs, so the output is
-// byte-identical for any --jobs.
+// Last, the store settles (lets go of what the admissions evicted). Every line's output lands in
+// the line's own slot, and the slots are written in input order once the batch is done. Nothing
+// depends on --jobs, so the output is byte-identical for any --jobs.
 //
 // With --jobs 2 or more the three stages overlap, as a pipeline over kPipelineBatches reusable
 // batches: a reader thread fills batch k+1 while the workers (the main thread among them) scan
@@ -184,11 +186,11 @@ struct Batch {
   bool last = false;             // nothing follows: end of input or a read error
   // The scan's tasks: task t scans the lines order[task_begin[t]] .. order[task_begin[t+1] - 1]
   // in that order (see the file comment); line i's output goes to outputs[i], without '\n'.
-  std::vector<int> routes;           // per line: its conversation partition, or -1
-  std::vector<uint32_t> order;       // line indices, task by task
-  std::vector<size_t> task_begin;    // tasks + 1 offsets into `order`
-  std::vector<std::string> outputs;  // per line
-  std::vector<char> task_failed;     // per task: the task wrote an error line
+  std::vector<ConversationTicket> tickets;  // per line: its route (partition -1: none)
+  std::vector<uint32_t> order;              // line indices, task by task
+  std::vector<size_t> task_begin;           // tasks + 1 offsets into `order`
+  std::vector<std::string> outputs;         // per line
+  std::vector<char> task_failed;            // per task: the task wrote an error line
   size_t tasks() const { return task_begin.empty() ? 0 : task_begin.size() - 1; }
 };
 
@@ -287,7 +289,7 @@ class Filter {
   };
   // Returns the output line for `line`, whose kept text is `text`, and sets *error.
   std::string ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                          LineError* error);
+                          const ConversationTicket& ticket, LineError* error);
   // Appends the batch's output to the writer. Returns false if writing failed.
   bool WriteBatch(Batch* batch);
 
@@ -400,7 +402,7 @@ void Filter::ReadBatch(Batch* batch) {
 }
 
 std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                                LineError* error) {
+                                const ConversationTicket& ticket, LineError* error) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   error->id.reset();
   if (line.truncated || line.length > max_bytes) {
@@ -408,7 +410,7 @@ std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::strin
     return FormatErrorLine(line.number, std::nullopt, error->status);
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
-  error->status = scanners_[worker].ScanJson(text, &decision, &messages_[worker]);
+  error->status = scanners_[worker].ScanJson(text, ticket, &decision, &messages_[worker]);
   if (error->status.ok()) return FormatDecisionLine(text, decision, mode_);
   if (error->status.code() != Status::Code::kInvalidRecord) {
     // Not the record's fault. The library's message is not shown: only record errors promise
@@ -425,14 +427,17 @@ void Filter::PlanBatch(Batch* batch) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   // Round one: route every line. Cheap for lines that are no SMS; each worker parses the SMS
   // lines of its runs.
-  batch->routes.assign(count, -1);
+  if (batch->tickets.size() < count) batch->tickets.resize(count);
   const auto route = [this, batch, count, max_bytes](size_t worker, size_t begin) {
     const size_t end = std::min(count, begin + kRouteLines);
     for (size_t i = begin; i < end; ++i) {
       const BatchLine& line = batch->lines[i];
-      if (line.truncated || line.length > max_bytes) continue;
-      batch->routes[i] = scanners_[worker].Partition(
-          std::string_view(batch->text.data() + line.offset, line.size));
+      if (line.truncated || line.length > max_bytes) {
+        batch->tickets[i] = ConversationTicket();
+        continue;
+      }
+      scanners_[worker].Route(std::string_view(batch->text.data() + line.offset, line.size),
+                              &batch->tickets[i]);
     }
   };
   const size_t route_tasks = (count + kRouteLines - 1) / kRouteLines;
@@ -449,7 +454,8 @@ void Filter::PlanBatch(Batch* batch) {
   batch->task_begin.assign(1, 0);
   size_t free_lines = 0;
   size_t partitions = 0;
-  for (const int r : batch->routes) {
+  for (size_t i = 0; i < count; ++i) {
+    const int r = batch->tickets[i].partition;
     if (r < 0) {
       ++free_lines;
     } else {
@@ -463,8 +469,11 @@ void Filter::PlanBatch(Batch* batch) {
     partition_lines_.resize(partitions);
     for (std::vector<uint32_t>& lines : partition_lines_) lines.clear();
     for (size_t i = 0; i < count; ++i) {
-      if (batch->routes[i] >= 0)
-        partition_lines_[batch->routes[i]].push_back(static_cast<uint32_t>(i));
+      ConversationTicket& ticket = batch->tickets[i];
+      if (ticket.partition < 0) continue;
+      // The store's memory bound, kept in input order on this thread.
+      scanners_.front().Admit(&ticket);
+      partition_lines_[ticket.partition].push_back(static_cast<uint32_t>(i));
     }
     for (size_t p = 0; p < partitions; ++p) {
       if (partition_lines_[p].empty()) continue;
@@ -479,7 +488,7 @@ void Filter::PlanBatch(Batch* batch) {
                         : std::max(kMinLinesPerTask, (free_lines + min_tasks - 1) / min_tasks);
   size_t in_task = 0;
   for (size_t i = 0; i < count; ++i) {
-    if (batch->routes[i] >= 0) continue;
+    if (batch->tickets[i].partition >= 0) continue;
     batch->order.push_back(static_cast<uint32_t>(i));
     if (++in_task == per_task) {
       batch->task_begin.push_back(batch->order.size());
@@ -505,7 +514,7 @@ bool Filter::ScanBatch(Batch* batch) {
       const BatchLine& line = batch->lines[i];
       const std::string_view text(batch->text.data() + line.offset, line.size);
       LineError& line_error = line_errors_[worker];
-      batch->outputs[i] = ProcessLine(worker, line, text, &line_error);
+      batch->outputs[i] = ProcessLine(worker, line, text, batch->tickets[i], &line_error);
       const bool error = !line_error.status.ok();
       failed = failed || error;
       if (shadow_ != nullptr && !error) {
@@ -533,6 +542,8 @@ bool Filter::ScanBatch(Batch* batch) {
   } else {
     pool_.Run(tasks, run_task);
   }
+  // What the batch's admissions let go of goes now.
+  store_.Settle();
   if (shadow_ != nullptr) shadow_->FinishBatch();
   for (size_t t = 0; t < tasks; ++t) any_error_ = any_error_ || batch->task_failed[t] != 0;
   // Recorded before written: no decision leaves the filter unrecorded.

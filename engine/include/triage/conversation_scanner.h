@@ -13,15 +13,22 @@
 // Every other record is triaged exactly as Scanner::ScanJson triages it.
 //
 // Determinism: a conversation decision depends on the messages before it in its conversation
-// and, through the store's memory bound, on the other messages of its store partition. Given the
-// same messages in the same order within each partition, the decisions are the same bytes, on any
-// number of threads: drivers scan the messages of one partition (Partition()) in input order, on
-// one thread at a time, and may spread partitions (and records of no conversation) over threads.
+// and, through the store's memory bound, on the order of all messages. ScanJson(json, ...) does a
+// message's steps one after the other and suits a driver that scans one record at a time. A
+// parallel driver splits them (conversation_store.h explains why this gives the same bytes):
+//
+//   Route(line, &ticket)          any thread, any order: is it a conversation message, where?
+//   Admit(&ticket)                one thread, input order: the store's memory bound
+//   ScanJson(line, &ticket, ...)  the messages of one partition in input order, one at a time;
+//                                 partitions (and records of no conversation) on any thread
+//   store.Settle()                one thread, once the batch is scanned
 #ifndef TRIAGE_CONVERSATION_SCANNER_H_
 #define TRIAGE_CONVERSATION_SCANNER_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "triage/conversation_store.h"
@@ -49,6 +56,18 @@ struct ConversationCounters {
   void Merge(const ConversationCounters& other);
 };
 
+// A message on its way through a parallel driver: what Route() found and Admit() decided. Opaque
+// to drivers but for `partition`.
+struct ConversationTicket {
+  int partition = -1;  // the store partition of its conversation; -1: no conversation message
+  // Internal.
+  std::string key;
+  std::optional<int64_t> time;
+  bool ends = false;
+  bool admitted = false;
+  ConversationAdmission admission;
+};
+
 // Not thread-safe: use one per thread. Several may share one store (its contract says how).
 // Keeps the RuleSet alive; the store is not owned and must outlive the scanner.
 class TRIAGE_EXPORT ConversationScanner {
@@ -58,18 +77,25 @@ class TRIAGE_EXPORT ConversationScanner {
   ConversationScanner(ConversationScanner&&) noexcept;
   ConversationScanner& operator=(ConversationScanner&&) noexcept;
 
-  // Returns the store partition of the conversation `json` is a message of, or -1 if it is no
-  // conversation message (not an SMS, no conversation key, or not a record that can be triaged):
-  // such a record may be scanned on any thread, in any order. Cheap for records that cannot be
-  // SMS (it looks for "sms" in the bytes before parsing anything).
-  int Partition(std::string_view json);
-
   // Triages one JSON record; *decision is overwritten. A conversation message is threaded (see
   // the file comment) and its decision is the conversation's, with decision->conversation set;
   // `message`, when not null, gets the message's decision on its own (for a record of no
   // conversation, the same as *decision). Errors as Scanner::ScanJson; a record that cannot be
-  // triaged changes no conversation.
+  // triaged changes no conversation. Does Route, Admit, the scan and the store's Settle in turn.
   Status ScanJson(std::string_view json, Decision* decision, Decision* message = nullptr);
+
+  // The steps of ScanJson for a parallel driver (file comment). Route fills *ticket and returns
+  // ticket->partition: -1 for a record of no conversation (not an SMS, no conversation key, or a
+  // record that cannot be triaged), which may then be scanned anywhere, in any order. Cheap for
+  // records that cannot be SMS (it looks for "sms" in the bytes before parsing anything).
+  int Route(std::string_view json, ConversationTicket* ticket);
+  // Admits a routed conversation message to the store. REQUIRES: ticket->partition >= 0; called
+  // in input order on one thread, with no scan of a conversation message running.
+  void Admit(ConversationTicket* ticket);
+  // Scans a record routed (and, if a conversation message, admitted) as ScanJson does, without
+  // settling the store.
+  Status ScanJson(std::string_view json, const ConversationTicket& ticket, Decision* decision,
+                  Decision* message = nullptr);
 
   // Statistics of the scans (Scanner's: off by default) and the conversation counters (always).
   void set_collect_stats(bool on);

@@ -8,12 +8,23 @@
 // processes) are interchangeable.
 //
 // Order and determinism. Conversation state is the only thing in a decision that depends on
-// records before it, so the order in which messages reach the store decides the output. A store
-// divides keys into partitions: the messages of one partition must be given in input order, by
-// one thread at a time; different partitions may be worked on concurrently. A store's behaviour
-// (which conversation loses its messages when memory is full) must depend only on the order of
-// the messages within each partition, never on timing, so that `triage filter --jobs N` writes
-// the same bytes for every N and `triage replay` reproduces them.
+// records before it, so the order in which messages reach the store decides the output. Two
+// orders matter, and a store keeps them apart so that the heavy work can run on several threads:
+//
+// - Admit() is called for every message in input order, on one thread. It is where the memory
+//   bound is kept, exactly: the store decides there which conversation lets go of its texts (the
+//   least recently used) and which key it forgets, and tells each message what happened to its
+//   own key since the key's last message. Cheap: a hash lookup and list moves.
+// - Update() reads and writes a key's state. Keys are divided into a fixed number of partitions
+//   (partitions(), never dependent on the thread count); the updates of one partition must come
+//   in input order, one at a time, while different partitions may be updated concurrently.
+// - Settle(), on one thread when no Update runs, lets go of the memory that Admit() decided to
+//   let go of (until then, a conversation being let go may still be read by a message before it).
+//
+// A driver that scans one message at a time calls Admit, Update and Settle for each in turn; a
+// parallel one (`triage filter --jobs N`) admits a batch's messages in order, updates them
+// partition by partition, and settles once per batch. Both give the same decisions, byte for
+// byte, because every decision the store makes depends only on the order of Admit calls.
 //
 //   triage::MemoryConversationStore store(rules.config().conversations);
 //   triage::ConversationScanner scanner(rules, &store);
@@ -39,8 +50,7 @@ namespace triage {
 
 // What is remembered about one conversation key between its messages: its current (or last)
 // conversation and whether the sender opted out. Plain data, written by the ConversationScanner;
-// a store only moves it around, and lets go of `texts` (setting `context_lost`) when it needs the
-// room.
+// a store keeps it, and lets go of `texts` when it needs the room (ConversationStore::Admit).
 struct ThreadState {
   std::string id;                    // the current (or last) conversation; "" before the first
   uint64_t serial = 0;               // conversations opened under this key so far
@@ -49,7 +59,6 @@ struct ThreadState {
   std::optional<int64_t> last_at;    // the latest received_at of its messages
   bool ended = false;                // a stop keyword ended it: the next message opens another
   bool opted_out = false;            // the sender opted out (outlives the conversation)
-  bool context_lost = false;         // its texts were let go while it was open
   Decision decision;                 // the conversation's decision: the highest it has reached
   std::deque<std::string> texts;     // its latest messages' texts (keywords aside), oldest first
 
@@ -67,7 +76,17 @@ struct ConversationStoreStats {
   uint64_t evicted_idle = 0;        // ... of which were already idle past the timeout
   uint64_t forgotten = 0;           // keys forgotten entirely for room (max_remembered)
   uint64_t opt_outs_forgotten = 0;  // ... of which had opted out
-  uint64_t partitions = 0;          // the partitions now
+  uint64_t partitions = 0;          // the partitions
+};
+
+// What the memory bound did to a key since its previous message (ConversationStore::Admit).
+struct ConversationAdmission {
+  // The key's conversation let go of its texts while it was open: if this message continues it,
+  // the rules read only what comes from now on, and the message says so.
+  bool context_lost = false;
+  // The key was forgotten altogether: this message finds it as if it were new (the updater must
+  // start from a fresh ThreadState; the store keeps the old one until it settles).
+  bool forgotten = false;
 };
 
 // The interface of a conversation store (see the file comment for the ordering contract).
@@ -77,35 +96,42 @@ class TRIAGE_EXPORT ConversationStore {
   virtual ~ConversationStore();
 
   // Applies the limits of `config` (max_open, max_remembered, idle_timeout), letting go of what
-  // exceeds them. Must not run concurrently with any other call.
+  // exceeds them at once. Must not run concurrently with any other call.
   virtual void Configure(const ConversationConfig& config) = 0;
 
-  // The number of partitions (at least 1) and the partition of `key`, in [0, partitions()).
+  // The number of partitions (at least 1; fixed for the store's life) and the partition of
+  // `key`, in [0, partitions()).
   virtual size_t partitions() const = 0;
   virtual size_t PartitionOf(std::string_view key) const = 0;
 
+  // Records that a message of `key` comes next in input order, received at `time` (microseconds,
+  // UTC, when it has one), and whether it ends its conversation (a stop keyword). Keeps the
+  // memory bound (see the file comment) and returns what it did to `key` since its last message.
+  // REQUIRES: called in input order, on one thread, with no Update or Settle running.
+  virtual ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time,
+                                      bool ends) = 0;
+
   // Calls `update` on the state of `key` — the one stored, or a fresh ThreadState — and stores
-  // what it leaves. `time` is the message's received_at (microseconds, UTC), when it has one: the
-  // store's notion of how late it is in the stream of its partition. Returns the store's failure
-  // (then `update` may not have been called). REQUIRES: messages of one partition are given in
-  // input order, one call at a time.
-  virtual Status Update(std::string_view key, std::optional<int64_t> time,
-                        const std::function<void(ThreadState*)>& update) = 0;
+  // what it leaves. Returns the store's failure (then `update` may not have been called).
+  // REQUIRES: the message was admitted; messages of one partition come in input order, one at a
+  // time (different partitions may run concurrently).
+  virtual Status Update(std::string_view key, const std::function<void(ThreadState*)>& update) = 0;
+
+  // Lets go of the memory Admit() decided to let go of. REQUIRES: no Admit or Update running.
+  virtual void Settle() = 0;
 
   // What the store holds and has let go so far.
   virtual ConversationStoreStats stats() const = 0;
 };
 
-// The in-memory store: a process's conversations in its own memory, lost when it exits. At most
-// `max_open` conversations hold their texts, at most `max_remembered` keys are remembered; past
-// either bound the least recently used goes first. Keys are divided into partitions (one per 256
-// of max_open, at most 16) by a fixed hash of the key, each with its own share of both bounds and
-// its own least-recently-used order, so that the choice of what goes depends on nothing but the
-// order of the messages within the partition.
+// The in-memory store: a process's conversations in its own memory, lost when it exits (a filter
+// that continues an audit store rebuilds them from it: AuditStore::RestoreConversations). At most
+// `max_open` conversations hold their texts and at most `max_remembered` keys are remembered,
+// exactly, counted over the whole store; past either bound the least recently used (by input
+// order) goes first. 16 partitions, by a fixed hash of the key.
 //
-// Thread-safe: Update() may run concurrently for keys of different partitions (calls for one
-// partition are serialised by a lock, but must also come in input order, which the lock cannot
-// see to). Configure() must run alone.
+// Thread-safe as the interface requires: Update() may run concurrently for keys of different
+// partitions (each partition has a lock); Admit(), Settle() and Configure() run on one thread.
 class TRIAGE_EXPORT MemoryConversationStore : public ConversationStore {
  public:
   explicit MemoryConversationStore(const ConversationConfig& config);
@@ -116,8 +142,10 @@ class TRIAGE_EXPORT MemoryConversationStore : public ConversationStore {
   void Configure(const ConversationConfig& config) override;
   size_t partitions() const override;
   size_t PartitionOf(std::string_view key) const override;
-  Status Update(std::string_view key, std::optional<int64_t> time,
-                const std::function<void(ThreadState*)>& update) override;
+  ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time,
+                              bool ends) override;
+  Status Update(std::string_view key, const std::function<void(ThreadState*)>& update) override;
+  void Settle() override;
   ConversationStoreStats stats() const override;
 
  private:

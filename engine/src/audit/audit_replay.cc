@@ -174,10 +174,18 @@ class ReplayRun {
   // Re-runs `entry`'s record under `replayer` (which has a scanner), into *decision. Returns the
   // scan's status; *conversation tells whether the record was a conversation message.
   Status Run(Replayer& replayer, const AuditEntry& entry, Decision* decision, bool* conversation) {
+    // The filter's steps for one message (conversation_scanner.h), its store configured by the
+    // message's ruleset first, as the filter configures it before a batch.
     ConversationScanner& scanner = *replayer.scanner;
-    *conversation = scanner.Partition(*entry.input) >= 0;
-    if (*conversation) conversations_->Configure(scanner.rules().config().conversations);
-    return scanner.ScanJson(*entry.input, decision);
+    ConversationTicket ticket;
+    *conversation = scanner.Route(*entry.input, &ticket) >= 0;
+    if (*conversation) {
+      conversations_->Configure(scanner.rules().config().conversations);
+      scanner.Admit(&ticket);
+    }
+    const Status status = scanner.ScanJson(*entry.input, ticket, decision);
+    if (*conversation) conversations_->Settle();
+    return status;
   }
 
   ConversationStore* Conversations(const RuleSet& first) {

@@ -9,11 +9,13 @@
 //    conversation id is "<label>@<opening time>", the label being the `conversation` value (a
 //    long one replaced by a digest) or "ft-" and 16 hex digits of the SHA-256 of (from, to), so
 //    that no phone number reaches an output, a log or an error.
-// 3. Thread, inside the store's update of the key: the message continues the key's conversation
-//    unless there is none, a stop keyword ended it, or it comes idle_timeout or more after the
-//    conversation's latest message; otherwise it opens a new one (the opt-out carries over: it
-//    belongs to the sender, not to a conversation). A message without a valid received_at
-//    continues what is open and moves no clock.
+// 3. Thread, inside the store's update of the key (after the store admitted the message: if it
+//    forgot the key meanwhile, the key starts afresh; if it let go of the conversation's texts,
+//    a message that continues it starts from an empty window and says context_lost): the message
+//    continues the key's conversation unless there is none, a stop keyword ended it, or it comes
+//    idle_timeout or more after the conversation's latest message; otherwise it opens a new one
+//    (the opt-out carries over: it belongs to the sender, not to a conversation). A message without
+//    a valid received_at continues what is open and moves no clock.
 // 4. Keywords: a help keyword opens or continues and adds nothing to the text; a stop keyword
 //    ends the conversation and opts the sender out; a start keyword opts an opted-out sender back
 //    in (from a sender who is not opted out, "YES" is an ordinary message). Any other message's
@@ -106,8 +108,11 @@ class ConversationScanner::Impl {
         state_(rules_.program()),
         keywords_(rules_.program().config.conversations) {}
 
-  int Partition(std::string_view json);
-  Status ScanJson(std::string_view json, Decision* decision, Decision* message);
+  int Route(std::string_view json, ConversationTicket* ticket);
+  void Admit(ConversationTicket* ticket);
+  Status ScanJson(std::string_view json, const ConversationTicket& ticket, Decision* decision,
+                  Decision* message);
+  ConversationStore* store() { return store_; }
 
   const RuleSet& rules() const { return rules_; }
   internal::ScanState& state() { return state_; }
@@ -120,10 +125,12 @@ class ConversationScanner::Impl {
   bool IsSms() const {
     return FirstText(state_, rules_.program().conversation_fields.kind) == "sms";
   }
+  // Reads the loaded record's text values into message_text_ (and single_text_).
+  void ReadMessageText();
   // Steps 3 to 6 of the file comment, on the key's state.
-  void Thread(ThreadState* thread, const std::string& label, std::optional<int64_t> time,
-              CarrierKeyword keyword, const std::string* reply, Decision* message,
-              Decision* decision);
+  void Thread(ThreadState* thread, const ConversationAdmission& admission, const std::string& label,
+              std::optional<int64_t> time, CarrierKeyword keyword, const std::string* reply,
+              Decision* message, Decision* decision);
   // Evaluates the loaded record over the conversation window into *out.
   void EvaluateWindow(const ThreadState& thread, const Decision& message, Decision* out);
 
@@ -159,22 +166,46 @@ bool ConversationScanner::Impl::Key(std::string* key, std::string* label) const 
   return true;
 }
 
-int ConversationScanner::Impl::Partition(std::string_view json) {
+void ConversationScanner::Impl::ReadMessageText() {
+  message_text_.clear();
+  single_text_ = false;
+  const int field = rules_.program().conversation_fields.text;
+  if (field < 0) return;
+  const std::vector<std::string_view>& texts = state_.Texts(field);
+  single_text_ = texts.size() == 1;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (i > 0) message_text_.push_back('\n');
+    message_text_.append(texts[i]);
+  }
+}
+
+int ConversationScanner::Impl::Route(std::string_view json, ConversationTicket* ticket) {
+  *ticket = ConversationTicket();
   // "sms" can only be the kind if the bytes say so (or hide it behind a \u escape).
   const auto contains = [json](const char* needle) {
-    return std::string_view(json).find(needle) != std::string_view::npos;
+    return json.find(needle) != std::string_view::npos;
   };
   if (!contains("sms") && !contains("\\u")) return -1;
   Decision scratch;
   if (!state_.Load(rules_.program(), json, &scratch).ok() || !IsSms()) return -1;
-  std::string key;
   std::string label;
-  if (!Key(&key, &label)) return -1;
-  return static_cast<int>(store_->PartitionOf(key));
+  if (!Key(&ticket->key, &label)) return -1;
+  ticket->time =
+      ParseTimestamp(FirstText(state_, rules_.program().conversation_fields.received_at));
+  ReadMessageText();
+  const std::string* reply = nullptr;
+  ticket->ends = keywords_.Classify(message_text_, &reply) == CarrierKeyword::kStop;
+  ticket->partition = static_cast<int>(store_->PartitionOf(ticket->key));
+  return ticket->partition;
 }
 
-Status ConversationScanner::Impl::ScanJson(std::string_view json, Decision* decision,
-                                           Decision* message) {
+void ConversationScanner::Impl::Admit(ConversationTicket* ticket) {
+  ticket->admission = store_->Admit(ticket->key, ticket->time, ticket->ends);
+  ticket->admitted = true;
+}
+
+Status ConversationScanner::Impl::ScanJson(std::string_view json, const ConversationTicket& ticket,
+                                           Decision* decision, Decision* message) {
   const internal::Program& program = rules_.program();
   Decision own;
   Decision* msg = message != nullptr ? message : &own;
@@ -187,49 +218,37 @@ Status ConversationScanner::Impl::ScanJson(std::string_view json, Decision* deci
   std::string key;
   std::string label;
   const bool sms = IsSms();
-  const bool threaded = sms && Key(&key, &label);
+  const bool threaded = sms && ticket.admitted && Key(&key, &label);
   // The message's text, read before the evaluation (which keeps the values as they are).
-  message_text_.clear();
-  single_text_ = false;
-  if (threaded && program.conversation_fields.text >= 0) {
-    const std::vector<std::string_view>& texts = state_.Texts(program.conversation_fields.text);
-    single_text_ = texts.size() == 1;
-    for (size_t i = 0; i < texts.size(); ++i) {
-      if (i > 0) message_text_.push_back('\n');
-      message_text_.append(texts[i]);
-    }
-  }
+  if (threaded) ReadMessageText();
   state_.EvaluateLoaded(program, msg, /*count_hits=*/true);
   if (!threaded) {
     if (sms) ++counters_.unthreaded;
     *decision = *msg;
     return Status::Ok();
   }
-
-  const std::optional<int64_t> time =
-      ParseTimestamp(FirstText(state_, program.conversation_fields.received_at));
   const std::string* reply = nullptr;
   const CarrierKeyword keyword = keywords_.Classify(message_text_, &reply);
-  Status updated = store_->Update(key, time, [&](ThreadState* thread) {
-    Thread(thread, label, time, keyword, reply, msg, decision);
+  return store_->Update(key, [&](ThreadState* thread) {
+    Thread(thread, ticket.admission, label, ticket.time, keyword, reply, msg, decision);
   });
-  if (!updated.ok()) return updated;
-  return Status::Ok();
 }
 
-void ConversationScanner::Impl::Thread(ThreadState* thread, const std::string& label,
-                                       std::optional<int64_t> time, CarrierKeyword keyword,
-                                       const std::string* reply, Decision* message,
-                                       Decision* decision) {
+void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAdmission& admission,
+                                       const std::string& label, std::optional<int64_t> time,
+                                       CarrierKeyword keyword, const std::string* reply,
+                                       Decision* message, Decision* decision) {
   const ConversationConfig& config = rules_.program().config.conversations;
+  // The store forgot the key since its last message: it is new again.
+  if (admission.forgotten) *thread = ThreadState();
   const int64_t idle = config.idle_timeout_seconds * kMicrosPerSecond;
   const bool idle_past =
       time.has_value() && thread->last_at.has_value() && *time - *thread->last_at >= idle;
   const bool continuing = !thread->id.empty() && !thread->ended && !idle_past;
-  bool context_lost = false;
-  if (continuing) {
-    context_lost = thread->context_lost;
-  } else {
+  // The store let go of the conversation's texts since its last message.
+  const bool context_lost = continuing && admission.context_lost;
+  if (context_lost) thread->texts.clear();
+  if (!continuing) {
     const std::string previous = thread->id;
     ThreadState fresh;
     fresh.opted_out = thread->opted_out;
@@ -241,7 +260,6 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const std::string& l
     *thread = std::move(fresh);
     ++counters_.opened;
   }
-  thread->context_lost = false;
   ++thread->messages;
   ++counters_.messages;
   if (context_lost) ++counters_.context_lost;
@@ -344,10 +362,23 @@ ConversationScanner::~ConversationScanner() = default;
 ConversationScanner::ConversationScanner(ConversationScanner&&) noexcept = default;
 ConversationScanner& ConversationScanner::operator=(ConversationScanner&&) noexcept = default;
 
-int ConversationScanner::Partition(std::string_view json) { return impl_->Partition(json); }
-
 Status ConversationScanner::ScanJson(std::string_view json, Decision* decision, Decision* message) {
-  return impl_->ScanJson(json, decision, message);
+  ConversationTicket ticket;
+  if (impl_->Route(json, &ticket) >= 0) impl_->Admit(&ticket);
+  const Status status = impl_->ScanJson(json, ticket, decision, message);
+  if (ticket.admitted) impl_->store()->Settle();
+  return status;
+}
+
+int ConversationScanner::Route(std::string_view json, ConversationTicket* ticket) {
+  return impl_->Route(json, ticket);
+}
+
+void ConversationScanner::Admit(ConversationTicket* ticket) { impl_->Admit(ticket); }
+
+Status ConversationScanner::ScanJson(std::string_view json, const ConversationTicket& ticket,
+                                     Decision* decision, Decision* message) {
+  return impl_->ScanJson(json, ticket, decision, message);
 }
 
 void ConversationScanner::set_collect_stats(bool on) {

@@ -1,29 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 // The in-memory conversation store (conversation_store.h).
 //
-// Each partition is a hash map from key to node and two least-recently-used lists threaded
-// through the nodes: `held`, the conversations that are open as far as the store knows (not ended
-// by a stop keyword), bounded by the partition's share of max_open; and `keys`, every key the
-// partition remembers, bounded by its share of max_remembered. An update moves its node to the
-// front of both. When `held` is over its bound, the conversation at its back lets go of its texts
-// and is marked context_lost, so that its next message (if it continues the conversation) says
-// so; its decision and times stay, so the conversation's urgency still never drops. When `keys`
-// is over its bound, the key at its back is forgotten altogether, an opt-out with it (counted:
-// the messaging platform's opt-out list, not this cache, is the record of opt-outs).
+// Nodes (a key and its ThreadState) live in 16 partitions, hash maps chosen by FNV-1a of the key,
+// each with a lock so that Update() can run for different partitions at once. Over them, two
+// least-recently-used lists kept by Admit() alone, in input order, on one thread: `held`, the
+// conversations open as far as the store knows (their last message was no stop keyword), bounded
+// by max_open; and `keys`, every key remembered, bounded by max_remembered. Both bounds are exact
+// and global: the choice of what goes depends only on the order of the Admit calls, never on
+// which thread updates what, so the decisions are the same for any number of threads.
 //
-// A conversation let go after its idle timeout had already passed (against the latest time its
-// partition has seen) is counted apart (evicted_idle): its next message opens a new conversation
-// anyway, so nothing was lost.
+// Letting go happens in two steps, so that a message admitted before the choice (still to be
+// updated, in the same batch) sees the state it should:
+// - Admit marks the least recently used conversation `evicted_live` (its next message will say
+//   context_lost) or the least recently used key `forget_pending` (its next message starts from a
+//   fresh state), and lists it to settle;
+// - Settle, once no update runs, drops the texts of what is still evicted and erases what is
+//   still forgotten. A key admitted again in between is no longer evicted or forgotten: its
+//   message got the admission's verdict and made its own state from it.
 //
-// Partitions: max_open / 256 of them, at least 1 and at most 16, chosen by FNV-1a of the key. The
-// number depends only on the config, never on the thread count; when a new config changes it
-// (Configure), the nodes are moved into the new partitions in a fixed order (old partition by
-// old partition, least recently used first), so the result is deterministic too.
+// A conversation let go after its idle timeout had already passed (against the latest time the
+// store has been admitted) is counted apart (evicted_idle): its next message opens a new
+// conversation anyway, so nothing was lost.
 #include "triage/conversation_store.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -50,17 +54,8 @@ ConversationStore::~ConversationStore() = default;
 
 namespace {
 
-constexpr size_t kConversationsPerPartition = 256;
-constexpr size_t kMaxPartitions = 16;
-
-size_t PartitionCount(const ConversationConfig& config) {
-  return std::clamp<size_t>(config.max_open / kConversationsPerPartition, 1, kMaxPartitions);
-}
-
-// Partition p's share of `total` over `count` partitions (the shares add up to total).
-size_t Share(size_t total, size_t count, size_t p) {
-  return total / count + (p < total % count ? 1 : 0);
-}
+constexpr size_t kPartitions = 16;
+constexpr int64_t kMicrosPerSecond = 1000000;
 
 uint64_t Fnv1a(std::string_view key) {
   uint64_t hash = 14695981039346656037ULL;
@@ -73,264 +68,193 @@ uint64_t Fnv1a(std::string_view key) {
 
 struct Node {
   const std::string* key = nullptr;  // the map's key (stable: the map is node-based)
+  size_t partition = 0;
   ThreadState state;
+  // Kept by Admit (one thread).
+  std::optional<int64_t> last_at;  // the latest time admitted for the key
   bool held = false;
   std::list<Node*>::iterator held_at;
+  bool kept = false;  // in `keys`
   std::list<Node*>::iterator key_at;
+  bool evicted_live = false;    // its texts go; its next message says context_lost
+  bool forget_pending = false;  // it goes; its next message starts afresh
+  bool to_settle = false;
 };
 
-struct Totals {
-  uint64_t evicted = 0;
-  uint64_t evicted_idle = 0;
-  uint64_t forgotten = 0;
-  uint64_t opt_outs_forgotten = 0;
-  uint64_t peak_open = 0;
-};
-
-class Partition {
- public:
-  Partition(size_t max_held, size_t max_keys, int64_t idle_micros)
-      : max_held_(std::max<size_t>(max_held, 1)),
-        max_keys_(std::max<size_t>(max_keys, 1)),
-        idle_micros_(idle_micros) {}
-
-  std::mutex& mutex() { return mutex_; }
-
-  void Update(std::string_view key, std::optional<int64_t> time,
-              const std::function<void(ThreadState*)>& update) {
-    if (time.has_value()) watermark_ = std::max(watermark_.value_or(*time), *time);
-    auto found = nodes_.find(std::string(key));
-    if (found == nodes_.end()) {
-      found = nodes_.emplace(std::string(key), Node()).first;
-      Node& node = found->second;
-      node.key = &found->first;
-      keys_.push_front(&node);
-      node.key_at = keys_.begin();
-    } else {
-      keys_.splice(keys_.begin(), keys_, found->second.key_at);
-    }
-    Node& node = found->second;
-    text_bytes_ -= node.state.text_bytes();
-    update(&node.state);
-    text_bytes_ += node.state.text_bytes();
-    if (node.state.id.empty() && !node.state.opted_out) {
-      Forget(found);
-      return;
-    }
-    Hold(&node, !node.state.ended);
-    MakeRoom(&node);
-  }
-
-  // Inserts a node moved from another partition, as the most recently used.
-  void Adopt(std::string key, ThreadState state, bool held) {
-    auto inserted = nodes_.emplace(std::move(key), Node()).first;
-    Node& node = inserted->second;
-    node.key = &inserted->first;
-    node.state = std::move(state);
-    text_bytes_ += node.state.text_bytes();
-    keys_.push_front(&node);
-    node.key_at = keys_.begin();
-    Hold(&node, held);
-  }
-
-  // Moves every node out, least recently used first, calling `take(key, state, held)`.
-  void Drain(const std::function<void(std::string, ThreadState, bool)>& take) {
-    for (auto it = keys_.rbegin(); it != keys_.rend(); ++it) {
-      Node* node = *it;
-      take(*node->key, std::move(node->state), node->held);
-    }
-    keys_.clear();
-    held_.clear();
-    nodes_.clear();
-    text_bytes_ = 0;
-  }
-
-  void SetLimits(size_t max_held, size_t max_keys, int64_t idle_micros) {
-    max_held_ = std::max<size_t>(max_held, 1);
-    max_keys_ = std::max<size_t>(max_keys, 1);
-    idle_micros_ = idle_micros;
-    MakeRoom(nullptr);
-  }
-
-  std::optional<int64_t> watermark() const { return watermark_; }
-  void set_watermark(std::optional<int64_t> watermark) { watermark_ = watermark; }
-  size_t held() const { return held_.size(); }
-  size_t keys() const { return nodes_.size(); }
-  uint64_t text_bytes() const { return text_bytes_; }
-  const Totals& totals() const { return totals_; }
-
- private:
-  void Hold(Node* node, bool held) {
-    if (held && node->held) {
-      held_.splice(held_.begin(), held_, node->held_at);
-    } else if (held) {
-      held_.push_front(node);
-      node->held_at = held_.begin();
-      node->held = true;
-      totals_.peak_open = std::max<uint64_t>(totals_.peak_open, held_.size());
-    } else if (node->held) {
-      held_.erase(node->held_at);
-      node->held = false;
-    }
-  }
-
-  // Lets go of the least recently used conversations and keys beyond the bounds, never `keep`
-  // (the one just updated).
-  void MakeRoom(const Node* keep) {
-    while (held_.size() > max_held_ && held_.back() != keep) {
-      Node* victim = held_.back();
-      ++totals_.evicted;
-      const ThreadState& state = victim->state;
-      if (watermark_.has_value() && state.last_at.has_value() &&
-          *watermark_ - *state.last_at >= idle_micros_) {
-        ++totals_.evicted_idle;
-      }
-      text_bytes_ -= victim->state.text_bytes();
-      victim->state.texts.clear();
-      victim->state.texts.shrink_to_fit();
-      victim->state.context_lost = true;
-      Hold(victim, false);
-    }
-    while (nodes_.size() > max_keys_ && keys_.back() != keep) {
-      auto victim = nodes_.find(*keys_.back()->key);
-      ++totals_.forgotten;
-      if (victim->second.state.opted_out) ++totals_.opt_outs_forgotten;
-      if (victim->second.held) ++totals_.evicted;
-      Forget(victim);
-    }
-  }
-
-  void Forget(std::unordered_map<std::string, Node>::iterator it) {
-    Node& node = it->second;
-    text_bytes_ -= node.state.text_bytes();
-    Hold(&node, false);
-    keys_.erase(node.key_at);
-    nodes_.erase(it);
-  }
-
-  std::mutex mutex_;
-  size_t max_held_;
-  size_t max_keys_;
-  int64_t idle_micros_;
-  std::unordered_map<std::string, Node> nodes_;
-  std::list<Node*> held_;  // most recently used first
-  std::list<Node*> keys_;  // most recently used first
-  std::optional<int64_t> watermark_;
-  uint64_t text_bytes_ = 0;
-  Totals totals_;
+struct Partition {
+  mutable std::mutex mutex;
+  std::unordered_map<std::string, Node> nodes;
+  uint64_t text_bytes = 0;  // guarded by mutex
 };
 
 }  // namespace
 
 class MemoryConversationStore::Impl {
  public:
-  explicit Impl(const ConversationConfig& config) { Build(config); }
-
-  void Build(const ConversationConfig& config) {
-    config_ = config;
-    const size_t count = PartitionCount(config);
-    partitions_.clear();
-    for (size_t p = 0; p < count; ++p) {
-      partitions_.push_back(std::make_unique<Partition>(Share(config.max_open, count, p),
-                                                        Share(config.remembered_limit(), count, p),
-                                                        config.idle_timeout_seconds * 1000000));
-    }
-  }
+  explicit Impl(const ConversationConfig& config) { SetLimits(config); }
 
   void Configure(const ConversationConfig& config) {
-    const size_t count = PartitionCount(config);
-    if (count == partitions_.size()) {
-      config_ = config;
-      for (size_t p = 0; p < count; ++p) {
-        partitions_[p]->SetLimits(Share(config.max_open, count, p),
-                                  Share(config.remembered_limit(), count, p),
-                                  config.idle_timeout_seconds * 1000000);
-      }
-      return;
-    }
-    // Re-partition: every node moves, in a fixed order, with the limits of the new config
-    // applied once all are in. The counts carry over.
-    std::vector<std::unique_ptr<Partition>> old = std::move(partitions_);
-    Totals carried;
-    std::optional<int64_t> watermark;
-    for (const auto& partition : old) {
-      const Totals& t = partition->totals();
-      carried.evicted += t.evicted;
-      carried.evicted_idle += t.evicted_idle;
-      carried.forgotten += t.forgotten;
-      carried.opt_outs_forgotten += t.opt_outs_forgotten;
-      carried.peak_open += t.peak_open;
-      if (partition->watermark().has_value()) {
-        watermark = std::max(watermark.value_or(*partition->watermark()), *partition->watermark());
-      }
-    }
-    carried_.evicted += carried.evicted;
-    carried_.evicted_idle += carried.evicted_idle;
-    carried_.forgotten += carried.forgotten;
-    carried_.opt_outs_forgotten += carried.opt_outs_forgotten;
-    carried_.peak_open = std::max(carried_.peak_open, carried.peak_open);
-    // Unbounded while filling, then bounded.
-    for (size_t p = 0; p < count; ++p) {
-      partitions_.push_back(std::make_unique<Partition>(SIZE_MAX / 2, SIZE_MAX / 2,
-                                                        config.idle_timeout_seconds * 1000000));
-      partitions_.back()->set_watermark(watermark);
-    }
-    config_ = config;
-    for (const auto& partition : old) {
-      partition->Drain([this](std::string key, ThreadState state, bool held) {
-        partitions_[PartitionOf(key)]->Adopt(std::move(key), std::move(state), held);
-      });
-    }
-    for (size_t p = 0; p < count; ++p) {
-      partitions_[p]->SetLimits(Share(config.max_open, count, p),
-                                Share(config.remembered_limit(), count, p),
-                                config.idle_timeout_seconds * 1000000);
-    }
+    SetLimits(config);
+    MakeRoom(nullptr);
+    Settle();
   }
 
-  size_t PartitionOf(std::string_view key) const { return Fnv1a(key) % partitions_.size(); }
+  size_t PartitionOf(std::string_view key) const { return Fnv1a(key) % kPartitions; }
 
-  Status Update(std::string_view key, std::optional<int64_t> time,
-                const std::function<void(ThreadState*)>& update) {
-    Partition& partition = *partitions_[PartitionOf(key)];
-    std::lock_guard<std::mutex> lock(partition.mutex());
-    partition.Update(key, time, update);
+  ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time, bool ends) {
+    Node& node = Find(key);
+    ConversationAdmission admission;
+    if (node.forget_pending) {
+      admission.forgotten = true;
+      node.forget_pending = false;
+      node.last_at.reset();
+    }
+    admission.context_lost = node.evicted_live;
+    node.evicted_live = false;
+    if (time.has_value()) {
+      watermark_ = std::max(watermark_.value_or(*time), *time);
+      node.last_at = std::max(node.last_at.value_or(*time), *time);
+    }
+    Touch(&keys_, &node, &Node::kept, &Node::key_at, true);
+    Touch(&held_, &node, &Node::held, &Node::held_at, !ends);
+    MakeRoom(&node);
+    peak_open_ = std::max<uint64_t>(peak_open_, held_.size());
+    return admission;
+  }
+
+  Status Update(std::string_view key, const std::function<void(ThreadState*)>& update) {
+    Partition& partition = partitions_[PartitionOf(key)];
+    std::lock_guard<std::mutex> lock(partition.mutex);
+    auto found = partition.nodes.find(std::string(key));
+    if (found == partition.nodes.end()) found = Insert(&partition, key);
+    ThreadState& state = found->second.state;
+    partition.text_bytes -= state.text_bytes();
+    update(&state);
+    partition.text_bytes += state.text_bytes();
     return Status::Ok();
+  }
+
+  void Settle() {
+    for (Node* node : settle_) {
+      node->to_settle = false;
+      Partition& partition = partitions_[node->partition];
+      std::lock_guard<std::mutex> lock(partition.mutex);
+      if (node->forget_pending) {
+        if (node->state.opted_out) ++opt_outs_forgotten_;
+        partition.text_bytes -= node->state.text_bytes();
+        partition.nodes.erase(*node->key);
+      } else if (node->evicted_live && !node->held) {
+        partition.text_bytes -= node->state.text_bytes();
+        std::deque<std::string>().swap(node->state.texts);
+      }
+    }
+    settle_.clear();
   }
 
   ConversationStoreStats stats() const {
     ConversationStoreStats stats;
-    stats.evicted = carried_.evicted;
-    stats.evicted_idle = carried_.evicted_idle;
-    stats.forgotten = carried_.forgotten;
-    stats.opt_outs_forgotten = carried_.opt_outs_forgotten;
-    uint64_t peak = 0;
-    for (const auto& partition : partitions_) {
-      std::lock_guard<std::mutex> lock(partition->mutex());
-      stats.open += partition->held();
-      stats.remembered += partition->keys();
-      stats.text_bytes += partition->text_bytes();
-      const Totals& t = partition->totals();
-      stats.evicted += t.evicted;
-      stats.evicted_idle += t.evicted_idle;
-      stats.forgotten += t.forgotten;
-      stats.opt_outs_forgotten += t.opt_outs_forgotten;
-      peak += t.peak_open;
+    stats.open = held_.size();
+    stats.peak_open = peak_open_;
+    stats.remembered = keys_.size();
+    for (const Partition& partition : partitions_) {
+      std::lock_guard<std::mutex> lock(partition.mutex);
+      stats.text_bytes += partition.text_bytes;
     }
-    // Each partition's peak may come at a different moment: their sum bounds the true peak,
-    // which is at most max_open.
-    stats.peak_open = std::min<uint64_t>(std::max(peak, carried_.peak_open), config_.max_open);
-    stats.peak_open = std::max<uint64_t>(stats.peak_open, stats.open);
-    stats.partitions = partitions_.size();
+    stats.evicted = evicted_;
+    stats.evicted_idle = evicted_idle_;
+    stats.forgotten = forgotten_;
+    stats.opt_outs_forgotten = opt_outs_forgotten_;
+    stats.partitions = kPartitions;
     return stats;
   }
 
-  size_t partitions() const { return partitions_.size(); }
-
  private:
-  ConversationConfig config_;
-  std::vector<std::unique_ptr<Partition>> partitions_;
-  Totals carried_;  // counts of partitions replaced by a re-partition
+  void SetLimits(const ConversationConfig& config) {
+    max_open_ = std::max<size_t>(config.max_open, 1);
+    max_keys_ = std::max(config.remembered_limit(), max_open_);
+    idle_micros_ = config.idle_timeout_seconds * kMicrosPerSecond;
+  }
+
+  std::unordered_map<std::string, Node>::iterator Insert(Partition* partition,
+                                                         std::string_view key) {
+    auto inserted = partition->nodes.emplace(std::string(key), Node()).first;
+    inserted->second.key = &inserted->first;
+    inserted->second.partition = static_cast<size_t>(partition - partitions_.data());
+    return inserted;
+  }
+
+  Node& Find(std::string_view key) {
+    Partition& partition = partitions_[PartitionOf(key)];
+    std::lock_guard<std::mutex> lock(partition.mutex);
+    auto found = partition.nodes.find(std::string(key));
+    if (found == partition.nodes.end()) found = Insert(&partition, key);
+    return found->second;
+  }
+
+  // Puts `node` at the front of `list` (in: true) or takes it out (in: false).
+  static void Touch(std::list<Node*>* list, Node* node, bool Node::*member,
+                    std::list<Node*>::iterator Node::*at, bool in) {
+    if (in && node->*member) {
+      list->splice(list->begin(), *list, node->*at);
+    } else if (in) {
+      list->push_front(node);
+      node->*at = list->begin();
+      node->*member = true;
+    } else if (node->*member) {
+      list->erase(node->*at);
+      node->*member = false;
+    }
+  }
+
+  void ToSettle(Node* node) {
+    if (node->to_settle) return;
+    node->to_settle = true;
+    settle_.push_back(node);
+  }
+
+  // Lets go of the least recently used conversations and keys beyond the bounds, never `keep`
+  // (the key just admitted).
+  void MakeRoom(const Node* keep) {
+    while (held_.size() > max_open_ && held_.back() != keep) {
+      Node* victim = held_.back();
+      Evict(victim);
+    }
+    while (keys_.size() > max_keys_ && keys_.back() != keep) {
+      Node* victim = keys_.back();
+      if (victim->held) Evict(victim);
+      Touch(&keys_, victim, &Node::kept, &Node::key_at, false);
+      victim->evicted_live = false;
+      victim->forget_pending = true;
+      ++forgotten_;
+      ToSettle(victim);
+    }
+  }
+
+  void Evict(Node* victim) {
+    Touch(&held_, victim, &Node::held, &Node::held_at, false);
+    victim->evicted_live = true;
+    ++evicted_;
+    if (watermark_.has_value() && victim->last_at.has_value() &&
+        *watermark_ - *victim->last_at >= idle_micros_) {
+      ++evicted_idle_;
+    }
+    ToSettle(victim);
+  }
+
+  std::array<Partition, kPartitions> partitions_;
+  size_t max_open_ = 1;
+  size_t max_keys_ = 1;
+  int64_t idle_micros_ = 0;
+  // Kept by Admit, Settle and Configure (one thread).
+  std::list<Node*> held_;  // most recently used first
+  std::list<Node*> keys_;  // most recently used first
+  std::vector<Node*> settle_;
+  std::optional<int64_t> watermark_;
+  uint64_t peak_open_ = 0;
+  uint64_t evicted_ = 0;
+  uint64_t evicted_idle_ = 0;
+  uint64_t forgotten_ = 0;
+  uint64_t opt_outs_forgotten_ = 0;
 };
 
 MemoryConversationStore::MemoryConversationStore(const ConversationConfig& config)
@@ -340,14 +264,19 @@ MemoryConversationStore::~MemoryConversationStore() = default;
 void MemoryConversationStore::Configure(const ConversationConfig& config) {
   impl_->Configure(config);
 }
-size_t MemoryConversationStore::partitions() const { return impl_->partitions(); }
+size_t MemoryConversationStore::partitions() const { return kPartitions; }
 size_t MemoryConversationStore::PartitionOf(std::string_view key) const {
   return impl_->PartitionOf(key);
 }
-Status MemoryConversationStore::Update(std::string_view key, std::optional<int64_t> time,
-                                       const std::function<void(ThreadState*)>& update) {
-  return impl_->Update(key, time, update);
+ConversationAdmission MemoryConversationStore::Admit(std::string_view key,
+                                                     std::optional<int64_t> time, bool ends) {
+  return impl_->Admit(key, time, ends);
 }
+Status MemoryConversationStore::Update(std::string_view key,
+                                       const std::function<void(ThreadState*)>& update) {
+  return impl_->Update(key, update);
+}
+void MemoryConversationStore::Settle() { impl_->Settle(); }
 ConversationStoreStats MemoryConversationStore::stats() const { return impl_->stats(); }
 
 }  // namespace triage

@@ -313,7 +313,8 @@ TEST(ConversationScannerTest, RecordsOfNoConversationAreTriagedAsAScannerWould) 
     const Decision decision = thread.Scan(record);
     EXPECT_FALSE(decision.conversation.has_value()) << record;
     EXPECT_EQ(DecisionToJson(decision), DecisionToJson(expected)) << record;
-    EXPECT_EQ(thread.scanner().Partition(record), -1) << record;
+    ConversationTicket ticket;
+    EXPECT_EQ(thread.scanner().Route(record, &ticket), -1) << record;
   }
   EXPECT_EQ(thread.scanner().counters().unthreaded, 1U);
 }
@@ -334,14 +335,15 @@ TEST(ConversationScannerTest, ARecordThatCannotBeTriagedChangesNoConversation) {
   EXPECT_EQ(Info(next).index, 2U);
 }
 
-TEST(ConversationScannerTest, PartitionsFollowTheKey) {
-  const RuleSet rules = CompileStory(StoryConfig("  max_open: 100000\n"));
-  Thread thread(rules);
+TEST(ConversationScannerTest, RoutesFollowTheKey) {
+  Thread thread(CompileStory());
   EXPECT_EQ(thread.store().partitions(), 16U);
-  const int a = thread.scanner().Partition(Sms{"s-1", "x", "", "c-1"}.Json());
+  ConversationTicket ticket;
+  const int a = thread.scanner().Route(Sms{"s-1", "x", "", "c-1"}.Json(), &ticket);
   EXPECT_GE(a, 0);
-  EXPECT_EQ(thread.scanner().Partition(Sms{"s-2", "y", "2026-11-02T10:00:00Z", "c-1"}.Json()), a);
-  EXPECT_EQ(thread.scanner().Partition("not json with sms in it"), -1);
+  EXPECT_EQ(thread.scanner().Route(Sms{"s-2", "y", "2026-11-02T10:00:00Z", "c-1"}.Json(), &ticket),
+            a);
+  EXPECT_EQ(thread.scanner().Route("not json with sms in it", &ticket), -1);
 }
 
 }  // namespace
