@@ -410,7 +410,9 @@ std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::strin
     return FormatErrorLine(line.number, std::nullopt, error->status);
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
-  error->status = scanners_[worker].ScanJson(text, ticket, &decision, &messages_[worker]);
+  // The message's own decision only for the shadow run (a copy otherwise saved).
+  error->status = scanners_[worker].ScanJson(text, ticket, &decision,
+                                             shadow_ != nullptr ? &messages_[worker] : nullptr);
   if (error->status.ok()) return FormatDecisionLine(text, decision, mode_);
   if (error->status.code() != Status::Code::kInvalidRecord) {
     // Not the record's fault. The library's message is not shown: only record errors promise

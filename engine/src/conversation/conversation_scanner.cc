@@ -139,6 +139,7 @@ class ConversationScanner::Impl {
   internal::ScanState state_;
   internal::KeywordTable keywords_;
   ConversationCounters counters_;
+  Decision own_;              // the message's own decision when the caller wants none
   std::string message_text_;  // the loaded message's text values, joined
   std::string window_;        // the conversation window, joined (alive during evaluation)
   bool single_text_ = false;  // the message has exactly one text value
@@ -207,8 +208,16 @@ void ConversationScanner::Impl::Admit(ConversationTicket* ticket) {
 Status ConversationScanner::Impl::ScanJson(std::string_view json, const ConversationTicket& ticket,
                                            Decision* decision, Decision* message) {
   const internal::Program& program = rules_.program();
-  Decision own;
-  Decision* msg = message != nullptr ? message : &own;
+  if (!ticket.admitted) {
+    // No conversation message: triaged as Scanner::ScanJson would, straight into *decision.
+    const Status loaded = state_.LoadJson(program, json, decision);
+    if (!loaded.ok()) return loaded;
+    state_.EvaluateLoaded(program, decision, /*count_hits=*/true);
+    if (IsSms()) ++counters_.unthreaded;
+    if (message != nullptr) *message = *decision;
+    return Status::Ok();
+  }
+  Decision* msg = message != nullptr ? message : &own_;
   const Status loaded = state_.LoadJson(program, json, msg);
   if (!loaded.ok()) {
     *decision = Decision();
@@ -217,16 +226,13 @@ Status ConversationScanner::Impl::ScanJson(std::string_view json, const Conversa
   }
   std::string key;
   std::string label;
-  const bool sms = IsSms();
-  const bool threaded = sms && ticket.admitted && Key(&key, &label);
-  // The message's text, read before the evaluation (which keeps the values as they are).
-  if (threaded) ReadMessageText();
-  state_.EvaluateLoaded(program, msg, /*count_hits=*/true);
-  if (!threaded) {
-    if (sms) ++counters_.unthreaded;
-    *decision = *msg;
-    return Status::Ok();
+  // Admitted, so routed as an SMS with a key (the same bytes, the same ruleset).
+  if (!IsSms() || !Key(&key, &label)) {
+    return Status::Internal("a conversation message no longer reads as one");
   }
+  // The message's text, read before the evaluation (which keeps the values as they are).
+  ReadMessageText();
+  state_.EvaluateLoaded(program, msg, /*count_hits=*/true);
   const std::string* reply = nullptr;
   const CarrierKeyword keyword = keywords_.Classify(message_text_, &reply);
   return store_->Update(key, [&](ThreadState* thread) {
