@@ -25,9 +25,10 @@
 //    with '\n' (a sentence boundary: analysis.sentences.line_breaks). An empty window (keywords
 //    only) evaluates as the message itself, so a bare HELP is a contact, not an empty message;
 //    a window that is just this message's one text is not evaluated twice.
-// 6. The conversation's decision is the evaluation with the highest urgency so far (the latest
-//    among equals), so a later "im safe now" is shown in the message's own decision but never
-//    lowers the conversation's. The record's decision is that one, with the record's id, the
+// 6. Each message offers the higher of the window's evaluation and its own (the window's among
+//    equals); the conversation's decision is the highest offered so far (the latest among
+//    equals), so a later "im safe now" is shown in the message's own decision but never lowers
+//    the conversation's. The record's decision is that one, with the record's id, the
 //    current ruleset's digest and the ConversationInfo; a help or start keyword's reply is added
 //    when the sender is not opted out.
 #include "triage/conversation_scanner.h"
@@ -312,6 +313,9 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   // The conversation's evaluation, and its decision: the highest so far.
   Decision evaluated;
   EvaluateWindow(*thread, *message, &evaluated);
+  // The message on its own is evidence too (a keyword, which the window leaves out; a rule that
+  // the company of other messages turns off): the higher of the two counts.
+  if (message->urgency > evaluated.urgency) evaluated = *message;
   if (thread->messages == 1 || evaluated.urgency >= thread->decision.urgency) {
     thread->decision = std::move(evaluated);
   }

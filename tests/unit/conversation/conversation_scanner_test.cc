@@ -193,6 +193,15 @@ TEST(ConversationScannerTest, StartOptsBackInAndMayBeAnswered) {
   EXPECT_EQ(thread.scanner().counters().opted_in, 1U);
 }
 
+TEST(ConversationScannerTest, AKeywordLaterInAConversationStillCountsAsAContact) {
+  Thread thread(CompileStory());
+  thread.Scan(Sms{"s-1", "ok", "2026-11-02T10:00:00Z", "c-1"});
+  // The window holds "ok" alone (keywords stay out of it): the keyword's own decision counts.
+  const Decision info = thread.Scan(Sms{"s-2", "INFO", "2026-11-02T10:01:00Z", "c-1"});
+  EXPECT_EQ(info.urgency, 5);
+  EXPECT_EQ(Names(info.categories), std::vector<std::string>{"hotline_contact"});
+}
+
 TEST(ConversationScannerTest, RepliesComeFromTheConfigPerKeyword) {
   Thread thread(CompileStory());
   const Decision ayuda = thread.Scan(Sms{"s-1", "AYUDA", "2026-11-02T10:00:00Z", "c-1"});
