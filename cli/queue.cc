@@ -198,7 +198,7 @@ bool IsBlank(std::string_view line) {
 
 // Feeds lines to a queue and counts those that are not decision lines.
 struct Feeder {
-  Queue* queue;
+  Queue* queue = nullptr;
   uint64_t bad = 0;
   uint64_t first_bad = 0;
   void operator()(std::string_view line, uint64_t number) {

@@ -110,7 +110,7 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
         !Digits(text, &pos, 2, &offset_minutes) || offset_hours > 23 || offset_minutes > 59) {
       return std::nullopt;
     }
-    offset_seconds = sign * static_cast<int64_t>(offset_hours * 3600 + offset_minutes * 60);
+    offset_seconds = sign * (int64_t{offset_hours} * 3600 + int64_t{offset_minutes} * 60);
   } else {
     return std::nullopt;
   }
@@ -123,7 +123,7 @@ std::optional<int64_t> ParseTimestamp(std::string_view text) {
   }
   const int64_t days = DaysFromCivil(year, month, day);
   const int64_t seconds =
-      days * kSecondsPerDay + hour * 3600 + minute * 60 + second - offset_seconds;
+      days * kSecondsPerDay + int64_t{hour} * 3600 + int64_t{minute} * 60 + second - offset_seconds;
   return seconds * kMicrosPerSecond + micros;
 }
 
