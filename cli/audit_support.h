@@ -63,6 +63,12 @@ class FilterAudit {
   // unrecorded. Returns IoError (for the caller to report) if they could not be recorded; the
   // filter must then stop, and later calls fail too.
   Status Commit(const RuleSet& rules, size_t count);
+  // Rebuilds the conversations of the store's earlier runs into `conversations` (see
+  // AuditStore::RestoreConversations), so that this run carries them on and the store replays as
+  // one stream. Sets *restored to the messages re-run. Call before the first batch.
+  Status RestoreConversations(ConversationStore* conversations, uint64_t* restored) {
+    return store_.RestoreConversations(conversations, restored);
+  }
   // Closes the store. Returns IoError if closing fails, unless a Commit failed before.
   Status Close();
   // True once a Commit or the Close failed.
@@ -86,8 +92,8 @@ CLI::Validator ChainHashValidator();
 Result<AuditStore> OpenAuditForReading(const std::string& path);
 
 // Fills query->since/until from --since/--until values (empty: no bound) and query->ruleset from
-// a --ruleset value ("sha256:<hex>" or just the hex; the hex is 64 lower-case digits). Returns InvalidArgument for a bad time (a
-// usage error).
+// a --ruleset value ("sha256:<hex>" or just the hex; the hex is 64 lower-case digits). Returns
+// InvalidArgument for a bad time (a usage error).
 Status ParseAuditQuery(const std::string& since, const std::string& until,
                        const std::string& ruleset, AuditQuery* query);
 

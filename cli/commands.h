@@ -41,6 +41,8 @@ Command AddDiffCommand(CLI::App* parent);
 Command AddReplayCommand(CLI::App* parent);
 // `triage audit verify|show|export --audit FILE`: inspect an audit store.
 Command AddAuditCommand(CLI::App* parent);
+// `triage queue [FILE|-]`: open conversations and reports in the order to take them.
+Command AddQueueCommand(CLI::App* parent);
 
 }  // namespace triage::cli
 

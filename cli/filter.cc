@@ -9,10 +9,18 @@
 // beyond the limit). Neither stdout's error lines nor stderr ever quote a record.
 //
 // Parallelism: the input is read in batches (up to kBatchLines lines or kBatchBytes bytes, fewer
-// when the input goes idle); the batch is cut into small contiguous runs of lines (tasks) that
-// the workers, each with its own Scanner, take from a shared counter; each task's output lines
-// land in the task's own buffer, and the buffers are written in order once the batch is done.
-// The output is therefore byte-identical for any --jobs.
+// when the input goes idle). SMS conversations make the order of some lines matter: a message's
+// decision depends on the messages before it in its conversation and, through the conversation
+// store's memory bound, on the order of all messages (triage/conversation_scanner.h). So a batch
+// is scanned in steps. First every line is routed, in parallel (ConversationScanner::Route: a
+// cheap byte check, then a parse for SMS records): to a store partition, or to none. Then the
+// main thread admits the batch's conversation messages to the store in input order (where the
+// memory bound is kept). Then the tasks run: one per partition holding the batch's messages of
+// that partition in input order, and small contiguous runs of the other lines; the workers, each
+// with its own ConversationScanner over the one shared store, take tasks from a shared counter.
+// Last, the store settles (lets go of what the admissions evicted). Every line's output lands in
+// the line's own slot, and the slots are written in input order once the batch is done. Nothing
+// depends on --jobs, so the output is byte-identical for any --jobs.
 //
 // With --jobs 2 or more the three stages overlap, as a pipeline over kPipelineBatches reusable
 // batches: a reader thread fills batch k+1 while the workers (the main thread among them) scan
@@ -63,6 +71,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "triage/conversation_scanner.h"
+#include "triage/conversation_store.h"
 #include "triage/decision.h"
 #include "triage/engine.h"
 #include "triage/rule_set.h"
@@ -95,9 +105,8 @@ constexpr size_t kPipelineBatches = 3;
 constexpr size_t kMinTasksPerBatch = 64;
 // ...but a task has at least this many lines, to keep the counter traffic low.
 constexpr size_t kMinLinesPerTask = 16;
-// The output buffers a batch keeps for reuse, in all: an annotated batch needs about twice its
-// input; a few unusually long records must not pin more for the rest of the run.
-constexpr size_t kMaxRetainedOutputBytes = 4 * kBatchBytes;
+// Lines per task of the routing round.
+constexpr size_t kRouteLines = 256;
 
 // Set by the SIGHUP handler (on whichever thread waits for input), read by the main thread.
 std::atomic<bool> g_reload_requested{false};
@@ -175,12 +184,14 @@ struct Batch {
   std::vector<BatchLine> lines;  // in input order
   uint64_t bytes = 0;            // input bytes of the lines, newlines included (progress)
   bool last = false;             // nothing follows: end of input or a read error
-  // The scan cuts the lines into `tasks` runs of `lines_per_task` (the last one shorter); task t
-  // writes the output lines of its run, each ended by '\n', into outputs[t].
-  size_t tasks = 0;
-  size_t lines_per_task = 0;
-  std::vector<std::string> outputs;  // [0, tasks) hold this batch's output; capacity reused
-  std::vector<char> task_failed;     // [0, tasks): the task wrote an error line
+  // The scan's tasks: task t scans the lines order[task_begin[t]] .. order[task_begin[t+1] - 1]
+  // in that order (see the file comment); line i's output goes to outputs[i], without '\n'.
+  std::vector<ConversationTicket> tickets;  // per line: its route (partition -1: none)
+  std::vector<uint32_t> order;              // line indices, task by task
+  std::vector<size_t> task_begin;           // tasks + 1 offsets into `order`
+  std::vector<std::string> outputs;         // per line
+  std::vector<char> task_failed;            // per task: the task wrote an error line
+  size_t tasks() const { return task_begin.empty() ? 0 : task_begin.size() - 1; }
 };
 
 // Runs `triage filter` over one input. Not thread-safe: Run() is called once, from the thread
@@ -198,6 +209,7 @@ class Filter {
         pool_(line_buffered ? 1 : std::max<size_t>(jobs, 1)),
         reader_(input_fd, &wait_mask),
         writer_(STDOUT_FILENO),
+        store_(rules_.config().conversations),
         batches_(pipelined_ ? kPipelineBatches : 1),
         progress_(progress && !line_buffered, InputSize(input_fd)) {
     ResetScanners();
@@ -212,14 +224,23 @@ class Filter {
   // Collects ScanStats in every worker's scanner.
   void set_collect_stats(bool on) {
     collect_stats_ = on;
-    for (Scanner& scanner : scanners_) scanner.set_collect_stats(on);
+    for (ConversationScanner& scanner : scanners_) scanner.set_collect_stats(on);
   }
   // The statistics of the ruleset in use at the end of the run (a reload starts them afresh).
   ScanStats TakeStats() const {
     ScanStats total;
-    for (const Scanner& scanner : scanners_) total.Merge(scanner.stats());
+    for (const ConversationScanner& scanner : scanners_) total.Merge(scanner.stats());
     return total;
   }
+  // The conversation counters of the ruleset in use (a reload starts them afresh).
+  ConversationCounters TakeCounters() const {
+    ConversationCounters total;
+    for (const ConversationScanner& scanner : scanners_) total.Merge(scanner.counters());
+    return total;
+  }
+  // The conversation store (it outlives reloads).
+  const ConversationStore& store() const { return store_; }
+  ConversationStore* mutable_store() { return &store_; }
   const RuleSet& rules() const { return rules_; }
 
  private:
@@ -233,10 +254,11 @@ class Filter {
     scanners_.clear();
     scanners_.reserve(pool_.size());
     for (size_t i = 0; i < pool_.size(); ++i) {
-      scanners_.emplace_back(rules_);
+      scanners_.emplace_back(rules_, &store_);
       scanners_.back().set_collect_stats(collect_stats_);
     }
     decisions_.resize(pool_.size());
+    messages_.resize(pool_.size());
     line_errors_.resize(pool_.size());
     audit_lines_.resize(pool_.size());
     max_keep_.store(rules_.config().max_record_bytes, std::memory_order_relaxed);
@@ -253,6 +275,8 @@ class Filter {
   // Reads the next batch (fewer lines when the input goes idle or a signal interrupts the wait:
   // possibly none). Sets batch->last at the end of input or on a read error.
   void ReadBatch(Batch* batch);
+  // Routes the batch's lines and cuts them into tasks (see the file comment).
+  void PlanBatch(Batch* batch);
   // Scans the batch on the worker pool, then finishes its shadow comparisons and commits its
   // audit entries. Returns false if the audit store failed: the filter must stop, and the batch
   // must not be written.
@@ -265,7 +289,7 @@ class Filter {
   };
   // Returns the output line for `line`, whose kept text is `text`, and sets *error.
   std::string ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                          LineError* error);
+                          const ConversationTicket& ticket, LineError* error);
   // Appends the batch's output to the writer. Returns false if writing failed.
   bool WriteBatch(Batch* batch);
 
@@ -276,12 +300,17 @@ class Filter {
   bool line_buffered_;
   bool pipelined_;
   WorkerPool pool_;
-  LineReader reader_;                   // used by the reader thread only, while there is one
-  OutputWriter writer_;                 // used by the writer thread only, while there is one
-  std::vector<Scanner> scanners_;       // one per worker
-  std::vector<Decision> decisions_;     // one per worker, reused
-  std::vector<LineError> line_errors_;  // one per worker, reused
-  std::vector<Batch> batches_;          // batch number n lives in batches_[n % size()]
+  LineReader reader_;    // used by the reader thread only, while there is one
+  OutputWriter writer_;  // used by the writer thread only, while there is one
+  // SMS conversations: one store, shared by the workers' scanners (each task holding the lines of
+  // one partition), kept across reloads.
+  MemoryConversationStore store_;
+  std::vector<ConversationScanner> scanners_;  // one per worker
+  std::vector<Decision> decisions_;            // one per worker, reused
+  std::vector<Decision> messages_;             // one per worker: the message's own decision
+  std::vector<LineError> line_errors_;         // one per worker, reused
+  std::vector<Batch> batches_;                 // batch number n lives in batches_[n % size()]
+  std::vector<std::vector<uint32_t>> partition_lines_;  // PlanBatch's scratch
   InputLine next_line_;                 // the reader's: the line just read, before it is batched
   std::vector<InputLine> audit_lines_;  // one per worker: a line as FilterAudit::Capture takes it
   // The ruleset's limits.max_record_bytes, for the reader thread (set on the main thread).
@@ -373,7 +402,7 @@ void Filter::ReadBatch(Batch* batch) {
 }
 
 std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                                LineError* error) {
+                                const ConversationTicket& ticket, LineError* error) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   error->id.reset();
   if (line.truncated || line.length > max_bytes) {
@@ -381,7 +410,9 @@ std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::strin
     return FormatErrorLine(line.number, std::nullopt, error->status);
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
-  error->status = scanners_[worker].ScanJson(text, &decision);
+  // The message's own decision only for the shadow run (a copy otherwise saved).
+  error->status = scanners_[worker].ScanJson(text, ticket, &decision,
+                                             shadow_ != nullptr ? &messages_[worker] : nullptr);
   if (error->status.ok()) return FormatDecisionLine(text, decision, mode_);
   if (error->status.code() != Status::Code::kInvalidRecord) {
     // Not the record's fault. The library's message is not shown: only record errors promise
@@ -393,37 +424,105 @@ std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::strin
   return FormatErrorLine(line.number, decision.id, error->status);
 }
 
+void Filter::PlanBatch(Batch* batch) {
+  const size_t count = batch->lines.size();
+  const size_t max_bytes = rules_.config().max_record_bytes;
+  // Round one: route every line. Cheap for lines that are no SMS; each worker parses the SMS
+  // lines of its runs.
+  if (batch->tickets.size() < count) batch->tickets.resize(count);
+  const auto route = [this, batch, count, max_bytes](size_t worker, size_t begin) {
+    const size_t end = std::min(count, begin + kRouteLines);
+    for (size_t i = begin; i < end; ++i) {
+      const BatchLine& line = batch->lines[i];
+      if (line.truncated || line.length > max_bytes) {
+        batch->tickets[i] = ConversationTicket();
+        continue;
+      }
+      scanners_[worker].Route(std::string_view(batch->text.data() + line.offset, line.size),
+                              &batch->tickets[i]);
+    }
+  };
+  const size_t route_tasks = (count + kRouteLines - 1) / kRouteLines;
+  if (route_tasks == 1 || pool_.size() == 1) {
+    for (size_t t = 0; t < route_tasks; ++t) route(0, t * kRouteLines);
+  } else {
+    pool_.Run(route_tasks,
+              [&route](size_t worker, size_t task) { route(worker, task * kRouteLines); });
+  }
+
+  // Round two's tasks: one per partition with messages (in input order), then runs of the other
+  // lines. The cut decides only who does what, never what is written.
+  batch->order.clear();
+  batch->task_begin.assign(1, 0);
+  size_t free_lines = 0;
+  size_t partitions = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const int r = batch->tickets[i].partition;
+    if (r < 0) {
+      ++free_lines;
+    } else {
+      partitions = std::max(partitions, static_cast<size_t>(r) + 1);
+    }
+  }
+  if (partitions > 0) {
+    // Conversation lines under this batch's ruleset: its limits apply from here (a no-op when
+    // they are the store's already). Replay does the same before each message.
+    store_.Configure(rules_.config().conversations);
+    partition_lines_.resize(partitions);
+    for (std::vector<uint32_t>& lines : partition_lines_) lines.clear();
+    for (size_t i = 0; i < count; ++i) {
+      ConversationTicket& ticket = batch->tickets[i];
+      if (ticket.partition < 0) continue;
+      // The store's memory bound, kept in input order on this thread.
+      scanners_.front().Admit(&ticket);
+      partition_lines_[ticket.partition].push_back(static_cast<uint32_t>(i));
+    }
+    for (size_t p = 0; p < partitions; ++p) {
+      if (partition_lines_[p].empty()) continue;
+      batch->order.insert(batch->order.end(), partition_lines_[p].begin(),
+                          partition_lines_[p].end());
+      batch->task_begin.push_back(batch->order.size());
+    }
+  }
+  const size_t min_tasks = std::max(kMinTasksPerBatch, pool_.size() * 8);
+  const size_t per_task =
+      pool_.size() == 1 ? std::max<size_t>(free_lines, 1)
+                        : std::max(kMinLinesPerTask, (free_lines + min_tasks - 1) / min_tasks);
+  size_t in_task = 0;
+  for (size_t i = 0; i < count; ++i) {
+    if (batch->tickets[i].partition >= 0) continue;
+    batch->order.push_back(static_cast<uint32_t>(i));
+    if (++in_task == per_task) {
+      batch->task_begin.push_back(batch->order.size());
+      in_task = 0;
+    }
+  }
+  if (in_task > 0) batch->task_begin.push_back(batch->order.size());
+}
+
 bool Filter::ScanBatch(Batch* batch) {
   const size_t count = batch->lines.size();
   if (count == 0) return true;
-  // The cut into tasks decides only who does what, never what is written.
-  const size_t min_tasks = std::max(kMinTasksPerBatch, pool_.size() * 8);
-  batch->lines_per_task =
-      pool_.size() == 1 ? count : std::max(kMinLinesPerTask, (count + min_tasks - 1) / min_tasks);
-  batch->tasks = (count + batch->lines_per_task - 1) / batch->lines_per_task;
-  if (batch->outputs.size() < batch->tasks) batch->outputs.resize(batch->tasks);
-  batch->task_failed.assign(batch->tasks, 0);
+  PlanBatch(batch);
+  const size_t tasks = batch->tasks();
+  if (batch->outputs.size() < count) batch->outputs.resize(count);
+  batch->task_failed.assign(tasks, 0);
   if (audit_ != nullptr) audit_->StartBatch(count);
   if (shadow_ != nullptr) shadow_->StartBatch(count);
-  const auto run_task = [this, batch, count](size_t worker, size_t task) {
-    const size_t begin = task * batch->lines_per_task;
-    const size_t end = std::min(count, begin + batch->lines_per_task);
-    std::string& out = batch->outputs[task];
-    out.clear();
+  const auto run_task = [this, batch](size_t worker, size_t task) {
     bool failed = false;
-    for (size_t i = begin; i < end; ++i) {
+    for (size_t k = batch->task_begin[task]; k < batch->task_begin[task + 1]; ++k) {
+      const size_t i = batch->order[k];
       const BatchLine& line = batch->lines[i];
       const std::string_view text(batch->text.data() + line.offset, line.size);
       LineError& line_error = line_errors_[worker];
-      // The engine returns a fresh string; it is copied into the task's buffer and freed here,
-      // on the thread that allocated it.
-      const std::string output = ProcessLine(worker, line, text, &line_error);
+      batch->outputs[i] = ProcessLine(worker, line, text, batch->tickets[i], &line_error);
       const bool error = !line_error.status.ok();
-      out.append(output);
-      out.push_back('\n');
       failed = failed || error;
       if (shadow_ != nullptr && !error) {
-        shadow_->Compare(worker, i, line.number, text, decisions_[worker]);
+        // Line by line, each record on its own: the candidate is compared with the message's
+        // own decision, not with the conversation's.
+        shadow_->Compare(worker, i, line.number, text, messages_[worker]);
       }
       if (audit_ != nullptr) {
         InputLine& audit_line = audit_lines_[worker];
@@ -440,13 +539,15 @@ bool Filter::ScanBatch(Batch* batch) {
     }
     batch->task_failed[task] = failed ? 1 : 0;
   };
-  if (batch->tasks == 1) {
-    run_task(0, 0);
+  if (tasks == 1 || pool_.size() == 1) {
+    for (size_t t = 0; t < tasks; ++t) run_task(0, t);
   } else {
-    pool_.Run(batch->tasks, run_task);
+    pool_.Run(tasks, run_task);
   }
+  // What the batch's admissions let go of goes now.
+  store_.Settle();
   if (shadow_ != nullptr) shadow_->FinishBatch();
-  for (size_t t = 0; t < batch->tasks; ++t) any_error_ = any_error_ || batch->task_failed[t] != 0;
+  for (size_t t = 0; t < tasks; ++t) any_error_ = any_error_ || batch->task_failed[t] != 0;
   // Recorded before written: no decision leaves the filter unrecorded.
   if (audit_ == nullptr) return true;
   const Status committed = audit_->Commit(rules_, count);
@@ -456,17 +557,14 @@ bool Filter::ScanBatch(Batch* batch) {
 
 bool Filter::WriteBatch(Batch* batch) {
   if (batch->lines.empty()) return !writer_.failed();
-  for (size_t t = 0; t < batch->tasks; ++t) writer_.Write(batch->outputs[t]);
+  for (size_t i = 0; i < batch->lines.size(); ++i) {
+    writer_.WriteLine(batch->outputs[i]);
+    // The line's output is written: let its memory go now rather than when the slot is reused.
+    std::string().swap(batch->outputs[i]);
+  }
   if (line_buffered_) writer_.Flush();
   if (writer_.failed()) return false;
   progress_.Advance(batch->lines.size(), batch->bytes);
-  // Keep the output buffers for the next use of this batch, unless unusual records made them
-  // much larger than a batch's output.
-  size_t retained = 0;
-  for (std::string& out : batch->outputs) {
-    if (retained + out.capacity() > kMaxRetainedOutputBytes) std::string().swap(out);
-    retained += out.capacity();
-  }
   return true;
 }
 
@@ -657,12 +755,28 @@ int RunFilter(const FilterOptions& options) {
     Filter filter(config_path, std::move(rules).value(), mode, line_buffered, jobs, input_fd,
                   wait_mask, progress);
     filter.set_audit(audit.get());
+    if (audit != nullptr) {
+      // The store's earlier runs: their open conversations carry on in this one.
+      uint64_t restored = 0;
+      const Status status = audit->RestoreConversations(filter.mutable_store(), &restored);
+      if (!status.ok()) {
+        if (input_fd != STDIN_FILENO) close(input_fd);
+        return ReportFailure(status, kExitErrors);
+      }
+      if (restored > 0) {
+        std::fprintf(stderr,
+                     "triage: conversations: %llu earlier messages re-run from the audit store\n",
+                     static_cast<unsigned long long>(restored));
+      }
+    }
     filter.set_shadow(shadow.get());
     filter.set_collect_stats(!options.stats.empty());
     exit_code = filter.Run();
     if (!options.stats.empty()) {
-      const Status written =
-          WriteStatsReport(filter.TakeStats(), filter.rules().digest(), options.stats);
+      const ConversationCounters counters = filter.TakeCounters();
+      const ConversationStoreStats store = filter.store().stats();
+      const Status written = WriteStatsReport(filter.TakeStats(), filter.rules().digest(),
+                                              options.stats, &counters, &store);
       if (!written.ok()) exit_code = ReportFailure(written, kExitErrors);
     }
     if (audit != nullptr) {

@@ -76,7 +76,8 @@ std::string ShadowRun::Summary() const {
 }
 
 Status WriteStatsReport(const ScanStats& stats, const std::string& ruleset_digest,
-                        const std::string& path) {
+                        const std::string& path, const ConversationCounters* counters,
+                        const ConversationStoreStats* store) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -119,6 +120,33 @@ Status WriteStatsReport(const ScanStats& stats, const std::string& ruleset_diges
     w.EndObject();
   }
   w.EndArray();
+  if (counters != nullptr && store != nullptr) {
+    const auto count = [&w](const char* key, uint64_t value) {
+      w.Key(key);
+      w.Uint64(value);
+    };
+    w.Key("conversations");
+    w.StartObject();
+    count("messages", counters->messages);
+    count("unthreaded", counters->unthreaded);
+    count("opened", counters->opened);
+    count("keywords", counters->keywords);
+    count("opted_out", counters->opted_out);
+    count("opted_in", counters->opted_in);
+    count("replies", counters->replies);
+    count("context_lost", counters->context_lost);
+    count("untimed", counters->untimed);
+    count("open", store->open);
+    count("peak_open", store->peak_open);
+    count("remembered", store->remembered);
+    count("text_bytes", store->text_bytes);
+    count("evicted", store->evicted);
+    count("evicted_idle", store->evicted_idle);
+    count("forgotten", store->forgotten);
+    count("opt_outs_forgotten", store->opt_outs_forgotten);
+    count("partitions", store->partitions);
+    w.EndObject();
+  }
   w.EndObject();
   std::FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) {

@@ -9,7 +9,8 @@
 // written by the filter's thread, so the log is deterministic for any --jobs.
 //
 // StatsReport writes the merged ScanStats of every worker (per-rule hits, time per matched field)
-// as one JSON document, so a slow or noisy rule can be found on production traffic.
+// as one JSON document, so a slow or noisy rule can be found on production traffic, with what the
+// conversations held and let go.
 #ifndef TRIAGE_CLI_SHADOW_H_
 #define TRIAGE_CLI_SHADOW_H_
 
@@ -20,6 +21,8 @@
 #include <string_view>
 #include <vector>
 
+#include "triage/conversation_scanner.h"
+#include "triage/conversation_store.h"
 #include "triage/decision.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
@@ -62,9 +65,11 @@ class ShadowRun {
   ShadowTally tally_;
 };
 
-// Writes `stats` as JSON to `path`. Returns IoError if it cannot be written.
+// Writes `stats` as JSON to `path`, with a "conversations" object when `counters` and `store`
+// are given (docs/conversations.md). Returns IoError if it cannot be written.
 Status WriteStatsReport(const ScanStats& stats, const std::string& ruleset_digest,
-                        const std::string& path);
+                        const std::string& path, const ConversationCounters* counters = nullptr,
+                        const ConversationStoreStats* store = nullptr);
 
 }  // namespace triage::cli
 

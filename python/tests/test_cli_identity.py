@@ -10,8 +10,10 @@ import pytest
 import triage
 from conftest import DEFAULT_CONFIG, EXAMPLES, PACK, run_cli, write_pack
 
-EXAMPLE_FILES = ["reports.jsonl", "sms.jsonl", "labeled/cybertipline.records.jsonl",
-                 "labeled/hotline.records.jsonl"]
+# Files without SMS conversations: since SMS conversations landed, `triage filter` threads
+# `kind: sms` records and adds a `conversation` object (docs/conversations.md), which the module's
+# per-record scan does not do yet (docs/python.md, "Limits").
+EXAMPLE_FILES = ["reports.jsonl", "labeled/cybertipline.records.jsonl"]
 
 
 def cli_lines(done):

@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "triage/conversation_store.h"
 #include "triage/decision.h"
 #include "triage/export.h"
 #include "triage/rule_set.h"
@@ -303,9 +304,20 @@ class TRIAGE_EXPORT AuditStore {
 
   // Re-runs every selected entry whose record was kept, under its archived ruleset (recompiled
   // with CompileArchivedRuleSet, once per digest) or under options.with, and calls `on_result` for
-  // each selected entry in seq order. Returns IoError when the store cannot be read.
+  // each selected entry in seq order. SMS conversation messages are re-run with the conversation
+  // state rebuilt in seq order from the store's earlier messages, selected or not, as the filter
+  // that wrote them built it (a message of a conversation whose earlier text was not kept is not
+  // replayable). Returns IoError when the store cannot be read.
   Status Replay(const AuditReplayOptions& options,
                 const std::function<void(const AuditReplayResult&)>& on_result);
+
+  // Rebuilds conversation state into `conversations` (not owned): re-runs every stored
+  // conversation message whose record was kept, in seq order, under its archived ruleset, as
+  // Replay does, and sets *restored to their number. A filter that continues a store restores
+  // first, so that its conversations carry on across a restart and the store replays as one
+  // stream. Messages whose ruleset does not compile are skipped. Returns IoError when the store
+  // cannot be read.
+  Status RestoreConversations(ConversationStore* conversations, uint64_t* restored);
 
  private:
   explicit AuditStore(std::unique_ptr<internal::AuditStoreImpl> impl);

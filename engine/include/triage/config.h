@@ -72,6 +72,43 @@ struct AnalysisConfig {
 // thread's stack in every build, the sanitizers' included (docs/robustness.md has the measure).
 inline constexpr uint32_t kDefaultMaxNestingDepth = 100;
 inline constexpr uint32_t kMaxNestingDepth = 500;
+// SMS conversations (`conversations:` in triage.yaml; docs/conversations.md): how messages of
+// `kind: sms` are threaded, the carrier keywords, the replies to them and the memory bounds.
+// Part of the ruleset's digest like the rest of the config. Without the section the defaults
+// below apply.
+struct ConversationConfig {
+  // conversations.idle_timeout: a conversation closes when its next message comes this many
+  // seconds or more after its last one (on the records' own received_at).
+  int64_t idle_timeout_seconds = 900;
+  // conversations.max_open: conversations whose messages are held (the least recently used
+  // one loses them first).
+  size_t max_open = 10000;
+  // conversations.max_messages and max_text_bytes: the conversation text the rules read is the
+  // last max_messages messages, at most max_text_bytes bytes of them.
+  size_t max_messages = 20;
+  size_t max_text_bytes = 8192;
+  // conversations.max_remembered: conversation keys remembered after their messages were let go
+  // (an opt-out, a lost context to report); 0 means 4 x max_open.
+  size_t max_remembered = 0;
+  // conversations.keywords: carrier keywords (a message that is only the word, any case,
+  // trimmed). help: opens or continues a conversation; stop: ends it and opts the sender out;
+  // start: opts an opted-out sender back in.
+  std::vector<std::string> help_keywords = {"HELP", "INFO", "AYUDA"};
+  std::vector<std::string> stop_keywords = {"STOP",   "END",    "CANCEL", "UNSUBSCRIBE",
+                                            "QUIT",   "STOPALL", "OPTOUT", "REVOKE",
+                                            "PARAR",  "ALTO",   "CANCELAR"};
+  std::vector<std::string> start_keywords = {"START", "UNSTOP", "YES", "SI"};
+  // conversations.replies: keyword (as written in a help or start list) -> the reply text.
+  struct Reply {
+    std::string keyword;
+    std::string text;
+  };
+  std::vector<Reply> replies;
+  SourceSpan span;  // of the section, invalid when absent
+
+  // The effective max_remembered.
+  size_t remembered_limit() const { return max_remembered != 0 ? max_remembered : 4 * max_open; }
+};
 
 struct EngineConfig {
   FileId file;  // the YAML file, invalid for the built-in default
@@ -98,6 +135,7 @@ struct EngineConfig {
   // kMaxNestingDepth.
   uint32_t max_nesting_depth = kDefaultMaxNestingDepth;
   AnalysisConfig analysis;
+  ConversationConfig conversations;
 };
 
 // The largest config LoadConfig accepts, in bytes (config-too-large); LoadRuleSet reads no

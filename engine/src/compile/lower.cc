@@ -417,6 +417,18 @@ class Lowerer {
     // The record id is always read, for the decision.
     auto it = fields_.find("id");
     if (it != fields_.end()) program_->id_field = UseField(&it->second);
+    // So are the fields that thread SMS messages into conversations (conversation_scanner.h).
+    const auto use = [this](const char* name) {
+      auto found = fields_.find(name);
+      return found == fields_.end() ? -1 : UseField(&found->second);
+    };
+    ConversationFields& conversation = program_->conversation_fields;
+    conversation.kind = use("kind");
+    conversation.conversation = use("conversation");
+    conversation.from = use("from");
+    conversation.to = use("to");
+    conversation.received_at = use("received_at");
+    conversation.text = use("text");
   }
 
   int UseField(FieldInfo* info) {

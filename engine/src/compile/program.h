@@ -336,6 +336,17 @@ struct SpanNode {
   std::string location;
 };
 
+// The fields the conversation scanner reads (indices into Program::fields): always extracted,
+// whether or not a rule reads them.
+struct ConversationFields {
+  int kind = -1;
+  int conversation = -1;
+  int from = -1;
+  int to = -1;
+  int received_at = -1;
+  int text = -1;
+};
+
 struct Program {
   EngineConfig config;
   std::string digest;
@@ -343,6 +354,7 @@ struct Program {
 
   std::vector<Field> fields;
   int id_field = -1;
+  ConversationFields conversation_fields;
   std::vector<Atom> atoms;
   std::vector<FieldMatcher> matchers;
   std::vector<ExprNode> nodes;

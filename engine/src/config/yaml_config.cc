@@ -44,6 +44,7 @@
 #include "triage/status.h"
 
 #include "config/yaml_reader.h"
+#include "conversation/keywords.h"
 
 namespace triage {
 namespace {
@@ -61,7 +62,8 @@ constexpr uint64_t kMaxAliasNodes = 1000000;
 // The keys each map of the schema accepts, in the order docs/config.md lists them.
 const std::vector<std::string_view>& RootKeys() {
   static const auto* keys = new std::vector<std::string_view>{
-      "rules", "fields", "urgency", "categories", "overrides", "limits", "analysis"};
+      "rules",  "fields",   "urgency",      "categories",
+      "overrides", "limits", "analysis", "conversations"};
   return *keys;
 }
 const std::vector<std::string_view>& UrgencyKeys() {
@@ -94,6 +96,16 @@ const std::vector<std::string_view>& LimitsKeys() {
 const std::vector<std::string_view>& AnalysisKeys() {
   static const auto* keys =
       new std::vector<std::string_view>{"version", "fold", "sentences", "stemmers", "dictionaries"};
+  return *keys;
+}
+const std::vector<std::string_view>& ConversationKeys() {
+  static const auto* keys = new std::vector<std::string_view>{
+      "idle_timeout", "max_open",  "max_messages", "max_text_bytes",
+      "max_remembered", "keywords", "replies"};
+  return *keys;
+}
+const std::vector<std::string_view>& KeywordListKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"help", "stop", "start"};
   return *keys;
 }
 const std::vector<std::string_view>& FoldKeys() {
@@ -346,6 +358,13 @@ class ConfigReader {
   void ReadAnalysis(const Entry& entry, EngineConfig* config);
   void ReadStemmers(const YAML::Node& node, SourceSpan span, AnalysisConfig* analysis);
   void ReadDictionaries(const YAML::Node& node, SourceSpan span, AnalysisConfig* analysis);
+  void ReadConversations(const Entry& entry, EngineConfig* config);
+  std::optional<int64_t> Duration(const YAML::Node& node, SourceSpan span, const std::string& what);
+  // Reads conversations.keywords; the spans of every keyword read go to *spans (folded form).
+  void ReadKeywords(const Entry& entry, ConversationConfig* conversations,
+                    std::vector<std::pair<std::string, SourceSpan>>* spans);
+  void ReadReplies(const Entry& entry, ConversationConfig* conversations,
+                   std::vector<std::pair<std::string, SourceSpan>>* replies);
 
   const SourceFile& source_;
   std::string_view text_;
@@ -599,6 +618,8 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
       ReadLimits(entry, config);
     } else if (entry.key == "analysis") {
       ReadAnalysis(entry, config);
+    } else if (entry.key == "conversations") {
+      ReadConversations(entry, config);
     }
   }
 
@@ -1063,6 +1084,178 @@ void ConfigReader::ReadDictionaries(const YAML::Node& node, SourceSpan span,
                 &analysis->dictionaries, &analysis->dictionary_spans);
 }
 
+
+// A duration: an integer number of seconds, or a string of digits with a unit: "900s", "15m",
+// "2h". At least one second, at most a week.
+std::optional<int64_t> ConfigReader::Duration(const YAML::Node& node, SourceSpan span,
+                                              const std::string& what) {
+  constexpr int64_t kWeek = 7 * 24 * 3600;
+  if (!node.IsScalar()) {
+    WrongType(node, span, "a duration (seconds, or \"15m\", \"900s\", \"2h\")", what);
+    return std::nullopt;
+  }
+  std::string_view text = node.Scalar();
+  int64_t unit = 1;
+  if (!text.empty() && (text.back() == 's' || text.back() == 'm' || text.back() == 'h')) {
+    unit = text.back() == 'h' ? 3600 : text.back() == 'm' ? 60 : 1;
+    text.remove_suffix(1);
+  } else if (IsStringOnly(node)) {
+    text = {};  // a quoted number is a string, as everywhere in the config
+  }
+  const ParsedInteger parsed = ParseDecimal(text);
+  if (!parsed.is_integer || text.empty() || text.front() == '+' || text.front() == '-') {
+    WrongType(node, span, "a duration (seconds, or \"15m\", \"900s\", \"2h\")", what);
+    return std::nullopt;
+  }
+  if (parsed.overflow || parsed.value < 1 || parsed.value > kWeek / unit) {
+    Error("bad-value", "'" + what + "' must be from 1 second to a week, found " + node.Scalar(),
+          span);
+    return std::nullopt;
+  }
+  return parsed.value * unit;
+}
+
+void ConfigReader::ReadConversations(const Entry& entry, EngineConfig* config) {
+  ConversationConfig& conversations = config->conversations;
+  const SourceSpan value_span = Span(entry.value, entry.key_span);
+  conversations.span = {entry.key_span.begin, std::max(entry.key_span.end, value_span.end)};
+  if (!IsSectionMap(entry)) return;
+  std::vector<std::pair<std::string, SourceSpan>> keyword_spans;
+  std::vector<std::pair<std::string, SourceSpan>> reply_spans;
+  const Entry* replies = nullptr;
+  const std::vector<Entry> parts = Entries(entry.value, ConversationKeys(), "conversations");
+  for (const Entry& part : parts) {
+    const SourceSpan span = Span(part.value, part.key_span);
+    const std::string what = "conversations." + part.key;
+    if (part.key == "idle_timeout") {
+      if (auto v = Duration(part.value, span, what)) conversations.idle_timeout_seconds = *v;
+    } else if (part.key == "max_open") {
+      if (auto v = Integer(part.value, span, what, 1, kIntMax)) {
+        conversations.max_open = static_cast<size_t>(*v);
+      }
+    } else if (part.key == "max_messages") {
+      if (auto v = Integer(part.value, span, what, 1, 10000)) {
+        conversations.max_messages = static_cast<size_t>(*v);
+      }
+    } else if (part.key == "max_text_bytes") {
+      if (auto v = Integer(part.value, span, what, 1, 1 << 24)) {
+        conversations.max_text_bytes = static_cast<size_t>(*v);
+      }
+    } else if (part.key == "max_remembered") {
+      if (auto v = Integer(part.value, span, what, 1, kIntMax)) {
+        conversations.max_remembered = static_cast<size_t>(*v);
+      }
+    } else if (part.key == "keywords") {
+      ReadKeywords(part, &conversations, &keyword_spans);
+    } else if (part.key == "replies") {
+      replies = &part;
+    }
+  }
+  if (conversations.max_remembered != 0 &&
+      conversations.max_remembered < conversations.max_open) {
+    for (const Entry& part : parts) {
+      if (part.key != "max_remembered") continue;
+      Error("bad-value",
+            "'conversations.max_remembered' (" + std::to_string(conversations.max_remembered) +
+                ") must be at least 'conversations.max_open' (" +
+                std::to_string(conversations.max_open) + ")",
+            Span(part.value, part.key_span));
+    }
+  }
+  // Replies are checked against the keyword lists, whichever order the keys come in.
+  if (replies != nullptr) ReadReplies(*replies, &conversations, &reply_spans);
+}
+
+void ConfigReader::ReadKeywords(const Entry& entry, ConversationConfig* conversations,
+                                std::vector<std::pair<std::string, SourceSpan>>* spans) {
+  const SourceSpan span = Span(entry.value, entry.key_span);
+  if (!entry.value.IsMap()) {
+    WrongType(entry.value, span, "a map of {help, stop, start}", "conversations.keywords");
+    return;
+  }
+  for (const Entry& list : Entries(entry.value, KeywordListKeys(), "conversations.keywords")) {
+    const std::string what = "conversations.keywords." + list.key;
+    std::vector<std::string>* words = list.key == "help"   ? &conversations->help_keywords
+                                      : list.key == "stop" ? &conversations->stop_keywords
+                                                           : &conversations->start_keywords;
+    words->clear();  // a list given replaces the default one
+    const auto add = [&](const YAML::Node& item, SourceSpan item_span) {
+      if (!item.IsScalar()) {
+        WrongType(item, item_span, "a keyword", what);
+        return;
+      }
+      const std::string& word = item.Scalar();
+      if (!internal::IsOneWord(word)) {
+        Error("bad-value", "a keyword is one word without spaces, found '" + word + "'",
+              item_span);
+        return;
+      }
+      const std::string folded = internal::FoldKeyword(word);
+      for (const auto& [seen, seen_span] : *spans) {
+        if (seen != folded) continue;
+        Error("bad-value", "keyword '" + word + "' is given twice", item_span);
+        Note("given here first", seen_span);
+        return;
+      }
+      spans->emplace_back(folded, item_span);
+      words->push_back(word);
+    };
+    const SourceSpan list_span = Span(list.value, list.key_span);
+    if (list.value.IsSequence()) {
+      for (const YAML::Node& item : list.value) add(item, ItemSpan(item, list_span));
+    } else if (list.value.IsScalar()) {
+      add(list.value, list_span);
+    } else {
+      WrongType(list.value, list_span, "a keyword or a list of keywords", what);
+    }
+  }
+}
+
+void ConfigReader::ReadReplies(const Entry& entry, ConversationConfig* conversations,
+                               std::vector<std::pair<std::string, SourceSpan>>* replies) {
+  const SourceSpan span = Span(entry.value, entry.key_span);
+  if (!entry.value.IsMap()) {
+    WrongType(entry.value, span, "a map of keyword to reply text", "conversations.replies");
+    return;
+  }
+  const auto in = [](const std::vector<std::string>& words, const std::string& folded) {
+    return std::any_of(words.begin(), words.end(),
+                       [&](const std::string& w) { return internal::FoldKeyword(w) == folded; });
+  };
+  for (const Entry& reply : Entries(entry.value, AnyKey(), "conversations.replies")) {
+    const std::string what = "conversations.replies." + reply.key;
+    const std::string folded = internal::FoldKeyword(reply.key);
+    if (in(conversations->stop_keywords, folded)) {
+      Error("bad-value",
+            "'" + reply.key + "' is a stop keyword: nothing may be sent after it, not even a reply",
+            reply.key_span);
+      continue;
+    }
+    if (!in(conversations->help_keywords, folded) && !in(conversations->start_keywords, folded)) {
+      Error("bad-value",
+            "'" + reply.key + "' is not a help or start keyword (conversations.keywords)",
+            reply.key_span);
+      continue;
+    }
+    bool repeated = false;
+    for (const auto& [seen, seen_span] : *replies) {
+      if (seen != folded) continue;
+      Error("bad-value", "a reply to '" + reply.key + "' is given twice", reply.key_span);
+      Note("given here first", seen_span);
+      repeated = true;
+    }
+    if (repeated) continue;
+    const std::optional<std::string> text =
+        String(reply.value, Span(reply.value, reply.key_span), what);
+    if (!text) continue;
+    if (text->empty()) {
+      Error("bad-value", "'" + what + "' is empty", Span(reply.value, reply.key_span));
+      continue;
+    }
+    replies->emplace_back(folded, reply.key_span);
+    conversations->replies.push_back({reply.key, *text});
+  }
+}
 }  // namespace
 
 std::vector<FieldMapping> DefaultFieldMappings() {
@@ -1084,6 +1277,7 @@ std::vector<FieldMapping> DefaultFieldMappings() {
       mapping("url", {"urls[*]"}),
       mapping("conversation", {"conversation"}),
       mapping("from", {"from"}),
+      mapping("to", {"to"}),
       mapping("received_at", {"received_at"}),
   };
 }

@@ -28,6 +28,7 @@
 
 #include "triage/decision.h"
 #include "triage/status.h"
+#include "triage/timestamp.h"
 
 #include "output/json_strings.h"
 
@@ -42,20 +43,18 @@ void WriteString(JsonWriter* writer, std::string_view text) {
 
 void WriteKey(JsonWriter* writer, std::string_view key) { internal::WriteJsonKey(writer, key); }
 
-// Writes the `triage` object; the key order is part of the output contract (DESIGN.md).
-void WriteDecision(JsonWriter* writer, const Decision& decision) {
-  writer->StartObject();
-  WriteKey(writer, "urgency");
+void WriteUrgency(JsonWriter* writer, int score, const std::string& band) {
   writer->StartObject();
   WriteKey(writer, "score");
-  writer->Int(decision.urgency);
+  writer->Int(score);
   WriteKey(writer, "band");
-  WriteString(writer, decision.band);
+  WriteString(writer, band);
   writer->EndObject();
+}
 
-  WriteKey(writer, "categories");
+void WriteCategories(JsonWriter* writer, const std::vector<CategoryScore>& categories) {
   writer->StartArray();
-  for (const CategoryScore& category : decision.categories) {
+  for (const CategoryScore& category : categories) {
     writer->StartObject();
     WriteKey(writer, "name");
     WriteString(writer, category.name);
@@ -64,6 +63,58 @@ void WriteDecision(JsonWriter* writer, const Decision& decision) {
     writer->EndObject();
   }
   writer->EndArray();
+}
+
+// The `conversation` object (docs/conversations.md): where the message stands, the
+// conversation's urgency and categories (those of the decision), and the message's own.
+void WriteConversation(JsonWriter* writer, const Decision& decision,
+                       const ConversationInfo& info) {
+  writer->StartObject();
+  WriteKey(writer, "id");
+  WriteString(writer, info.id);
+  WriteKey(writer, "index");
+  writer->Uint64(info.index);
+  WriteKey(writer, "state");
+  WriteString(writer, ConversationStateName(info.state));
+  const auto time = [writer](const char* key, const std::optional<int64_t>& micros) {
+    if (!micros.has_value()) return;
+    WriteKey(writer, key);
+    WriteString(writer, FormatTimestamp(*micros));
+  };
+  time("opened_at", info.opened_at);
+  time("at", info.at);
+  time("closes_at", info.closes_at);
+  if (info.keyword != CarrierKeyword::kNone) {
+    WriteKey(writer, "keyword");
+    WriteString(writer, CarrierKeywordName(info.keyword));
+  }
+  if (info.context_lost) {
+    WriteKey(writer, "context_lost");
+    writer->Bool(true);
+  }
+  WriteKey(writer, "urgency");
+  WriteUrgency(writer, decision.urgency, decision.band);
+  WriteKey(writer, "categories");
+  WriteCategories(writer, decision.categories);
+  WriteKey(writer, "message");
+  writer->StartObject();
+  WriteKey(writer, "urgency");
+  WriteUrgency(writer, info.message_urgency, info.message_band);
+  WriteKey(writer, "categories");
+  WriteCategories(writer, info.message_categories);
+  WriteKey(writer, "rules");
+  internal::WriteStringArray(writer, info.message_rules);
+  writer->EndObject();
+  writer->EndObject();
+}
+
+// Writes the `triage` object; the key order is part of the output contract (DESIGN.md).
+void WriteDecision(JsonWriter* writer, const Decision& decision) {
+  writer->StartObject();
+  WriteKey(writer, "urgency");
+  WriteUrgency(writer, decision.urgency, decision.band);
+  WriteKey(writer, "categories");
+  WriteCategories(writer, decision.categories);
 
   WriteKey(writer, "rules");
   writer->StartArray();
@@ -94,6 +145,14 @@ void WriteDecision(JsonWriter* writer, const Decision& decision) {
   internal::WriteStringArray(writer, decision.tags);
   WriteKey(writer, "routes");
   internal::WriteStringArray(writer, decision.routes);
+  if (decision.conversation.has_value()) {
+    WriteKey(writer, "conversation");
+    WriteConversation(writer, decision, *decision.conversation);
+  }
+  if (decision.reply.has_value()) {
+    WriteKey(writer, "reply");
+    WriteString(writer, *decision.reply);
+  }
   WriteKey(writer, "ruleset");
   WriteString(writer, decision.ruleset);
   WriteKey(writer, "engine");
@@ -292,6 +351,32 @@ std::string AnnotateLine(std::string_view record, std::string_view triage_json) 
 }
 
 }  // namespace
+
+const char* ConversationStateName(ConversationState state) {
+  switch (state) {
+    case ConversationState::kOpen:
+      return "open";
+    case ConversationState::kClosed:
+      return "closed";
+    case ConversationState::kOptedOut:
+      return "opted_out";
+  }
+  return "open";
+}
+
+const char* CarrierKeywordName(CarrierKeyword keyword) {
+  switch (keyword) {
+    case CarrierKeyword::kNone:
+      return "";
+    case CarrierKeyword::kHelp:
+      return "help";
+    case CarrierKeyword::kStop:
+      return "stop";
+    case CarrierKeyword::kStart:
+      return "start";
+  }
+  return "";
+}
 
 std::string DecisionToJson(const Decision& decision) {
   rapidjson::StringBuffer buffer;

@@ -33,106 +33,12 @@
 
 #include "compile/atoms.h"
 #include "compile/program.h"
+#include "scan/scan_state.h"
 #include "scan/word_state.h"
 #include "triage/version.h"
 
 namespace triage {
 namespace internal {
-
-struct FieldValues {
-  std::vector<std::string_view> texts;
-  std::vector<double> numbers;
-  std::vector<char> bools;
-  size_t present = 0;  // any non-null value (for exists)
-  // Per text value: is it all ASCII (-1 not known yet). Matching and count(...) both ask; the
-  // bytes are read once, on the first question.
-  std::vector<int8_t> ascii;
-
-  bool IsAsciiText(size_t v) {
-    if (ascii.size() < texts.size()) ascii.resize(texts.size(), -1);
-    if (ascii[v] < 0) ascii[v] = IsAscii(texts[v]) ? 1 : 0;
-    return ascii[v] == 1;
-  }
-
-  void Clear() {
-    texts.clear();
-    ascii.clear();
-    numbers.clear();
-    bools.clear();
-    present = 0;
-  }
-};
-
-class ScanState {
- public:
-  explicit ScanState(const Program& program)
-      : values_(program.fields.size()),
-        atom_bits_(program.atoms.size(), 0),
-        fired_(program.rules.size(), 0),
-        disabled_(program.rules.size(), 0),
-        category_scores_(program.categories.size(), 0),
-        category_touched_(program.categories.size(), 0),
-        words_(program) {}
-
-  Status ScanJson(const Program& program, std::string_view json, const ScanOptions& options,
-                  Decision* decision);
-  Status ScanRecord(const Program& program, const Record& record, Decision* decision);
-  Status Explain(const Program& program, std::string_view json, const ScanOptions& options,
-                 Explanation* explanation);
-  void set_collect_stats(const Program& program, bool on);
-  const ScanStats& stats() const { return stats_; }
-
- private:
-  Status Load(const Program& program, std::string_view json, Decision* decision);
-  void SetDisabled(const Program& program, const ScanOptions& options);
-  ConditionTrace Trace(const Program& program, int node);
-  void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
-  void ClearValues() {
-    for (FieldValues& v : values_) v.Clear();
-    id_.clear();
-    has_id_ = false;
-  }
-  Status Extract(const Program& program, const simdjson::dom::element& root);
-  Status ExtractPath(const Field& field, int field_index, const std::string& path_text,
-                     const std::vector<PathStep>& steps, size_t step,
-                     simdjson::dom::element element);
-  Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
-                     simdjson::dom::element element);
-  void Evaluate(const Program& program, Decision* decision);
-  // True when one of the alternatives of `gate`'s any-of condition holds.
-  bool AnyGateHolds(const Program& program, const RuleGate& gate) const;
-  // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
-  size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
-  void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
-                 re2::StringPiece text);
-  void MatchAlone(const Program& program, int atom, re2::StringPiece text) {
-    if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, program.atoms[atom].Regex())) {
-      atom_bits_[atom] = 1;
-    }
-  }
-  bool Eval(const Program& program, int node);
-  size_t CountMatches(const Program& program, int atom);
-
-  std::vector<FieldValues> values_;
-  std::vector<uint8_t> atom_bits_;
-  std::vector<uint8_t> fired_;
-  std::vector<uint8_t> disabled_;
-  bool any_disabled_ = false;  // some entry of disabled_ is set
-  std::vector<int> category_scores_;
-  std::vector<uint8_t> category_touched_;
-  std::vector<int> set_hits_;
-  std::vector<int> literal_hits_;  // prefilter literals found in the current value
-  std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter
-  std::string id_;
-  bool has_id_ = false;
-  simdjson::dom::parser parser_;
-  simdjson::padded_string buffer_;
-  std::deque<std::string> owned_texts_;  // id values read as text (stable addresses)
-  WordState words_;
-  int id_field_ = -1;
-  bool collect_stats_ = false;
-  ScanStats stats_;
-};
 
 namespace {
 uint64_t NowNs() {
@@ -269,6 +175,15 @@ Status ScanState::AddJsonLeaf(const Field& field, int field_index, const std::st
       values.bools.push_back(element.get_bool().value_unsafe() ? 1 : 0);
       break;
     case ValueType::kAny:
+      // A field no rule types (the conversation fields: conversation, from, to, received_at)
+      // keeps its strings, and its numbers as written, as text: the conversation scanner reads
+      // them (a phone number may come as a JSON number).
+      if (type == T::STRING) {
+        values.texts.push_back(element.get_string().value_unsafe());
+      } else if (type == T::INT64 || type == T::UINT64 || type == T::DOUBLE) {
+        owned_texts_.push_back(simdjson::minify(element));
+        values.texts.push_back(owned_texts_.back());
+      }
       break;
   }
   ++values.present;
@@ -373,16 +288,26 @@ void ScanState::SetDisabled(const Program& program, const ScanOptions& options) 
 
 Status ScanState::ScanJson(const Program& program, std::string_view json,
                            const ScanOptions& options, Decision* decision) {
+  Status status = LoadJson(program, json, decision);
+  if (!status.ok()) return status;
+  SetDisabled(program, options);
+  Evaluate(program, decision);
+  return Status::Ok();
+}
+
+Status ScanState::LoadJson(const Program& program, std::string_view json, Decision* decision) {
   const uint64_t start = collect_stats_ ? NowNs() : 0;
   Status status = Load(program, json, decision);
   if (collect_stats_) {
     ++stats_.records;
     stats_.parse_ns += NowNs() - start;
   }
-  if (!status.ok()) return status;
-  SetDisabled(program, options);
-  Evaluate(program, decision);
-  return Status::Ok();
+  return status;
+}
+
+void ScanState::EvaluateLoaded(const Program& program, Decision* decision, bool count_hits) {
+  SetDisabled(program, ScanOptions());
+  Evaluate(program, decision, count_hits);
 }
 
 Status ScanState::Load(const Program& program, std::string_view json, Decision* decision) {
@@ -648,7 +573,7 @@ bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) const
   return false;
 }
 
-void ScanState::Evaluate(const Program& program, Decision* decision) {
+void ScanState::Evaluate(const Program& program, Decision* decision, bool count_hits) {
   // Matching: one pass per value of each matched field.
   const uint64_t evaluate_start = collect_stats_ ? NowNs() : 0;
   std::fill(atom_bits_.begin(), atom_bits_.end(), 0);
@@ -760,7 +685,9 @@ void ScanState::Evaluate(const Program& program, Decision* decision) {
   decision->ruleset = program.digest;
   decision->engine = EngineVersion();
   if (collect_stats_) {
-    for (size_t r = 0; r < fired_.size(); ++r) stats_.rules[r].hits += fired_[r];
+    if (count_hits) {
+      for (size_t r = 0; r < fired_.size(); ++r) stats_.rules[r].hits += fired_[r];
+    }
     stats_.evaluate_ns += NowNs() - evaluate_start;
   }
 }

@@ -143,6 +143,7 @@ TEST_F(YamlConfigTest, DefaultFieldMappingsCoverReportAndSmsShapes) {
       {"url", {"urls[*]"}},
       {"conversation", {"conversation"}},
       {"from", {"from"}},
+      {"to", {"to"}},
       {"received_at", {"received_at"}},
   };
   const std::vector<FieldMapping> mappings = DefaultFieldMappings();
@@ -973,6 +974,94 @@ TEST_F(YamlConfigLimitsTest, RuleLimitsAreRead) {
   EXPECT_EQ(config->max_rule_file_bytes, 1000u);
   EXPECT_EQ(config->max_rules, 7u);
   ExpectOneError("limits:\n  max_rules: 0\n", "bad-value", 2, 14);
+}
+
+TEST_F(YamlConfigTest, ConversationsDefaultToTheCarriersKeywordsInEnglishAndSpanish) {
+  const Result<EngineConfig> config = Load("");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  const ConversationConfig& c = config->conversations;
+  EXPECT_EQ(c.idle_timeout_seconds, 900);
+  EXPECT_EQ(c.max_open, 10000u);
+  EXPECT_EQ(c.remembered_limit(), 40000u);
+  EXPECT_EQ(c.help_keywords, (std::vector<std::string>{"HELP", "INFO", "AYUDA"}));
+  for (const char* stop : {"STOP", "END", "CANCEL", "UNSUBSCRIBE", "QUIT", "STOPALL", "OPTOUT",
+                           "REVOKE", "PARAR"}) {
+    EXPECT_NE(std::find(c.stop_keywords.begin(), c.stop_keywords.end(), stop),
+              c.stop_keywords.end())
+        << stop;
+  }
+  EXPECT_EQ(c.start_keywords, (std::vector<std::string>{"START", "UNSTOP", "YES", "SI"}));
+  EXPECT_TRUE(c.replies.empty());
+}
+
+TEST_F(YamlConfigTest, LoadsTheConversationsSection) {
+  const Result<EngineConfig> config = Load(R"(conversations:
+  idle_timeout: 10m
+  max_open: 500
+  max_messages: 8
+  max_text_bytes: 2048
+  max_remembered: 600
+  keywords:
+    help: [HELP, AYUDA]
+    stop: STOP
+  replies:
+    help: "Hotline. Reply STOP to opt out."
+    Ayuda: "Linea de ayuda."
+    START: "Welcome back."
+)");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  const ConversationConfig& c = config->conversations;
+  EXPECT_EQ(c.idle_timeout_seconds, 600);
+  EXPECT_EQ(c.max_open, 500u);
+  EXPECT_EQ(c.max_messages, 8u);
+  EXPECT_EQ(c.max_text_bytes, 2048u);
+  EXPECT_EQ(c.remembered_limit(), 600u);
+  EXPECT_EQ(c.help_keywords, (std::vector<std::string>{"HELP", "AYUDA"}));
+  EXPECT_EQ(c.stop_keywords, std::vector<std::string>{"STOP"});
+  EXPECT_EQ(c.start_keywords.front(), "START");  // not given: the default list
+  ASSERT_EQ(c.replies.size(), 3u);
+  EXPECT_EQ(c.replies[1].keyword, "Ayuda");
+  EXPECT_EQ(c.replies[1].text, "Linea de ayuda.");
+}
+
+TEST_F(YamlConfigTest, IdleTimeoutIsSecondsOrADurationWithAUnit) {
+  for (const auto& [text, seconds] : std::vector<std::pair<std::string, int64_t>>{
+           {"900", 900}, {"900s", 900}, {"15m", 900}, {"2h", 7200}, {"1", 1}}) {
+    const Result<EngineConfig> config = Load("conversations: {idle_timeout: " + text + "}\n");
+    ASSERT_TRUE(config.ok()) << text << Rendered();
+    EXPECT_EQ(config->conversations.idle_timeout_seconds, seconds) << text;
+  }
+}
+
+TEST_F(YamlConfigTest, ConversationErrorsPointAtTheValue) {
+  // Each case on its own diagnostics.
+  const auto ExpectOneFreshError = [this](const std::string& text, const std::string& code,
+                                          uint32_t line, uint32_t column) {
+    diagnostics_ = Diagnostics();
+    ExpectOneError(text, code, line, column);
+  };
+  ExpectOneFreshError("conversations:\n  idle_timeout: soon\n", "wrong-type", 2, 17);
+  ExpectOneFreshError("conversations:\n  idle_timeout: \"900\"\n", "wrong-type", 2, 17);
+  ExpectOneFreshError("conversations:\n  idle_timeout: 0\n", "bad-value", 2, 17);
+  ExpectOneFreshError("conversations:\n  idle_timeout: 8d\n", "wrong-type", 2, 17);
+  ExpectOneFreshError("conversations:\n  idle_timeout: 169h\n", "bad-value", 2, 17);
+  ExpectOneFreshError("conversations:\n  max_open: 0\n", "bad-value", 2, 13);
+  ExpectOneFreshError("conversations:\n  max_open: 10\n  max_remembered: 5\n", "bad-value", 3, 19);
+  ExpectOneFreshError("conversations:\n  keywords: {help: [HELP], stop: [help]}\n", "bad-value", 2,
+                 35);
+  ExpectOneFreshError("conversations:\n  keywords: {stop: [\"STOP NOW\"]}\n", "bad-value", 2, 21);
+  ExpectOneFreshError("conversations:\n  keywords: {halp: [HELP]}\n", "unknown-key", 2, 14);
+  ExpectOneFreshError("conversations:\n  replies: {STOP: \"bye\"}\n", "bad-value", 2, 13);
+  ExpectOneFreshError("conversations:\n  replies: {HELLO: \"hi\"}\n", "bad-value", 2, 13);
+  ExpectOneFreshError("conversations:\n  replies: {HELP: \"\"}\n", "bad-value", 2, 19);
+  ExpectOneFreshError("conversations:\n  replies: {HELP: [a]}\n", "wrong-type", 2, 19);
+  ExpectOneFreshError("conversations:\n  idle_time: 900\n", "unknown-key", 2, 3);
+}
+
+TEST_F(YamlConfigTest, RepliesAreCheckedAgainstTheListsWhateverTheOrder) {
+  const Result<EngineConfig> config = Load(
+      "conversations:\n  replies: {HOLA: \"hi\"}\n  keywords: {help: [HOLA]}\n");
+  EXPECT_TRUE(config.ok()) << Rendered();
 }
 
 }  // namespace

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+// ScanState: the per-thread scratch of a Scanner (scanner.h) — the parsed record's field values,
+// the atom bits, the fired rules, the word state — and the scan itself (scanner.cc holds the
+// implementation and its essay). Declared here, apart from the Scanner that owns one, so that the
+// conversation scanner (conversation/conversation_scanner.cc) can own one too and evaluate a
+// loaded record a second time over a conversation's text. Not thread-safe.
+#ifndef TRIAGE_SCAN_SCAN_STATE_H_
+#define TRIAGE_SCAN_SCAN_STATE_H_
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "triage/decision.h"
+#include "triage/explain.h"
+#include "triage/record.h"
+#include "triage/scanner.h"
+#include "triage/status.h"
+
+#include "compile/program.h"
+#include "scan/word_state.h"
+#include "util/ascii.h"
+
+namespace triage::internal {
+
+struct FieldValues {
+  std::vector<std::string_view> texts;
+  std::vector<double> numbers;
+  std::vector<char> bools;
+  size_t present = 0;  // any non-null value (for exists)
+  // Per text value: is it all ASCII (-1 not known yet). Matching and count(...) both ask; the
+  // bytes are read once, on the first question.
+  std::vector<int8_t> ascii;
+
+  bool IsAsciiText(size_t v) {
+    if (ascii.size() < texts.size()) ascii.resize(texts.size(), -1);
+    if (ascii[v] < 0) ascii[v] = IsAscii(texts[v]) ? 1 : 0;
+    return ascii[v] == 1;
+  }
+
+  void Clear() {
+    texts.clear();
+    ascii.clear();
+    numbers.clear();
+    bools.clear();
+    present = 0;
+  }
+};
+
+class ScanState {
+ public:
+  explicit ScanState(const Program& program)
+      : values_(program.fields.size()),
+        atom_bits_(program.atoms.size(), 0),
+        fired_(program.rules.size(), 0),
+        disabled_(program.rules.size(), 0),
+        category_scores_(program.categories.size(), 0),
+        category_touched_(program.categories.size(), 0),
+        words_(program) {}
+
+  Status ScanJson(const Program& program, std::string_view json, const ScanOptions& options,
+                  Decision* decision);
+  Status ScanRecord(const Program& program, const Record& record, Decision* decision);
+  Status Explain(const Program& program, std::string_view json, const ScanOptions& options,
+                 Explanation* explanation);
+  void set_collect_stats(const Program& program, bool on);
+  const ScanStats& stats() const { return stats_; }
+
+  // The two halves of ScanJson (without disabled rules), for the conversation scanner, which
+  // evaluates one loaded record twice: once as it is, once with its text replaced by the
+  // conversation's. LoadJson parses the record and extracts its fields (counted in the stats as
+  // a record); *decision is reset and gets the record's id.
+  Status LoadJson(const Program& program, std::string_view json, Decision* decision);
+  // Evaluates the rules over the loaded values into *decision (which REQUIRES to be fresh but
+  // for its id). `count_hits`: add the fired rules to the per-rule hit counts (a second
+  // evaluation of the same record does not).
+  void EvaluateLoaded(const Program& program, Decision* decision, bool count_hits);
+  // The values of field `field` (an index into Program::fields) of the loaded record.
+  const std::vector<std::string_view>& Texts(int field) const { return values_[field].texts; }
+  const std::vector<double>& Numbers(int field) const { return values_[field].numbers; }
+  // Replaces the text values of field `field` with the one value `text`, which must stay alive
+  // until the next load.
+  void ReplaceTexts(int field, std::string_view text) {
+    FieldValues& values = values_[field];
+    values.texts.assign(1, text);
+    values.ascii.clear();
+  }
+  // LoadJson without counting the record in the stats (a look at a record that will be scanned
+  // later).
+  Status Load(const Program& program, std::string_view json, Decision* decision);
+
+ private:
+  void SetDisabled(const Program& program, const ScanOptions& options);
+  ConditionTrace Trace(const Program& program, int node);
+  void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
+  void ClearValues() {
+    for (FieldValues& v : values_) v.Clear();
+    id_.clear();
+    has_id_ = false;
+  }
+  Status Extract(const Program& program, const simdjson::dom::element& root);
+  Status ExtractPath(const Field& field, int field_index, const std::string& path_text,
+                     const std::vector<PathStep>& steps, size_t step,
+                     simdjson::dom::element element);
+  Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
+                     simdjson::dom::element element);
+  void Evaluate(const Program& program, Decision* decision, bool count_hits = true);
+  // True when one of the alternatives of `gate`'s any-of condition holds.
+  bool AnyGateHolds(const Program& program, const RuleGate& gate) const;
+  // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
+  size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
+  void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
+                 re2::StringPiece text);
+  void MatchAlone(const Program& program, int atom, re2::StringPiece text) {
+    if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, program.atoms[atom].Regex())) {
+      atom_bits_[atom] = 1;
+    }
+  }
+  bool Eval(const Program& program, int node);
+  size_t CountMatches(const Program& program, int atom);
+
+  std::vector<FieldValues> values_;
+  std::vector<uint8_t> atom_bits_;
+  std::vector<uint8_t> fired_;
+  std::vector<uint8_t> disabled_;
+  bool any_disabled_ = false;  // some entry of disabled_ is set
+  std::vector<int> category_scores_;
+  std::vector<uint8_t> category_touched_;
+  std::vector<int> set_hits_;
+  std::vector<int> literal_hits_;  // prefilter literals found in the current value
+  std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter
+  std::string id_;
+  bool has_id_ = false;
+  simdjson::dom::parser parser_;
+  simdjson::padded_string buffer_;
+  std::deque<std::string> owned_texts_;  // id values read as text (stable addresses)
+  WordState words_;
+  int id_field_ = -1;
+  bool collect_stats_ = false;
+  ScanStats stats_;
+};
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_SCAN_SCAN_STATE_H_

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+// End-to-end tests of SMS conversations in the real executable: `triage filter` threads messages
+// (the four-message story reaches P1 on its third line), writes one line per input line, shows no
+// phone number, counts what it let go in --stats, and writes the same bytes with --jobs 1, 2 and
+// 4 on a stream large enough for several batches, several store partitions and evictions;
+// `triage replay` reproduces every conversation message from the audit store (also with a
+// selection, and across a second filter run that continues the store); digest-only stores cannot
+// replay a conversation's later messages.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "support/cli_harness.h"
+#include "support/run_process.h"
+#include "unit/audit/audit_fixture.h"
+#include "unit/conversation/conversation_fixture.h"
+
+namespace triage {
+namespace {
+
+using conversation_testing::Sms;
+using test_support::ProcessResult;
+using test_support::RunTriage;
+using test_support::SplitLines;
+using test_support::TempRulePack;
+
+constexpr char kConfig[] = R"(conversations:
+  idle_timeout: 15m
+  replies:
+    HELP: "Hotline: an advocate will answer. Reply STOP to opt out."
+)";
+
+// The "conversation" member of an output line's triage object, and the band, as a small struct.
+struct Line {
+  std::string id;
+  std::string band;
+  std::string conversation;  // its id, "" if none
+  int index = 0;
+  std::string state;
+  bool context_lost = false;
+  bool reply = false;
+};
+
+Line Parse(const std::string& text) {
+  Line line;
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  if (doc.HasParseError() || !doc.IsObject()) return line;
+  if (doc.HasMember("id") && doc["id"].IsString()) line.id = doc["id"].GetString();
+  const rapidjson::Value& triage = doc["triage"];
+  if (triage.HasMember("urgency")) line.band = triage["urgency"]["band"].GetString();
+  line.reply = triage.HasMember("reply");
+  if (triage.HasMember("conversation")) {
+    const rapidjson::Value& c = triage["conversation"];
+    line.conversation = c["id"].GetString();
+    line.index = c["index"].GetInt();
+    line.state = c["state"].GetString();
+    line.context_lost = c.HasMember("context_lost");
+  }
+  return line;
+}
+
+// A long interleaved stream: `conversations` conversations of `messages` messages each, sent
+// round-robin a few seconds apart, with a report every tenth line and a bad line now and then.
+std::string Stream(int conversations, int messages) {
+  const char* const bodies[] = {"HELP", "im at a motel", "ok", "he has my phone", "room 12"};
+  std::string input;
+  int second = 0;
+  int n = 0;
+  for (int m = 0; m < messages; ++m) {
+    for (int c = 0; c < conversations; ++c) {
+      const int minute = second / 60;
+      char time[32];
+      std::snprintf(time, sizeof time, "2026-11-02T%02d:%02d:%02dZ", 8 + minute / 60, minute % 60,
+                    second % 60);
+      second += 1;
+      Sms sms{"m-" + std::to_string(n), bodies[(m + c) % 5], time, "", "h:" + std::to_string(c)};
+      if (c % 3 == 0) sms.conversation = "c-" + std::to_string(c);
+      input += sms.Json() + "\n";
+      if (++n % 10 == 0) {
+        input += R"({"id":"r-)" + std::to_string(n) +
+                 R"(","kind":"report","summary":"a caller says her boss has her phone"})"
+                 "\n";
+      }
+      if (n % 997 == 0) input += "{not json\n";
+    }
+  }
+  return input;
+}
+
+class ConversationCliTest : public ::testing::Test {
+ protected:
+  ConversationCliTest() : pack_(conversation_testing::kStoryRules, kConfig) {}
+
+  ProcessResult Filter(const std::string& input, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"filter", "--config", pack_.config(), "-o", "decision"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunTriage(args, input);
+  }
+
+  TempRulePack pack_;
+};
+
+TEST_F(ConversationCliTest, TheStoryReachesP1OnItsThirdMessage) {
+  std::string input;
+  const char* const bodies[] = {"help", "im at a motel", "he has my phone, hes coming back",
+                                "room 12"};
+  for (int i = 0; i < 4; ++i) {
+    input += Sms{"s-" + std::to_string(i), bodies[i],
+                 "2026-11-02T23:1" + std::to_string(i) + ":00Z", "c-107"}
+                 .Json() +
+             "\n";
+  }
+  const ProcessResult result = Filter(input);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 4U);
+  std::vector<std::string> bands;
+  for (const std::string& line : lines) bands.push_back(Parse(line).band);
+  EXPECT_EQ(bands, (std::vector<std::string>{"P4", "P3", "P1", "P1"}));
+  EXPECT_TRUE(Parse(lines[0]).reply);
+  EXPECT_EQ(Parse(lines[3]).index, 4);
+  EXPECT_EQ(Parse(lines[3]).conversation, "c-107@2026-11-02T23:10:00Z");
+}
+
+TEST_F(ConversationCliTest, KeywordsStopAndStartThroughTheFilter) {
+  const std::string input = Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "c-1"}.Json() + "\n" +
+                            Sms{"s-2", "stop", "2026-11-02T10:01:00Z", "c-1"}.Json() + "\n" +
+                            Sms{"s-3", "HELP", "2026-11-02T10:02:00Z", "c-1"}.Json() + "\n" +
+                            Sms{"s-4", "stop texting me", "2026-11-02T10:03:00Z", "c-2"}.Json() +
+                            "\n";
+  const ProcessResult result = Filter(input);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 4U);
+  EXPECT_TRUE(Parse(lines[0]).reply);
+  EXPECT_EQ(Parse(lines[1]).state, "opted_out");
+  EXPECT_FALSE(Parse(lines[1]).reply);
+  EXPECT_EQ(Parse(lines[2]).state, "opted_out");
+  EXPECT_FALSE(Parse(lines[2]).reply);  // nothing is sent after STOP
+  EXPECT_EQ(Parse(lines[2]).index, 1);  // a new conversation
+  EXPECT_EQ(Parse(lines[3]).state, "open");
+}
+
+TEST_F(ConversationCliTest, NoPhoneNumberReachesTheOutputOrStderr) {
+  const std::string input =
+      Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "", "+15555550123", "+15555550999"}.Json() + "\n" +
+      R"({"id":"s-2","kind":"sms","from":"+15555550123","received_at":"2026-11-02T10:01:00Z",)"
+      R"("body":7})"
+      "\n";
+  const ProcessResult result = Filter(input);
+  EXPECT_EQ(result.exit_code, 1);  // the second line has a body of the wrong type
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_EQ(result.out.find("5555550"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err.find("5555550"), std::string::npos) << result.err;
+  EXPECT_EQ(Parse(lines[0]).conversation.rfind("ft-", 0), 0U);
+}
+
+TEST_F(ConversationCliTest, JobsOneTwoAndFourWriteTheSameBytes) {
+  // 700 conversations, 600 held at most: evictions (forgetting is left to the store test). Over
+  // 4096 lines: several batches.
+  TempRulePack pack(conversation_testing::kStoryRules,
+                    std::string(kConfig) + "  max_open: 600\n  max_remembered: 1000\n");
+  const std::string input = Stream(700, 7);
+  std::vector<std::string> outputs;
+  for (const char* jobs : {"1", "2", "4"}) {
+    const std::string stats = pack.dir() + "/stats-" + jobs + ".json";
+    const ProcessResult result =
+        RunTriage({"filter", "--config", pack.config(), "--jobs", jobs, "--stats", stats}, input);
+    EXPECT_EQ(result.exit_code, 1) << result.err;  // the bad lines
+    outputs.push_back(result.out);
+    rapidjson::Document doc;
+    std::FILE* f = std::fopen(stats.c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    std::string json;
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) json.append(buffer, n);
+    std::fclose(f);
+    doc.Parse(json.c_str());
+    ASSERT_TRUE(doc.IsObject() && doc.HasMember("conversations")) << json;
+    const rapidjson::Value& c = doc["conversations"];
+    EXPECT_EQ(c["messages"].GetUint64(), 4900U) << jobs;
+    EXPECT_GT(c["evicted"].GetUint64(), 0U) << jobs;
+    EXPECT_LE(c["open"].GetUint64(), 600U) << jobs;
+    EXPECT_EQ(c["partitions"].GetUint64(), 16U) << jobs;
+  }
+  EXPECT_EQ(outputs[1], outputs[0]);
+  EXPECT_EQ(outputs[2], outputs[0]);
+  const std::vector<std::string> lines = SplitLines(outputs[0]);
+  size_t input_lines = SplitLines(input).size();
+  EXPECT_EQ(lines.size(), input_lines);
+  size_t lost = 0;
+  for (const std::string& line : lines) {
+    if (line.find("\"context_lost\":true") != std::string::npos) ++lost;
+  }
+  EXPECT_GT(lost, 0U);
+}
+
+class ConversationReplayTest : public ConversationCliTest {
+ protected:
+  std::string store_ = pack_.dir() + "/audit.db";
+};
+
+TEST_F(ConversationReplayTest, ReplayRebuildsConversationsAndReproducesEveryDecision) {
+  TempRulePack pack(conversation_testing::kStoryRules, std::string(kConfig) + "  max_open: 300\n");
+  const std::string input = Stream(400, 3);
+  const ProcessResult filtered =
+      RunTriage({"filter", "--config", pack.config(), "--jobs", "2", "--audit", store_}, input);
+  ASSERT_EQ(filtered.exit_code, 1) << filtered.err;
+  ASSERT_NE(filtered.out.find("\"context_lost\":true"), std::string::npos);
+  const ProcessResult replayed = RunTriage({"replay", "--audit", store_});
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.out << replayed.err;
+  EXPECT_NE(replayed.out.find("differ                    0"), std::string::npos) << replayed.out;
+  EXPECT_NE(replayed.out.find("not replayable            0"), std::string::npos) << replayed.out;
+
+  // A selection replays only what it selects, in the state it was decided in.
+  const std::string until =
+      audit_testing::SqlText(store_, "SELECT time FROM entries WHERE seq = 500");
+  const ProcessResult since = RunTriage({"replay", "--audit", store_, "--since", until});
+  EXPECT_EQ(since.exit_code, 0) << since.out << since.err;
+  EXPECT_NE(since.out.find("differ                    0"), std::string::npos) << since.out;
+
+  // A second run on the same store carries its conversations on; the store replays as one.
+  const std::string more = Stream(50, 2);
+  const ProcessResult again =
+      RunTriage({"filter", "--config", pack.config(), "--audit", store_}, more);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("re-run from the audit store"), std::string::npos) << again.err;
+  EXPECT_NE(SplitLines(again.out).front().find("\"index\":4"), std::string::npos)
+      << SplitLines(again.out).front();
+  const ProcessResult all = RunTriage({"replay", "--audit", store_, "--summary"});
+  EXPECT_EQ(all.exit_code, 0) << all.out << all.err;
+  EXPECT_NE(all.out.find("differ                    0"), std::string::npos) << all.out;
+}
+
+TEST_F(ConversationReplayTest, AForgedConversationDecisionIsCaught) {
+  const std::string input =
+      Sms{"s-1", "im at a motel", "2026-11-02T23:10:00Z", "c-1"}.Json() + "\n" +
+      Sms{"s-2", "he has my phone", "2026-11-02T23:11:00Z", "c-1"}.Json() + "\n";
+  ASSERT_EQ(Filter(input, {"--audit", store_}).exit_code, 0);
+  // Someone lowers the second message's conversation band and re-hashes nothing: replay (not
+  // only verify) must see that the conversation decided P1.
+  ASSERT_EQ(audit_testing::Sql(store_,
+                               "UPDATE entries SET decision = replace(decision, "
+                               "'\"band\":\"P1\"', '\"band\":\"P3\"') WHERE seq = 2"),
+            "");
+  const ProcessResult replayed = RunTriage({"replay", "--audit", store_});
+  EXPECT_EQ(replayed.exit_code, 1) << replayed.out;
+  EXPECT_NE(replayed.out.find("differs: entry 2 (id s-2)"), std::string::npos) << replayed.out;
+}
+
+TEST_F(ConversationReplayTest, WithoutTextALaterMessageIsNotReplayable) {
+  const std::string input =
+      Sms{"s-1", "im at a motel", "2026-11-02T23:10:00Z", "c-1"}.Json() + "\n" +
+      Sms{"s-2", "he has my phone", "2026-11-02T23:11:00Z", "c-1"}.Json() + "\n";
+  ASSERT_EQ(Filter(input, {"--audit", store_}).exit_code, 0);
+  // The first message's text is purged after a retention period.
+  ASSERT_EQ(audit_testing::Sql(store_, "UPDATE entries SET input = NULL WHERE seq = 1"), "");
+  const ProcessResult replayed = RunTriage({"replay", "--audit", store_});
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.out;
+  EXPECT_NE(replayed.out.find("not replayable            2"), std::string::npos) << replayed.out;
+}
+
+}  // namespace
+}  // namespace triage
