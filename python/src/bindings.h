@@ -26,6 +26,7 @@
 
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
+#include "triage/labels.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"
 #include "triage/scored_record.h"
@@ -121,6 +122,12 @@ Status StrNotUtf8();
 // has released the GIL when jobs > 1 matters to it.
 void ParallelFor(size_t count, size_t jobs, const std::function<void(size_t, size_t)>& body);
 
+// Runs body(scanner, index) for every index in [0, count) on `jobs` threads, each thread with a
+// scanner leased from `rules`' pool, with the GIL released. REQUIRES: the GIL; body does not
+// throw and does not touch Python objects.
+void ScanInParallel(const PyRuleSet& rules, size_t count, size_t jobs,
+                    const std::function<void(Scanner*, size_t)>& body);
+
 // Resolves a `jobs` argument: 0 means one per hardware thread; negative values are a ValueError.
 size_t ResolveJobs(int jobs);
 
@@ -132,6 +139,11 @@ void ScoreAll(const PyRuleSet& rules, const std::vector<RecordText>& texts,
               std::vector<ScoredRecord>* records, std::vector<Status>* statuses);
 // Returns the texts of a list of str or bytes records. REQUIRES: the GIL; `records` outlives them.
 std::vector<RecordText> RecordTexts(const py::list& records);
+
+// Adds line `line` of a labels file to *labels through *parser; returns None, or a RecordError
+// for a refused line (counted in labels->errors). REQUIRES: the GIL.
+py::object AddLabelLine(LabelParser* parser, LabelSet* labels, const py::object& text,
+                        uint64_t line);
 
 // Returns a new RecordError (the Python exception type the package registered) for `status`
 // (REQUIRES: an InvalidRecord status) on 1-based line `line`. REQUIRES: the GIL.

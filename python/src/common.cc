@@ -127,6 +127,27 @@ void ParallelFor(size_t count, size_t jobs, const std::function<void(size_t, siz
   for (std::thread& thread : threads) thread.join();
 }
 
+void ScanInParallel(const PyRuleSet& rules, size_t count, size_t jobs,
+                    const std::function<void(Scanner*, size_t)>& body) {
+  py::gil_scoped_release release;
+  const size_t workers = std::clamp<size_t>(jobs, 1, std::max<size_t>(count, 1));
+  std::vector<std::unique_ptr<ScannerLease>> leases;
+  leases.reserve(workers);
+  for (size_t i = 0; i < workers; ++i) {
+    leases.push_back(std::make_unique<ScannerLease>(rules.scanners.get()));
+  }
+  ParallelFor(count, workers, [&](size_t worker, size_t i) { body(leases[worker]->get(), i); });
+}
+
+py::object AddLabelLine(LabelParser* parser, LabelSet* labels, const py::object& text,
+                        uint64_t line) {
+  const RecordText label = GetRecordText(text);
+  const Status status = label.valid ? parser->Add(label.text, line, labels) : StrNotUtf8();
+  if (status.ok()) return py::none();
+  ++labels->errors;
+  return MakeRecordError(status, std::nullopt, line);
+}
+
 py::list DiagnosticsToList(const Diagnostics& diagnostics, const SourceManager& sources) {
   py::list out;
   for (const Diagnostic& d : diagnostics.items()) {

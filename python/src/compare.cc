@@ -42,11 +42,7 @@ class CompareRun {
   py::object AddLabel(const py::object& text, uint64_t line) {
     if (comparison_) throw py::value_error("labels must come before the records");
     labelled_ = true;
-    const RecordText label = GetRecordText(text);
-    const Status status = label.valid ? parser_.Add(label.text, line, &labels_) : StrNotUtf8();
-    if (status.ok()) return py::none();
-    ++labels_.errors;
-    return MakeRecordError(status, std::nullopt, line);
+    return AddLabelLine(&parser_, &labels_, text, line);
   }
 
   // Scores a batch of records with both rulesets; returns a RecordError for each record either

@@ -48,16 +48,8 @@ void ScoreAll(const PyRuleSet& rules, const std::vector<RecordText>& texts,
   records->assign(count, ScoredRecord());
   statuses->assign(count, Status());
   const size_t max_bytes = rules.rules.config().max_record_bytes;
-  py::gil_scoped_release release;
-  const size_t workers = std::min(jobs, std::max<size_t>(count, 1));
-  std::vector<std::unique_ptr<ScannerLease>> leases;
-  leases.reserve(workers);
-  for (size_t i = 0; i < workers; ++i) {
-    leases.push_back(std::make_unique<ScannerLease>(rules.scanners.get()));
-  }
-  ParallelFor(count, workers, [&](size_t worker, size_t i) {
-    (*statuses)[i] =
-        ScoreText(leases[worker]->get(), texts[i], max_bytes, with_totals, &(*records)[i]);
+  ScanInParallel(rules, count, jobs, [&](Scanner* scanner, size_t i) {
+    (*statuses)[i] = ScoreText(scanner, texts[i], max_bytes, with_totals, &(*records)[i]);
     (*records)[i].line = lines[i];
   });
 }

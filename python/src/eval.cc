@@ -55,11 +55,7 @@ class EvalRun {
 
   // Adds line `line` of the labels; returns None, or a RecordError for a refused line.
   py::object AddLabel(const py::object& text, uint64_t line) {
-    const RecordText label = GetRecordText(text);
-    const Status status = label.valid ? parser_.Add(label.text, line, &labels_) : StrNotUtf8();
-    if (status.ok()) return py::none();
-    ++labels_.errors;
-    return MakeRecordError(status, std::nullopt, line);
+    return AddLabelLine(&parser_, &labels_, text, line);
   }
 
   // Scores a batch of records; returns a RecordError for each that could not be triaged.

@@ -58,15 +58,8 @@ void ScanAll(const PyRuleSet& rules, const std::vector<RecordText>& texts, size_
   decisions->resize(count);
   statuses->resize(count);
   const size_t max_bytes = rules.rules.config().max_record_bytes;
-  py::gil_scoped_release release;
-  const size_t workers = std::min(jobs, std::max<size_t>(count, 1));
-  std::vector<std::unique_ptr<ScannerLease>> leases;
-  leases.reserve(workers);
-  for (size_t i = 0; i < workers; ++i) {
-    leases.push_back(std::make_unique<ScannerLease>(rules.scanners.get()));
-  }
-  ParallelFor(count, workers, [&](size_t worker, size_t i) {
-    (*statuses)[i] = ScanText(leases[worker]->get(), texts[i], max_bytes, &(*decisions)[i]);
+  ScanInParallel(rules, count, jobs, [&](Scanner* scanner, size_t i) {
+    (*statuses)[i] = ScanText(scanner, texts[i], max_bytes, &(*decisions)[i]);
   });
 }
 

@@ -85,6 +85,9 @@ class TRIAGE_EXPORT Queue {
     bool open = true;  // not opted out
   };
   size_t Rank(const std::string& band) const;
+  // Notes `time` (when known) as the latest seen; false when it lies after options_.until, so
+  // that the line is left out of the view.
+  bool Seen(const std::optional<int64_t>& time);
   Status Add(std::string_view line, std::optional<int64_t> fallback_time,
              const std::optional<std::string>& audit_id);
 

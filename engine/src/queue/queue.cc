@@ -129,11 +129,7 @@ Status Queue::Add(std::string_view line, std::optional<int64_t> fallback_time,
     item.id = id.has_value() ? *id : has_line ? "line " + std::to_string(number) : "";
     item.since = fallback_time;
     item.last_at = item.since;
-    if (item.since.has_value()) latest_ = std::max(latest_.value_or(*item.since), *item.since);
-    if (options_.until.has_value() && item.since.has_value() && *item.since > *options_.until) {
-      return Status::Ok();
-    }
-    records_.push_back(std::move(item));
+    if (Seen(item.since)) records_.push_back(std::move(item));
     return Status::Ok();
   }
 
@@ -167,10 +163,7 @@ Status Queue::Add(std::string_view line, std::optional<int64_t> fallback_time,
     if (conversation.at_key("index").get(index) == simdjson::SUCCESS) item.messages = index;
     const std::optional<int64_t> at = TimeAt(conversation, "at");
     const std::optional<int64_t> time = at.has_value() ? at : received ? received : fallback_time;
-    if (time.has_value()) latest_ = std::max(latest_.value_or(*time), *time);
-    if (options_.until.has_value() && time.has_value() && *time > *options_.until) {
-      return Status::Ok();
-    }
+    if (!Seen(time)) return Status::Ok();
     item.since = TimeAt(conversation, "opened_at");
     if (!item.since.has_value()) item.since = time;
     item.closes_at = TimeAt(conversation, "closes_at");
@@ -185,12 +178,14 @@ Status Queue::Add(std::string_view line, std::optional<int64_t> fallback_time,
   item.id = item.record_id;
   item.since = received.has_value() ? received : fallback_time;
   item.last_at = item.since;
-  if (item.since.has_value()) latest_ = std::max(latest_.value_or(*item.since), *item.since);
-  if (options_.until.has_value() && item.since.has_value() && *item.since > *options_.until) {
-    return Status::Ok();
-  }
-  records_.push_back(std::move(item));
+  if (Seen(item.since)) records_.push_back(std::move(item));
   return Status::Ok();
+}
+
+bool Queue::Seen(const std::optional<int64_t>& time) {
+  if (!time.has_value()) return true;
+  latest_ = std::max(latest_.value_or(*time), *time);
+  return !options_.until.has_value() || *time <= *options_.until;
 }
 
 std::vector<QueueItem> Queue::Items(int64_t now) const {
