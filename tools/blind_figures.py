@@ -8,8 +8,15 @@ Runs `triage filter --output decision` on a round's records and compares with it
   top category  the decision's first category is among the labelled categories
   over-triage   records labelled P4 decided P1/P2 (of the P4 ones)
 Usage: tools/blind_figures.py --triage build/triage --config rules/triage.yaml \
-           RECORDS.jsonl LABELS.jsonl [--list]
+           RECORDS.jsonl LABELS.jsonl [--list] [--max-under N] [--max-over N]
+       tools/blind_figures.py ... --dir examples/blind [--max-under N] [--max-over N]
+--dir reads every round*/w*.records.jsonl and w*.labels.jsonl under the directory (a regression
+run over all rounds); --max-under / --max-over make the exit status 1 when the count of
+under-triaged (over-triaged) records exceeds N (ctest rules.blind).
 """
+import glob
+import os
+import tempfile
 import argparse
 import json
 import subprocess
@@ -23,9 +30,27 @@ def main():
     ap.add_argument("--triage", default="build/triage")
     ap.add_argument("--config", default="rules/triage.yaml")
     ap.add_argument("--list", action="store_true", help="list every miss")
-    ap.add_argument("records")
-    ap.add_argument("labels")
+    ap.add_argument("--dir", help="every round*/w*.records.jsonl and w*.labels.jsonl under DIR")
+    ap.add_argument("--max-under", type=int, default=None)
+    ap.add_argument("--max-over", type=int, default=None)
+    ap.add_argument("records", nargs="?")
+    ap.add_argument("labels", nargs="?")
     args = ap.parse_args()
+    if args.dir:
+        tmp = tempfile.mkdtemp(prefix="blind_figures.")
+        for kind in ("records", "labels"):
+            names = sorted(glob.glob(os.path.join(args.dir, "round*", f"w*.{kind}.jsonl")))
+            if not names:
+                print(f"blind_figures: no round*/w*.{kind}.jsonl under {args.dir}", file=sys.stderr)
+                return 2
+            path = os.path.join(tmp, f"{kind}.jsonl")
+            with open(path, "w", encoding="utf-8") as out:
+                for name in names:
+                    with open(name, encoding="utf-8") as f:
+                        out.write(f.read())
+            setattr(args, kind, path)
+    elif not args.records or not args.labels:
+        ap.error("RECORDS and LABELS, or --dir")
     labels = {}
     with open(args.labels, encoding="utf-8") as f:
         for line in f:
@@ -72,7 +97,14 @@ def main():
         for m in misses:
             print("  %-8s %-10s labelled %s decided %s top %-28s want %s" % (
                 m[0], m[1], m[2], m[3], m[4], ",".join(m[5])))
-    return 0
+    failed = 0
+    if args.max_under is not None and under > args.max_under:
+        print(f"blind_figures: under-triage {under} exceeds --max-under {args.max_under}", file=sys.stderr)
+        failed = 1
+    if args.max_over is not None and over > args.max_over:
+        print(f"blind_figures: over-triage {over} exceeds --max-over {args.max_over}", file=sys.stderr)
+        failed = 1
+    return failed
 
 
 if __name__ == "__main__":
