@@ -71,7 +71,7 @@ struct AnalysisConfig {
 // condition recurses once per level, and this bound keeps the deepest condition well within a
 // thread's stack in every build, the sanitizers' included (docs/robustness.md has the measure).
 inline constexpr uint32_t kDefaultMaxNestingDepth = 100;
-inline constexpr uint32_t kMaxNestingDepth = 500;
+inline constexpr uint32_t kMaxNestingDepth = 200;
 // SMS conversations (`conversations:` in triage.yaml; docs/conversations.md): how messages of
 // `kind: sms` are threaded, the carrier keywords, the replies to them and the memory bounds.
 // Part of the ruleset's digest like the rest of the config. Without the section the defaults

@@ -12,7 +12,7 @@
 
 namespace triage::dsl {
 
-using DeclRule = x3::rule<class DeclId, ast::Decl>;
+using DeclRule = x3::rule<struct DeclId, ast::Decl>;
 BOOST_SPIRIT_DECLARE(DeclRule)
 
 // Returns the entry rule. Defined in grammar.cc, instantiated for Iterator and Context only.

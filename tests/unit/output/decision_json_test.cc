@@ -214,8 +214,7 @@ class RandomJson {
                                            "\"{\\\"triage\\\":1}\"",
                                            "\"\\\\\"",
                                            "\"\\u00e9\\n\"",
-                                           "\"ni\xc3\xb1"
-                                           "a\""};
+                                           "\"ni\u00f1a\""};
     return kStrings[Pick(8)];
   }
   std::string Value(int depth) {
