@@ -66,16 +66,24 @@ TEST(RobustnessTest, FifoAndDeviceAsRuleFilesAreRefusedWithoutReading) {
   EXPECT_NE(config.err.find("[not-a-file]"), std::string::npos) << config.err;
 }
 
+// At the limit, byte for byte, the file is read; one byte over, it is refused unread.
 TEST(RobustnessTest, RuleFileOverTheSizeLimitIsRefused) {
-  TempRulePack pack("rule r { when text ~ /x/ urgency +5 }\n# " + std::string(300, 'c') + "\n",
-                    "limits:\n  max_rule_file_bytes: 200\n");
+  const std::string rules =
+      "rule r { when text ~ /x/ urgency +5 }\n# " + std::string(300, 'c') + "\n";
+  const auto limit = [](size_t bytes) {
+    return "rules: [test.rules]\nlimits:\n  max_rule_file_bytes: " + std::to_string(bytes) + "\n";
+  };
+  TempRulePack pack(rules);
+  pack.AddFile("triage.yaml", limit(rules.size() - 1));
   const ProcessResult result = RunTriage({"check", "--config", pack.config()});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("[file-too-large]"), std::string::npos) << result.err;
-  pack.AddFile("triage.yaml", "rules: [test.rules]\nlimits:\n  max_rule_file_bytes: 400\n");
-  EXPECT_EQ(RunTriage({"check", "--config", pack.config()}).exit_code, 0);
+  pack.AddFile("triage.yaml", limit(rules.size()));
+  const ProcessResult at = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(at.exit_code, 0) << at.err;
 }
 
+// max_rules rules compile; one more is an error at the first rule past the limit.
 TEST(RobustnessTest, MoreRulesThanTheLimitIsAnErrorAtTheFirstOneOver) {
   std::string rules;
   for (int i = 0; i < 4; ++i) rules += "rule r" + std::to_string(i) + " { when text ~ /x/ }\n";
@@ -84,6 +92,9 @@ TEST(RobustnessTest, MoreRulesThanTheLimitIsAnErrorAtTheFirstOneOver) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("test.rules:4:1: error:"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("[too-many-rules]"), std::string::npos) << result.err;
+  pack.AddFile("triage.yaml", "rules: [test.rules]\nlimits:\n  max_rules: 4\n");
+  const ProcessResult at = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(at.exit_code, 0) << at.err;
 }
 
 TEST(RobustnessTest, NestedYamlAliasesAreRefused) {

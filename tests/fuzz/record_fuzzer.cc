@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: JSON records through Scanner::ScanJson and Scanner::Explain under the default
-// rule pack (rules/triage.yaml, loaded once). The input is split into lines as `triage filter`
-// splits JSON Lines, so that the seed corpora can be the examples' .jsonl files.
+// rule pack (rules/triage.yaml, loaded once), and the same lines in order through a
+// ConversationScanner, as `triage filter` threads SMS conversations. The input is split into
+// lines as `triage filter` splits JSON Lines. Each input gets a fresh conversation store, so that
+// an input's outcome never depends on the inputs before it (a crash reproduces from its file).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "triage/conversation_scanner.h"
+#include "triage/conversation_store.h"
 #include "triage/decision.h"
 #include "triage/diagnostic.h"
 #include "triage/explain.h"
@@ -18,14 +22,19 @@
 
 namespace {
 
-triage::Scanner& TheScanner() {
-  static triage::Scanner* scanner = [] {
+const triage::RuleSet& TheRules() {
+  static const triage::RuleSet* rules = [] {
     triage::SourceManager sources;
     triage::Diagnostics diagnostics;
-    auto rules = triage::LoadRuleSet(&sources, TRIAGE_FUZZ_CONFIG, {}, &diagnostics);
-    if (!rules.ok()) std::abort();  // the shipped pack must load
-    return new triage::Scanner(std::move(rules).value());
+    auto loaded = triage::LoadRuleSet(&sources, TRIAGE_FUZZ_CONFIG, {}, &diagnostics);
+    if (!loaded.ok()) std::abort();  // the shipped pack must load
+    return new triage::RuleSet(std::move(loaded).value());
   }();
+  return *rules;
+}
+
+triage::Scanner& TheScanner() {
+  static triage::Scanner* scanner = new triage::Scanner(TheRules());
   return *scanner;
 }
 
@@ -33,6 +42,8 @@ triage::Scanner& TheScanner() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   triage::Scanner& scanner = TheScanner();
+  triage::MemoryConversationStore store(TheRules().config().conversations);
+  triage::ConversationScanner threads(TheRules(), &store);
   std::string_view input(reinterpret_cast<const char*>(data), size);
   while (!input.empty()) {
     const size_t end = input.find('\n');
@@ -42,6 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)triage::DecisionToJson(decision);
       triage::Explanation explanation;
       (void)scanner.Explain(line, {}, &explanation);
+    }
+    triage::Decision thread_decision;
+    if (threads.ScanJson(line, &thread_decision).ok()) {
+      (void)triage::DecisionToJson(thread_decision);
     }
     if (end == std::string_view::npos) break;
     input.remove_prefix(end + 1);

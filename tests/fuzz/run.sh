@@ -1,31 +1,45 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Runs one fuzz target the way CI does: first every input under tests/fuzz/regressions/<name>
-# (crashes found before, each must now pass), then RUNS fresh inputs (-runs, never a time limit)
-# mutated from the seed corpora, with the target's dictionary. A crash fails the test and leaves
-# the input in the work directory: copy it to tests/fuzz/regressions/<name>/ with the fix.
+# (crashes and hangs found before, each must now pass), then RUNS fresh inputs (libFuzzer's -runs,
+# a count, never a time limit) mutated from the seed corpora, with the target's dictionary.
+#
+# Reproducible: the work directory is emptied first and libFuzzer's seed is fixed (TRIAGE_FUZZ_SEED,
+# default 1), so the same tree runs the same inputs on any machine; a failure in CI fails the same
+# way here. The longer, exploring runs of docs/robustness.md pass -seed=0 (random) and more runs.
+# A crash fails the test and leaves the input in WORK_DIR (crash-*, timeout-*, oom-*): copy it to
+# tests/fuzz/regressions/<name>/ with the fix, where FuzzRegressionsTest replays it in the normal
+# build too.
 # Usage: run.sh FUZZER NAME SOURCE_DIR WORK_DIR RUNS [extra libFuzzer flags...]
 set -euo pipefail
 fuzzer=$(realpath "$1") name=$2 src=$(realpath "$3") work=$4 runs=$5
 shift 5
 here=$src/tests/fuzz
+# Seed corpora: what the project itself runs through each entry point.
 case $name in
-  rules)  seeds=("$src/rules" "$src/tests/golden/diagnostics" "$src/bench/testdata/tiny") ;;
+  rules)  seeds=("$src"/rules/*.rules "$src"/tests/golden/diagnostics/*.rules
+                 "$src"/bench/testdata/tiny/*.rules) ;;
   config) seeds=("$src/rules/triage.yaml" "$src/bench/testdata/tiny/triage.yaml"
-                 "$src/tests/golden/diagnostics") ;;
-  record) seeds=("$src/examples/reports.jsonl" "$src/examples/sms.jsonl"
+                 "$src"/tests/golden/diagnostics/*.yaml) ;;
+  # Records: one seed per line, so that each seed is one record and a run takes milliseconds.
+  record) seeds=("$src"/examples/reports.jsonl "$src"/examples/sms.jsonl
+                 "$src"/examples/conversations.jsonl "$src"/examples/labeled/*.records.jsonl
                  "$src/bench/testdata/tiny/records.jsonl") ;;
   *) echo "run.sh: unknown target $name" >&2; exit 2 ;;
 esac
+rm -rf "$work/new" "$work/seeds"
 mkdir -p "$work/new" "$work/seeds"
-# Seeds: every file of the seed paths (one directory, so that libFuzzer reads them all).
 for s in "${seeds[@]}"; do
-  if [[ -d $s ]]; then find "$s" -maxdepth 1 -type f -exec cp {} "$work/seeds/" \; ; else cp "$s" "$work/seeds/"; fi
+  if [[ $name == record ]]; then
+    split -l 1 -d -a 4 "$s" "$work/seeds/$(basename "$s" .jsonl)-"
+  else
+    cp "$s" "$work/seeds/"
+  fi
 done
 regressions=("$here/regressions/$name"/*)
 if [[ -e ${regressions[0]} ]]; then
   "$fuzzer" -rss_limit_mb=4096 "${regressions[@]}"
 fi
 cd "$work"
-exec "$fuzzer" -runs="$runs" -max_len=65536 -rss_limit_mb=4096 -dict="$here/$name.dict" \
-  -print_final_stats=1 "$@" "$work/new" "$work/seeds"
+exec "$fuzzer" -runs="$runs" -seed="${TRIAGE_FUZZ_SEED:-1}" -max_len=65536 -rss_limit_mb=4096 \
+  -timeout=60 -dict="$here/$name.dict" -print_final_stats=1 "$@" "$work/new" "$work/seeds"
