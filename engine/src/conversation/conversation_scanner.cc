@@ -7,8 +7,9 @@
 //    Scanner would use (scan/scan_state.h).
 // 2. Key: the record's `conversation` value, else its (`from`, `to`). The key is never shown: the
 //    conversation id is "<label>@<opening time>", the label being the `conversation` value (a
-//    long one replaced by a digest) or "ft-" and 16 hex digits of the SHA-256 of (from, to), so
-//    that no phone number reaches an output, a log or an error.
+//    long one, or one written like a phone number, replaced by a digest) or "ft-" and 16 hex
+//    digits of the SHA-256 of (from, to), so that no phone number reaches an output, a log or an
+//    error.
 // 3. Thread, inside the store's update of the key (after the store admitted the message: if it
 //    forgot the key meanwhile, the key starts afresh; if it let go of the conversation's texts,
 //    a message that continues it starts from an empty window and says context_lost): the message
@@ -91,6 +92,35 @@ bool HasControl(std::string_view text) {
   return false;
 }
 
+// True if `value` is written like a phone number, so that it must not be shown: after an optional
+// scheme ("tel:", "sms:", "whatsapp:" — ASCII letters and a colon), nothing but digits and the
+// punctuation of phone numbers (space + - . ( ) /), with at least kPhoneDigits digits.
+// "+15555550123", "tel:+1 (555) 555-0123" and "5555550123" are; "c-107", "CH3f9a…" and
+// "2026-11-02-c7" are not. A purely numeric id of 7 digits or more is shown as a digest too:
+// the safe side of the guess.
+constexpr size_t kPhoneDigits = 7;
+bool LooksLikePhoneNumber(std::string_view value) {
+  size_t start = 0;
+  while (start < value.size() && ((value[start] >= 'a' && value[start] <= 'z') ||
+                                  (value[start] >= 'A' && value[start] <= 'Z'))) {
+    ++start;
+  }
+  if (start > 0 && start < value.size() && value[start] == ':') {
+    ++start;
+  } else {
+    start = 0;
+  }
+  size_t digits = 0;
+  for (const char c : value.substr(start)) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (std::strchr(" +-.()/", c) == nullptr || c == '\0') {
+      return false;
+    }
+  }
+  return digits >= kPhoneDigits;
+}
+
 // The longest prefix of `text` of at most `limit` bytes that does not cut a UTF-8 sequence.
 std::string_view Utf8Prefix(std::string_view text, size_t limit) {
   if (text.size() <= limit) return text;
@@ -151,7 +181,8 @@ bool ConversationScanner::Impl::Key(std::string* key, std::string* label) const 
   const std::string_view conversation = FirstText(state_, fields.conversation);
   if (!conversation.empty()) {
     key->assign("c\x1f").append(conversation);
-    if (conversation.size() > kMaxLabelBytes || HasControl(conversation)) {
+    if (conversation.size() > kMaxLabelBytes || HasControl(conversation) ||
+        LooksLikePhoneNumber(conversation)) {
       *label = "cv-" + internal::Sha256Hex(conversation).substr(0, 16);
     } else {
       label->assign(conversation);

@@ -71,6 +71,29 @@ TEST(ConversationScannerTest, ThreadsByFromAndToWithoutShowingThem) {
   }
 }
 
+TEST(ConversationScannerTest, AConversationIdWrittenLikeAPhoneNumberIsShownAsADigest) {
+  Thread thread(CompileStory());
+  const char* const phones[] = {"+15555550123", "tel:+1 (555) 555-0123", "5555550123",
+                                "whatsapp:+15555550123"};
+  int n = 0;
+  for (const char* phone : phones) {
+    const Decision decision =
+        thread.Scan(Sms{"s-" + std::to_string(n++), "HELP", "2026-11-02T10:00:00Z", phone, ""});
+    EXPECT_EQ(Info(decision).id.rfind("cv-", 0), 0U) << Info(decision).id;
+    const std::string json = DecisionToJson(decision);
+    EXPECT_EQ(json.find("555"), std::string::npos) << json;
+  }
+  // The same number threads as one conversation, whatever its label.
+  const Decision again = thread.Scan(Sms{"s-9", "hi", "2026-11-02T10:01:00Z", "+15555550123", ""});
+  EXPECT_EQ(Info(again).index, 2U);
+  // Ids that are not phone numbers are shown as they are.
+  for (const char* id : {"c-107", "CH3f9a0c1d2e", "2026-11-02-c7", "123456"}) {
+    const Decision decision =
+        thread.Scan(Sms{"s-" + std::to_string(n++), "HELP", "2026-11-02T10:00:00Z", id, ""});
+    EXPECT_EQ(Info(decision).id, std::string(id) + "@2026-11-02T10:00:00Z");
+  }
+}
+
 TEST(ConversationScannerTest, SplitsAtExactlyTheIdleTimeout) {
   Thread thread(CompileStory());
   const Decision opened = thread.Scan(Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "c-1"});
