@@ -12,7 +12,8 @@
 //    error.
 // 3. Thread, inside the store's update of the key (after the store admitted the message: if it
 //    forgot the key meanwhile, the key starts afresh; if it let go of the conversation's texts,
-//    a message that continues it starts from an empty window and says context_lost): the message
+//    a message that continues it starts from an empty window and says context_lost; if the key
+//    had opted out when it was forgotten, it is still opted out): the message
 //    continues the key's conversation unless there is none, a stop keyword ended it, or it comes
 //    idle_timeout or more after the conversation's latest message; otherwise it opens a new one
 //    (the opt-out carries over: it belongs to the sender, not to a conversation). A message without
@@ -227,13 +228,13 @@ int ConversationScanner::Impl::Route(std::string_view json, ConversationTicket* 
       ParseTimestamp(FirstText(state_, rules_.program().conversation_fields.received_at));
   ReadMessageText();
   const std::string* reply = nullptr;
-  ticket->ends = keywords_.Classify(message_text_, &reply) == CarrierKeyword::kStop;
+  ticket->keyword = keywords_.Classify(message_text_, &reply);
   ticket->partition = static_cast<int>(store_->PartitionOf(ticket->key));
   return ticket->partition;
 }
 
 void ConversationScanner::Impl::Admit(ConversationTicket* ticket) {
-  ticket->admission = store_->Admit(ticket->key, ticket->time, ticket->ends);
+  ticket->admission = store_->Admit(ticket->key, ticket->time, ticket->keyword);
   ticket->admitted = true;
 }
 
@@ -279,6 +280,8 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   const ConversationConfig& config = rules_.program().config.conversations;
   // The store forgot the key since its last message: it is new again.
   if (admission.forgotten) *thread = ThreadState();
+  // ... but a sender who opted out stays opted out (the store kept the opt-out).
+  if (admission.opted_out) thread->opted_out = true;
   const int64_t idle = config.idle_timeout_seconds * kMicrosPerSecond;
   const bool idle_past =
       time.has_value() && thread->last_at.has_value() && *time - *thread->last_at >= idle;
