@@ -60,7 +60,8 @@ struct ConversationInfo {
   ConversationState state = ConversationState::kOpen;  // after this message
   std::optional<int64_t> opened_at;  // microseconds since the epoch (UTC), when known
   std::optional<int64_t> at;         // this message's received_at, when it had a valid one
-  std::optional<int64_t> closes_at;  // when it closes unless another message comes (open only)
+  // When it closes unless another message comes; none once a stop keyword ended it.
+  std::optional<int64_t> closes_at;
   CarrierKeyword keyword = CarrierKeyword::kNone;
   // The conversation's earlier messages were let go for memory (conversations.max_open) while
   // it was open: the rules read only the messages since.

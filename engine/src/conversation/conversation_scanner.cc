@@ -364,9 +364,9 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   info.state = thread->opted_out ? ConversationState::kOptedOut : ConversationState::kOpen;
   info.opened_at = thread->opened_at;
   info.at = time;
-  if (info.state == ConversationState::kOpen && thread->last_at.has_value()) {
-    info.closes_at = *thread->last_at + idle;
-  }
+  // A conversation closes on its idle timeout unless a stop keyword ended it; one of an
+  // opted-out sender (the messages after STOP) is live too, and closes the same way.
+  if (!thread->ended && thread->last_at.has_value()) info.closes_at = *thread->last_at + idle;
   info.keyword = acted;
   info.context_lost = context_lost;
   info.message_urgency = message->urgency;
