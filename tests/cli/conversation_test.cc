@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // End-to-end tests of SMS conversations in the real executable: `triage filter` threads messages
-// (the four-message story reaches P1 on its third line), writes one line per input line, shows no
-// phone number, counts what it let go in --stats, and writes the same bytes with --jobs 1, 2 and
+// (the four-message story reaches P1 on its third line; by (from, to), split at exactly the idle
+// timeout), honours STOP (no reply until START, UNSTOP or YES; the message after it is triaged),
+// writes one line per input line, shows no phone number, threads the examples with the default
+// pack, says context_lost after an eviction, counts what it let go in --stats, and writes the same bytes with --jobs 1, 2 and
 // 4 on a stream large enough for several batches, several store partitions and evictions;
 // `triage replay` reproduces every conversation message from the audit store (also with a
 // selection, and across a second filter run that continues the store); digest-only stores cannot
 // replay a conversation's later messages.
 #include <cstddef>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -144,6 +149,121 @@ TEST_F(ConversationCliTest, KeywordsStopAndStartThroughTheFilter) {
   EXPECT_FALSE(Parse(lines[2]).reply);  // nothing is sent after STOP
   EXPECT_EQ(Parse(lines[2]).index, 1);  // a new conversation
   EXPECT_EQ(Parse(lines[3]).state, "open");
+}
+
+TEST_F(ConversationCliTest, SplitsAtExactlyTheIdleTimeoutThroughTheFilter) {
+  const std::string input =
+      Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "", "h:77aa"}.Json() + "\n" +
+      Sms{"s-2", "im at a motel", "2026-11-02T10:14:59.999999Z", "", "h:77aa"}.Json() + "\n" +
+      Sms{"s-3", "he has my phone", "2026-11-02T10:29:59.999999Z", "", "h:77aa"}.Json() + "\n" +
+      Sms{"s-4", "room 12", "2026-11-02T10:30:00Z", "", "h:77aa", "744744"}.Json() + "\n";
+  const ProcessResult result = Filter(input);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 4U);
+  // Threaded by (from, to): 14:59.999999 later continues, exactly 15:00 later opens anew.
+  EXPECT_EQ(Parse(lines[1]).conversation, Parse(lines[0]).conversation);
+  EXPECT_EQ(Parse(lines[1]).index, 2);
+  EXPECT_NE(Parse(lines[2]).conversation, Parse(lines[0]).conversation);
+  EXPECT_EQ(Parse(lines[2]).index, 1);
+  EXPECT_EQ(Parse(lines[2]).band, "P3");  // the motel was in the closed conversation
+  // The same sender to another shortcode is another conversation.
+  EXPECT_NE(Parse(lines[3]).conversation, Parse(lines[2]).conversation);
+  EXPECT_EQ(Parse(lines[3]).index, 1);
+}
+
+TEST_F(ConversationCliTest, NoReplyAfterStopUntilStartUnstopOrYes) {
+  for (const char* start : {"START", "unstop", "Yes"}) {
+    const std::string input =
+        Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "c-1"}.Json() + "\n" +
+        Sms{"s-2", "STOP", "2026-11-02T10:01:00Z", "c-1"}.Json() + "\n" +
+        Sms{"s-3", "im at a motel, he has my phone", "2026-11-02T10:02:00Z", "c-1"}.Json() + "\n" +
+        Sms{"s-4", "help", "2026-11-02T10:03:00Z", "c-1"}.Json() + "\n" +
+        Sms{"s-5", start, "2026-11-02T10:04:00Z", "c-1"}.Json() + "\n" +
+        Sms{"s-6", "HELP", "2026-11-02T10:05:00Z", "c-1"}.Json() + "\n";
+    for (const char* jobs : {"1", "2"}) {
+      const ProcessResult result = Filter(input, {"--jobs", jobs});
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+      const std::vector<std::string> lines = SplitLines(result.out);
+      ASSERT_EQ(lines.size(), 6U);
+      std::vector<std::string> states;
+      std::vector<bool> replies;
+      for (const std::string& line : lines) {
+        states.push_back(Parse(line).state);
+        replies.push_back(Parse(line).reply);
+      }
+      EXPECT_EQ(states, (std::vector<std::string>{"open", "opted_out", "opted_out", "opted_out",
+                                                  "open", "open"}))
+          << start;
+      EXPECT_EQ(replies, (std::vector<bool>{true, false, false, false, false, true})) << start;
+      // The message after STOP is triaged all the same, in a new conversation.
+      EXPECT_EQ(Parse(lines[2]).band, "P1") << start;
+      EXPECT_EQ(Parse(lines[2]).index, 1) << start;
+      EXPECT_NE(Parse(lines[2]).conversation, Parse(lines[1]).conversation) << start;
+      EXPECT_EQ(Parse(lines[4]).conversation, Parse(lines[2]).conversation) << start;
+    }
+  }
+}
+
+TEST_F(ConversationCliTest, AnEvictionIsCountedInStatsAndTheNextMessageSaysItLostContext) {
+  TempRulePack pack(conversation_testing::kStoryRules, std::string(kConfig) + "  max_open: 1\n");
+  const std::string input =
+      Sms{"a-1", "im at a motel", "2026-11-02T23:10:00Z", "c-a"}.Json() + "\n" +
+      Sms{"b-1", "hello", "2026-11-02T23:10:10Z", "c-b"}.Json() + "\n" +  // c-a lets go
+      Sms{"a-2", "he has my phone", "2026-11-02T23:11:00Z", "c-a"}.Json() + "\n";
+  const std::string stats = pack.dir() + "/stats.json";
+  const ProcessResult result =
+      RunTriage({"filter", "--config", pack.config(), "-o", "decision", "--stats", stats}, input);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 3U);
+  EXPECT_FALSE(Parse(lines[0]).context_lost);
+  EXPECT_FALSE(Parse(lines[1]).context_lost);
+  EXPECT_TRUE(Parse(lines[2]).context_lost);
+  EXPECT_EQ(Parse(lines[2]).index, 2);
+  EXPECT_EQ(Parse(lines[2]).band, "P3");  // the motel was let go
+  std::ifstream in(stats);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  ASSERT_TRUE(doc.IsObject() && doc.HasMember("conversations")) << json;
+  const rapidjson::Value& c = doc["conversations"];
+  EXPECT_EQ(c["evicted"].GetUint64(), 2U) << json;  // c-a, then c-b when c-a came back
+  EXPECT_EQ(c["context_lost"].GetUint64(), 1U) << json;
+  EXPECT_EQ(c["open"].GetUint64(), 1U) << json;
+  EXPECT_EQ(c["peak_open"].GetUint64(), 1U) << json;
+}
+
+TEST_F(ConversationCliTest, TheExamplesThreadWithTheDefaultPack) {
+  // examples/conversations.jsonl under rules/triage.yaml, as docs/conversations.md shows it.
+  const std::string source = TRIAGE_SOURCE_DIR;
+  const ProcessResult result =
+      RunTriage({"filter", "--config", source + "/rules/triage.yaml", "-o", "decision",
+                 source + "/examples/conversations.jsonl"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::map<std::string, Line> by_id;
+  for (const std::string& text : SplitLines(result.out)) {
+    const Line line = Parse(text);
+    by_id[line.id] = line;
+    EXPECT_EQ(text.find("h:"), std::string::npos) << text;  // no sender, hashed or not
+    EXPECT_EQ(text.find("233733"), std::string::npos) << text;
+  }
+  ASSERT_EQ(by_id.size(), 19U);
+  // c-204, in Spanish: AYUDA, a 15-year-old in a hotel with a man, then not let leave tonight.
+  EXPECT_EQ(by_id["m-08"].band, "P4");
+  EXPECT_TRUE(by_id["m-08"].reply);
+  EXPECT_EQ(by_id["m-13"].band, "P1");
+  EXPECT_EQ(by_id["m-13"].index, 3);
+  // c-203: STOP, a message after it (no reply), START (a reply).
+  EXPECT_EQ(by_id["m-07"].state, "opted_out");
+  EXPECT_FALSE(by_id["m-07"].reply);
+  EXPECT_EQ(by_id["m-12"].state, "opted_out");
+  EXPECT_EQ(by_id["m-14"].state, "open");
+  EXPECT_TRUE(by_id["m-14"].reply);
+  // "wrong number, stop texting me" is a message, not a stop keyword.
+  EXPECT_EQ(by_id["m-15"].state, "open");
+  // The reports are no conversation.
+  EXPECT_EQ(by_id["r-31"].conversation, "");
 }
 
 TEST_F(ConversationCliTest, NoPhoneNumberReachesTheOutputOrStderr) {
