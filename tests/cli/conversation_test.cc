@@ -72,7 +72,10 @@ Line Parse(const std::string& text) {
 // A long interleaved stream: `conversations` conversations of `messages` messages each, sent
 // round-robin a few seconds apart, with a report every tenth line and a bad line now and then.
 std::string Stream(int conversations, int messages) {
-  const char* const bodies[] = {"HELP", "im at a motel", "ok", "he has my phone", "room 12"};
+  // Each conversation gets every body once, in this order from its own starting point: a HELP
+  // right after each STOP, before the YES.
+  const char* const bodies[] = {"HELP", "im at a motel", "ok", "he has my phone room 12",
+                                "STOP", "HELP",          "YES"};
   std::string input;
   int second = 0;
   int n = 0;
@@ -83,7 +86,7 @@ std::string Stream(int conversations, int messages) {
       std::snprintf(time, sizeof time, "2026-11-02T%02d:%02d:%02dZ", 8 + minute / 60, minute % 60,
                     second % 60);
       second += 1;
-      Sms sms{"m-" + std::to_string(n), bodies[(m + c) % 5], time, "", "h:" + std::to_string(c)};
+      Sms sms{"m-" + std::to_string(n), bodies[(m + c) % 7], time, "", "h:" + std::to_string(c)};
       if (c % 3 == 0) sms.conversation = "c-" + std::to_string(c);
       input += sms.Json() + "\n";
       if (++n % 10 == 0) {
@@ -282,43 +285,72 @@ TEST_F(ConversationCliTest, NoPhoneNumberReachesTheOutputOrStderr) {
 }
 
 TEST_F(ConversationCliTest, JobsOneTwoAndFourWriteTheSameBytes) {
-  // 700 conversations, 600 held at most: evictions (forgetting is left to the store test). Over
-  // 4096 lines: several batches.
-  TempRulePack pack(conversation_testing::kStoryRules,
-                    std::string(kConfig) + "  max_open: 600\n  max_remembered: 1000\n");
+  // 700 conversations round-robin, over 4096 lines: several batches. First 600 held and 1000 keys
+  // remembered at most: evictions, whose next messages say context_lost. Then 650 remembered:
+  // every key comes back forgotten, and the opted-out ones find their opt-outs kept.
   const std::string input = Stream(700, 7);
-  std::vector<std::string> outputs;
-  for (const char* jobs : {"1", "2", "4"}) {
-    const std::string stats = pack.dir() + "/stats-" + jobs + ".json";
-    const ProcessResult result =
-        RunTriage({"filter", "--config", pack.config(), "--jobs", jobs, "--stats", stats}, input);
-    EXPECT_EQ(result.exit_code, 1) << result.err;  // the bad lines
-    outputs.push_back(result.out);
-    rapidjson::Document doc;
-    std::FILE* f = std::fopen(stats.c_str(), "rb");
-    ASSERT_NE(f, nullptr);
-    std::string json;
-    char buffer[4096];
-    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) json.append(buffer, n);
-    std::fclose(f);
-    doc.Parse(json.c_str());
-    ASSERT_TRUE(doc.IsObject() && doc.HasMember("conversations")) << json;
-    const rapidjson::Value& c = doc["conversations"];
-    EXPECT_EQ(c["messages"].GetUint64(), 4900U) << jobs;
-    EXPECT_GT(c["evicted"].GetUint64(), 0U) << jobs;
-    EXPECT_LE(c["open"].GetUint64(), 600U) << jobs;
-    EXPECT_EQ(c["partitions"].GetUint64(), 16U) << jobs;
+  for (const char* remembered : {"1000", "650"}) {
+    TempRulePack pack(conversation_testing::kStoryRules,
+                      std::string(kConfig) + "  max_open: 600\n  max_remembered: " + remembered +
+                          "\n");
+    const bool forgets = std::string(remembered) == "650";
+    std::vector<std::string> outputs;
+    for (const char* jobs : {"1", "2", "4"}) {
+      const std::string stats = pack.dir() + "/stats-" + jobs + ".json";
+      const ProcessResult result = RunTriage(
+          {"filter", "--config", pack.config(), "--jobs", jobs, "--stats", stats}, input);
+      EXPECT_EQ(result.exit_code, 1) << result.err;  // the bad lines
+      outputs.push_back(result.out);
+      rapidjson::Document doc;
+      std::FILE* f = std::fopen(stats.c_str(), "rb");
+      ASSERT_NE(f, nullptr);
+      std::string json;
+      char buffer[4096];
+      for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) json.append(buffer, n);
+      std::fclose(f);
+      doc.Parse(json.c_str());
+      ASSERT_TRUE(doc.IsObject() && doc.HasMember("conversations")) << json;
+      const rapidjson::Value& c = doc["conversations"];
+      EXPECT_EQ(c["messages"].GetUint64(), 4900U) << jobs;
+      EXPECT_GT(c["evicted"].GetUint64(), 0U) << jobs;
+      EXPECT_LE(c["open"].GetUint64(), 600U) << jobs;
+      EXPECT_EQ(c["partitions"].GetUint64(), 16U) << jobs;
+      if (forgets) {
+        EXPECT_GT(c["forgotten"].GetUint64(), 0U) << jobs;
+        EXPECT_GT(c["opt_outs_held"].GetUint64(), 0U) << jobs;
+      }
+    }
+    EXPECT_EQ(outputs[1], outputs[0]) << remembered;
+    EXPECT_EQ(outputs[2], outputs[0]) << remembered;
+    const std::vector<std::string> lines = SplitLines(outputs[0]);
+    size_t input_lines = SplitLines(input).size();
+    EXPECT_EQ(lines.size(), input_lines);
+    ASSERT_EQ(lines.size(), input_lines);
+    size_t lost = 0;
+    // Whatever the store forgot, no line answers a sender between its STOP and its YES.
+    const std::vector<std::string> records = SplitLines(input);
+    std::map<std::string, bool> opted_out;  // by conversation key, from the input alone
+    size_t replies = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].find("\"context_lost\":true") != std::string::npos) ++lost;
+      rapidjson::Document record;
+      record.Parse(records[i].c_str());
+      if (!record.IsObject() || !record.HasMember("body")) continue;
+      const std::string key = record.HasMember("conversation")
+                                  ? record["conversation"].GetString()
+                                  : std::string("from ") + record["from"].GetString();
+      const std::string body = record["body"].GetString();
+      if (body == "STOP") opted_out[key] = true;
+      if (body == "YES") opted_out[key] = false;
+      const bool reply = Parse(lines[i]).reply;
+      replies += reply ? 1 : 0;
+      EXPECT_FALSE(reply && opted_out[key]) << remembered << " line " << i + 1;
+    }
+    EXPECT_GT(replies, 0U);
+    if (!forgets) {
+      EXPECT_GT(lost, 0U);
+    }
   }
-  EXPECT_EQ(outputs[1], outputs[0]);
-  EXPECT_EQ(outputs[2], outputs[0]);
-  const std::vector<std::string> lines = SplitLines(outputs[0]);
-  size_t input_lines = SplitLines(input).size();
-  EXPECT_EQ(lines.size(), input_lines);
-  size_t lost = 0;
-  for (const std::string& line : lines) {
-    if (line.find("\"context_lost\":true") != std::string::npos) ++lost;
-  }
-  EXPECT_GT(lost, 0U);
 }
 
 class ConversationReplayTest : public ConversationCliTest {
@@ -356,6 +388,26 @@ TEST_F(ConversationReplayTest, ReplayRebuildsConversationsAndReproducesEveryDeci
   const ProcessResult all = RunTriage({"replay", "--audit", store_, "--summary"});
   EXPECT_EQ(all.exit_code, 0) << all.out << all.err;
   EXPECT_NE(all.out.find("differ                    0"), std::string::npos) << all.out;
+}
+
+TEST_F(ConversationReplayTest, ReplayRebuildsForgottenKeysAndTheirOptOuts) {
+  // 400 keys round-robin, 300 held, 350 remembered: every key comes back forgotten, the opted-out
+  // ones with their opt-outs kept; replay must rebuild the same.
+  TempRulePack pack(conversation_testing::kStoryRules,
+                    std::string(kConfig) + "  max_open: 300\n  max_remembered: 350\n");
+  const std::string stats = pack.dir() + "/stats.json";
+  const ProcessResult filtered = RunTriage({"filter", "--config", pack.config(), "--jobs", "2",
+                                            "--audit", store_, "--stats", stats},
+                                           Stream(400, 4));
+  ASSERT_EQ(filtered.exit_code, 1) << filtered.err;
+  std::ifstream in(stats);
+  const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(json.find("\"forgotten\":0,"), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"opt_outs_held\":0,"), std::string::npos) << json;
+  const ProcessResult replayed = RunTriage({"replay", "--audit", store_});
+  EXPECT_EQ(replayed.exit_code, 0) << replayed.out << replayed.err;
+  EXPECT_NE(replayed.out.find("differ                    0"), std::string::npos) << replayed.out;
+  EXPECT_NE(replayed.out.find("not replayable            0"), std::string::npos) << replayed.out;
 }
 
 TEST_F(ConversationReplayTest, AForgedConversationDecisionIsCaught) {
