@@ -269,19 +269,37 @@ TEST_F(ConversationCliTest, TheExamplesThreadWithTheDefaultPack) {
   EXPECT_EQ(by_id["r-31"].conversation, "");
 }
 
-TEST_F(ConversationCliTest, NoPhoneNumberReachesTheOutputOrStderr) {
+TEST_F(ConversationCliTest, NoPhoneNumberOrMessageTextReachesTheOutputOrStderr) {
   const std::string input =
       Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "", "+15555550123", "+15555550999"}.Json() + "\n" +
       R"({"id":"s-2","kind":"sms","from":"+15555550123","received_at":"2026-11-02T10:01:00Z",)"
       R"("body":7})"
+      "\n" +
+      Sms{"s-3", "quillwort at the motel", "2026-11-02T10:02:00Z", "+1 555 555 0123"}.Json() +
+      "\n" +
+      R"({"id":"s-4","kind":"sms","from":"+15555550123","body":"quillwort room 12")"
+      "\n" +
+      R"({"id":"s-5","kind":"sms","from":"+15555550123","body":"quillwort","victims":[{"age":"x"}]})"
       "\n";
-  const ProcessResult result = Filter(input);
-  EXPECT_EQ(result.exit_code, 1);  // the second line has a body of the wrong type
-  const std::vector<std::string> lines = SplitLines(result.out);
-  ASSERT_EQ(lines.size(), 2U);
-  EXPECT_EQ(result.out.find("5555550"), std::string::npos) << result.out;
-  EXPECT_EQ(result.err.find("5555550"), std::string::npos) << result.err;
-  EXPECT_EQ(Parse(lines[0]).conversation.rfind("ft-", 0), 0U);
+  for (const char* mode : {"decision", "annotate"}) {
+    std::vector<std::string> args = {"filter", "--config", pack_.config(), "-o", mode};
+    const ProcessResult result = RunTriage(args, input);
+    EXPECT_EQ(result.exit_code, 1);  // s-2's body has the wrong type, s-4 is not JSON
+    const std::vector<std::string> lines = SplitLines(result.out);
+    ASSERT_EQ(lines.size(), 5U);
+    for (const size_t error : {1U, 3U}) {
+      EXPECT_NE(lines[error].find("\"error\""), std::string::npos) << lines[error];
+      EXPECT_EQ(lines[error].find("quillwort"), std::string::npos) << lines[error];
+      EXPECT_EQ(lines[error].find("5555550"), std::string::npos) << lines[error];
+    }
+    EXPECT_EQ(result.err.find("5555550"), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("quillwort"), std::string::npos) << result.err;
+    EXPECT_EQ(Parse(lines[0]).conversation.rfind("ft-", 0), 0U);
+    EXPECT_EQ(Parse(lines[2]).conversation.rfind("cv-", 0), 0U);  // a number as conversation id
+    if (std::string(mode) == "decision") {
+      EXPECT_EQ(result.out.find("5555550"), std::string::npos) << result.out;
+    }
+  }
 }
 
 TEST_F(ConversationCliTest, JobsOneTwoAndFourWriteTheSameBytes) {
