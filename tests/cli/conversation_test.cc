@@ -252,6 +252,14 @@ TEST_F(ConversationCliTest, TheExamplesThreadWithTheDefaultPack) {
     EXPECT_EQ(text.find("233733"), std::string::npos) << text;
   }
   ASSERT_EQ(by_id.size(), 19U);
+  // c-201, the story: help / im at a motel / he has my phone, hes coming back / room 12
+  // (then "im safe now"): P1 on its third message, and it stays there.
+  EXPECT_EQ(by_id["m-01"].band, "P4");
+  EXPECT_EQ(by_id["m-03"].band, "P4");
+  EXPECT_EQ(by_id["m-06"].band, "P1");
+  EXPECT_EQ(by_id["m-06"].index, 3);
+  EXPECT_EQ(by_id["m-09"].band, "P1");
+  EXPECT_EQ(by_id["m-16"].band, "P1");
   // c-204, in Spanish: AYUDA, a 15-year-old in a hotel with a man, then not let leave tonight.
   EXPECT_EQ(by_id["m-08"].band, "P4");
   EXPECT_TRUE(by_id["m-08"].reply);
