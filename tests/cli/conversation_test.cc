@@ -3,11 +3,11 @@
 // (the four-message story reaches P1 on its third line; by (from, to), split at exactly the idle
 // timeout), honours STOP (no reply until START, UNSTOP or YES; the message after it is triaged),
 // writes one line per input line, shows no phone number, threads the examples with the default
-// pack, says context_lost after an eviction, counts what it let go in --stats, and writes the same bytes with --jobs 1, 2 and
-// 4 on a stream large enough for several batches, several store partitions and evictions;
-// `triage replay` reproduces every conversation message from the audit store (also with a
-// selection, and across a second filter run that continues the store); digest-only stores cannot
-// replay a conversation's later messages.
+// pack, says context_lost after an eviction, counts what it let go in --stats, and writes the same
+// bytes with --jobs 1, 2 and 4 on a stream large enough for several batches, several store
+// partitions and evictions; `triage replay` reproduces every conversation message from the audit
+// store (also with a selection, and across a second filter run that continues the store);
+// digest-only stores cannot replay a conversation's later messages.
 #include <cstddef>
 #include <fstream>
 #include <iterator>
@@ -240,9 +240,8 @@ TEST_F(ConversationCliTest, AnEvictionIsCountedInStatsAndTheNextMessageSaysItLos
 TEST_F(ConversationCliTest, TheExamplesThreadWithTheDefaultPack) {
   // examples/conversations.jsonl under rules/triage.yaml, as docs/conversations.md shows it.
   const std::string source = TRIAGE_SOURCE_DIR;
-  const ProcessResult result =
-      RunTriage({"filter", "--config", source + "/rules/triage.yaml", "-o", "decision",
-                 source + "/examples/conversations.jsonl"});
+  const ProcessResult result = RunTriage({"filter", "--config", source + "/rules/triage.yaml", "-o",
+                                          "decision", source + "/examples/conversations.jsonl"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::map<std::string, Line> by_id;
   for (const std::string& text : SplitLines(result.out)) {
@@ -316,15 +315,15 @@ TEST_F(ConversationCliTest, JobsOneTwoAndFourWriteTheSameBytes) {
   // every key comes back forgotten, and the opted-out ones find their opt-outs kept.
   const std::string input = Stream(700, 7);
   for (const char* remembered : {"1000", "650"}) {
-    TempRulePack pack(conversation_testing::kStoryRules,
-                      std::string(kConfig) + "  max_open: 600\n  max_remembered: " + remembered +
-                          "\n");
+    TempRulePack pack(
+        conversation_testing::kStoryRules,
+        std::string(kConfig) + "  max_open: 600\n  max_remembered: " + remembered + "\n");
     const bool forgets = std::string(remembered) == "650";
     std::vector<std::string> outputs;
     for (const char* jobs : {"1", "2", "4"}) {
       const std::string stats = pack.dir() + "/stats-" + jobs + ".json";
-      const ProcessResult result = RunTriage(
-          {"filter", "--config", pack.config(), "--jobs", jobs, "--stats", stats}, input);
+      const ProcessResult result =
+          RunTriage({"filter", "--config", pack.config(), "--jobs", jobs, "--stats", stats}, input);
       EXPECT_EQ(result.exit_code, 1) << result.err;  // the bad lines
       outputs.push_back(result.out);
       rapidjson::Document doc;
@@ -422,9 +421,9 @@ TEST_F(ConversationReplayTest, ReplayRebuildsForgottenKeysAndTheirOptOuts) {
   TempRulePack pack(conversation_testing::kStoryRules,
                     std::string(kConfig) + "  max_open: 300\n  max_remembered: 350\n");
   const std::string stats = pack.dir() + "/stats.json";
-  const ProcessResult filtered = RunTriage({"filter", "--config", pack.config(), "--jobs", "2",
-                                            "--audit", store_, "--stats", stats},
-                                           Stream(400, 4));
+  const ProcessResult filtered = RunTriage(
+      {"filter", "--config", pack.config(), "--jobs", "2", "--audit", store_, "--stats", stats},
+      Stream(400, 4));
   ASSERT_EQ(filtered.exit_code, 1) << filtered.err;
   std::ifstream in(stats);
   const std::string json((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -8,8 +8,8 @@
 // it closes (idle past its timeout) or a stop keyword ends it; it is shown with its latest
 // decision, which is the conversation's. A conversation of a sender who had opted out and texts
 // again stays in the queue, marked opted_out (no reply may be sent, but what it says is seen: a
-// STOP sent by mistake, or by whoever took the phone, must not hide a crisis). The queue knows nothing of who has picked what up: it is a view of
-// the stream, not a work tracker.
+// STOP sent by mistake, or by whoever took the phone, must not hide a crisis). The queue knows
+// nothing of who has picked what up: it is a view of the stream, not a work tracker.
 //
 // Times are the records' own (conversation.at, received_at), never the clock: Items(now) says
 // what the queue held at `now`, given every record up to `now` (QueueOptions::until keeps later

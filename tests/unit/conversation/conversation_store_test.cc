@@ -3,8 +3,9 @@
 // so that every implementation runs the same suite (one today: MemoryConversationStore): a state
 // comes back as it was left, the least recently used conversation lets go of its texts first and
 // its next message is told context_lost, keys beyond max_remembered are forgotten but their
-// opt-outs kept (within a second bound, past which they are counted), a new config's bounds apply at once, and a parallel driver's order of updates gives
-// the same admissions and states as one message at a time.
+// opt-outs kept (within a second bound, past which they are counted), a new config's bounds apply
+// at once, and a parallel driver's order of updates gives the same admissions and states as one
+// message at a time.
 #include "triage/conversation_store.h"
 
 #include <algorithm>
@@ -228,9 +229,8 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
   std::vector<std::string> serial_admissions;
   std::vector<std::string> batched_admissions(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
-    const ConversationAdmission a =
-        Touch(serial.get(), messages[i].key, messages[i].text, static_cast<int64_t>(i),
-              messages[i].stop);
+    const ConversationAdmission a = Touch(serial.get(), messages[i].key, messages[i].text,
+                                          static_cast<int64_t>(i), messages[i].stop);
     serial_admissions.push_back(std::string(a.context_lost ? "L" : "") + (a.opted_out ? "O" : ""));
   }
   for (size_t begin = 0; begin < messages.size(); begin += 64) {
@@ -241,8 +241,7 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
           batched->Admit(messages[i].key, static_cast<int64_t>(i),
                          messages[i].stop ? CarrierKeyword::kStop : CarrierKeyword::kNone));
       const ConversationAdmission& a = admissions.back();
-      batched_admissions[i] =
-          std::string(a.context_lost ? "L" : "") + (a.opted_out ? "O" : "");
+      batched_admissions[i] = std::string(a.context_lost ? "L" : "") + (a.opted_out ? "O" : "");
     }
     for (size_t p = batched->partitions(); p-- > 0;) {
       for (size_t i = begin; i < end; ++i) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the advocates' queue (engine/src/queue/queue.cc): band first, then time waiting; a
 // conversation shown once, as its latest message left it, and gone once it closes or a STOP
-// ends it (an opted-out sender who texts again is listed, marked); errors right after the most urgent band; --at's view of the past; audit entries read
-// like stream lines; lines that are not decisions refused.
+// ends it (an opted-out sender who texts again is listed, marked); errors right after the most
+// urgent band; --at's view of the past; audit entries read like stream lines; lines that are not
+// decisions refused.
 #include "triage/queue.h"
 
 #include <string>
