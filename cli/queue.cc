@@ -126,6 +126,7 @@ std::string RenderText(const std::vector<QueueItem>& items, int64_t now, size_t 
       categories += (categories.empty() ? "" : ",") + category;
     }
     if (item.kind == QueueItemKind::kError) categories = "error: " + item.error_code;
+    if (item.opted_out) categories += "  (opted out: no reply)";
     const std::string messages =
         item.kind == QueueItemKind::kConversation ? std::to_string(item.messages) : "";
     const std::string last = item.last_at.has_value() ? FormatTimestamp(*item.last_at) : "-";

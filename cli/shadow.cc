@@ -143,6 +143,7 @@ Status WriteStatsReport(const ScanStats& stats, const std::string& ruleset_diges
     count("evicted", store->evicted);
     count("evicted_idle", store->evicted_idle);
     count("forgotten", store->forgotten);
+    count("opt_outs_held", store->opt_outs_held);
     count("opt_outs_forgotten", store->opt_outs_forgotten);
     count("partitions", store->partitions);
     w.EndObject();

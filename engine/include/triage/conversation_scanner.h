@@ -63,7 +63,7 @@ struct ConversationTicket {
   // Internal.
   std::string key;
   std::optional<int64_t> time;
-  bool ends = false;
+  CarrierKeyword keyword = CarrierKeyword::kNone;
   bool admitted = false;
   ConversationAdmission admission;
 };

@@ -75,7 +75,8 @@ struct ConversationStoreStats {
   uint64_t evicted = 0;             // open conversations whose texts were let go for room
   uint64_t evicted_idle = 0;        // ... of which were already idle past the timeout
   uint64_t forgotten = 0;           // keys forgotten entirely for room (max_remembered)
-  uint64_t opt_outs_forgotten = 0;  // ... of which had opted out
+  uint64_t opt_outs_held = 0;       // opt-outs of forgotten keys kept now (as fingerprints)
+  uint64_t opt_outs_forgotten = 0;  // opt-outs lost for room: beyond max_remembered of those
   uint64_t partitions = 0;          // the partitions
 };
 
@@ -87,6 +88,11 @@ struct ConversationAdmission {
   // The key was forgotten altogether: this message finds it as if it were new (the updater must
   // start from a fresh ThreadState; the store keeps the old one until it settles).
   bool forgotten = false;
+  // The key's sender had opted out when the store forgot the key: the state this message starts
+  // from (fresh, or the forgotten one) must be opted out. A store keeps the opt-out of a key it
+  // forgets for as long as it can (MemoryConversationStore: max_remembered of them), so that a
+  // sender who texted STOP gets no reply because of memory pressure.
+  bool opted_out = false;
 };
 
 // The interface of a conversation store (see the file comment for the ordering contract).
@@ -105,11 +111,12 @@ class TRIAGE_EXPORT ConversationStore {
   virtual size_t PartitionOf(std::string_view key) const = 0;
 
   // Records that a message of `key` comes next in input order, received at `time` (microseconds,
-  // UTC, when it has one), and whether it ends its conversation (a stop keyword). Keeps the
-  // memory bound (see the file comment) and returns what it did to `key` since its last message.
+  // UTC, when it has one), and its carrier keyword: kStop ends its conversation and opts the key
+  // out, kStart opts it back in (as ConversationScanner threads them). Keeps the memory bound
+  // (see the file comment) and returns what it did to `key` since its last message.
   // REQUIRES: called in input order, on one thread, with no Update or Settle running.
   virtual ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time,
-                                      bool ends) = 0;
+                                      CarrierKeyword keyword) = 0;
 
   // Calls `update` on the state of `key` — the one stored, or a fresh ThreadState — and stores
   // what it leaves. Returns the store's failure (then `update` may not have been called).
@@ -128,7 +135,10 @@ class TRIAGE_EXPORT ConversationStore {
 // that continues an audit store rebuilds them from it: AuditStore::RestoreConversations). At most
 // `max_open` conversations hold their texts and at most `max_remembered` keys are remembered,
 // exactly, counted over the whole store; past either bound the least recently used (by input
-// order) goes first. 16 partitions, by a fixed hash of the key.
+// order) goes first. A forgotten key whose sender had opted out leaves a 64-bit fingerprint
+// behind, so that its next message is still opted out; at most `max_remembered` fingerprints are
+// kept (the oldest goes first, counted in opt_outs_forgotten). 16 partitions, by a fixed hash of
+// the key.
 //
 // Thread-safe as the interface requires: Update() may run concurrently for keys of different
 // partitions (each partition has a lock); Admit(), Settle() and Configure() run on one thread.
@@ -143,7 +153,7 @@ class TRIAGE_EXPORT MemoryConversationStore : public ConversationStore {
   size_t partitions() const override;
   size_t PartitionOf(std::string_view key) const override;
   ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time,
-                              bool ends) override;
+                              CarrierKeyword keyword) override;
   Status Update(std::string_view key, const std::function<void(ThreadState*)>& update) override;
   void Settle() override;
   ConversationStoreStats stats() const override;

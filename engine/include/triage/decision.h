@@ -25,8 +25,8 @@ struct CategoryScore {
 // One rule that fired, with what it contributed (after config overrides).
 struct RuleHit {
   std::string rule;
-  int urgency = 0;                     // additive urgency (0 if none)
-  std::optional<int> floor;            // urgency floor, if the rule sets one
+  int urgency = 0;                        // additive urgency (0 if none)
+  std::optional<int> floor;               // urgency floor, if the rule sets one
   std::vector<CategoryScore> categories;  // in the order the rule declares them
 };
 
@@ -54,13 +54,14 @@ TRIAGE_EXPORT const char* CarrierKeywordName(CarrierKeyword keyword);
 // conversation's own decision (the highest the conversation has reached while open) is the
 // Decision that carries this.
 struct ConversationInfo {
-  std::string id;          // "<key>@<opening time>": the key is the record's `conversation`,
-                           // or "ft-" and a digest of (from, to), never the numbers themselves
-  uint64_t index = 0;      // the message's position in the conversation, from 1
+  std::string id;      // "<key>@<opening time>": the key is the record's `conversation`,
+                       // or "ft-" and a digest of (from, to), never the numbers themselves
+  uint64_t index = 0;  // the message's position in the conversation, from 1
   ConversationState state = ConversationState::kOpen;  // after this message
   std::optional<int64_t> opened_at;  // microseconds since the epoch (UTC), when known
   std::optional<int64_t> at;         // this message's received_at, when it had a valid one
-  std::optional<int64_t> closes_at;  // when it closes unless another message comes (open only)
+  // When it closes unless another message comes; none once a stop keyword ended it.
+  std::optional<int64_t> closes_at;
   CarrierKeyword keyword = CarrierKeyword::kNone;
   // The conversation's earlier messages were let go for memory (conversations.max_open) while
   // it was open: the rules read only the messages since.
@@ -73,21 +74,21 @@ struct ConversationInfo {
 };
 
 struct Decision {
-  std::optional<std::string> id;   // the record's `id` field, when mapped and present
-  int urgency = 0;                 // final score, in [0, urgency.max]
-  std::string band;                // name of the band the score falls in
+  std::optional<std::string> id;          // the record's `id` field, when mapped and present
+  int urgency = 0;                        // final score, in [0, urgency.max]
+  std::string band;                       // name of the band the score falls in
   std::vector<CategoryScore> categories;  // assigned categories, highest score first
-  std::vector<RuleHit> rules;      // fired rules, in evaluation order
-  std::vector<std::string> tags;   // distinct, in order of first appearance
-  std::vector<std::string> routes; // distinct, in order of first appearance
+  std::vector<RuleHit> rules;             // fired rules, in evaluation order
+  std::vector<std::string> tags;          // distinct, in order of first appearance
+  std::vector<std::string> routes;        // distinct, in order of first appearance
   // An SMS message threaded into a conversation: where it stands (the fields above are then the
   // conversation's decision). Absent for every other record.
   std::optional<ConversationInfo> conversation;
   // The auto-reply the config gives for the carrier keyword this message was, if any. Never set
   // while the sender is opted out.
   std::optional<std::string> reply;
-  std::string ruleset;             // "sha256:<hex>"
-  std::string engine;              // engine version, e.g. "0.1.0"
+  std::string ruleset;  // "sha256:<hex>"
+  std::string engine;   // engine version, e.g. "0.1.0"
 };
 
 // Returns the `triage` object of a decision as compact JSON:

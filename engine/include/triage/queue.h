@@ -5,9 +5,11 @@
 // first; records the engine could not triage come right after the most urgent band, since they
 // may be anything), then by how long they have waited (a conversation since it opened, a report
 // since it was received), the longest first, then by arrival. A conversation leaves the queue when
-// it closes (idle past its timeout) or its sender opts out; it is shown with its latest decision,
-// which is the conversation's. The queue knows nothing of who has picked what up: it is a view of
-// the stream, not a work tracker.
+// it closes (idle past its timeout) or a stop keyword ends it; it is shown with its latest
+// decision, which is the conversation's. A conversation of a sender who had opted out and texts
+// again stays in the queue, marked opted_out (no reply may be sent, but what it says is seen: a
+// STOP sent by mistake, or by whoever took the phone, must not hide a crisis). The queue knows
+// nothing of who has picked what up: it is a view of the stream, not a work tracker.
 //
 // Times are the records' own (conversation.at, received_at), never the clock: Items(now) says
 // what the queue held at `now`, given every record up to `now` (QueueOptions::until keeps later
@@ -51,6 +53,7 @@ struct QueueItem {
   std::optional<int64_t> since;      // waiting since (microseconds, UTC), when known
   std::optional<int64_t> last_at;    // the latest activity, when known
   std::optional<int64_t> closes_at;  // a conversation: when it closes without another message
+  bool opted_out = false;            // a conversation: its sender opted out (no reply may be sent)
   uint64_t arrival = 0;              // the position of its latest line in the stream
 };
 
@@ -82,7 +85,7 @@ class TRIAGE_EXPORT Queue {
  private:
   struct Conversation {
     QueueItem item;
-    bool open = true;  // not opted out
+    bool open = true;  // not ended by a stop keyword
   };
   size_t Rank(const std::string& band) const;
   // Notes `time` (when known) as the latest seen; false when it lies after options_.until, so

@@ -7,11 +7,13 @@
 //    Scanner would use (scan/scan_state.h).
 // 2. Key: the record's `conversation` value, else its (`from`, `to`). The key is never shown: the
 //    conversation id is "<label>@<opening time>", the label being the `conversation` value (a
-//    long one replaced by a digest) or "ft-" and 16 hex digits of the SHA-256 of (from, to), so
-//    that no phone number reaches an output, a log or an error.
+//    long one, or one written like a phone number, replaced by a digest) or "ft-" and 16 hex
+//    digits of the SHA-256 of (from, to), so that no phone number reaches an output, a log or an
+//    error.
 // 3. Thread, inside the store's update of the key (after the store admitted the message: if it
 //    forgot the key meanwhile, the key starts afresh; if it let go of the conversation's texts,
-//    a message that continues it starts from an empty window and says context_lost): the message
+//    a message that continues it starts from an empty window and says context_lost; if the key
+//    had opted out when it was forgotten, it is still opted out): the message
 //    continues the key's conversation unless there is none, a stop keyword ended it, or it comes
 //    idle_timeout or more after the conversation's latest message; otherwise it opens a new one
 //    (the opt-out carries over: it belongs to the sender, not to a conversation). A message without
@@ -91,6 +93,35 @@ bool HasControl(std::string_view text) {
   return false;
 }
 
+// True if `value` is written like a phone number, so that it must not be shown: after an optional
+// scheme ("tel:", "sms:", "whatsapp:" — ASCII letters and a colon), nothing but digits and the
+// punctuation of phone numbers (space + - . ( ) /), with at least kPhoneDigits digits.
+// "+15555550123", "tel:+1 (555) 555-0123" and "5555550123" are; "c-107", "CH3f9a…" and
+// "2026-11-02-c7" are not. A purely numeric id of 7 digits or more is shown as a digest too:
+// the safe side of the guess.
+constexpr size_t kPhoneDigits = 7;
+bool LooksLikePhoneNumber(std::string_view value) {
+  size_t start = 0;
+  while (start < value.size() && ((value[start] >= 'a' && value[start] <= 'z') ||
+                                  (value[start] >= 'A' && value[start] <= 'Z'))) {
+    ++start;
+  }
+  if (start > 0 && start < value.size() && value[start] == ':') {
+    ++start;
+  } else {
+    start = 0;
+  }
+  size_t digits = 0;
+  for (const char c : value.substr(start)) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (std::strchr(" +-.()/", c) == nullptr || c == '\0') {
+      return false;
+    }
+  }
+  return digits >= kPhoneDigits;
+}
+
 // The longest prefix of `text` of at most `limit` bytes that does not cut a UTF-8 sequence.
 std::string_view Utf8Prefix(std::string_view text, size_t limit) {
   if (text.size() <= limit) return text;
@@ -151,7 +182,8 @@ bool ConversationScanner::Impl::Key(std::string* key, std::string* label) const 
   const std::string_view conversation = FirstText(state_, fields.conversation);
   if (!conversation.empty()) {
     key->assign("c\x1f").append(conversation);
-    if (conversation.size() > kMaxLabelBytes || HasControl(conversation)) {
+    if (conversation.size() > kMaxLabelBytes || HasControl(conversation) ||
+        LooksLikePhoneNumber(conversation)) {
       *label = "cv-" + internal::Sha256Hex(conversation).substr(0, 16);
     } else {
       label->assign(conversation);
@@ -196,13 +228,13 @@ int ConversationScanner::Impl::Route(std::string_view json, ConversationTicket* 
       ParseTimestamp(FirstText(state_, rules_.program().conversation_fields.received_at));
   ReadMessageText();
   const std::string* reply = nullptr;
-  ticket->ends = keywords_.Classify(message_text_, &reply) == CarrierKeyword::kStop;
+  ticket->keyword = keywords_.Classify(message_text_, &reply);
   ticket->partition = static_cast<int>(store_->PartitionOf(ticket->key));
   return ticket->partition;
 }
 
 void ConversationScanner::Impl::Admit(ConversationTicket* ticket) {
-  ticket->admission = store_->Admit(ticket->key, ticket->time, ticket->ends);
+  ticket->admission = store_->Admit(ticket->key, ticket->time, ticket->keyword);
   ticket->admitted = true;
 }
 
@@ -248,6 +280,8 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   const ConversationConfig& config = rules_.program().config.conversations;
   // The store forgot the key since its last message: it is new again.
   if (admission.forgotten) *thread = ThreadState();
+  // ... but a sender who opted out stays opted out (the store kept the opt-out).
+  if (admission.opted_out) thread->opted_out = true;
   const int64_t idle = config.idle_timeout_seconds * kMicrosPerSecond;
   const bool idle_past =
       time.has_value() && thread->last_at.has_value() && *time - *thread->last_at >= idle;
@@ -330,9 +364,9 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   info.state = thread->opted_out ? ConversationState::kOptedOut : ConversationState::kOpen;
   info.opened_at = thread->opened_at;
   info.at = time;
-  if (info.state == ConversationState::kOpen && thread->last_at.has_value()) {
-    info.closes_at = *thread->last_at + idle;
-  }
+  // A conversation closes on its idle timeout unless a stop keyword ended it; one of an
+  // opted-out sender (the messages after STOP) is live too, and closes the same way.
+  if (!thread->ended && thread->last_at.has_value()) info.closes_at = *thread->last_at + idle;
   info.keyword = acted;
   info.context_lost = context_lost;
   info.message_urgency = message->urgency;

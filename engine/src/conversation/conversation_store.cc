@@ -18,6 +18,13 @@
 //   still forgotten. A key admitted again in between is no longer evicted or forgotten: its
 //   message got the admission's verdict and made its own state from it.
 //
+// Opt-outs outlive forgetting. Admit follows each key's opt-out from the keywords it is given (a
+// stop opts out, a start opts back in, as the scanner threads them): when it forgets an opted-out
+// key, it keeps a 64-bit fingerprint of the key in a FIFO bounded by max_remembered, and a key
+// that comes back to the store finds its opt-out there (ConversationAdmission::opted_out). Only
+// past that second bound is an opt-out lost (opt_outs_forgotten). A fingerprint collision can only
+// make a sender look opted out: no auto-reply, the safe side.
+//
 // A conversation let go after its idle timeout had already passed (against the latest time the
 // store has been admitted) is counted apart (evicted_idle): its next message opens a new
 // conversation anyway, so nothing was lost.
@@ -66,6 +73,15 @@ uint64_t Fnv1a(std::string_view key) {
   return hash;
 }
 
+// The fingerprint of a forgotten opted-out key: FNV-1a through the splitmix64 finaliser, so that
+// its bits do not line up with the partition (FNV-1a modulo 16).
+uint64_t Fingerprint(std::string_view key) {
+  uint64_t z = Fnv1a(key) + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 struct Node {
   const std::string* key = nullptr;  // the map's key (stable: the map is node-based)
   size_t partition = 0;
@@ -79,6 +95,7 @@ struct Node {
   bool evicted_live = false;    // its texts go; its next message says context_lost
   bool forget_pending = false;  // it goes; its next message starts afresh
   bool to_settle = false;
+  bool opted_out = false;  // its sender opted out, as the keywords admitted say
 };
 
 struct Partition {
@@ -101,14 +118,26 @@ class MemoryConversationStore::Impl {
 
   size_t PartitionOf(std::string_view key) const { return Fnv1a(key) % kPartitions; }
 
-  ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time, bool ends) {
-    Node& node = Find(key);
+  ConversationAdmission Admit(std::string_view key, std::optional<int64_t> time,
+                              CarrierKeyword keyword) {
+    bool inserted = false;
+    Node& node = Find(key, &inserted);
     ConversationAdmission admission;
+    if (inserted && TakeOptOut(Fingerprint(key))) {
+      node.opted_out = true;
+      admission.opted_out = true;
+    }
     if (node.forget_pending) {
+      // Forgotten in this batch and back before the store settled: its fingerprint goes again.
+      if (node.opted_out) TakeOptOut(Fingerprint(key));
       admission.forgotten = true;
+      admission.opted_out = node.opted_out;
       node.forget_pending = false;
       node.last_at.reset();
     }
+    const bool ends = keyword == CarrierKeyword::kStop;
+    if (ends) node.opted_out = true;
+    if (keyword == CarrierKeyword::kStart) node.opted_out = false;
     admission.context_lost = node.evicted_live;
     node.evicted_live = false;
     if (time.has_value()) {
@@ -140,7 +169,6 @@ class MemoryConversationStore::Impl {
       Partition& partition = partitions_[node->partition];
       std::lock_guard<std::mutex> lock(partition.mutex);
       if (node->forget_pending) {
-        if (node->state.opted_out) ++opt_outs_forgotten_;
         partition.text_bytes -= node->state.text_bytes();
         partition.nodes.erase(*node->key);
       } else if (node->evicted_live && !node->held) {
@@ -163,6 +191,7 @@ class MemoryConversationStore::Impl {
     stats.evicted = evicted_;
     stats.evicted_idle = evicted_idle_;
     stats.forgotten = forgotten_;
+    stats.opt_outs_held = opt_out_order_.size();
     stats.opt_outs_forgotten = opt_outs_forgotten_;
     stats.partitions = kPartitions;
     return stats;
@@ -172,6 +201,7 @@ class MemoryConversationStore::Impl {
   void SetLimits(const ConversationConfig& config) {
     max_open_ = std::max<size_t>(config.max_open, 1);
     max_keys_ = std::max(config.remembered_limit(), max_open_);
+    TrimOptOuts();
     idle_micros_ = config.idle_timeout_seconds * kMicrosPerSecond;
   }
 
@@ -183,12 +213,39 @@ class MemoryConversationStore::Impl {
     return inserted;
   }
 
-  Node& Find(std::string_view key) {
+  Node& Find(std::string_view key, bool* inserted) {
     Partition& partition = partitions_[PartitionOf(key)];
     std::lock_guard<std::mutex> lock(partition.mutex);
     auto found = partition.nodes.find(std::string(key));
-    if (found == partition.nodes.end()) found = Insert(&partition, key);
+    *inserted = found == partition.nodes.end();
+    if (*inserted) found = Insert(&partition, key);
     return found->second;
+  }
+
+  // Keeps the opt-out of a key being forgotten, the oldest going past max_keys_.
+  void KeepOptOut(uint64_t fingerprint) {
+    if (opt_out_at_.count(fingerprint) != 0) return;
+    opt_out_order_.push_front(fingerprint);
+    opt_out_at_.emplace(fingerprint, opt_out_order_.begin());
+    TrimOptOuts();
+  }
+
+  // Returns whether an opt-out was kept for `fingerprint`, and lets go of it.
+  bool TakeOptOut(uint64_t fingerprint) {
+    if (opt_out_at_.empty()) return false;
+    const auto found = opt_out_at_.find(fingerprint);
+    if (found == opt_out_at_.end()) return false;
+    opt_out_order_.erase(found->second);
+    opt_out_at_.erase(found);
+    return true;
+  }
+
+  void TrimOptOuts() {
+    while (opt_out_order_.size() > max_keys_) {
+      opt_out_at_.erase(opt_out_order_.back());
+      opt_out_order_.pop_back();
+      ++opt_outs_forgotten_;
+    }
   }
 
   // Puts `node` at the front of `list` (in: true) or takes it out (in: false).
@@ -223,6 +280,7 @@ class MemoryConversationStore::Impl {
       Node* victim = keys_.back();
       if (victim->held) Evict(victim);
       Touch(&keys_, victim, &Node::kept, &Node::key_at, false);
+      if (victim->opted_out) KeepOptOut(Fingerprint(*victim->key));
       victim->evicted_live = false;
       victim->forget_pending = true;
       ++forgotten_;
@@ -255,6 +313,9 @@ class MemoryConversationStore::Impl {
   uint64_t evicted_idle_ = 0;
   uint64_t forgotten_ = 0;
   uint64_t opt_outs_forgotten_ = 0;
+  // The opt-outs of forgotten keys, newest first (Admit, one thread).
+  std::list<uint64_t> opt_out_order_;
+  std::unordered_map<uint64_t, std::list<uint64_t>::iterator> opt_out_at_;
 };
 
 MemoryConversationStore::MemoryConversationStore(const ConversationConfig& config)
@@ -269,8 +330,9 @@ size_t MemoryConversationStore::PartitionOf(std::string_view key) const {
   return impl_->PartitionOf(key);
 }
 ConversationAdmission MemoryConversationStore::Admit(std::string_view key,
-                                                     std::optional<int64_t> time, bool ends) {
-  return impl_->Admit(key, time, ends);
+                                                     std::optional<int64_t> time,
+                                                     CarrierKeyword keyword) {
+  return impl_->Admit(key, time, keyword);
 }
 Status MemoryConversationStore::Update(std::string_view key,
                                        const std::function<void(ThreadState*)>& update) {

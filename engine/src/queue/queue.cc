@@ -169,7 +169,8 @@ Status Queue::Add(std::string_view line, std::optional<int64_t> fallback_time,
     item.closes_at = TimeAt(conversation, "closes_at");
     Conversation& kept = conversations_[item.id];
     item.last_at = time.has_value() ? time : kept.item.last_at;
-    kept.open = StringAt(conversation, "state").value_or("open") == "open";
+    item.opted_out = StringAt(conversation, "state").value_or("open") == "opted_out";
+    kept.open = StringAt(conversation, "keyword").value_or("") != "stop";
     kept.item = std::move(item);
     return Status::Ok();
   }
@@ -245,6 +246,10 @@ std::string QueueToJson(const std::vector<QueueItem>& items, int64_t now) {
     if (item.kind == QueueItemKind::kConversation) {
       key("messages");
       w.Uint64(item.messages);
+      if (item.opted_out) {
+        key("opted_out");
+        w.Bool(true);
+      }
     }
     time("since", item.since);
     if (item.since.has_value()) {

@@ -71,6 +71,29 @@ TEST(ConversationScannerTest, ThreadsByFromAndToWithoutShowingThem) {
   }
 }
 
+TEST(ConversationScannerTest, AConversationIdWrittenLikeAPhoneNumberIsShownAsADigest) {
+  Thread thread(CompileStory());
+  const char* const phones[] = {"+15555550123", "tel:+1 (555) 555-0123", "5555550123",
+                                "whatsapp:+15555550123"};
+  int n = 0;
+  for (const char* phone : phones) {
+    const Decision decision =
+        thread.Scan(Sms{"s-" + std::to_string(n++), "HELP", "2026-11-02T10:00:00Z", phone, ""});
+    EXPECT_EQ(Info(decision).id.rfind("cv-", 0), 0U) << Info(decision).id;
+    const std::string json = DecisionToJson(decision);
+    EXPECT_EQ(json.find("555"), std::string::npos) << json;
+  }
+  // The same number threads as one conversation, whatever its label.
+  const Decision again = thread.Scan(Sms{"s-9", "hi", "2026-11-02T10:01:00Z", "+15555550123", ""});
+  EXPECT_EQ(Info(again).index, 2U);
+  // Ids that are not phone numbers are shown as they are.
+  for (const char* id : {"c-107", "CH3f9a0c1d2e", "2026-11-02-c7", "123456"}) {
+    const Decision decision =
+        thread.Scan(Sms{"s-" + std::to_string(n++), "HELP", "2026-11-02T10:00:00Z", id, ""});
+    EXPECT_EQ(Info(decision).id, std::string(id) + "@2026-11-02T10:00:00Z");
+  }
+}
+
 TEST(ConversationScannerTest, SplitsAtExactlyTheIdleTimeout) {
   Thread thread(CompileStory());
   const Decision opened = thread.Scan(Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "c-1"});
@@ -178,6 +201,26 @@ TEST(ConversationScannerTest, StopEndsTheConversationAndNothingIsRepliedAfterIt)
   EXPECT_EQ(thread.scanner().counters().opted_out, 1U);
 }
 
+TEST(ConversationScannerTest, NoReplyAfterStopEvenWhenTheStoreForgetsTheSender) {
+  // One key remembered at a time: every other sender's message makes the store forget c-1.
+  Thread thread(CompileStory(StoryConfig("  max_open: 1\n  max_remembered: 1\n")));
+  thread.Scan(Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "c-1"});
+  thread.Scan(Sms{"s-2", "STOP", "2026-11-02T10:01:00Z", "c-1"});
+  thread.Scan(Sms{"o-1", "HELP", "2026-11-02T10:02:00Z", "c-2"});
+  thread.Scan(Sms{"o-2", "HELP", "2026-11-02T10:03:00Z", "c-3"});
+  EXPECT_EQ(thread.store().stats().forgotten, 2U);
+  EXPECT_EQ(thread.store().stats().opt_outs_held, 1U);
+  const Decision help = thread.Scan(Sms{"s-3", "HELP", "2026-11-02T10:04:00Z", "c-1"});
+  EXPECT_EQ(Info(help).state, ConversationState::kOptedOut);
+  EXPECT_FALSE(help.reply.has_value());
+  // START still opts back in, and then HELP is answered.
+  thread.Scan(Sms{"o-3", "HELP", "2026-11-02T10:05:00Z", "c-4"});
+  const Decision start = thread.Scan(Sms{"s-4", "UNSTOP", "2026-11-02T10:06:00Z", "c-1"});
+  EXPECT_EQ(Info(start).keyword, CarrierKeyword::kStart);
+  EXPECT_EQ(Info(start).state, ConversationState::kOpen);
+  EXPECT_EQ(thread.store().stats().opt_outs_forgotten, 0U);
+}
+
 TEST(ConversationScannerTest, StartOptsBackInAndMayBeAnswered) {
   Thread thread(CompileStory());
   thread.Scan(Sms{"s-1", "STOP", "2026-11-02T10:00:00Z", "c-1"});
@@ -191,6 +234,27 @@ TEST(ConversationScannerTest, StartOptsBackInAndMayBeAnswered) {
   EXPECT_EQ(Info(help).id, Info(start).id);
   EXPECT_EQ(Info(yes).keyword, CarrierKeyword::kNone);  // opted in already: a message
   EXPECT_EQ(thread.scanner().counters().opted_in, 1U);
+}
+
+TEST(ConversationScannerTest, UnstopYesAndSiOptBackInInAnyCase) {
+  for (const char* start : {"UNSTOP", "unstop", "YES", " yes ", "Si", "START"}) {
+    Thread thread(CompileStory());
+    thread.Scan(Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "c-1"});
+    const Decision stop = thread.Scan(Sms{"s-2", "stop", "2026-11-02T10:01:00Z", "c-1"});
+    const Decision silent = thread.Scan(Sms{"s-3", "INFO", "2026-11-02T10:02:00Z", "c-1"});
+    const Decision back = thread.Scan(Sms{"s-4", start, "2026-11-02T10:03:00Z", "c-1"});
+    const Decision help = thread.Scan(Sms{"s-5", "help", "2026-11-02T10:04:00Z", "c-1"});
+    EXPECT_EQ(Info(stop).state, ConversationState::kOptedOut) << start;
+    EXPECT_EQ(Info(silent).state, ConversationState::kOptedOut) << start;
+    EXPECT_EQ(Info(back).keyword, CarrierKeyword::kStart) << start;
+    EXPECT_EQ(Info(back).state, ConversationState::kOpen) << start;
+    EXPECT_EQ(Info(back).id, Info(silent).id) << start;  // opting in continues the conversation
+    EXPECT_EQ(Info(help).state, ConversationState::kOpen) << start;
+    EXPECT_EQ(help.reply, "Hotline: text your question. Reply STOP to opt out.") << start;
+    for (const Decision& decision : {stop, silent}) {
+      EXPECT_FALSE(decision.reply.has_value()) << start;
+    }
+  }
 }
 
 TEST(ConversationScannerTest, AKeywordLaterInAConversationStillCountsAsAContact) {

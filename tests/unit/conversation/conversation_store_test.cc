@@ -2,14 +2,16 @@
 // Tests of the conversation stores (triage/conversation_store.h), written against the interface
 // so that every implementation runs the same suite (one today: MemoryConversationStore): a state
 // comes back as it was left, the least recently used conversation lets go of its texts first and
-// its next message is told context_lost, keys beyond max_remembered are forgotten (opt-outs
-// counted), a new config's bounds apply at once, and a parallel driver's order of updates gives
-// the same admissions and states as one message at a time.
+// its next message is told context_lost, keys beyond max_remembered are forgotten but their
+// opt-outs kept (within a second bound, past which they are counted), a new config's bounds apply
+// at once, and a parallel driver's order of updates gives the same admissions and states as one
+// message at a time.
 #include "triage/conversation_store.h"
 
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -17,12 +19,22 @@
 #include <gtest/gtest.h>
 
 #include "triage/config.h"
+#include "triage/decision.h"
 
 namespace triage {
 namespace {
 
-// Makes a store of the implementation under test.
-using StoreFactory = std::unique_ptr<ConversationStore> (*)(const ConversationConfig&);
+// Makes a store of the implementation under test; `name` names the test instances.
+struct StoreFactory {
+  const char* name;
+  std::unique_ptr<ConversationStore> (*make)(const ConversationConfig&);
+  std::unique_ptr<ConversationStore> operator()(const ConversationConfig& config) const {
+    return make(config);
+  }
+};
+
+// Printed as its name (not as an address, which would change the test's name from run to run).
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 std::unique_ptr<ConversationStore> MakeMemoryStore(const ConversationConfig& config) {
   return std::make_unique<MemoryConversationStore>(config);
@@ -42,7 +54,8 @@ class ConversationStoreTest : public ::testing::TestWithParam<StoreFactory> {
   // Returns the admission.
   static ConversationAdmission Touch(ConversationStore* store, const std::string& key,
                                      const std::string& text, int64_t time, bool stop = false) {
-    const ConversationAdmission admission = store->Admit(key, time, stop);
+    const ConversationAdmission admission =
+        store->Admit(key, time, stop ? CarrierKeyword::kStop : CarrierKeyword::kNone);
     EXPECT_TRUE(
         store
             ->Update(key,
@@ -55,6 +68,7 @@ class ConversationStoreTest : public ::testing::TestWithParam<StoreFactory> {
   static void Apply(ThreadState* state, const ConversationAdmission& admission,
                     const std::string& key, const std::string& text, int64_t time, bool stop) {
     if (admission.forgotten) *state = ThreadState();
+    if (admission.opted_out) state->opted_out = true;
     if (admission.context_lost) state->texts.clear();
     if (state->id.empty()) state->id = key + "@" + std::to_string(time);
     ++state->messages;
@@ -119,20 +133,53 @@ TEST_P(ConversationStoreTest, AnEndedConversationHoldsNoPlace) {
   EXPECT_FALSE(Touch(store.get(), "a", "three", 3).context_lost);
 }
 
-TEST_P(ConversationStoreTest, KeysBeyondTheLimitAreForgottenAndOptOutsCounted) {
+TEST_P(ConversationStoreTest, KeysBeyondTheLimitAreForgottenButTheirOptOutsKept) {
   std::unique_ptr<ConversationStore> store = GetParam()(Config(1, 2));
   Touch(store.get(), "a", "stop", 1, /*stop=*/true);
   Touch(store.get(), "b", "two", 2);
   Touch(store.get(), "c", "three", 3);  // a, the least recently used key, is forgotten
-  const ConversationStoreStats stats = store->stats();
+  ConversationStoreStats stats = store->stats();
   EXPECT_EQ(stats.forgotten, 1U);
-  EXPECT_EQ(stats.opt_outs_forgotten, 1U);
+  EXPECT_EQ(stats.opt_outs_held, 1U);
+  EXPECT_EQ(stats.opt_outs_forgotten, 0U);
   EXPECT_EQ(stats.remembered, 2U);
-  // Once settled, a forgotten key is unknown: its next message finds it new.
+  // Once settled, a forgotten key is unknown: its next message finds it new, but opted out.
   const ConversationAdmission again = Touch(store.get(), "a", "four", 4);
   EXPECT_FALSE(again.context_lost);
-  EXPECT_FALSE(Peek(store.get(), "a").opted_out);
+  EXPECT_TRUE(again.opted_out);
+  EXPECT_TRUE(Peek(store.get(), "a").opted_out);
   EXPECT_EQ(Peek(store.get(), "a").messages, 1U);
+  EXPECT_EQ(store->stats().opt_outs_held, 0U);  // a is remembered again, its opt-out with it
+  // A key that had not opted out comes back as new.
+  Touch(store.get(), "d", "five", 5);  // b is forgotten
+  const ConversationAdmission b = Touch(store.get(), "b", "six", 6);
+  EXPECT_FALSE(b.opted_out);
+  EXPECT_FALSE(Peek(store.get(), "b").opted_out);
+}
+
+TEST_P(ConversationStoreTest, AStartLetsTheOptOutGoBeforeTheKeyIsForgotten) {
+  std::unique_ptr<ConversationStore> store = GetParam()(Config(1, 1));
+  Touch(store.get(), "a", "stop", 1, /*stop=*/true);
+  ASSERT_EQ(store->Admit("a", 2, CarrierKeyword::kStart).opted_out, false);
+  ASSERT_TRUE(store->Update("a", [](ThreadState* state) { state->opted_out = false; }).ok());
+  store->Settle();
+  Touch(store.get(), "b", "two", 3);  // a is forgotten, opted back in
+  EXPECT_EQ(store->stats().opt_outs_held, 0U);
+  EXPECT_FALSE(Touch(store.get(), "a", "three", 4).opted_out);
+}
+
+TEST_P(ConversationStoreTest, OptOutsBeyondTheSecondBoundAreLostAndCounted) {
+  // One key remembered, one forgotten opt-out kept: the oldest opt-out goes.
+  std::unique_ptr<ConversationStore> store = GetParam()(Config(1, 1));
+  Touch(store.get(), "a", "stop", 1, /*stop=*/true);
+  Touch(store.get(), "b", "stop", 2, /*stop=*/true);  // a forgotten: its opt-out kept
+  Touch(store.get(), "c", "three", 3);                // b forgotten: a's opt-out lost
+  const ConversationStoreStats stats = store->stats();
+  EXPECT_EQ(stats.forgotten, 2U);
+  EXPECT_EQ(stats.opt_outs_held, 1U);
+  EXPECT_EQ(stats.opt_outs_forgotten, 1U);
+  EXPECT_TRUE(Touch(store.get(), "b", "four", 4).opted_out);
+  EXPECT_FALSE(Touch(store.get(), "a", "five", 5).opted_out);
 }
 
 TEST_P(ConversationStoreTest, AConversationLetGoWhenIdleIsCountedApart) {
@@ -168,11 +215,13 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
   struct Message {
     std::string key;
     std::string text;
+    bool stop;
   };
   std::vector<Message> messages;
   std::mt19937 random(7);
   for (int i = 0; i < 3000; ++i) {
-    messages.push_back({"k" + std::to_string(random() % 800), "m" + std::to_string(i)});
+    messages.push_back(
+        {"k" + std::to_string(random() % 800), "m" + std::to_string(i), random() % 20 == 0});
   }
   const ConversationConfig config = Config(300, 500);
   std::unique_ptr<ConversationStore> serial = GetParam()(config);
@@ -180,17 +229,19 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
   std::vector<std::string> serial_admissions;
   std::vector<std::string> batched_admissions(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
-    const ConversationAdmission a =
-        Touch(serial.get(), messages[i].key, messages[i].text, static_cast<int64_t>(i));
-    serial_admissions.push_back(a.context_lost ? "L" : "");
+    const ConversationAdmission a = Touch(serial.get(), messages[i].key, messages[i].text,
+                                          static_cast<int64_t>(i), messages[i].stop);
+    serial_admissions.push_back(std::string(a.context_lost ? "L" : "") + (a.opted_out ? "O" : ""));
   }
   for (size_t begin = 0; begin < messages.size(); begin += 64) {
     const size_t end = std::min(messages.size(), begin + 64);
     std::vector<ConversationAdmission> admissions;
     for (size_t i = begin; i < end; ++i) {
-      admissions.push_back(batched->Admit(messages[i].key, static_cast<int64_t>(i), false));
+      admissions.push_back(
+          batched->Admit(messages[i].key, static_cast<int64_t>(i),
+                         messages[i].stop ? CarrierKeyword::kStop : CarrierKeyword::kNone));
       const ConversationAdmission& a = admissions.back();
-      batched_admissions[i] = a.context_lost ? "L" : "";
+      batched_admissions[i] = std::string(a.context_lost ? "L" : "") + (a.opted_out ? "O" : "");
     }
     for (size_t p = batched->partitions(); p-- > 0;) {
       for (size_t i = begin; i < end; ++i) {
@@ -199,7 +250,8 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
                         ->Update(messages[i].key,
                                  [&](ThreadState* state) {
                                    Apply(state, admissions[i - begin], messages[i].key,
-                                         messages[i].text, static_cast<int64_t>(i), false);
+                                         messages[i].text, static_cast<int64_t>(i),
+                                         messages[i].stop);
                                  })
                         .ok());
       }
@@ -208,6 +260,7 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
   }
   EXPECT_EQ(batched_admissions, serial_admissions);
   EXPECT_NE(std::count(serial_admissions.begin(), serial_admissions.end(), "L"), 0);
+  EXPECT_NE(std::count(serial_admissions.begin(), serial_admissions.end(), "O"), 0);
   EXPECT_NE(serial->stats().forgotten, 0U);
   EXPECT_EQ(serial->stats().forgotten, batched->stats().forgotten);
   for (int k = 0; k < 800; ++k) {
@@ -216,13 +269,16 @@ TEST_P(ConversationStoreTest, OnlyTheOrderOfAdmissionsDecides) {
     const ThreadState b = Peek(batched.get(), key);
     EXPECT_EQ(a.texts, b.texts) << key;
     EXPECT_EQ(a.messages, b.messages) << key;
+    EXPECT_EQ(a.opted_out, b.opted_out) << key;
   }
+  EXPECT_EQ(serial->stats().opt_outs_held, batched->stats().opt_outs_held);
   EXPECT_EQ(serial->stats().evicted, batched->stats().evicted);
   EXPECT_EQ(serial->stats().text_bytes, batched->stats().text_bytes);
   EXPECT_LE(serial->stats().open, 600U);
 }
 
-INSTANTIATE_TEST_SUITE_P(Memory, ConversationStoreTest, ::testing::Values(&MakeMemoryStore));
+INSTANTIATE_TEST_SUITE_P(Memory, ConversationStoreTest,
+                         ::testing::Values(StoreFactory{"memory", &MakeMemoryStore}));
 
 }  // namespace
 }  // namespace triage

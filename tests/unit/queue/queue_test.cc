@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Tests of the advocates' queue (engine/src/queue/queue.cc): band first, then time waiting; a
-// conversation shown once, as its latest message left it, and gone once it closes or its sender
-// opts out; errors right after the most urgent band; --at's view of the past; audit entries read
-// like stream lines; lines that are not decisions refused.
+// conversation shown once, as its latest message left it, and gone once it closes or a STOP
+// ends it (an opted-out sender who texts again is listed, marked); errors right after the most
+// urgent band; --at's view of the past; audit entries read like stream lines; lines that are not
+// decisions refused.
 #include "triage/queue.h"
 
 #include <string>
@@ -86,7 +87,7 @@ TEST_F(QueueTest, BandFirstThenTimeWaiting) {
   EXPECT_EQ(items[2].messages, 2U);
 }
 
-TEST_F(QueueTest, AConversationLeavesWhenItClosesOrItsSenderOptsOut) {
+TEST_F(QueueTest, AConversationLeavesWhenItClosesOrAStopEndsIt) {
   Queue queue(Options());
   ASSERT_TRUE(queue.AddLine(Line(Sms{"m-1", "HELP", "2026-11-02T23:00:00Z", "c-a"}.Json())).ok());
   ASSERT_TRUE(queue.AddLine(Line(Sms{"m-2", "HELP", "2026-11-02T23:01:00Z", "c-b"}.Json())).ok());
@@ -94,6 +95,28 @@ TEST_F(QueueTest, AConversationLeavesWhenItClosesOrItsSenderOptsOut) {
   EXPECT_EQ(Ids(queue.Items(T("2026-11-02T23:14:59Z"))),
             std::vector<std::string>{"c-a@2026-11-02T23:00:00Z"});
   EXPECT_TRUE(queue.Items(T("2026-11-02T23:15:00Z")).empty());  // idle for the timeout
+}
+
+TEST_F(QueueTest, AnOptedOutSenderWhoTextsAgainIsListedMarked) {
+  Queue queue(Options());
+  ASSERT_TRUE(queue.AddLine(Line(Sms{"m-1", "HELP", "2026-11-02T23:00:00Z", "c-b"}.Json())).ok());
+  ASSERT_TRUE(queue.AddLine(Line(Sms{"m-2", "STOP", "2026-11-02T23:01:00Z", "c-b"}.Json())).ok());
+  EXPECT_TRUE(queue.Items(T("2026-11-02T23:01:30Z")).empty());
+  // After STOP, the story: a new conversation of an opted-out sender, P1, in the queue.
+  ASSERT_TRUE(
+      queue.AddLine(Line(Sms{"m-3", "im at a motel", "2026-11-02T23:02:00Z", "c-b"}.Json())).ok());
+  ASSERT_TRUE(
+      queue.AddLine(Line(Sms{"m-4", "he has my phone", "2026-11-02T23:03:00Z", "c-b"}.Json()))
+          .ok());
+  const std::vector<QueueItem> items = queue.Items(T("2026-11-02T23:04:00Z"));
+  ASSERT_EQ(items.size(), 1U);
+  EXPECT_EQ(items[0].id, "c-b@2026-11-02T23:02:00Z");
+  EXPECT_EQ(items[0].band, "P1");
+  EXPECT_TRUE(items[0].opted_out);
+  EXPECT_EQ(items[0].closes_at, T("2026-11-02T23:18:00Z"));
+  EXPECT_NE(QueueToJson(items, T("2026-11-02T23:04:00Z")).find("\"opted_out\":true"),
+            std::string::npos);
+  EXPECT_TRUE(queue.Items(T("2026-11-02T23:18:00Z")).empty());  // it closes like any other
 }
 
 TEST_F(QueueTest, ErrorsComeRightAfterTheMostUrgentBand) {
