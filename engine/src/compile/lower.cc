@@ -179,7 +179,7 @@ class Lowerer {
     SetUpFields();
     CheckMatcherDeclarations();
     CompileTerms();
-    FinishTermIndex(&program_->term_index);
+    FinishTermIndex(program_.get());
     CompileContexts();
     std::vector<CompiledRule> rules;
     rules.reserve(rules_.size());

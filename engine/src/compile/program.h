@@ -32,6 +32,7 @@
 #include "triage/config.h"
 #include "triage/rule_set.h"
 #include "triage/source.h"
+#include "util/string_table.h"
 
 namespace triage::internal {
 
@@ -231,6 +232,10 @@ struct TermElement {
   Kind kind = Kind::kWord;
   std::string word;                // kWord: the folded form
   std::vector<std::string> stems;  // kStem: the stem in each analysis stemmer language
+  // The same as ids of TermIndex::words and TermIndex::stems[language], set by FinishTermIndex:
+  // the scanner compares a token's ids with these instead of strings.
+  uint32_t word_id = StringTable::kNone;
+  std::vector<uint32_t> stem_ids;
   int gap_min = 0;                 // kGap: {min,max} tokens, any
   int gap_max = 0;
 };
@@ -268,6 +273,10 @@ struct TermIndex {
   // grow with the pack, would miss it, so the cost per token stays flat as lists are added.
   std::vector<uint64_t> filter;
   int filter_shift = 64;  // 64 - log2(the filter's bits)
+  // The vocabulary of every phrase element (FinishTermIndex): each distinct word of a kWord
+  // element, and per stemmer language each distinct stem of a kStem element, as dense ids.
+  StringTable words;
+  std::vector<StringTable> stems;  // by language
 
   // False when `key` is certainly no key of by_word or by_stem.
   bool MayHold(std::string_view key) const {

@@ -13,11 +13,12 @@ namespace triage::internal {
 // Mentions found per record are bounded so that a hostile text cannot make a proximity
 // expression combinatorial; past the bound a node keeps the mentions it has.
 constexpr size_t kMaxMentionsPerNode = 256;
-constexpr size_t kMaxStemCache = 65536;
+constexpr size_t kMaxLexemes = 65536;
 
 struct WordState::FieldState {
   const std::vector<std::string_view>* texts = nullptr;
   std::vector<AnalyzedText> analyzed;  // by value (reused across records)
+  std::vector<std::vector<uint32_t>> lexemes;  // by value: each token's lexeme
   struct Scope {
     uint32_t begin = 0;  // tokens [begin, end) in the scope
     uint32_t end = 0;
@@ -48,38 +49,71 @@ void WordState::Reset() {
   for (int atom : touched_atoms_) term_mentions_[atom].clear();
   touched_atoms_.clear();
   ++generation_;
-}
-
-
-const std::string& WordState::StemOf(const Program& program, const std::string& form,
-                                     size_t language) {
-  auto it = stem_cache_.find(form);
-  if (it == stem_cache_.end()) {
-    if (stem_cache_.size() >= kMaxStemCache) stem_cache_.clear();
-    std::vector<std::string> stems;
-    const size_t n = program.analyzer->config().stem_languages.size();
-    stems.reserve(n);
-    for (size_t l = 0; l < n; ++l) stems.push_back(program.analyzer->Stem(form, l, scratch_.get()));
-    it = stem_cache_.emplace(form, std::move(stems)).first;
+  if (lexemes_.size() >= kMaxLexemes) {
+    lexeme_forms_.Clear();
+    lexemes_.clear();
+    lexeme_stems_.clear();
+    lexeme_candidates_.clear();
   }
-  return it->second[language];
 }
 
-bool WordState::ElementMatches(const Program& program, const TermElement& element,
-                               const Token& token) {
-  if (element.kind == TermElement::Kind::kWord) return token.form == element.word;
-  if (token.is_number) return false;
-  for (size_t l = 0; l < element.stems.size(); ++l) {
-    if (StemOf(program, token.form, l) == element.stems[l]) return true;
+uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
+  const uint64_t hash = HashWord(form);
+  uint32_t id = lexeme_forms_.Find(form, hash);
+  if (id != StringTable::kNone) return id;
+  id = lexeme_forms_.Intern(form, hash);
+  const TermIndex& index = program.term_index;
+  Lexeme x;
+  x.word_id = index.words.Find(form);
+  // Stems: for every form once the pack has a stem element, in every language (an element
+  // accepts a stem of any language, and the index is keyed by each language's stem).
+  x.stems = static_cast<uint32_t>(lexeme_stems_.size());
+  std::string stem;
+  for (size_t l = 0; l < index.stems.size(); ++l) {
+    stem = program.analyzer->Stem(form, l, scratch_.get());
+    lexeme_stems_.push_back(index.stems[l].Find(stem));
   }
-  return false;
+  // Candidates, as the index gives them: the phrases whose first word is the form, then (not for
+  // a number) those whose first stem is one of its stems.
+  std::vector<int>& out = lexeme_candidates_;
+  const auto append_word = [&]() {
+    if (!index.MayHold(form)) return;
+    auto found = index.by_word.find(std::string(form));
+    if (found != index.by_word.end()) out.insert(out.end(), found->second.begin(), found->second.end());
+  };
+  const auto sort_from = [&](size_t begin) {
+    if (!index.any_stem) return;
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end());
+    out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end()), out.end());
+  };
+  x.a = static_cast<uint32_t>(out.size());
+  append_word();
+  sort_from(x.a);
+  x.b = static_cast<uint32_t>(out.size());
+  append_word();
+  if (index.any_stem) {
+    for (size_t l = 0; l < index.by_stem.size(); ++l) {
+      stem = program.analyzer->Stem(form, l, scratch_.get());
+      if (!index.MayHold(stem)) continue;
+      auto found = index.by_stem[l].find(stem);
+      if (found != index.by_stem[l].end()) {
+        out.insert(out.end(), found->second.begin(), found->second.end());
+      }
+    }
+  }
+  sort_from(x.b);
+  x.c = static_cast<uint32_t>(out.size());
+  lexemes_.push_back(x);
+  return id;
 }
 
-bool WordState::ReadingMatches(const Program& program, const TermElement& element,
-                               const std::string& reading) {
-  if (element.kind == TermElement::Kind::kWord) return reading == element.word;
-  for (size_t l = 0; l < element.stems.size(); ++l) {
-    if (StemOf(program, reading, l) == element.stems[l]) return true;
+bool WordState::ElementMatches(const TermElement& element, uint32_t lexeme,
+                               bool is_number) const {
+  const Lexeme& x = lexemes_[lexeme];
+  if (element.kind == TermElement::Kind::kWord) return x.word_id == element.word_id;
+  if (is_number) return false;
+  for (size_t l = 0; l < element.stem_ids.size(); ++l) {
+    if (lexeme_stems_[x.stems + l] == element.stem_ids[l]) return true;
   }
   return false;
 }
@@ -108,26 +142,6 @@ int MatchElements(const std::vector<TermElement>& elements, size_t k, size_t siz
 
 }  // namespace
 
-void WordState::AddCandidates(const Program& program, const std::string& form, bool is_number) {
-  const TermIndex& index = program.term_index;
-  if (index.MayHold(form)) {
-    auto word = index.by_word.find(form);
-    if (word != index.by_word.end()) {
-      candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
-    }
-  }
-  if (index.any_stem && !is_number) {
-    for (size_t l = 0; l < index.by_stem.size(); ++l) {
-      const std::string& stem = StemOf(program, form, l);
-      if (!index.MayHold(stem)) continue;
-      auto found = index.by_stem[l].find(stem);
-      if (found != index.by_stem[l].end()) {
-        candidates_.insert(candidates_.end(), found->second.begin(), found->second.end());
-      }
-    }
-  }
-}
-
 void WordState::AddTermMention(int atom, const Mention& mention) {
   std::vector<Mention>& mentions = term_mentions_[atom];
   if (mentions.size() >= kMaxMentionsPerNode) return;
@@ -141,9 +155,15 @@ void WordState::MatchField(const Program& program, int word_field,
   state.texts = &texts;
   state.values = texts.size();
   if (state.analyzed.size() < texts.size()) state.analyzed.resize(texts.size());
+  if (state.lexemes.size() < texts.size()) state.lexemes.resize(texts.size());
   if (state.scopes.size() < texts.size()) state.scopes.resize(texts.size());
   for (uint32_t v = 0; v < texts.size(); ++v) {
     program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
+    std::vector<uint32_t>& lexemes = state.lexemes[v];
+    lexemes.clear();
+    for (const Token& token : state.analyzed[v].tokens) {
+      lexemes.push_back(LexemeOf(program, token.form));
+    }
     MatchValue(program, word_field, v);
     if (program.term_index.any_leet) MatchLeet(program, word_field, v);
     if (program.word_fields[word_field].context) MarkContexts(program, word_field, v);
@@ -152,26 +172,24 @@ void WordState::MatchField(const Program& program, int word_field,
 
 void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
   const WordField& wf = program.word_fields[word_field];
-  const std::vector<Token>& tokens = fields_[word_field].analyzed[value].tokens;
-  const TermIndex& index = program.term_index;
+  const FieldState& state = fields_[word_field];
+  const std::vector<Token>& tokens = state.analyzed[value].tokens;
+  const std::vector<uint32_t>& lexemes = state.lexemes[value];
   auto match = [&](const TermElement& e, size_t pos) {
-    return ElementMatches(program, e, tokens[pos]);
+    return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
   };
   for (size_t i = 0; i < tokens.size(); ++i) {
-    candidates_.clear();
-    AddCandidates(program, tokens[i].form, tokens[i].is_number);
-    if (index.any_stem) {
-      std::sort(candidates_.begin(), candidates_.end());
-      candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
-    }
-    for (int p : candidates_) {
-      const TermPhrase& phrase = program.phrases[p];
-      const int end = MatchElements(phrase.elements, 0, tokens.size(), i, match);
-      if (end < 0) continue;
+    const Lexeme& x = lexemes_[lexemes[i]];
+    const uint32_t begin = tokens[i].is_number ? x.a : x.b;
+    const uint32_t end = tokens[i].is_number ? x.b : x.c;
+    for (uint32_t c = begin; c < end; ++c) {
+      const TermPhrase& phrase = program.phrases[lexeme_candidates_[c]];
+      const int last = MatchElements(phrase.elements, 0, tokens.size(), i, match);
+      if (last < 0) continue;
       for (int list : phrase.lists) {
         const int atom = wf.term_atom[list];
         if (atom < 0) continue;
-        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
+        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(last), 0});
       }
     }
   }
@@ -205,13 +223,22 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
     if (leet_items_[p].word != nullptr) next = p;
     leet_near_[p] = next < items && next - p < reach ? 1 : 0;
   }
+  const std::vector<uint32_t>& lexemes = state.lexemes[value];
   auto match = [&](const TermElement& e, size_t pos) {
     const LeetItem& item = leet_items_[pos];
-    if (item.word == nullptr) return ElementMatches(program, e, tokens[item.first]);
+    if (item.word == nullptr) {
+      return ElementMatches(e, lexemes[item.first], tokens[item.first].is_number);
+    }
     for (const std::string& reading : item.word->readings) {
-      if (ReadingMatches(program, e, reading)) return true;
+      if (ElementMatches(e, LexemeOf(program, reading), false)) return true;
     }
     return false;
+  };
+  auto add_candidates = [&](uint32_t lexeme, bool is_number) {
+    const Lexeme& x = lexemes_[lexeme];
+    candidates_.insert(candidates_.end(),
+                       lexeme_candidates_.begin() + (is_number ? x.a : x.b),
+                       lexeme_candidates_.begin() + (is_number ? x.b : x.c));
   };
   const WordField& wf = program.word_fields[word_field];
   for (size_t p = 0; p < items; ++p) {
@@ -219,9 +246,11 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
     const LeetItem& item = leet_items_[p];
     candidates_.clear();
     if (item.word == nullptr) {
-      AddCandidates(program, tokens[item.first].form, tokens[item.first].is_number);
+      add_candidates(lexemes[item.first], tokens[item.first].is_number);
     } else {
-      for (const std::string& reading : item.word->readings) AddCandidates(program, reading, false);
+      for (const std::string& reading : item.word->readings) {
+        add_candidates(LexemeOf(program, reading), false);
+      }
     }
     std::sort(candidates_.begin(), candidates_.end());
     candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());

@@ -39,6 +39,7 @@
 
 #include "analysis/leet.h"
 #include "compile/program.h"
+#include "util/string_table.h"
 
 namespace triage::internal {
 
@@ -89,13 +90,25 @@ class WordState {
   void MatchLeet(const Program& program, int word_field, uint32_t value);
   // Adds a mention of term atom `atom` (up to the bound per node).
   void AddTermMention(int atom, const Mention& mention);
-  // Appends to candidates_ the phrases that can start at a token of form `form`.
-  void AddCandidates(const Program& program, const std::string& form, bool is_number);
+  // A distinct normalised form this scanner has met (in a token or a leet reading), with what
+  // the token pass needs to know of it, computed once: its ids in the term vocabulary (word, and
+  // stem per stemmer language), and the phrases that can start at it.
+  struct Lexeme {
+    uint32_t word_id = StringTable::kNone;  // TermIndex::words id
+    uint32_t stems = 0;  // lexeme_stems_[stems, stems + languages): TermIndex::stems ids
+    // lexeme_candidates_[a, b): the phrases that can start at a token of this form that is a
+    // number (no stem lookup), [b, c) at one that is not (or a leet reading), each list as the
+    // index gives it (sorted and unique when some phrase starts with a stem).
+    uint32_t a = 0;
+    uint32_t b = 0;
+    uint32_t c = 0;
+  };
+  // The lexeme id of `form`, computing the lexeme on first sight.
+  uint32_t LexemeOf(const Program& program, std::string_view form);
   void MarkContexts(const Program& program, int word_field, uint32_t value);
-  const std::string& StemOf(const Program& program, const std::string& form, size_t language);
-  bool ElementMatches(const Program& program, const TermElement& element, const Token& token);
-  bool ReadingMatches(const Program& program, const TermElement& element,
-                      const std::string& reading);
+  // True when `element` matches a token or reading of lexeme `lexeme`; `is_number`: a token that
+  // is a number (a stem element never matches it).
+  bool ElementMatches(const TermElement& element, uint32_t lexeme, bool is_number) const;
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
   // The leaf mentions under `span` that lie inside one of its mentions.
@@ -120,7 +133,11 @@ class WordState {
   std::vector<LeetWord> leet_words_;
   std::vector<LeetItem> leet_items_;
   std::vector<uint8_t> leet_near_;
-  std::unordered_map<std::string, std::vector<std::string>> stem_cache_;
+  // The lexicon (bounded: forgotten at a Reset once it holds kMaxLexemes forms).
+  StringTable lexeme_forms_;
+  std::vector<Lexeme> lexemes_;
+  std::vector<uint32_t> lexeme_stems_;
+  std::vector<int> lexeme_candidates_;
 };
 
 }  // namespace triage::internal

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// StringTable; see string_table.h.
+#include "util/string_table.h"
+
+#include <algorithm>
+
+namespace triage::internal {
+namespace {
+
+uint64_t Mix(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  h ^= h >> 32;
+  return h;
+}
+
+}  // namespace
+
+uint64_t HashWord(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (s.size() * 0xC2B2AE3D27D4EB4FULL);
+  const char* p = s.data();
+  size_t n = s.size();
+  while (n >= 8) {
+    uint64_t chunk = 0;
+    std::memcpy(&chunk, p, 8);
+    h = Mix(h ^ chunk) * 0x9E3779B97F4A7C15ULL;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t chunk = 0;
+    std::memcpy(&chunk, p, n);
+    h = Mix(h ^ chunk) * 0x9E3779B97F4A7C15ULL;
+  }
+  return Mix(h);
+}
+
+uint32_t StringTable::Intern(std::string_view s, uint64_t hash) {
+  const uint32_t found = Find(s, hash);
+  if (found != kNone) return found;
+  if ((size() + 1) * 2 > slots_.size()) Grow();
+  const auto id = static_cast<uint32_t>(size());
+  chars_.append(s.data(), s.size());
+  begins_.push_back(static_cast<uint32_t>(chars_.size()));
+  hashes_.push_back(hash);
+  const auto tag = static_cast<uint32_t>(hash >> 32);
+  size_t i = hash & mask_;
+  while (slots_[i].id != kNone) i = (i + 1) & mask_;
+  slots_[i] = {id, tag};
+  return id;
+}
+
+void StringTable::Grow() {
+  const size_t capacity = std::max<size_t>(16, slots_.size() * 2);
+  slots_.assign(capacity, Slot());
+  mask_ = capacity - 1;
+  for (uint32_t id = 0; id < hashes_.size(); ++id) {
+    const uint64_t hash = hashes_[id];
+    size_t i = hash & mask_;
+    while (slots_[i].id != kNone) i = (i + 1) & mask_;
+    slots_[i] = {id, static_cast<uint32_t>(hash >> 32)};
+  }
+}
+
+void StringTable::Clear() {
+  chars_.clear();
+  begins_.assign(1, 0);
+  hashes_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot());
+}
+
+}  // namespace triage::internal
