@@ -330,6 +330,9 @@ enum class SpanOp : uint8_t {
   kFilter,    // children[0]; filter: 0 = affirmed (no context bit), else the bit required
 };
 
+// The most parts near(...), ordered(...) and sentence(...) take (the checker enforces it).
+constexpr size_t kMaxSpanParts = 8;
+
 struct SpanNode {
   SpanOp op = SpanOp::kTerms;
   int field = -1;  // index into Program::fields

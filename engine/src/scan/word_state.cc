@@ -19,6 +19,8 @@ struct WordState::FieldState {
   const std::vector<std::string_view>* texts = nullptr;
   std::vector<AnalyzedText> analyzed;  // by value (reused across records)
   std::vector<std::vector<uint32_t>> lexemes;  // by value: each token's lexeme
+  // The number tokens of every value, in text order (value, token): number(lo..hi) reads these.
+  std::vector<std::pair<uint32_t, uint32_t>> numbers;
   struct Scope {
     uint32_t begin = 0;  // tokens [begin, end) in the scope
     uint32_t end = 0;
@@ -36,7 +38,9 @@ WordState::WordState(const Program& program)
       fields_(program.word_fields.size()),
       term_mentions_(program.term_atoms.size()),
       memo_(program.spans.size()),
-      memo_generation_(program.spans.size(), 0) {}
+      memo_generation_(program.spans.size(), 0),
+      may_generation_(program.spans.size(), 0),
+      may_hold_(program.spans.size(), 0) {}
 
 WordState::~WordState() = default;
 
@@ -44,6 +48,7 @@ void WordState::Reset() {
   for (FieldState& f : fields_) {
     f.texts = nullptr;
     f.values = 0;
+    f.numbers.clear();
   }
   // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
   for (int atom : touched_atoms_) term_mentions_[atom].clear();
@@ -161,8 +166,10 @@ void WordState::MatchField(const Program& program, int word_field,
     program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
     std::vector<uint32_t>& lexemes = state.lexemes[v];
     lexemes.clear();
-    for (const Token& token : state.analyzed[v].tokens) {
-      lexemes.push_back(LexemeOf(program, token.form));
+    const std::vector<Token>& tokens = state.analyzed[v].tokens;
+    for (uint32_t t = 0; t < tokens.size(); ++t) {
+      lexemes.push_back(LexemeOf(program, tokens[t].form));
+      if (tokens[t].is_number) state.numbers.emplace_back(v, t);
     }
     MatchValue(program, word_field, v);
     if (program.term_index.any_leet) MatchLeet(program, word_field, v);
@@ -351,11 +358,67 @@ void Normalise(std::vector<Mention>* mentions) {
 
 }  // namespace
 
+bool WordState::MayHold(const Program& program, int span,
+                        const std::vector<uint8_t>& atom_bits) {
+  if (may_generation_[span] == generation_) return may_hold_[span] != 0;
+  const SpanNode& node = program.spans[span];
+  bool holds = false;
+  switch (node.op) {
+    case SpanOp::kTerms:
+      holds = HasTerm(node.a);
+      break;
+    case SpanOp::kRegex:
+      holds = node.a >= 0 && atom_bits[node.a] != 0 &&
+              fields_[program.word_field_of[node.field]].texts != nullptr;
+      break;
+    case SpanOp::kNumber: {
+      const FieldState& state = fields_[program.word_field_of[node.field]];
+      for (const auto& [v, t] : state.numbers) {
+        const Token& token = state.analyzed[v].tokens[t];
+        if (token.number >= node.low && token.number <= node.high) {
+          holds = true;
+          break;
+        }
+      }
+      break;
+    }
+    case SpanOp::kUnion:
+      for (int child : node.children) {
+        if (MayHold(program, child, atom_bits)) {
+          holds = true;
+          break;
+        }
+      }
+      break;
+    case SpanOp::kNear:
+    case SpanOp::kOrdered:
+    case SpanOp::kSentence:
+      holds = true;
+      for (int child : node.children) {
+        if (!MayHold(program, child, atom_bits)) {
+          holds = false;
+          break;
+        }
+      }
+      break;
+    case SpanOp::kFilter:
+      holds = MayHold(program, node.children[0], atom_bits);
+      break;
+  }
+  may_generation_[span] = generation_;
+  may_hold_[span] = holds ? 1 : 0;
+  return holds;
+}
+
 const std::vector<Mention>& WordState::Evaluate(const Program& program, int span,
                                                 const std::vector<uint8_t>& atom_bits) {
   std::vector<Mention>& out = memo_[span];
   if (memo_generation_[span] == generation_) return out;
   out.clear();
+  if (!MayHold(program, span, atom_bits)) {
+    memo_generation_[span] = generation_;
+    return out;
+  }
   const SpanNode& node = program.spans[span];
   const int wf_index = program.word_field_of[node.field];
   FieldState& state = fields_[wf_index];
@@ -410,13 +473,11 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
       break;
     }
     case SpanOp::kNumber:
-      for (uint32_t v = 0; v < state.values; ++v) {
-        const std::vector<Token>& tokens = state.analyzed[v].tokens;
-        for (uint32_t t = 0; t < tokens.size() && out.size() < kMaxMentionsPerNode; ++t) {
-          if (tokens[t].is_number && tokens[t].number >= node.low &&
-              tokens[t].number <= node.high) {
-            out.push_back({v, t, t + 1, flags_of(v, t, t + 1)});
-          }
+      for (const auto& [v, t] : state.numbers) {
+        if (out.size() >= kMaxMentionsPerNode) break;
+        const Token& token = state.analyzed[v].tokens[t];
+        if (token.number >= node.low && token.number <= node.high) {
+          out.push_back({v, t, t + 1, flags_of(v, t, t + 1)});
         }
       }
       break;
@@ -453,66 +514,79 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
 // choice is given up only when its gap exceeds `within` by more than the longest mentions of the
 // remaining parts could cover. For ordered every later part lies after the chosen ones, so the
 // gap never shrinks and the bound is exact.
+struct WordState::Choice {
+  const SpanNode* node = nullptr;
+  const FieldState* state = nullptr;
+  size_t parts_size = 0;
+  const std::vector<Mention>* parts[kMaxSpanParts] = {};
+  uint32_t slack[kMaxSpanParts + 1] = {};  // slack[k]: the most tokens parts k.. can cover (near)
+  const Mention* chosen[kMaxSpanParts] = {};
+  size_t budget = 4096;  // bounded work per node and record
+  std::vector<Mention>* out = nullptr;
+};
+
 void WordState::Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                         const std::vector<uint8_t>& atom_bits) {
-  std::vector<const std::vector<Mention>*> parts;
+  Choice c;
+  c.node = &node;
+  c.out = out;
+  if (node.children.size() > kMaxSpanParts) return;  // the checker refuses more
   for (int child : node.children) {
-    const std::vector<Mention>& c = Evaluate(program, child, atom_bits);
-    if (c.empty()) return;
-    parts.push_back(&c);
+    const std::vector<Mention>& m = Evaluate(program, child, atom_bits);
+    if (m.empty()) return;
+    c.parts[c.parts_size++] = &m;
   }
-  // slack[k]: the most tokens parts k.. can cover (near only).
-  std::vector<uint32_t> slack(parts.size() + 1, 0);
   if (node.op == SpanOp::kNear) {
-    for (size_t k = parts.size(); k-- > 0;) {
+    for (size_t k = c.parts_size; k-- > 0;) {
       uint32_t longest = 0;
-      for (const Mention& m : *parts[k]) longest = std::max(longest, m.last - m.first);
-      slack[k] = slack[k + 1] + longest;
+      for (const Mention& m : *c.parts[k]) longest = std::max(longest, m.last - m.first);
+      c.slack[k] = c.slack[k + 1] + longest;
     }
   }
-  const int wf_index = program.word_field_of[node.field];
-  const FieldState& state = fields_[wf_index];
-  std::vector<const Mention*> chosen(parts.size(), nullptr);
-  size_t budget = 4096;  // bounded work per node and record
-  auto overlaps = [&](const Mention& m, size_t k) {
-    for (size_t j = 0; j < k; ++j) {
-      if (m.first < chosen[j]->last && chosen[j]->first < m.last) return true;
+  c.state = &fields_[program.word_field_of[node.field]];
+  Choose(&c, 0, 0, 0, 0);
+}
+
+void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
+  std::vector<Mention>* out = c->out;
+  if (out->size() >= kMaxMentionsPerNode || c->budget == 0) return;
+  if (k == c->parts_size) {
+    Mention r{c->chosen[0]->value, lo, hi, 0};
+    for (size_t j = 0; j < k; ++j) r.flags |= c->chosen[j]->flags;
+    out->push_back(r);
+    return;
+  }
+  const SpanNode& node = *c->node;
+  for (const Mention& m : *c->parts[k]) {
+    if (c->budget == 0) return;
+    --c->budget;
+    if (k > 0) {
+      if (m.value != c->chosen[0]->value) continue;
+      bool overlaps = false;
+      for (size_t j = 0; j < k; ++j) {
+        if (m.first < c->chosen[j]->last && c->chosen[j]->first < m.last) {
+          overlaps = true;
+          break;
+        }
+      }
+      if (overlaps) continue;
+      if (node.op == SpanOp::kOrdered && m.first < c->chosen[k - 1]->last) continue;
     }
-    return false;
-  };
-  std::function<void(size_t, uint32_t, uint32_t, uint32_t)> choose =
-      [&](size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
-        if (out->size() >= kMaxMentionsPerNode || budget == 0) return;
-        if (k == parts.size()) {
-          Mention r{chosen[0]->value, lo, hi, 0};
-          for (const Mention* m : chosen) r.flags |= m->flags;
-          out->push_back(r);
-          return;
-        }
-        for (const Mention& m : *parts[k]) {
-          if (budget == 0) return;
-          --budget;
-          if (k > 0) {
-            if (m.value != chosen[0]->value || overlaps(m, k)) continue;
-            if (node.op == SpanOp::kOrdered && m.first < chosen[k - 1]->last) continue;
-          }
-          const uint32_t new_lo = k == 0 ? m.first : std::min(lo, m.first);
-          const uint32_t new_hi = k == 0 ? m.last : std::max(hi, m.last);
-          const uint32_t new_covered = covered + (m.last - m.first);
-          if (node.op == SpanOp::kSentence) {
-            const std::vector<Token>& tokens = state.analyzed[m.value].tokens;
-            const uint32_t s = tokens[m.first].sentence;
-            if (tokens[m.last - 1].sentence != s) continue;
-            if (k > 0 && tokens[chosen[0]->first].sentence != s) continue;
-          } else if (new_hi - new_lo - new_covered >
-                     static_cast<uint32_t>(node.within) + slack[k + 1]) {
-            continue;
-          }
-          chosen[k] = &m;
-          choose(k + 1, new_lo, new_hi, new_covered);
-        }
-      };
-  choose(0, 0, 0, 0);
+    const uint32_t new_lo = k == 0 ? m.first : std::min(lo, m.first);
+    const uint32_t new_hi = k == 0 ? m.last : std::max(hi, m.last);
+    const uint32_t new_covered = covered + (m.last - m.first);
+    if (node.op == SpanOp::kSentence) {
+      const std::vector<Token>& tokens = c->state->analyzed[m.value].tokens;
+      const uint32_t s = tokens[m.first].sentence;
+      if (tokens[m.last - 1].sentence != s) continue;
+      if (k > 0 && tokens[c->chosen[0]->first].sentence != s) continue;
+    } else if (new_hi - new_lo - new_covered >
+               static_cast<uint32_t>(node.within) + c->slack[k + 1]) {
+      continue;
+    }
+    c->chosen[k] = &m;
+    Choose(c, k + 1, new_lo, new_hi, new_covered);
+  }
 }
 
 size_t WordState::CountMentions(const Program& program, int span,

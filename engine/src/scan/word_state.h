@@ -109,8 +109,15 @@ class WordState {
   // True when `element` matches a token or reading of lexeme `lexeme`; `is_number`: a token that
   // is a number (a stem element never matches it).
   bool ElementMatches(const TermElement& element, uint32_t lexeme, bool is_number) const;
+  // False when span node `span` certainly has no mention in the current record (a term list
+  // without mention, a regex that did not occur, no number in range, a part of a proximity that
+  // cannot hold): a necessary condition computed without building any mention, so that
+  // Evaluate skips the expressions whose parts are absent.
+  bool MayHold(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
+  struct Choice;
+  void Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered);
   // The leaf mentions under `span` that lie inside one of its mentions.
   void CollectLeaves(const Program& program, int span, const std::vector<Mention>& within,
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
@@ -121,6 +128,8 @@ class WordState {
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
+  std::vector<uint32_t> may_generation_;  // by span node: MayHold's memo, valid for generation_
+  std::vector<uint8_t> may_hold_;
   uint32_t generation_ = 1;
   std::vector<int> candidates_;
   // The leet pass's scratch: a value's leet words, and its tokens with each leet word in place
