@@ -13,6 +13,11 @@
 // least one token: boundaries with no token between them (a run of line breaks, "?!", a line of
 // punctuation) start no new sentence, so sentence_starts is strictly increasing.
 //
+// The word cache. Folding, the dictionary, the digit split and the number of a word depend on its
+// bytes alone, so each scratch keeps, per distinct word as written, the tokens it becomes (forms
+// and offsets relative to the word): a word seen before costs a hash probe and a copy. The cache
+// is bounded (cleared at the start of an Analyze once it holds kMaxCachedWords words).
+//
 // The ASCII shortcut. A text of ASCII bytes only is segmented by AsciiWords/AsciiSentences, a
 // direct transcription of ICU's root word and sentence rules restricted to ASCII (ICU tailors the
 // colon out of MidLetter; the rest is UAX #29). analyzer_test.cc checks on random ASCII strings
@@ -23,6 +28,7 @@
 #include <libstemmer.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <charconv>
 #include <cstddef>
@@ -50,18 +56,34 @@ namespace {
 
 // Texts are addressed with 32-bit offsets, and ICU's iterators with int32_t.
 constexpr size_t kMaxTextBytes = static_cast<size_t>(std::numeric_limits<int32_t>::max());
+constexpr size_t kMaxCachedWords = 65536;
 
 struct StemmerDeleter {
   void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
 };
 using StemmerPtr = std::unique_ptr<sb_stemmer, StemmerDeleter>;
 
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+// Character classes of the ASCII shortcut, one table lookup per byte.
+enum : uint8_t { kCharLetter = 1, kCharDigit = 2, kCharAt = 4, kCharUnderscore = 8 };
+
+constexpr std::array<uint8_t, 256> MakeCharTable() {
+  std::array<uint8_t, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = kCharLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = kCharLetter;
+  for (int c = '0'; c <= '9'; ++c) table[c] = kCharDigit;
+  table['@'] = kCharAt;
+  table['_'] = kCharUnderscore;
+  return table;
+}
+constexpr std::array<uint8_t, 256> kCharTable = MakeCharTable();
+
+uint8_t CharClass(char c) { return kCharTable[static_cast<unsigned char>(c)]; }
+bool IsAsciiLetter(char c) { return (CharClass(c) & kCharLetter) != 0; }
+bool IsAsciiDigit(char c) { return (CharClass(c) & kCharDigit) != 0; }
 // ICU's root word rules count '@' as a letter (ALetter), so that e-mail addresses hold together;
 // it is still no letter for HasLetterOrDigit.
-bool IsAsciiWordLetter(char c) { return IsAsciiLetter(c) || c == '@'; }
-bool IsAsciiWordChar(char c) { return IsAsciiWordLetter(c) || IsAsciiDigit(c) || c == '_'; }
+bool IsAsciiWordLetter(char c) { return (CharClass(c) & (kCharLetter | kCharAt)) != 0; }
+bool IsAsciiWordChar(char c) { return CharClass(c) != 0; }
 
 // True if `segment` holds a letter or a decimal digit.
 bool HasLetterOrDigit(std::string_view segment) {
@@ -175,40 +197,26 @@ enum class SentenceClass {
   kSContinue
 };
 
-SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
-  if (c >= 'a' && c <= 'z') return SentenceClass::kLower;
-  if (c >= 'A' && c <= 'Z') return SentenceClass::kUpper;
-  if (c >= '0' && c <= '9') return SentenceClass::kNumeric;
-  switch (c) {
-    case '\r':
-    case '\n':
-      return line_breaks ? SentenceClass::kParaSep : SentenceClass::kSp;
-    case ' ':
-    case '\t':
-    case '\v':
-    case '\f':
-      return SentenceClass::kSp;
-    case '.':
-      return SentenceClass::kATerm;
-    case '!':
-    case '?':
-      return SentenceClass::kSTerm;
-    case '"':
-    case '\'':
-    case '(':
-    case ')':
-    case '[':
-    case ']':
-    case '{':
-    case '}':
-      return SentenceClass::kClose;
-    case ',':
-    case '-':
-    case ':':
-      return SentenceClass::kSContinue;
-    default:
-      return SentenceClass::kOther;
+constexpr std::array<SentenceClass, 256> MakeSentenceTable() {
+  std::array<SentenceClass, 256> table{};  // kOther
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = SentenceClass::kLower;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = SentenceClass::kUpper;
+  for (int c = '0'; c <= '9'; ++c) table[c] = SentenceClass::kNumeric;
+  table['\r'] = table['\n'] = SentenceClass::kParaSep;  // or kSp: AsciiSentenceClass
+  table[' '] = table['\t'] = table['\v'] = table['\f'] = SentenceClass::kSp;
+  table['.'] = SentenceClass::kATerm;
+  table['!'] = table['?'] = SentenceClass::kSTerm;
+  for (char c : {'"', '\'', '(', ')', '[', ']', '{', '}'}) {
+    table[static_cast<unsigned char>(c)] = SentenceClass::kClose;
   }
+  table[','] = table['-'] = table[':'] = SentenceClass::kSContinue;
+  return table;
+}
+constexpr std::array<SentenceClass, 256> kSentenceTable = MakeSentenceTable();
+
+SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
+  const SentenceClass k = kSentenceTable[static_cast<unsigned char>(c)];
+  return k == SentenceClass::kParaSep && !line_breaks ? SentenceClass::kSp : k;
 }
 
 // analysis.sentences.lowercase_after_stop: a boundary before the lowercase ASCII letter that
@@ -309,6 +317,21 @@ struct AnalyzerScratch::State {
   std::string blanked;
   std::vector<uint32_t> sentence_ends;
   bool ascii_fast_path = true;
+  // The word cache: steps 2-4 depend on a word's bytes alone, so each distinct word as written
+  // is folded, looked up and parsed once per scratch; its tokens are kept with offsets relative
+  // to the word. Forgotten at the start of an Analyze once it holds kMaxCachedWords words.
+  struct Part {
+    uint32_t form = 0;  // id in `forms`
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    bool is_number = false;
+    double number = 0;
+  };
+  StringTable words_seen;       // word as written -> id
+  std::vector<uint32_t> word_parts;  // by word id: parts[word_parts[id], word_parts[id + 1])
+  std::vector<Part> parts;
+  StringTable forms;
+  AnalyzedText one;  // scratch: one word analysed
 
   ~State() {
     // The iterators hold shallow clones of the UTexts; they go first.
@@ -402,10 +425,35 @@ struct Analyzer::Impl {
     return static_cast<uint32_t>(word.size());
   }
 
+  // Steps 2-4 for the word text[begin, end), through the scratch's word cache.
   void Word(std::string_view text, uint32_t begin, uint32_t end, AnalyzerScratch::State* s,
             AnalyzedText* out) const {
-    folder.Fold(text.substr(begin, end - begin), &s->fold, &s->form);
-    if (!s->form.empty()) EmitWord(text, s->form, begin, end, out);
+    const std::string_view word = text.substr(begin, end - begin);
+    const uint64_t hash = HashWord(word);
+    uint32_t id = s->words_seen.Find(word, hash);
+    if (id == StringTable::kNone) {
+      id = s->words_seen.Intern(word, hash);
+      if (s->word_parts.empty()) s->word_parts.push_back(0);
+      s->one.Clear();
+      folder.Fold(word, &s->fold, &s->form);
+      if (!s->form.empty()) {
+        EmitWord(word, s->form, 0, static_cast<uint32_t>(word.size()), &s->one);
+      }
+      for (const Token& token : s->one.tokens) {
+        s->parts.push_back({s->forms.Intern(token.form), token.begin, token.end, token.is_number,
+                            token.number});
+      }
+      s->word_parts.push_back(static_cast<uint32_t>(s->parts.size()));
+    }
+    for (uint32_t p = s->word_parts[id]; p < s->word_parts[id + 1]; ++p) {
+      const AnalyzerScratch::State::Part& part = s->parts[p];
+      Token& token = out->tokens.emplace_back();
+      token.begin = begin + part.begin;
+      token.end = begin + part.end;
+      token.form.assign(s->forms.view(part.form));
+      token.is_number = part.is_number;
+      token.number = part.number;
+    }
   }
 };
 
@@ -483,6 +531,12 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
   if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
   const bool line_breaks = impl_->config.line_breaks_end_sentences;
   s.sentence_ends.clear();
+  if (s.words_seen.size() >= kMaxCachedWords) {
+    s.words_seen.Clear();
+    s.word_parts.clear();
+    s.parts.clear();
+    s.forms.Clear();
+  }
 
   if (s.ascii_fast_path && IsAscii(text)) {
     AsciiWords(text, [&](uint32_t begin, uint32_t end) { impl_->Word(text, begin, end, &s, out); });

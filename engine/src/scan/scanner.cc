@@ -540,7 +540,8 @@ size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher
   }
   for (int atom : matcher.unset) MatchAlone(program, atom, text);
   // A KELVIN SIGN or LONG S where a list's ASCII \b cannot see it: those lists on their own.
-  if (!matcher.fold_atoms.empty() && HasNonAsciiFoldLetter({text.data(), text.size()})) {
+  if (!matcher.fold_atoms.empty() && !values.IsAsciiText(v) &&
+      HasNonAsciiFoldLetter({text.data(), text.size()})) {
     for (int atom : matcher.fold_atoms) MatchAlone(program, atom, text);
   }
   return failures;

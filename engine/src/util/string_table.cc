@@ -28,8 +28,21 @@ uint64_t HashWord(std::string_view s) {
     n -= 8;
   }
   if (n > 0) {
+    // The last 1-7 bytes, with fixed-size loads (a variable memcpy is a library call): two
+    // overlapping 4-byte loads from 4 bytes on, else the bytes one by one (a hash only: the
+    // table compares the bytes of strings whose hashes agree).
     uint64_t chunk = 0;
-    std::memcpy(&chunk, p, n);
+    if (n >= 4) {
+      uint32_t lo = 0;
+      uint32_t hi = 0;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      chunk = (uint64_t{hi} << 32) | lo;
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        chunk |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+      }
+    }
     h = Mix(h ^ chunk) * 0x9E3779B97F4A7C15ULL;
   }
   return Mix(h);
