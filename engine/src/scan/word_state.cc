@@ -190,8 +190,10 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
     const uint32_t begin = tokens[i].is_number ? x.a : x.b;
     const uint32_t end = tokens[i].is_number ? x.b : x.c;
     for (uint32_t c = begin; c < end; ++c) {
+      // A candidate's first element matches this token by construction (the index holds it
+      // under the token's form, or under one of its stems and the token is no number).
       const TermPhrase& phrase = program.phrases[lexeme_candidates_[c]];
-      const int last = MatchElements(phrase.elements, 0, tokens.size(), i, match);
+      const int last = MatchElements(phrase.elements, 1, tokens.size(), i + 1, match);
       if (last < 0) continue;
       for (int list : phrase.lists) {
         const int atom = wf.term_atom[list];
