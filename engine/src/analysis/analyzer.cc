@@ -13,11 +13,6 @@
 // least one token: boundaries with no token between them (a run of line breaks, "?!", a line of
 // punctuation) start no new sentence, so sentence_starts is strictly increasing.
 //
-// The word cache. Folding, the dictionary, the digit split and the number of a word depend on its
-// bytes alone, so each scratch keeps, per distinct word as written, the tokens it becomes (forms
-// and offsets relative to the word): a word seen before costs a hash probe and a copy. The cache
-// is bounded (cleared at the start of an Analyze once it holds kMaxCachedWords words).
-//
 // The ASCII shortcut. A text of ASCII bytes only is segmented by AsciiWords/AsciiSentences, a
 // direct transcription of ICU's root word and sentence rules restricted to ASCII (ICU tailors the
 // colon out of MidLetter; the rest is UAX #29). analyzer_test.cc checks on random ASCII strings
@@ -56,7 +51,6 @@ namespace {
 
 // Texts are addressed with 32-bit offsets, and ICU's iterators with int32_t.
 constexpr size_t kMaxTextBytes = static_cast<size_t>(std::numeric_limits<int32_t>::max());
-constexpr size_t kMaxCachedWords = 65536;
 
 struct StemmerDeleter {
   void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
@@ -317,21 +311,6 @@ struct AnalyzerScratch::State {
   std::string blanked;
   std::vector<uint32_t> sentence_ends;
   bool ascii_fast_path = true;
-  // The word cache: steps 2-4 depend on a word's bytes alone, so each distinct word as written
-  // is folded, looked up and parsed once per scratch; its tokens are kept with offsets relative
-  // to the word. Forgotten at the start of an Analyze once it holds kMaxCachedWords words.
-  struct Part {
-    uint32_t form = 0;  // id in `forms`
-    uint32_t begin = 0;
-    uint32_t end = 0;
-    bool is_number = false;
-    double number = 0;
-  };
-  StringTable words_seen;       // word as written -> id
-  std::vector<uint32_t> word_parts;  // by word id: parts[word_parts[id], word_parts[id + 1])
-  std::vector<Part> parts;
-  StringTable forms;
-  AnalyzedText one;  // scratch: one word analysed
 
   ~State() {
     // The iterators hold shallow clones of the UTexts; they go first.
@@ -425,35 +404,10 @@ struct Analyzer::Impl {
     return static_cast<uint32_t>(word.size());
   }
 
-  // Steps 2-4 for the word text[begin, end), through the scratch's word cache.
   void Word(std::string_view text, uint32_t begin, uint32_t end, AnalyzerScratch::State* s,
             AnalyzedText* out) const {
-    const std::string_view word = text.substr(begin, end - begin);
-    const uint64_t hash = HashWord(word);
-    uint32_t id = s->words_seen.Find(word, hash);
-    if (id == StringTable::kNone) {
-      id = s->words_seen.Intern(word, hash);
-      if (s->word_parts.empty()) s->word_parts.push_back(0);
-      s->one.Clear();
-      folder.Fold(word, &s->fold, &s->form);
-      if (!s->form.empty()) {
-        EmitWord(word, s->form, 0, static_cast<uint32_t>(word.size()), &s->one);
-      }
-      for (const Token& token : s->one.tokens) {
-        s->parts.push_back({s->forms.Intern(token.form), token.begin, token.end, token.is_number,
-                            token.number});
-      }
-      s->word_parts.push_back(static_cast<uint32_t>(s->parts.size()));
-    }
-    for (uint32_t p = s->word_parts[id]; p < s->word_parts[id + 1]; ++p) {
-      const AnalyzerScratch::State::Part& part = s->parts[p];
-      Token& token = out->tokens.emplace_back();
-      token.begin = begin + part.begin;
-      token.end = begin + part.end;
-      token.form.assign(s->forms.view(part.form));
-      token.is_number = part.is_number;
-      token.number = part.number;
-    }
+    folder.Fold(text.substr(begin, end - begin), &s->fold, &s->form);
+    if (!s->form.empty()) EmitWord(text, s->form, begin, end, out);
   }
 };
 
@@ -531,12 +485,6 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
   if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes);
   const bool line_breaks = impl_->config.line_breaks_end_sentences;
   s.sentence_ends.clear();
-  if (s.words_seen.size() >= kMaxCachedWords) {
-    s.words_seen.Clear();
-    s.word_parts.clear();
-    s.parts.clear();
-    s.forms.Clear();
-  }
 
   if (s.ascii_fast_path && IsAscii(text)) {
     AsciiWords(text, [&](uint32_t begin, uint32_t end) { impl_->Word(text, begin, end, &s, out); });

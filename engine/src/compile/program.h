@@ -277,6 +277,10 @@ struct TermIndex {
   // element, and per stemmer language each distinct stem of a kStem element, as dense ids.
   StringTable words;
   std::vector<StringTable> stems;  // by language
+  // By word id: the phrases whose first element is that word (by_word's list, in its order), at
+  // phrases_by_word[phrases_by_word_begin[id], phrases_by_word_begin[id + 1]).
+  std::vector<uint32_t> phrases_by_word_begin;
+  std::vector<int> phrases_by_word;
 
   // False when `key` is certainly no key of by_word or by_stem.
   bool MayHold(std::string_view key) const {

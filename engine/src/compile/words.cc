@@ -155,6 +155,16 @@ void FinishTermIndex(Program* program) {
       }
     }
   }
+  index->phrases_by_word_begin.assign(1, 0);
+  index->phrases_by_word.clear();
+  for (uint32_t id = 0; id < index->words.size(); ++id) {
+    auto found = index->by_word.find(std::string(index->words.view(id)));
+    if (found != index->by_word.end()) {
+      index->phrases_by_word.insert(index->phrases_by_word.end(), found->second.begin(),
+                                    found->second.end());
+    }
+    index->phrases_by_word_begin.push_back(static_cast<uint32_t>(index->phrases_by_word.size()));
+  }
   size_t keys = index->by_word.size();
   for (const auto& stems : index->by_stem) keys += stems.size();
   if (keys == 0) return;

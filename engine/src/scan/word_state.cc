@@ -40,7 +40,8 @@ WordState::WordState(const Program& program)
       memo_(program.spans.size()),
       memo_generation_(program.spans.size(), 0),
       may_generation_(program.spans.size(), 0),
-      may_hold_(program.spans.size(), 0) {}
+      may_hold_(program.spans.size(), 0),
+      lexicon_(!program.term_index.stems.empty()) {}
 
 WordState::~WordState() = default;
 
@@ -73,10 +74,10 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   // Stems: for every form once the pack has a stem element, in every language (an element
   // accepts a stem of any language, and the index is keyed by each language's stem).
   x.stems = static_cast<uint32_t>(lexeme_stems_.size());
-  std::string stem;
+  stems_.resize(index.stems.size());
   for (size_t l = 0; l < index.stems.size(); ++l) {
-    stem = program.analyzer->Stem(form, l, scratch_.get());
-    lexeme_stems_.push_back(index.stems[l].Find(stem));
+    stems_[l] = program.analyzer->Stem(form, l, scratch_.get());
+    lexeme_stems_.push_back(index.stems[l].Find(stems_[l]));
   }
   // Candidates, as the index gives them: the phrases whose first word is the form, then (not for
   // a number) those whose first stem is one of its stems.
@@ -98,7 +99,7 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   append_word();
   if (index.any_stem) {
     for (size_t l = 0; l < index.by_stem.size(); ++l) {
-      stem = program.analyzer->Stem(form, l, scratch_.get());
+      const std::string& stem = stems_[l];
       if (!index.MayHold(stem)) continue;
       auto found = index.by_stem[l].find(stem);
       if (found != index.by_stem[l].end()) {
@@ -112,9 +113,24 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   return id;
 }
 
-bool WordState::ElementMatches(const TermElement& element, uint32_t lexeme,
-                               bool is_number) const {
-  const Lexeme& x = lexemes_[lexeme];
+std::pair<const int*, const int*> WordState::Candidates(const Program& program, uint32_t key,
+                                                        bool is_number) const {
+  if (!lexicon_) {
+    const TermIndex& index = program.term_index;
+    if (key == StringTable::kNone) return {nullptr, nullptr};
+    const int* base = index.phrases_by_word.data();
+    return {base + index.phrases_by_word_begin[key], base + index.phrases_by_word_begin[key + 1]};
+  }
+  const Lexeme& x = lexemes_[key];
+  const int* base = lexeme_candidates_.data();
+  return {base + (is_number ? x.a : x.b), base + (is_number ? x.b : x.c)};
+}
+
+bool WordState::ElementMatches(const TermElement& element, uint32_t key, bool is_number) const {
+  if (!lexicon_) {  // no stem element
+    return element.kind == TermElement::Kind::kWord && key == element.word_id;
+  }
+  const Lexeme& x = lexemes_[key];
   if (element.kind == TermElement::Kind::kWord) return x.word_id == element.word_id;
   if (is_number) return false;
   for (size_t l = 0; l < element.stem_ids.size(); ++l) {
@@ -168,7 +184,7 @@ void WordState::MatchField(const Program& program, int word_field,
     lexemes.clear();
     const std::vector<Token>& tokens = state.analyzed[v].tokens;
     for (uint32_t t = 0; t < tokens.size(); ++t) {
-      lexemes.push_back(LexemeOf(program, tokens[t].form));
+      lexemes.push_back(KeyOf(program, tokens[t].form));
       if (tokens[t].is_number) state.numbers.emplace_back(v, t);
     }
     MatchValue(program, word_field, v);
@@ -186,13 +202,11 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
     return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
   };
   for (size_t i = 0; i < tokens.size(); ++i) {
-    const Lexeme& x = lexemes_[lexemes[i]];
-    const uint32_t begin = tokens[i].is_number ? x.a : x.b;
-    const uint32_t end = tokens[i].is_number ? x.b : x.c;
-    for (uint32_t c = begin; c < end; ++c) {
+    const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
+    for (const int* c = begin; c != end; ++c) {
       // A candidate's first element matches this token by construction (the index holds it
       // under the token's form, or under one of its stems and the token is no number).
-      const TermPhrase& phrase = program.phrases[lexeme_candidates_[c]];
+      const TermPhrase& phrase = program.phrases[*c];
       const int last = MatchElements(phrase.elements, 1, tokens.size(), i + 1, match);
       if (last < 0) continue;
       for (int list : phrase.lists) {
@@ -239,15 +253,13 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
       return ElementMatches(e, lexemes[item.first], tokens[item.first].is_number);
     }
     for (const std::string& reading : item.word->readings) {
-      if (ElementMatches(e, LexemeOf(program, reading), false)) return true;
+      if (ElementMatches(e, KeyOf(program, reading), false)) return true;
     }
     return false;
   };
-  auto add_candidates = [&](uint32_t lexeme, bool is_number) {
-    const Lexeme& x = lexemes_[lexeme];
-    candidates_.insert(candidates_.end(),
-                       lexeme_candidates_.begin() + (is_number ? x.a : x.b),
-                       lexeme_candidates_.begin() + (is_number ? x.b : x.c));
+  auto add_candidates = [&](uint32_t key, bool is_number) {
+    const auto [begin, end] = Candidates(program, key, is_number);
+    candidates_.insert(candidates_.end(), begin, end);
   };
   const WordField& wf = program.word_fields[word_field];
   for (size_t p = 0; p < items; ++p) {
@@ -258,7 +270,7 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
       add_candidates(lexemes[item.first], tokens[item.first].is_number);
     } else {
       for (const std::string& reading : item.word->readings) {
-        add_candidates(LexemeOf(program, reading), false);
+        add_candidates(KeyOf(program, reading), false);
       }
     }
     std::sort(candidates_.begin(), candidates_.end());

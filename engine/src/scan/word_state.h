@@ -105,10 +105,19 @@ class WordState {
   };
   // The lexeme id of `form`, computing the lexeme on first sight.
   uint32_t LexemeOf(const Program& program, std::string_view form);
+  // A token's key: its lexeme id when the pack stems (lexicon_), else its TermIndex::words id
+  // (StringTable::kNone for a word no phrase holds): without stems there is nothing worth
+  // keeping per form, and a lexicon would only grow with the text's vocabulary.
+  uint32_t KeyOf(const Program& program, std::string_view form) {
+    return lexicon_ ? LexemeOf(program, form) : program.term_index.words.Find(form);
+  }
+  // The phrases that can start at a token of key `key` (see Lexeme).
+  std::pair<const int*, const int*> Candidates(const Program& program, uint32_t key,
+                                               bool is_number) const;
   void MarkContexts(const Program& program, int word_field, uint32_t value);
-  // True when `element` matches a token or reading of lexeme `lexeme`; `is_number`: a token that
-  // is a number (a stem element never matches it).
-  bool ElementMatches(const TermElement& element, uint32_t lexeme, bool is_number) const;
+  // True when `element` matches a token or reading of key `key`; `is_number`: a token that is a
+  // number (a stem element never matches it).
+  bool ElementMatches(const TermElement& element, uint32_t key, bool is_number) const;
   // False when span node `span` certainly has no mention in the current record (a term list
   // without mention, a regex that did not occur, no number in range, a part of a proximity that
   // cannot hold): a necessary condition computed without building any mention, so that
@@ -142,11 +151,14 @@ class WordState {
   std::vector<LeetWord> leet_words_;
   std::vector<LeetItem> leet_items_;
   std::vector<uint8_t> leet_near_;
-  // The lexicon (bounded: forgotten at a Reset once it holds kMaxLexemes forms).
+  // The lexicon (bounded: forgotten at a Reset once it holds kMaxLexemes forms), used when some
+  // phrase element stems.
+  bool lexicon_ = false;
   StringTable lexeme_forms_;
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;
   std::vector<int> lexeme_candidates_;
+  std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 
 }  // namespace triage::internal

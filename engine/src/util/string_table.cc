@@ -55,7 +55,6 @@ uint32_t StringTable::Intern(std::string_view s, uint64_t hash) {
   const auto id = static_cast<uint32_t>(size());
   chars_.append(s.data(), s.size());
   begins_.push_back(static_cast<uint32_t>(chars_.size()));
-  hashes_.push_back(hash);
   const auto tag = static_cast<uint32_t>(hash >> 32);
   size_t i = hash & mask_;
   while (slots_[i].id != kNone) i = (i + 1) & mask_;
@@ -67,8 +66,8 @@ void StringTable::Grow() {
   const size_t capacity = std::max<size_t>(16, slots_.size() * 2);
   slots_.assign(capacity, Slot());
   mask_ = capacity - 1;
-  for (uint32_t id = 0; id < hashes_.size(); ++id) {
-    const uint64_t hash = hashes_[id];
+  for (uint32_t id = 0; id < size(); ++id) {
+    const uint64_t hash = HashWord(view(id));
     size_t i = hash & mask_;
     while (slots_[i].id != kNone) i = (i + 1) & mask_;
     slots_[i] = {id, static_cast<uint32_t>(hash >> 32)};
@@ -78,7 +77,6 @@ void StringTable::Grow() {
 void StringTable::Clear() {
   chars_.clear();
   begins_.assign(1, 0);
-  hashes_.clear();
   std::fill(slots_.begin(), slots_.end(), Slot());
 }
 

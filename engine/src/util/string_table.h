@@ -7,8 +7,8 @@
 //
 // Layout: the strings are stored back to back in one buffer; an open-addressing table (linear
 // probing, power-of-two capacity, at most half full) holds each string's id and a 32-bit hash
-// tag, so that a probe compares bytes only when the tags agree. Ids never change once given;
-// views returned by view() are valid until the next Intern or Clear.
+// tag, so that a probe compares bytes only when the tags agree (growing rehashes the strings).
+// Ids never change once given; views returned by view() are valid until the next Intern or Clear.
 #ifndef TRIAGE_UTIL_STRING_TABLE_H_
 #define TRIAGE_UTIL_STRING_TABLE_H_
 
@@ -66,7 +66,6 @@ class StringTable {
 
   std::string chars_;
   std::vector<uint32_t> begins_{0};  // string i is chars_[begins_[i], begins_[i + 1])
-  std::vector<uint64_t> hashes_;     // by id, for growing
   std::vector<Slot> slots_;
   size_t mask_ = 0;
 };
