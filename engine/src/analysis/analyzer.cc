@@ -23,6 +23,7 @@
 #include <libstemmer.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <charconv>
 #include <cstddef>
@@ -56,12 +57,27 @@ struct StemmerDeleter {
 };
 using StemmerPtr = std::unique_ptr<sb_stemmer, StemmerDeleter>;
 
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+// Character classes of the ASCII shortcut, one table lookup per byte.
+enum : uint8_t { kCharLetter = 1, kCharDigit = 2, kCharAt = 4, kCharUnderscore = 8 };
+
+constexpr std::array<uint8_t, 256> MakeCharTable() {
+  std::array<uint8_t, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = kCharLetter;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = kCharLetter;
+  for (int c = '0'; c <= '9'; ++c) table[c] = kCharDigit;
+  table['@'] = kCharAt;
+  table['_'] = kCharUnderscore;
+  return table;
+}
+constexpr std::array<uint8_t, 256> kCharTable = MakeCharTable();
+
+uint8_t CharClass(char c) { return kCharTable[static_cast<unsigned char>(c)]; }
+bool IsAsciiLetter(char c) { return (CharClass(c) & kCharLetter) != 0; }
+bool IsAsciiDigit(char c) { return (CharClass(c) & kCharDigit) != 0; }
 // ICU's root word rules count '@' as a letter (ALetter), so that e-mail addresses hold together;
 // it is still no letter for HasLetterOrDigit.
-bool IsAsciiWordLetter(char c) { return IsAsciiLetter(c) || c == '@'; }
-bool IsAsciiWordChar(char c) { return IsAsciiWordLetter(c) || IsAsciiDigit(c) || c == '_'; }
+bool IsAsciiWordLetter(char c) { return (CharClass(c) & (kCharLetter | kCharAt)) != 0; }
+bool IsAsciiWordChar(char c) { return CharClass(c) != 0; }
 
 // True if `segment` holds a letter or a decimal digit.
 bool HasLetterOrDigit(std::string_view segment) {
@@ -175,40 +191,26 @@ enum class SentenceClass {
   kSContinue
 };
 
-SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
-  if (c >= 'a' && c <= 'z') return SentenceClass::kLower;
-  if (c >= 'A' && c <= 'Z') return SentenceClass::kUpper;
-  if (c >= '0' && c <= '9') return SentenceClass::kNumeric;
-  switch (c) {
-    case '\r':
-    case '\n':
-      return line_breaks ? SentenceClass::kParaSep : SentenceClass::kSp;
-    case ' ':
-    case '\t':
-    case '\v':
-    case '\f':
-      return SentenceClass::kSp;
-    case '.':
-      return SentenceClass::kATerm;
-    case '!':
-    case '?':
-      return SentenceClass::kSTerm;
-    case '"':
-    case '\'':
-    case '(':
-    case ')':
-    case '[':
-    case ']':
-    case '{':
-    case '}':
-      return SentenceClass::kClose;
-    case ',':
-    case '-':
-    case ':':
-      return SentenceClass::kSContinue;
-    default:
-      return SentenceClass::kOther;
+constexpr std::array<SentenceClass, 256> MakeSentenceTable() {
+  std::array<SentenceClass, 256> table{};  // kOther
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = SentenceClass::kLower;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = SentenceClass::kUpper;
+  for (int c = '0'; c <= '9'; ++c) table[c] = SentenceClass::kNumeric;
+  table['\r'] = table['\n'] = SentenceClass::kParaSep;  // or kSp: AsciiSentenceClass
+  table[' '] = table['\t'] = table['\v'] = table['\f'] = SentenceClass::kSp;
+  table['.'] = SentenceClass::kATerm;
+  table['!'] = table['?'] = SentenceClass::kSTerm;
+  for (char c : {'"', '\'', '(', ')', '[', ']', '{', '}'}) {
+    table[static_cast<unsigned char>(c)] = SentenceClass::kClose;
   }
+  table[','] = table['-'] = table[':'] = SentenceClass::kSContinue;
+  return table;
+}
+constexpr std::array<SentenceClass, 256> kSentenceTable = MakeSentenceTable();
+
+SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
+  const SentenceClass k = kSentenceTable[static_cast<unsigned char>(c)];
+  return k == SentenceClass::kParaSep && !line_breaks ? SentenceClass::kSp : k;
 }
 
 // analysis.sentences.lowercase_after_stop: a boundary before the lowercase ASCII letter that

@@ -34,6 +34,8 @@
 #include "triage/source.h"
 #include "triage/status.h"
 
+#include "util/string_table.h"
+
 namespace triage::internal {
 
 // One word of an analysed text.
@@ -70,11 +72,16 @@ class Dictionary {
   bool AddFile(const SourceManager& sources, FileId file, const AnalysisConfig& settings,
                Diagnostics* diagnostics);
   // The replacement of `form`, or nullptr.
-  const std::vector<std::string>* Find(std::string_view form) const;
-  size_t size() const { return entries_.size(); }
+  const std::vector<std::string>* Find(std::string_view form) const {
+    if (replacements_.empty()) return nullptr;
+    const uint32_t id = keys_.Find(form);
+    return id == StringTable::kNone ? nullptr : &replacements_[id];
+  }
+  size_t size() const { return replacements_.size(); }
 
  private:
-  std::unordered_map<std::string, std::vector<std::string>> entries_;
+  StringTable keys_;                                  // source words, by entry id
+  std::vector<std::vector<std::string>> replacements_;  // by entry id
 };
 
 // Per-thread scratch state of an Analyzer (ICU iterators and Snowball stemmers are not

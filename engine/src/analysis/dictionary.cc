@@ -201,14 +201,12 @@ bool Dictionary::AddFile(const SourceManager& sources, FileId file, const Analys
     added.push_back(std::move(entry));
   }
 
-  for (Added& entry : added) entries_[std::move(entry.from)] = std::move(entry.to);
+  for (Added& entry : added) {
+    const uint32_t id = keys_.Intern(entry.from);
+    if (id == replacements_.size()) replacements_.emplace_back();
+    replacements_[id] = std::move(entry.to);  // a later file overrides
+  }
   return errors == 0;
-}
-
-const std::vector<std::string>* Dictionary::Find(std::string_view form) const {
-  if (entries_.empty()) return nullptr;
-  const auto it = entries_.find(std::string(form));
-  return it == entries_.end() ? nullptr : &it->second;
 }
 
 }  // namespace triage::internal

@@ -142,8 +142,12 @@ void Folder::FoldConfusables(icu::UnicodeString* word) {
 void Folder::Fold(std::string_view word, FoldBuffers* buffers, std::string* out) const {
   out->clear();
   if (IsAscii(word)) {
-    out->reserve(word.size());
-    for (char c : word) out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    out->resize(word.size());
+    char* d = out->data();
+    for (size_t i = 0; i < word.size(); ++i) {
+      const char c = word[i];
+      d[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
     return;
   }
   icu::UnicodeString& a = buffers->a;

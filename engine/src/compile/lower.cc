@@ -179,7 +179,7 @@ class Lowerer {
     SetUpFields();
     CheckMatcherDeclarations();
     CompileTerms();
-    FinishTermIndex(&program_->term_index);
+    FinishTermIndex(program_.get());
     CompileContexts();
     std::vector<CompiledRule> rules;
     rules.reserve(rules_.size());
@@ -1746,7 +1746,7 @@ class Lowerer {
   static constexpr int kMaxCategoryScore = 100;
   static constexpr int kMaxWindow = 50;
   static constexpr int kDefaultWithin = 5;
-  static constexpr size_t kMaxParts = 8;
+  static constexpr size_t kMaxParts = kMaxSpanParts;
 
   std::shared_ptr<const Analyzer> analyzer_;
   const SourceManager& sources_;

@@ -32,6 +32,7 @@
 #include "triage/config.h"
 #include "triage/rule_set.h"
 #include "triage/source.h"
+#include "util/string_table.h"
 
 namespace triage::internal {
 
@@ -231,6 +232,10 @@ struct TermElement {
   Kind kind = Kind::kWord;
   std::string word;                // kWord: the folded form
   std::vector<std::string> stems;  // kStem: the stem in each analysis stemmer language
+  // The same as ids of TermIndex::words and TermIndex::stems[language], set by FinishTermIndex:
+  // the scanner compares a token's ids with these instead of strings.
+  uint32_t word_id = StringTable::kNone;
+  std::vector<uint32_t> stem_ids;
   int gap_min = 0;                 // kGap: {min,max} tokens, any
   int gap_max = 0;
 };
@@ -268,6 +273,14 @@ struct TermIndex {
   // grow with the pack, would miss it, so the cost per token stays flat as lists are added.
   std::vector<uint64_t> filter;
   int filter_shift = 64;  // 64 - log2(the filter's bits)
+  // The vocabulary of every phrase element (FinishTermIndex): each distinct word of a kWord
+  // element, and per stemmer language each distinct stem of a kStem element, as dense ids.
+  StringTable words;
+  std::vector<StringTable> stems;  // by language
+  // By word id: the phrases whose first element is that word (by_word's list, in its order), at
+  // phrases_by_word[phrases_by_word_begin[id], phrases_by_word_begin[id + 1]).
+  std::vector<uint32_t> phrases_by_word_begin;
+  std::vector<int> phrases_by_word;
 
   // False when `key` is certainly no key of by_word or by_stem.
   bool MayHold(std::string_view key) const {
@@ -320,6 +333,9 @@ enum class SpanOp : uint8_t {
   kSentence,  // children: one sentence
   kFilter,    // children[0]; filter: 0 = affirmed (no context bit), else the bit required
 };
+
+// The most parts near(...), ordered(...) and sentence(...) take (the checker enforces it).
+constexpr size_t kMaxSpanParts = 8;
 
 struct SpanNode {
   SpanOp op = SpanOp::kTerms;

@@ -140,7 +140,31 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   program->phrases.push_back(std::move(phrase));
 }
 
-void FinishTermIndex(TermIndex* index) {
+void FinishTermIndex(Program* program) {
+  TermIndex* index = &program->term_index;
+  for (TermPhrase& phrase : program->phrases) {
+    for (TermElement& e : phrase.elements) {
+      if (e.kind == TermElement::Kind::kWord) {
+        e.word_id = index->words.Intern(e.word);
+      } else if (e.kind == TermElement::Kind::kStem) {
+        if (index->stems.size() < e.stems.size()) index->stems.resize(e.stems.size());
+        e.stem_ids.clear();
+        for (size_t l = 0; l < e.stems.size(); ++l) {
+          e.stem_ids.push_back(index->stems[l].Intern(e.stems[l]));
+        }
+      }
+    }
+  }
+  index->phrases_by_word_begin.assign(1, 0);
+  index->phrases_by_word.clear();
+  for (uint32_t id = 0; id < index->words.size(); ++id) {
+    auto found = index->by_word.find(std::string(index->words.view(id)));
+    if (found != index->by_word.end()) {
+      index->phrases_by_word.insert(index->phrases_by_word.end(), found->second.begin(),
+                                    found->second.end());
+    }
+    index->phrases_by_word_begin.push_back(static_cast<uint32_t>(index->phrases_by_word.size()));
+  }
   size_t keys = index->by_word.size();
   for (const auto& stems : index->by_stem) keys += stems.size();
   if (keys == 0) return;

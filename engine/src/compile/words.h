@@ -28,8 +28,9 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
 // (its leet option marks the phrase and widens the index's leet reach).
 void AddPhrase(std::vector<TermElement> elements, int list, Program* program);
 
-// Builds the term index's Bloom filter (TermIndex::MayHold) once every phrase is added.
-void FinishTermIndex(TermIndex* index);
+// Builds the term index's Bloom filter (TermIndex::MayHold) and vocabulary (TermIndex::words,
+// TermIndex::stems; TermElement::word_id, stem_ids) once every phrase is added.
+void FinishTermIndex(Program* program);
 
 }  // namespace triage::internal
 

@@ -57,11 +57,16 @@ class ScanState {
   explicit ScanState(const Program& program)
       : values_(program.fields.size()),
         atom_bits_(program.atoms.size(), 0),
+        pending_values_(program.atoms.size(), 0),
         fired_(program.rules.size(), 0),
         disabled_(program.rules.size(), 0),
         category_scores_(program.categories.size(), 0),
         category_touched_(program.categories.size(), 0),
-        words_(program) {}
+        words_(program) {
+    for (const SpanNode& node : program.spans) {
+      if (node.op == SpanOp::kRegex && node.a >= 0) span_atoms_.push_back(node.a);
+    }
+  }
 
   Status ScanJson(const Program& program, std::string_view json, const ScanOptions& options,
                   Decision* decision);
@@ -111,21 +116,48 @@ class ScanState {
                      simdjson::dom::element element);
   void Evaluate(const Program& program, Decision* decision, bool count_hits = true);
   // True when one of the alternatives of `gate`'s any-of condition holds.
-  bool AnyGateHolds(const Program& program, const RuleGate& gate) const;
+  bool AnyGateHolds(const Program& program, const RuleGate& gate);
   // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
   size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
   void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
                  re2::StringPiece text);
   void MatchAlone(const Program& program, int atom, re2::StringPiece text) {
-    if (atom_bits_[atom] == 0 && RE2::PartialMatch(text, program.atoms[atom].Regex())) {
-      atom_bits_[atom] = 1;
+    if (atom_bits_[atom] != kAtomFound && RE2::PartialMatch(text, program.atoms[atom].Regex())) {
+      atom_bits_[atom] = kAtomFound;
     }
   }
+  // A hard regex the prefilter passed on value `v`: run on first need (AtomHolds), not now.
+  void Defer(const Program& program, int atom, size_t v, re2::StringPiece text) {
+    if (atom_bits_[atom] == kAtomFound) return;
+    if (v >= 64) {  // the pending set is a 64-bit mask: later values run now
+      MatchAlone(program, atom, text);
+      return;
+    }
+    if (atom_bits_[atom] == kAtomAbsent) {
+      atom_bits_[atom] = kAtomPending;
+      pending_values_[atom] = 0;
+    }
+    pending_values_[atom] |= uint64_t{1} << v;
+  }
+  // Whether atom `atom` occurs in the current record, running a deferred regex if needed.
+  bool AtomHolds(const Program& program, int atom) {
+    if (atom_bits_[atom] == kAtomPending) Resolve(program, atom);
+    return atom_bits_[atom] == kAtomFound;
+  }
+  void Resolve(const Program& program, int atom);
   bool Eval(const Program& program, int node);
   size_t CountMatches(const Program& program, int atom);
 
   std::vector<FieldValues> values_;
+  // By atom: kAtomAbsent, kAtomFound, or kAtomPending (a hard regex the prefilter passed, not run
+  // yet: on the values of pending_values_[atom]). The word state reads only the atoms of
+  // span_atoms_, which are resolved before it runs.
+  static constexpr uint8_t kAtomAbsent = 0;
+  static constexpr uint8_t kAtomFound = 1;
+  static constexpr uint8_t kAtomPending = 2;
   std::vector<uint8_t> atom_bits_;
+  std::vector<uint64_t> pending_values_;
+  std::vector<int> span_atoms_;  // atoms read by word-level expressions (SpanOp::kRegex)
   std::vector<uint8_t> fired_;
   std::vector<uint8_t> disabled_;
   bool any_disabled_ = false;  // some entry of disabled_ is set

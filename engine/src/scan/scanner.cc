@@ -401,7 +401,7 @@ Status ScanState::ScanRecord(const Program& program, const Record& record, Decis
 }
 
 size_t ScanState::CountMatches(const Program& program, int atom) {
-  if (atom < 0 || atom_bits_[atom] == 0) return 0;
+  if (atom < 0 || !AtomHolds(program, atom)) return 0;
   const Atom& a = program.atoms[atom];
   size_t count = 0;
   FieldValues& values = values_[a.field];
@@ -445,9 +445,9 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kNot:
       return !Eval(program, node.children[0]);
     case NodeOp::kMatch:
-      return node.a >= 0 && atom_bits_[node.a] != 0;
+      return node.a >= 0 && AtomHolds(program, node.a);
     case NodeOp::kNotMatch:
-      return node.a < 0 || atom_bits_[node.a] == 0;
+      return node.a < 0 || !AtomHolds(program, node.a);
     case NodeOp::kCount:
       return Compare(static_cast<double>(CountMatches(program, node.a)), node.cmp, node.number);
     case NodeOp::kExists:
@@ -532,15 +532,16 @@ size_t ScanState::MatchValue(const Program& program, const FieldMatcher& matcher
       }
     }
     if (literal_hits_.empty()) {
-      for (int atom : matcher.filter_always) MatchAlone(program, atom, text);
+      for (int atom : matcher.filter_always) Defer(program, atom, v, text);
     } else {
       matcher.filter->AllPotentials(literal_hits_, &potentials_);
-      for (int id : potentials_) MatchAlone(program, matcher.filter_atoms[id], text);
+      for (int id : potentials_) Defer(program, matcher.filter_atoms[id], v, text);
     }
   }
   for (int atom : matcher.unset) MatchAlone(program, atom, text);
   // A KELVIN SIGN or LONG S where a list's ASCII \b cannot see it: those lists on their own.
-  if (!matcher.fold_atoms.empty() && HasNonAsciiFoldLetter({text.data(), text.size()})) {
+  if (!matcher.fold_atoms.empty() && !values.IsAsciiText(v) &&
+      HasNonAsciiFoldLetter({text.data(), text.size()})) {
     for (int atom : matcher.fold_atoms) MatchAlone(program, atom, text);
   }
   return failures;
@@ -552,25 +553,37 @@ void ScanState::MarkEntry(const Program& program, int entry, FieldValues* values
     literal_hits_.push_back(~entry);
     return;
   }
-  if (atom_bits_[entry] != 0) return;
+  if (atom_bits_[entry] == kAtomFound) return;
   const Atom& atom = program.atoms[entry];
   if (atom.strategy == PatternPlan::Strategy::kSetConfirmed) {
     if (atom.exact_on_ascii && values->IsAsciiText(v)) {
-      atom_bits_[entry] = 1;  // the set's \b edges are the list's own on ASCII text
+      atom_bits_[entry] = kAtomFound;  // the set's \b edges are the list's own on ASCII text
       return;
     }
     MatchAlone(program, entry, text);  // the phrases occur; are they whole words?
   } else {
-    atom_bits_[entry] = 1;
+    atom_bits_[entry] = kAtomFound;
   }
 }
 
-bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) const {
+bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) {
   for (int i = gate.any_begin; i < gate.any_end; ++i) {
     const GateTerm& term = program.gate_terms[i];
-    if (term.atom >= 0 ? atom_bits_[term.atom] != 0 : words_.HasTerm(term.term_atom)) return true;
+    if (term.atom >= 0 ? AtomHolds(program, term.atom) : words_.HasTerm(term.term_atom)) {
+      return true;
+    }
   }
   return false;
+}
+
+void ScanState::Resolve(const Program& program, int atom) {
+  const std::vector<std::string_view>& texts = values_[program.atoms[atom].field].texts;
+  atom_bits_[atom] = kAtomAbsent;
+  for (uint64_t mask = pending_values_[atom]; mask != 0; mask &= mask - 1) {
+    const auto v = static_cast<size_t>(__builtin_ctzll(mask));
+    MatchAlone(program, atom, re2::StringPiece(texts[v].data(), texts[v].size()));
+    if (atom_bits_[atom] == kAtomFound) return;
+  }
 }
 
 void ScanState::Evaluate(const Program& program, Decision* decision, bool count_hits) {
@@ -601,6 +614,8 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
   }
 
   // Words: each value of a word-level field analysed once, every term list found in one pass.
+  // The regexes word-level expressions read are resolved first (the word state reads the bits).
+  for (int atom : span_atoms_) AtomHolds(program, atom);
   words_.Reset();
   for (size_t w = 0; w < program.word_fields.size(); ++w) {
     const std::vector<std::string_view>& texts = values_[program.word_fields[w].field].texts;
@@ -615,9 +630,10 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
   int floor = -1;
   for (size_t r = 0; r < program.rules.size(); ++r) {
     const RuleGate& gate = program.gates[r];
-    if ((gate.atom >= 0 && atom_bits_[gate.atom] == 0) ||
-        (gate.rule >= 0 && fired_[gate.rule] == 0) ||
+    // The cheap tests first: a deferred regex runs only for a rule that passed them.
+    if ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
         (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
+        (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
         (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
       continue;  // a condition it cannot fire without is false
     }
@@ -716,7 +732,7 @@ void ScanState::CollectSpans(const Program& program, int index, std::vector<Matc
     return;
   }
   if ((node.op != NodeOp::kMatch && node.op != NodeOp::kCount) || node.a < 0 ||
-      atom_bits_[node.a] == 0) {
+      !AtomHolds(program, node.a)) {
     return;
   }
   const Atom& atom = program.atoms[node.a];

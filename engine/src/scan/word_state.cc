@@ -13,11 +13,14 @@ namespace triage::internal {
 // Mentions found per record are bounded so that a hostile text cannot make a proximity
 // expression combinatorial; past the bound a node keeps the mentions it has.
 constexpr size_t kMaxMentionsPerNode = 256;
-constexpr size_t kMaxStemCache = 65536;
+constexpr size_t kMaxLexemes = 65536;
 
 struct WordState::FieldState {
   const std::vector<std::string_view>* texts = nullptr;
   std::vector<AnalyzedText> analyzed;  // by value (reused across records)
+  std::vector<std::vector<uint32_t>> lexemes;  // by value: each token's lexeme
+  // The number tokens of every value, in text order (value, token): number(lo..hi) reads these.
+  std::vector<std::pair<uint32_t, uint32_t>> numbers;
   struct Scope {
     uint32_t begin = 0;  // tokens [begin, end) in the scope
     uint32_t end = 0;
@@ -35,7 +38,10 @@ WordState::WordState(const Program& program)
       fields_(program.word_fields.size()),
       term_mentions_(program.term_atoms.size()),
       memo_(program.spans.size()),
-      memo_generation_(program.spans.size(), 0) {}
+      memo_generation_(program.spans.size(), 0),
+      may_generation_(program.spans.size(), 0),
+      may_hold_(program.spans.size(), 0),
+      lexicon_(!program.term_index.stems.empty()) {}
 
 WordState::~WordState() = default;
 
@@ -43,43 +49,92 @@ void WordState::Reset() {
   for (FieldState& f : fields_) {
     f.texts = nullptr;
     f.values = 0;
+    f.numbers.clear();
   }
   // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
   for (int atom : touched_atoms_) term_mentions_[atom].clear();
   touched_atoms_.clear();
   ++generation_;
-}
-
-
-const std::string& WordState::StemOf(const Program& program, const std::string& form,
-                                     size_t language) {
-  auto it = stem_cache_.find(form);
-  if (it == stem_cache_.end()) {
-    if (stem_cache_.size() >= kMaxStemCache) stem_cache_.clear();
-    std::vector<std::string> stems;
-    const size_t n = program.analyzer->config().stem_languages.size();
-    stems.reserve(n);
-    for (size_t l = 0; l < n; ++l) stems.push_back(program.analyzer->Stem(form, l, scratch_.get()));
-    it = stem_cache_.emplace(form, std::move(stems)).first;
+  if (lexemes_.size() >= kMaxLexemes) {
+    lexeme_forms_.Clear();
+    lexemes_.clear();
+    lexeme_stems_.clear();
+    lexeme_candidates_.clear();
   }
-  return it->second[language];
 }
 
-bool WordState::ElementMatches(const Program& program, const TermElement& element,
-                               const Token& token) {
-  if (element.kind == TermElement::Kind::kWord) return token.form == element.word;
-  if (token.is_number) return false;
-  for (size_t l = 0; l < element.stems.size(); ++l) {
-    if (StemOf(program, token.form, l) == element.stems[l]) return true;
+uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
+  const uint64_t hash = HashWord(form);
+  uint32_t id = lexeme_forms_.Find(form, hash);
+  if (id != StringTable::kNone) return id;
+  id = lexeme_forms_.Intern(form, hash);
+  const TermIndex& index = program.term_index;
+  Lexeme x;
+  x.word_id = index.words.Find(form);
+  // Stems: for every form once the pack has a stem element, in every language (an element
+  // accepts a stem of any language, and the index is keyed by each language's stem).
+  x.stems = static_cast<uint32_t>(lexeme_stems_.size());
+  stems_.resize(index.stems.size());
+  for (size_t l = 0; l < index.stems.size(); ++l) {
+    stems_[l] = program.analyzer->Stem(form, l, scratch_.get());
+    lexeme_stems_.push_back(index.stems[l].Find(stems_[l]));
   }
-  return false;
+  // Candidates, as the index gives them: the phrases whose first word is the form, then (not for
+  // a number) those whose first stem is one of its stems.
+  std::vector<int>& out = lexeme_candidates_;
+  const auto append_word = [&]() {
+    if (!index.MayHold(form)) return;
+    auto found = index.by_word.find(std::string(form));
+    if (found != index.by_word.end()) out.insert(out.end(), found->second.begin(), found->second.end());
+  };
+  const auto sort_from = [&](size_t begin) {
+    if (!index.any_stem) return;
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end());
+    out.erase(std::unique(out.begin() + static_cast<std::ptrdiff_t>(begin), out.end()), out.end());
+  };
+  x.a = static_cast<uint32_t>(out.size());
+  append_word();
+  sort_from(x.a);
+  x.b = static_cast<uint32_t>(out.size());
+  append_word();
+  if (index.any_stem) {
+    for (size_t l = 0; l < index.by_stem.size(); ++l) {
+      const std::string& stem = stems_[l];
+      if (!index.MayHold(stem)) continue;
+      auto found = index.by_stem[l].find(stem);
+      if (found != index.by_stem[l].end()) {
+        out.insert(out.end(), found->second.begin(), found->second.end());
+      }
+    }
+  }
+  sort_from(x.b);
+  x.c = static_cast<uint32_t>(out.size());
+  lexemes_.push_back(x);
+  return id;
 }
 
-bool WordState::ReadingMatches(const Program& program, const TermElement& element,
-                               const std::string& reading) {
-  if (element.kind == TermElement::Kind::kWord) return reading == element.word;
-  for (size_t l = 0; l < element.stems.size(); ++l) {
-    if (StemOf(program, reading, l) == element.stems[l]) return true;
+std::pair<const int*, const int*> WordState::Candidates(const Program& program, uint32_t key,
+                                                        bool is_number) const {
+  if (!lexicon_) {
+    const TermIndex& index = program.term_index;
+    if (key == StringTable::kNone) return {nullptr, nullptr};
+    const int* base = index.phrases_by_word.data();
+    return {base + index.phrases_by_word_begin[key], base + index.phrases_by_word_begin[key + 1]};
+  }
+  const Lexeme& x = lexemes_[key];
+  const int* base = lexeme_candidates_.data();
+  return {base + (is_number ? x.a : x.b), base + (is_number ? x.b : x.c)};
+}
+
+bool WordState::ElementMatches(const TermElement& element, uint32_t key, bool is_number) const {
+  if (!lexicon_) {  // no stem element
+    return element.kind == TermElement::Kind::kWord && key == element.word_id;
+  }
+  const Lexeme& x = lexemes_[key];
+  if (element.kind == TermElement::Kind::kWord) return x.word_id == element.word_id;
+  if (is_number) return false;
+  for (size_t l = 0; l < element.stem_ids.size(); ++l) {
+    if (lexeme_stems_[x.stems + l] == element.stem_ids[l]) return true;
   }
   return false;
 }
@@ -108,26 +163,6 @@ int MatchElements(const std::vector<TermElement>& elements, size_t k, size_t siz
 
 }  // namespace
 
-void WordState::AddCandidates(const Program& program, const std::string& form, bool is_number) {
-  const TermIndex& index = program.term_index;
-  if (index.MayHold(form)) {
-    auto word = index.by_word.find(form);
-    if (word != index.by_word.end()) {
-      candidates_.insert(candidates_.end(), word->second.begin(), word->second.end());
-    }
-  }
-  if (index.any_stem && !is_number) {
-    for (size_t l = 0; l < index.by_stem.size(); ++l) {
-      const std::string& stem = StemOf(program, form, l);
-      if (!index.MayHold(stem)) continue;
-      auto found = index.by_stem[l].find(stem);
-      if (found != index.by_stem[l].end()) {
-        candidates_.insert(candidates_.end(), found->second.begin(), found->second.end());
-      }
-    }
-  }
-}
-
 void WordState::AddTermMention(int atom, const Mention& mention) {
   std::vector<Mention>& mentions = term_mentions_[atom];
   if (mentions.size() >= kMaxMentionsPerNode) return;
@@ -141,9 +176,17 @@ void WordState::MatchField(const Program& program, int word_field,
   state.texts = &texts;
   state.values = texts.size();
   if (state.analyzed.size() < texts.size()) state.analyzed.resize(texts.size());
+  if (state.lexemes.size() < texts.size()) state.lexemes.resize(texts.size());
   if (state.scopes.size() < texts.size()) state.scopes.resize(texts.size());
   for (uint32_t v = 0; v < texts.size(); ++v) {
     program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
+    std::vector<uint32_t>& lexemes = state.lexemes[v];
+    lexemes.clear();
+    const std::vector<Token>& tokens = state.analyzed[v].tokens;
+    for (uint32_t t = 0; t < tokens.size(); ++t) {
+      lexemes.push_back(KeyOf(program, tokens[t].form));
+      if (tokens[t].is_number) state.numbers.emplace_back(v, t);
+    }
     MatchValue(program, word_field, v);
     if (program.term_index.any_leet) MatchLeet(program, word_field, v);
     if (program.word_fields[word_field].context) MarkContexts(program, word_field, v);
@@ -152,26 +195,24 @@ void WordState::MatchField(const Program& program, int word_field,
 
 void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
   const WordField& wf = program.word_fields[word_field];
-  const std::vector<Token>& tokens = fields_[word_field].analyzed[value].tokens;
-  const TermIndex& index = program.term_index;
+  const FieldState& state = fields_[word_field];
+  const std::vector<Token>& tokens = state.analyzed[value].tokens;
+  const std::vector<uint32_t>& lexemes = state.lexemes[value];
   auto match = [&](const TermElement& e, size_t pos) {
-    return ElementMatches(program, e, tokens[pos]);
+    return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
   };
   for (size_t i = 0; i < tokens.size(); ++i) {
-    candidates_.clear();
-    AddCandidates(program, tokens[i].form, tokens[i].is_number);
-    if (index.any_stem) {
-      std::sort(candidates_.begin(), candidates_.end());
-      candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
-    }
-    for (int p : candidates_) {
-      const TermPhrase& phrase = program.phrases[p];
-      const int end = MatchElements(phrase.elements, 0, tokens.size(), i, match);
-      if (end < 0) continue;
+    const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
+    for (const int* c = begin; c != end; ++c) {
+      // A candidate's first element matches this token by construction (the index holds it
+      // under the token's form, or under one of its stems and the token is no number).
+      const TermPhrase& phrase = program.phrases[*c];
+      const int last = MatchElements(phrase.elements, 1, tokens.size(), i + 1, match);
+      if (last < 0) continue;
       for (int list : phrase.lists) {
         const int atom = wf.term_atom[list];
         if (atom < 0) continue;
-        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(end), 0});
+        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(last), 0});
       }
     }
   }
@@ -205,13 +246,20 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
     if (leet_items_[p].word != nullptr) next = p;
     leet_near_[p] = next < items && next - p < reach ? 1 : 0;
   }
+  const std::vector<uint32_t>& lexemes = state.lexemes[value];
   auto match = [&](const TermElement& e, size_t pos) {
     const LeetItem& item = leet_items_[pos];
-    if (item.word == nullptr) return ElementMatches(program, e, tokens[item.first]);
+    if (item.word == nullptr) {
+      return ElementMatches(e, lexemes[item.first], tokens[item.first].is_number);
+    }
     for (const std::string& reading : item.word->readings) {
-      if (ReadingMatches(program, e, reading)) return true;
+      if (ElementMatches(e, KeyOf(program, reading), false)) return true;
     }
     return false;
+  };
+  auto add_candidates = [&](uint32_t key, bool is_number) {
+    const auto [begin, end] = Candidates(program, key, is_number);
+    candidates_.insert(candidates_.end(), begin, end);
   };
   const WordField& wf = program.word_fields[word_field];
   for (size_t p = 0; p < items; ++p) {
@@ -219,9 +267,11 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
     const LeetItem& item = leet_items_[p];
     candidates_.clear();
     if (item.word == nullptr) {
-      AddCandidates(program, tokens[item.first].form, tokens[item.first].is_number);
+      add_candidates(lexemes[item.first], tokens[item.first].is_number);
     } else {
-      for (const std::string& reading : item.word->readings) AddCandidates(program, reading, false);
+      for (const std::string& reading : item.word->readings) {
+        add_candidates(KeyOf(program, reading), false);
+      }
     }
     std::sort(candidates_.begin(), candidates_.end());
     candidates_.erase(std::unique(candidates_.begin(), candidates_.end()), candidates_.end());
@@ -322,11 +372,67 @@ void Normalise(std::vector<Mention>* mentions) {
 
 }  // namespace
 
+bool WordState::MayHold(const Program& program, int span,
+                        const std::vector<uint8_t>& atom_bits) {
+  if (may_generation_[span] == generation_) return may_hold_[span] != 0;
+  const SpanNode& node = program.spans[span];
+  bool holds = false;
+  switch (node.op) {
+    case SpanOp::kTerms:
+      holds = HasTerm(node.a);
+      break;
+    case SpanOp::kRegex:
+      holds = node.a >= 0 && atom_bits[node.a] != 0 &&
+              fields_[program.word_field_of[node.field]].texts != nullptr;
+      break;
+    case SpanOp::kNumber: {
+      const FieldState& state = fields_[program.word_field_of[node.field]];
+      for (const auto& [v, t] : state.numbers) {
+        const Token& token = state.analyzed[v].tokens[t];
+        if (token.number >= node.low && token.number <= node.high) {
+          holds = true;
+          break;
+        }
+      }
+      break;
+    }
+    case SpanOp::kUnion:
+      for (int child : node.children) {
+        if (MayHold(program, child, atom_bits)) {
+          holds = true;
+          break;
+        }
+      }
+      break;
+    case SpanOp::kNear:
+    case SpanOp::kOrdered:
+    case SpanOp::kSentence:
+      holds = true;
+      for (int child : node.children) {
+        if (!MayHold(program, child, atom_bits)) {
+          holds = false;
+          break;
+        }
+      }
+      break;
+    case SpanOp::kFilter:
+      holds = MayHold(program, node.children[0], atom_bits);
+      break;
+  }
+  may_generation_[span] = generation_;
+  may_hold_[span] = holds ? 1 : 0;
+  return holds;
+}
+
 const std::vector<Mention>& WordState::Evaluate(const Program& program, int span,
                                                 const std::vector<uint8_t>& atom_bits) {
   std::vector<Mention>& out = memo_[span];
   if (memo_generation_[span] == generation_) return out;
   out.clear();
+  if (!MayHold(program, span, atom_bits)) {
+    memo_generation_[span] = generation_;
+    return out;
+  }
   const SpanNode& node = program.spans[span];
   const int wf_index = program.word_field_of[node.field];
   FieldState& state = fields_[wf_index];
@@ -381,13 +487,11 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
       break;
     }
     case SpanOp::kNumber:
-      for (uint32_t v = 0; v < state.values; ++v) {
-        const std::vector<Token>& tokens = state.analyzed[v].tokens;
-        for (uint32_t t = 0; t < tokens.size() && out.size() < kMaxMentionsPerNode; ++t) {
-          if (tokens[t].is_number && tokens[t].number >= node.low &&
-              tokens[t].number <= node.high) {
-            out.push_back({v, t, t + 1, flags_of(v, t, t + 1)});
-          }
+      for (const auto& [v, t] : state.numbers) {
+        if (out.size() >= kMaxMentionsPerNode) break;
+        const Token& token = state.analyzed[v].tokens[t];
+        if (token.number >= node.low && token.number <= node.high) {
+          out.push_back({v, t, t + 1, flags_of(v, t, t + 1)});
         }
       }
       break;
@@ -424,66 +528,79 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
 // choice is given up only when its gap exceeds `within` by more than the longest mentions of the
 // remaining parts could cover. For ordered every later part lies after the chosen ones, so the
 // gap never shrinks and the bound is exact.
+struct WordState::Choice {
+  const SpanNode* node = nullptr;
+  const FieldState* state = nullptr;
+  size_t parts_size = 0;
+  const std::vector<Mention>* parts[kMaxSpanParts] = {};
+  uint32_t slack[kMaxSpanParts + 1] = {};  // slack[k]: the most tokens parts k.. can cover (near)
+  const Mention* chosen[kMaxSpanParts] = {};
+  size_t budget = 4096;  // bounded work per node and record
+  std::vector<Mention>* out = nullptr;
+};
+
 void WordState::Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                         const std::vector<uint8_t>& atom_bits) {
-  std::vector<const std::vector<Mention>*> parts;
+  Choice c;
+  c.node = &node;
+  c.out = out;
+  if (node.children.size() > kMaxSpanParts) return;  // the checker refuses more
   for (int child : node.children) {
-    const std::vector<Mention>& c = Evaluate(program, child, atom_bits);
-    if (c.empty()) return;
-    parts.push_back(&c);
+    const std::vector<Mention>& m = Evaluate(program, child, atom_bits);
+    if (m.empty()) return;
+    c.parts[c.parts_size++] = &m;
   }
-  // slack[k]: the most tokens parts k.. can cover (near only).
-  std::vector<uint32_t> slack(parts.size() + 1, 0);
   if (node.op == SpanOp::kNear) {
-    for (size_t k = parts.size(); k-- > 0;) {
+    for (size_t k = c.parts_size; k-- > 0;) {
       uint32_t longest = 0;
-      for (const Mention& m : *parts[k]) longest = std::max(longest, m.last - m.first);
-      slack[k] = slack[k + 1] + longest;
+      for (const Mention& m : *c.parts[k]) longest = std::max(longest, m.last - m.first);
+      c.slack[k] = c.slack[k + 1] + longest;
     }
   }
-  const int wf_index = program.word_field_of[node.field];
-  const FieldState& state = fields_[wf_index];
-  std::vector<const Mention*> chosen(parts.size(), nullptr);
-  size_t budget = 4096;  // bounded work per node and record
-  auto overlaps = [&](const Mention& m, size_t k) {
-    for (size_t j = 0; j < k; ++j) {
-      if (m.first < chosen[j]->last && chosen[j]->first < m.last) return true;
+  c.state = &fields_[program.word_field_of[node.field]];
+  Choose(&c, 0, 0, 0, 0);
+}
+
+void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
+  std::vector<Mention>* out = c->out;
+  if (out->size() >= kMaxMentionsPerNode || c->budget == 0) return;
+  if (k == c->parts_size) {
+    Mention r{c->chosen[0]->value, lo, hi, 0};
+    for (size_t j = 0; j < k; ++j) r.flags |= c->chosen[j]->flags;
+    out->push_back(r);
+    return;
+  }
+  const SpanNode& node = *c->node;
+  for (const Mention& m : *c->parts[k]) {
+    if (c->budget == 0) return;
+    --c->budget;
+    if (k > 0) {
+      if (m.value != c->chosen[0]->value) continue;
+      bool overlaps = false;
+      for (size_t j = 0; j < k; ++j) {
+        if (m.first < c->chosen[j]->last && c->chosen[j]->first < m.last) {
+          overlaps = true;
+          break;
+        }
+      }
+      if (overlaps) continue;
+      if (node.op == SpanOp::kOrdered && m.first < c->chosen[k - 1]->last) continue;
     }
-    return false;
-  };
-  std::function<void(size_t, uint32_t, uint32_t, uint32_t)> choose =
-      [&](size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
-        if (out->size() >= kMaxMentionsPerNode || budget == 0) return;
-        if (k == parts.size()) {
-          Mention r{chosen[0]->value, lo, hi, 0};
-          for (const Mention* m : chosen) r.flags |= m->flags;
-          out->push_back(r);
-          return;
-        }
-        for (const Mention& m : *parts[k]) {
-          if (budget == 0) return;
-          --budget;
-          if (k > 0) {
-            if (m.value != chosen[0]->value || overlaps(m, k)) continue;
-            if (node.op == SpanOp::kOrdered && m.first < chosen[k - 1]->last) continue;
-          }
-          const uint32_t new_lo = k == 0 ? m.first : std::min(lo, m.first);
-          const uint32_t new_hi = k == 0 ? m.last : std::max(hi, m.last);
-          const uint32_t new_covered = covered + (m.last - m.first);
-          if (node.op == SpanOp::kSentence) {
-            const std::vector<Token>& tokens = state.analyzed[m.value].tokens;
-            const uint32_t s = tokens[m.first].sentence;
-            if (tokens[m.last - 1].sentence != s) continue;
-            if (k > 0 && tokens[chosen[0]->first].sentence != s) continue;
-          } else if (new_hi - new_lo - new_covered >
-                     static_cast<uint32_t>(node.within) + slack[k + 1]) {
-            continue;
-          }
-          chosen[k] = &m;
-          choose(k + 1, new_lo, new_hi, new_covered);
-        }
-      };
-  choose(0, 0, 0, 0);
+    const uint32_t new_lo = k == 0 ? m.first : std::min(lo, m.first);
+    const uint32_t new_hi = k == 0 ? m.last : std::max(hi, m.last);
+    const uint32_t new_covered = covered + (m.last - m.first);
+    if (node.op == SpanOp::kSentence) {
+      const std::vector<Token>& tokens = c->state->analyzed[m.value].tokens;
+      const uint32_t s = tokens[m.first].sentence;
+      if (tokens[m.last - 1].sentence != s) continue;
+      if (k > 0 && tokens[c->chosen[0]->first].sentence != s) continue;
+    } else if (new_hi - new_lo - new_covered >
+               static_cast<uint32_t>(node.within) + c->slack[k + 1]) {
+      continue;
+    }
+    c->chosen[k] = &m;
+    Choose(c, k + 1, new_lo, new_hi, new_covered);
+  }
 }
 
 size_t WordState::CountMentions(const Program& program, int span,

@@ -39,6 +39,7 @@
 
 #include "analysis/leet.h"
 #include "compile/program.h"
+#include "util/string_table.h"
 
 namespace triage::internal {
 
@@ -89,15 +90,43 @@ class WordState {
   void MatchLeet(const Program& program, int word_field, uint32_t value);
   // Adds a mention of term atom `atom` (up to the bound per node).
   void AddTermMention(int atom, const Mention& mention);
-  // Appends to candidates_ the phrases that can start at a token of form `form`.
-  void AddCandidates(const Program& program, const std::string& form, bool is_number);
+  // A distinct normalised form this scanner has met (in a token or a leet reading), with what
+  // the token pass needs to know of it, computed once: its ids in the term vocabulary (word, and
+  // stem per stemmer language), and the phrases that can start at it.
+  struct Lexeme {
+    uint32_t word_id = StringTable::kNone;  // TermIndex::words id
+    uint32_t stems = 0;  // lexeme_stems_[stems, stems + languages): TermIndex::stems ids
+    // lexeme_candidates_[a, b): the phrases that can start at a token of this form that is a
+    // number (no stem lookup), [b, c) at one that is not (or a leet reading), each list as the
+    // index gives it (sorted and unique when some phrase starts with a stem).
+    uint32_t a = 0;
+    uint32_t b = 0;
+    uint32_t c = 0;
+  };
+  // The lexeme id of `form`, computing the lexeme on first sight.
+  uint32_t LexemeOf(const Program& program, std::string_view form);
+  // A token's key: its lexeme id when the pack stems (lexicon_), else its TermIndex::words id
+  // (StringTable::kNone for a word no phrase holds): without stems there is nothing worth
+  // keeping per form, and a lexicon would only grow with the text's vocabulary.
+  uint32_t KeyOf(const Program& program, std::string_view form) {
+    return lexicon_ ? LexemeOf(program, form) : program.term_index.words.Find(form);
+  }
+  // The phrases that can start at a token of key `key` (see Lexeme).
+  std::pair<const int*, const int*> Candidates(const Program& program, uint32_t key,
+                                               bool is_number) const;
   void MarkContexts(const Program& program, int word_field, uint32_t value);
-  const std::string& StemOf(const Program& program, const std::string& form, size_t language);
-  bool ElementMatches(const Program& program, const TermElement& element, const Token& token);
-  bool ReadingMatches(const Program& program, const TermElement& element,
-                      const std::string& reading);
+  // True when `element` matches a token or reading of key `key`; `is_number`: a token that is a
+  // number (a stem element never matches it).
+  bool ElementMatches(const TermElement& element, uint32_t key, bool is_number) const;
+  // False when span node `span` certainly has no mention in the current record (a term list
+  // without mention, a regex that did not occur, no number in range, a part of a proximity that
+  // cannot hold): a necessary condition computed without building any mention, so that
+  // Evaluate skips the expressions whose parts are absent.
+  bool MayHold(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
+  struct Choice;
+  void Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered);
   // The leaf mentions under `span` that lie inside one of its mentions.
   void CollectLeaves(const Program& program, int span, const std::vector<Mention>& within,
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
@@ -108,6 +137,8 @@ class WordState {
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
+  std::vector<uint32_t> may_generation_;  // by span node: MayHold's memo, valid for generation_
+  std::vector<uint8_t> may_hold_;
   uint32_t generation_ = 1;
   std::vector<int> candidates_;
   // The leet pass's scratch: a value's leet words, and its tokens with each leet word in place
@@ -120,7 +151,14 @@ class WordState {
   std::vector<LeetWord> leet_words_;
   std::vector<LeetItem> leet_items_;
   std::vector<uint8_t> leet_near_;
-  std::unordered_map<std::string, std::vector<std::string>> stem_cache_;
+  // The lexicon (bounded: forgotten at a Reset once it holds kMaxLexemes forms), used when some
+  // phrase element stems.
+  bool lexicon_ = false;
+  StringTable lexeme_forms_;
+  std::vector<Lexeme> lexemes_;
+  std::vector<uint32_t> lexeme_stems_;
+  std::vector<int> lexeme_candidates_;
+  std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 
 }  // namespace triage::internal
