@@ -281,6 +281,11 @@ struct TermIndex {
   // phrases_by_word[phrases_by_word_begin[id], phrases_by_word_begin[id + 1]).
   std::vector<uint32_t> phrases_by_word_begin;
   std::vector<int> phrases_by_word;
+  // The phrases whose first element is word `id` of `words`, in by_word's order.
+  std::pair<const int*, const int*> PhrasesByWord(uint32_t id) const {
+    const int* base = phrases_by_word.data();
+    return {base + phrases_by_word_begin[id], base + phrases_by_word_begin[id + 1]};
+  }
 
   // False when `key` is certainly no key of by_word or by_stem.
   bool MayHold(std::string_view key) const {

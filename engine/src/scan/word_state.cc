@@ -3,7 +3,6 @@
 #include "scan/word_state.h"
 
 #include <algorithm>
-#include <functional>
 #include <utility>
 
 #include <re2/re2.h>
@@ -83,9 +82,9 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   // a number) those whose first stem is one of its stems.
   std::vector<int>& out = lexeme_candidates_;
   const auto append_word = [&]() {
-    if (!index.MayHold(form)) return;
-    auto found = index.by_word.find(std::string(form));
-    if (found != index.by_word.end()) out.insert(out.end(), found->second.begin(), found->second.end());
+    if (x.word_id == StringTable::kNone) return;
+    const auto [begin, end] = index.PhrasesByWord(x.word_id);
+    out.insert(out.end(), begin, end);
   };
   const auto sort_from = [&](size_t begin) {
     if (!index.any_stem) return;
@@ -118,8 +117,7 @@ std::pair<const int*, const int*> WordState::Candidates(const Program& program, 
   if (!lexicon_) {
     const TermIndex& index = program.term_index;
     if (key == StringTable::kNone) return {nullptr, nullptr};
-    const int* base = index.phrases_by_word.data();
-    return {base + index.phrases_by_word_begin[key], base + index.phrases_by_word_begin[key + 1]};
+    return index.PhrasesByWord(key);
   }
   const Lexeme& x = lexemes_[key];
   const int* base = lexeme_candidates_.data();
