@@ -16,6 +16,7 @@
 #include "triage/audit.h"
 #include "triage/config.h"
 #include "triage/decision.h"
+#include "triage/decision_policy.h"
 #include "triage/diagnostic.h"
 #include "triage/engine.h"
 #include "triage/explain.h"
