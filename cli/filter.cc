@@ -46,7 +46,7 @@
 // writer.
 //
 // --input twilio-form|cybertipline-xml (input_format.h, docs/adapters.md): each line is first
-// converted to its JSON record, on the workers, before the batch is routed; from there on the
+// converted to its JSON record, on the workers, as the batch is routed; from there on the
 // converted record is the line's text for everything (routing, scanning, the annotated output,
 // the shadow run, the audit store's input, which replay re-runs). A line that does not convert
 // becomes an error line with the adapter's code, and the audit store keeps only its length: a
@@ -288,15 +288,14 @@ class Filter {
   // Reads the next batch (fewer lines when the input goes idle or a signal interrupts the wait:
   // possibly none). Sets batch->last at the end of input or on a read error.
   void ReadBatch(Batch* batch);
-  // Converts the batch's lines to JSON records (--input other than jsonl), on the workers.
-  void ConvertBatch(Batch* batch);
   // The text line `i` of the batch is scanned as: its JSON record, converted or as read.
   std::string_view RecordText(const Batch& batch, size_t i) const {
     if (converter_.converts() && batch.conversions[i].ok()) return batch.records[i];
     const BatchLine& line = batch.lines[i];
     return {batch.text.data() + line.offset, line.size};
   }
-  // Routes the batch's lines and cuts them into tasks (see the file comment).
+  // Converts (--input other than jsonl) and routes the batch's lines and cuts them into tasks
+  // (see the file comment).
   void PlanBatch(Batch* batch);
   // Scans the batch on the worker pool, then finishes its shadow comparisons and commits its
   // audit entries. Returns false if the audit store failed: the filter must stop, and the batch
@@ -457,50 +456,35 @@ std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::strin
   return FormatErrorLine(line.number, decision.id, error->status);
 }
 
-void Filter::ConvertBatch(Batch* batch) {
-  const size_t count = batch->lines.size();
-  const size_t max_bytes = rules_.config().max_record_bytes;
-  if (batch->records.size() < count) batch->records.resize(count);
-  if (batch->conversions.size() < count) batch->conversions.resize(count);
-  const auto convert = [this, batch, count, max_bytes](size_t /*worker*/, size_t begin) {
-    const size_t end = std::min(count, begin + kRouteLines);
-    for (size_t i = begin; i < end; ++i) {
-      const BatchLine& line = batch->lines[i];
-      batch->records[i].clear();
-      batch->conversions[i] = Status::Ok();
-      if (line.truncated || line.length > max_bytes) continue;  // too_large, never converted
-      Result<std::string> record = converter_.Convert(
-          std::string_view(batch->text.data() + line.offset, line.size), max_bytes);
-      if (record.ok()) {
-        batch->records[i] = std::move(record).value();
-      } else {
-        batch->conversions[i] = record.status();
-      }
-    }
-  };
-  const size_t tasks = (count + kRouteLines - 1) / kRouteLines;
-  if (tasks == 1 || pool_.size() == 1) {
-    for (size_t t = 0; t < tasks; ++t) convert(0, t * kRouteLines);
-  } else {
-    pool_.Run(tasks, [&convert](size_t worker, size_t task) { convert(worker, task * kRouteLines); });
-  }
-}
-
 void Filter::PlanBatch(Batch* batch) {
   const size_t count = batch->lines.size();
   const size_t max_bytes = rules_.config().max_record_bytes;
-  if (converter_.converts()) ConvertBatch(batch);
   // Round one: route every line. Cheap for lines that are no SMS; each worker parses the SMS
-  // lines of its runs.
+  // lines of its runs. With --input other than jsonl, each line is converted to its record
+  // first, in the same pass.
   if (batch->tickets.size() < count) batch->tickets.resize(count);
+  if (converter_.converts()) {
+    if (batch->records.size() < count) batch->records.resize(count);
+    if (batch->conversions.size() < count) batch->conversions.resize(count);
+  }
   const auto route = [this, batch, count, max_bytes](size_t worker, size_t begin) {
     const size_t end = std::min(count, begin + kRouteLines);
     for (size_t i = begin; i < end; ++i) {
       const BatchLine& line = batch->lines[i];
-      if (line.truncated || line.length > max_bytes ||
-          (converter_.converts() && !batch->conversions[i].ok())) {
-        batch->tickets[i] = ConversationTicket();
-        continue;
+      batch->tickets[i] = ConversationTicket();
+      if (converter_.converts()) {
+        batch->records[i].clear();
+        batch->conversions[i] = Status::Ok();
+      }
+      if (line.truncated || line.length > max_bytes) continue;  // too_large: never read
+      if (converter_.converts()) {
+        Result<std::string> record = converter_.Convert(
+            std::string_view(batch->text.data() + line.offset, line.size), max_bytes);
+        if (!record.ok()) {
+          batch->conversions[i] = record.status();
+          continue;
+        }
+        batch->records[i] = std::move(record).value();
       }
       scanners_[worker].Route(RecordText(*batch, i), &batch->tickets[i]);
     }
@@ -776,10 +760,9 @@ int Filter::Run() {
 int RunFilter(const FilterOptions& options) {
   Result<RecordConverter> converter = RecordConverter::Make(options.input_format);
   if (!converter.ok()) {
-    return ReportFailure(converter.status(),
-                         converter.status().code() == Status::Code::kInvalidArgument
-                             ? kExitUsage
-                             : kExitErrors);
+    return ReportFailure(
+        converter.status(),
+        converter.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitErrors);
   }
   const std::string config_path = FindConfigOrReport(options.config);
   if (config_path.empty()) return kExitErrors;

@@ -25,8 +25,8 @@ constexpr size_t kMaxSecretBytes = 4096;
 Result<std::string> ReadSecretFile(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "rbe");
   if (file == nullptr) {
-    return Status::IoError("cannot open sender secret file '" + path + "': " +
-                           std::strerror(errno));
+    return Status::IoError("cannot open sender secret file '" + path +
+                           "': " + std::strerror(errno));
   }
   std::string secret(kMaxSecretBytes + 1, '\0');
   const size_t read = std::fread(secret.data(), 1, secret.size(), file);

@@ -26,7 +26,7 @@ enum class InputFormat { kJsonl, kTwilioForm, kCyberTiplineXml };
 
 // The options as given on the command line.
 struct InputFormatOptions {
-  std::string format = "jsonl";  // --input
+  std::string format = "jsonl";    // --input
   std::string sender_secret_file;  // --sender-secret-file (TRIAGE_SENDER_SECRET_FILE)
 };
 

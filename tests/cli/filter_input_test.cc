@@ -71,8 +71,9 @@ int64_t CountOf(const std::string& out, const std::string& what) {
 class FilterInputTest : public ::testing::Test {
  protected:
   ProcessResult Forms(const std::string& input, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"filter", "--config", pack_.config(), "--input",
-                                     "twilio-form", "--sender-secret-file", secret_};
+    std::vector<std::string> args = {"filter",  "--config",    pack_.config(),
+                                     "--input", "twilio-form", "--sender-secret-file",
+                                     secret_};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunTriage(args, input);
   }
@@ -100,8 +101,11 @@ TEST_F(FilterInputTest, TwilioFormsGiveOneLinePerBodyBadOnesIncluded) {
     size_t output;
     int64_t line;
     const char* code;
-  } errors[] = {{2, 4, "invalid_form"},   {3, 5, "missing_field"},     {4, 6, "duplicate_key"},
-                {5, 7, "invalid_utf8"}, {6, 8, "invalid_timestamp"}};
+  } errors[] = {{2, 4, "invalid_form"},
+                {3, 5, "missing_field"},
+                {4, 6, "duplicate_key"},
+                {5, 7, "invalid_utf8"},
+                {6, 8, "invalid_timestamp"}};
   for (const auto& e : errors) {
     EXPECT_EQ(ErrorCodeOf(lines[e.output]), e.code) << lines[e.output];
     EXPECT_EQ(ErrorLineNumberOf(lines[e.output]), e.line) << lines[e.output];
@@ -125,8 +129,7 @@ TEST_F(FilterInputTest, MessagesOfOneSenderThreadIntoOneConversation) {
   ASSERT_EQ(lines.size(), 8U);
   const auto conversation_of = [](const std::string& line) {
     const size_t at = line.find(R"("conversation":{"id":")");
-    return at == std::string::npos ? std::string()
-                                   : line.substr(at, line.find(',', at) - at);
+    return at == std::string::npos ? std::string() : line.substr(at, line.find(',', at) - at);
   };
   EXPECT_NE(conversation_of(lines[0]), "");
   EXPECT_EQ(conversation_of(lines[1]), conversation_of(lines[0]));
@@ -155,14 +158,14 @@ TEST_F(FilterInputTest, SecretComesFromAFileOrTheEnvironmentNeverTheCommandLine)
       RunTriage({"filter", "--config", pack_.config(), "--input", "twilio-form"}, FormInput(),
                 {"TRIAGE_SENDER_SECRET_FILE=" + secret_});
   EXPECT_EQ(env_file.out, env.out);
-  const ProcessResult other = RunTriage(
-      {"filter", "--config", pack_.config(), "--input", "twilio-form"}, FormInput(),
-      {"TRIAGE_SENDER_SECRET=another-key"});
+  const ProcessResult other =
+      RunTriage({"filter", "--config", pack_.config(), "--input", "twilio-form"}, FormInput(),
+                {"TRIAGE_SENDER_SECRET=another-key"});
   EXPECT_NE(other.out, env.out);  // a keyed hash: another key, other hashes
-  const ProcessResult missing = RunTriage({"filter", "--config", pack_.config(), "--input",
-                                           "twilio-form", "--sender-secret-file",
-                                           pack_.dir() + "/no-such-key"},
-                                          FormInput());
+  const ProcessResult missing =
+      RunTriage({"filter", "--config", pack_.config(), "--input", "twilio-form",
+                 "--sender-secret-file", pack_.dir() + "/no-such-key"},
+                FormInput());
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.out, "");
   const ProcessResult bad = RunTriage({"filter", "--input", "csv"}, "");
@@ -236,8 +239,11 @@ TEST_F(FilterInputTest, CyberTiplineDocumentsGiveOneLineEachBadOnesIncluded) {
     size_t output;
     int64_t line;
     const char* code;
-  } errors[] = {{2, 4, "doctype_refused"}, {3, 5, "invalid_xml"}, {4, 6, "not_a_report"},
-                {5, 7, "missing_field"},   {6, 8, "invalid_value"}};
+  } errors[] = {{2, 4, "doctype_refused"},
+                {3, 5, "invalid_xml"},
+                {4, 6, "not_a_report"},
+                {5, 7, "missing_field"},
+                {6, 8, "invalid_value"}};
   for (const auto& e : errors) {
     EXPECT_EQ(ErrorCodeOf(lines[e.output]), e.code) << lines[e.output];
     EXPECT_EQ(ErrorLineNumberOf(lines[e.output]), e.line) << lines[e.output];
@@ -249,8 +255,8 @@ TEST_F(FilterInputTest, CyberTiplineDocumentsGiveOneLineEachBadOnesIncluded) {
 
 TEST_F(FilterInputTest, DocumentOverTheRecordLimitIsTooLargeUnparsed) {
   // The pack's limits.max_record_bytes is 2048.
-  const std::string big = "<report><additionalInfo>" + std::string(3000, 'x') +
-                          "</additionalInfo></report>\n";
+  const std::string big =
+      "<report><additionalInfo>" + std::string(3000, 'x') + "</additionalInfo></report>\n";
   const ProcessResult result =
       RunTriage({"filter", "--config", pack_.config(), "--input", "cybertipline-xml"}, big);
   EXPECT_EQ(ErrorCodeOf(result.out), "too_large") << result.out;
@@ -263,10 +269,9 @@ TEST_F(FilterInputTest, ShippedExamplesConvertAndTriage) {
                                        source + "/examples/adapters/cybertipline.xml"});
   EXPECT_EQ(xml.exit_code, 0) << xml.out << xml.err;
   EXPECT_EQ(SplitLines(xml.out).size(), 3U);
-  const ProcessResult sms =
-      RunTriage({"filter", "--config", config, "--input", "twilio-form",
-                 source + "/examples/adapters/twilio-sms.form"},
-                "", {"TRIAGE_SENDER_SECRET=example-key"});
+  const ProcessResult sms = RunTriage({"filter", "--config", config, "--input", "twilio-form",
+                                       source + "/examples/adapters/twilio-sms.form"},
+                                      "", {"TRIAGE_SENDER_SECRET=example-key"});
   EXPECT_EQ(sms.exit_code, 0) << sms.out << sms.err;
   EXPECT_EQ(SplitLines(sms.out).size(), 4U);
   for (const char* sender : {"5555550123", "5555550177", "5555550188"}) {

@@ -39,7 +39,7 @@ inline constexpr const char* kMissingField = "missing_field";          // a requ
 inline constexpr const char* kDuplicateKey = "duplicate_key";          // a mapped parameter twice
 inline constexpr const char* kDuplicateElement = "duplicate_element";  // a single element twice
 inline constexpr const char* kInvalidTimestamp = "invalid_timestamp";  // not an RFC 3339 time
-inline constexpr const char* kInvalidValue = "invalid_value";          // a number or date that isn't
+inline constexpr const char* kInvalidValue = "invalid_value";          // a bad number or date
 inline constexpr const char* kInvalidUtf8 = "invalid_utf8";            // text that is not UTF-8
 inline constexpr const char* kTooLarge = "too_large";                  // over the size limit
 

@@ -66,8 +66,8 @@ Result<pugi::xml_node> Single(const pugi::xml_node& parent, std::string_view nam
                               const std::string& where) {
   std::vector<pugi::xml_node> found = Children(parent, name);
   if (found.size() > 1) {
-    return Status::InvalidRecord(kDuplicateElement, where + " has more than one <" +
-                                                        std::string(name) + "> element");
+    return Status::InvalidRecord(kDuplicateElement,
+                                 where + " has more than one <" + std::string(name) + "> element");
   }
   return found.empty() ? pugi::xml_node() : found.front();
 }
@@ -458,9 +458,8 @@ Result<std::string> CyberTiplineXmlToRecordJson(std::string_view xml,
   pugi::xml_document document;
   // parse_doctype keeps a DOCTYPE as a node, to be refused below; entities other than XML's five
   // and character references are never expanded by pugixml in any mode.
-  const pugi::xml_parse_result parsed =
-      document.load_buffer(body.data(), body.size(), pugi::parse_default | pugi::parse_doctype,
-                           pugi::encoding_utf8);
+  const pugi::xml_parse_result parsed = document.load_buffer(
+      body.data(), body.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_utf8);
   if (!parsed) {
     const size_t offset = static_cast<size_t>(parsed.offset) + (xml.size() - body.size());
     return Status::InvalidRecord(kInvalidXml, "malformed XML at byte " + std::to_string(offset) +

@@ -64,9 +64,9 @@ Result<std::vector<FormParam>> ParseForm(std::string_view body) {
       size_t bad_at = 0;
       if (!Decode(name, start, &param.name, &bad_at) ||
           !Decode(value, start + name.size() + 1, &param.value, &bad_at)) {
-        return Status::InvalidRecord(
-            kInvalidForm, "malformed percent escape at byte " + std::to_string(bad_at) +
-                              " of the form (a '%' must be followed by two hex digits)");
+        return Status::InvalidRecord(kInvalidForm,
+                                     "malformed percent escape at byte " + std::to_string(bad_at) +
+                                         " of the form (a '%' must be followed by two hex digits)");
       }
       params.push_back(std::move(param));
     }

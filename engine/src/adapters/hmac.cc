@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// HMAC-SHA1, HMAC-SHA256, Base64 and a constant-time comparison (hmac.h), over libcrypto.
+// HMAC-SHA1, HMAC-SHA256 and a constant-time comparison (hmac.h), over libcrypto.
 #include "adapters/hmac.h"
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <string>
 #include <string_view>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace triage::internal {
 namespace {
@@ -44,16 +44,6 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
     hex.push_back(kHex[byte & 0x0f]);
   }
   return hex;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int written =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(bytes.data()),
-                      static_cast<int>(bytes.size()));
-  out.resize(written > 0 ? static_cast<size_t>(written) : 0);
-  return out;
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

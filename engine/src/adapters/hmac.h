@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The keyed hashes the adapters need, over OpenSSL's libcrypto: HMAC-SHA1 (Twilio's request
-// signature), HMAC-SHA256 (the keyed hash of a sender) and Base64, plus a constant-time
-// comparison. Kept here rather than in util/ because only the adapters sign anything.
+// signature) and HMAC-SHA256 (the keyed hash of a sender), plus a constant-time comparison.
+// Kept here rather than in util/ because only the adapters sign anything.
 #ifndef TRIAGE_ADAPTERS_HMAC_H_
 #define TRIAGE_ADAPTERS_HMAC_H_
 
@@ -15,9 +15,6 @@ std::string HmacSha1(std::string_view key, std::string_view data);
 
 // Returns HMAC-SHA256(key, data) as 64 lower-case hex digits. Thread-safe.
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
-
-// Returns `bytes` in standard Base64 with padding (RFC 4648, section 4). Thread-safe.
-std::string Base64Encode(std::string_view bytes);
 
 // True iff a and b are equal; the time taken depends on their lengths only, not on where they
 // differ. Thread-safe.

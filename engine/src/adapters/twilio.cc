@@ -31,6 +31,7 @@
 
 #include "adapters/hmac.h"
 #include "output/json_strings.h"
+#include "util/base64.h"
 
 namespace triage::adapters {
 namespace {
@@ -187,8 +188,8 @@ Result<std::string> TwilioToRecordJson(const std::vector<FormParam>& params,
   }
   if (!stamped.has_value()) {
     if (values[kReceivedAt] == nullptr) {
-      return Status::InvalidRecord(
-          kMissingField, "form has no received_at (the time the message was received)");
+      return Status::InvalidRecord(kMissingField,
+                                   "form has no received_at (the time the message was received)");
     }
     stamped = ParseTimestamp(*values[kReceivedAt]);
     if (!stamped.has_value()) {

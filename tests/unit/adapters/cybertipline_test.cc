@@ -92,13 +92,13 @@ CyberTiplineOptions Options() {
   return options;
 }
 
-Result<std::string> Convert(const std::string& xml, const CyberTiplineOptions& options = Options()) {
+Result<std::string> Convert(const std::string& xml,
+                            const CyberTiplineOptions& options = Options()) {
   return CyberTiplineXmlToRecordJson(xml, options);
 }
 
 std::string Minimal(const std::string& inside_summary, const std::string& after = "") {
-  return "<report><incidentSummary>" + inside_summary + "</incidentSummary>" + after +
-         "</report>";
+  return "<report><incidentSummary>" + inside_summary + "</incidentSummary>" + after + "</report>";
 }
 
 constexpr const char* kTypeAndTime =
@@ -166,16 +166,17 @@ TEST(CyberTiplineTest, OnlyIncidentTypeAndTimeAreRequired) {
 }
 
 TEST(CyberTiplineTest, IncidentTimeDirectlyUnderReportIsReadToo) {
-  const Result<std::string> record =
-      Convert("<report><incidentSummary><incidentType>Child Sex Tourism</incidentType>"
-              "</incidentSummary><incidentDateTime>2026-11-02T10:00:00Z</incidentDateTime>"
-              "</report>");
+  const Result<std::string> record = Convert(
+      "<report><incidentSummary><incidentType>Child Sex Tourism</incidentType>"
+      "</incidentSummary><incidentDateTime>2026-11-02T10:00:00Z</incidentDateTime>"
+      "</report>");
   ASSERT_TRUE(record.ok()) << record.status().ToString();
 }
 
 TEST(CyberTiplineTest, MissingRequiredFieldsAreMissingField) {
   for (const std::string& xml :
-       {std::string("<report/>"), Minimal("<incidentDateTime>2026-11-02T10:00:00Z</incidentDateTime>"),
+       {std::string("<report/>"),
+        Minimal("<incidentDateTime>2026-11-02T10:00:00Z</incidentDateTime>"),
         Minimal("<incidentType>  </incidentType><incidentDateTime>2026-11-02T10:00:00Z"
                 "</incidentDateTime>"),
         Minimal("<incidentType>Child Sex Tourism</incidentType>"),
@@ -187,7 +188,8 @@ TEST(CyberTiplineTest, MissingRequiredFieldsAreMissingField) {
 }
 
 TEST(CyberTiplineTest, IncidentTimeMustBeADateTimeWithAnOffset) {
-  for (const char* when : {"2026-11-02", "2026-11-02T10:00:00", "yesterday", "2026-02-30T10:00:00Z"}) {
+  for (const char* when :
+       {"2026-11-02", "2026-11-02T10:00:00", "yesterday", "2026-02-30T10:00:00Z"}) {
     const Result<std::string> record =
         Convert(Minimal(std::string("<incidentType>Child Sex Tourism</incidentType>"
                                     "<incidentDateTime>") +
@@ -201,9 +203,11 @@ TEST(CyberTiplineTest, RepeatedSingleElementIsDuplicateElement) {
   for (const std::string& xml :
        {Minimal(std::string(kTypeAndTime) + "<incidentType>Child Sex Tourism</incidentType>"),
         Minimal(kTypeAndTime, "<incidentSummary/>"),
-        Minimal(kTypeAndTime, "<victim><victimPerson><age>9</age><age>10</age></victimPerson></victim>"),
-        Minimal(kTypeAndTime, "<personOrUserReported><screenName>a</screenName><screenName>b"
-                              "</screenName></personOrUserReported>")}) {
+        Minimal(kTypeAndTime,
+                "<victim><victimPerson><age>9</age><age>10</age></victimPerson></victim>"),
+        Minimal(kTypeAndTime,
+                "<personOrUserReported><screenName>a</screenName><screenName>b"
+                "</screenName></personOrUserReported>")}) {
     const Result<std::string> record = Convert(xml);
     ASSERT_FALSE(record.ok()) << xml;
     EXPECT_EQ(record.status().record_code(), "duplicate_element") << xml;
@@ -269,9 +273,9 @@ TEST(CyberTiplineTest, DoctypeIsRefusedAndNoEntityIsResolved) {
   const Result<std::string> record = Convert(xxe);
   ASSERT_FALSE(record.ok());
   EXPECT_EQ(record.status().record_code(), "doctype_refused");
-  const Result<std::string> plain = Convert(
-      "<!DOCTYPE report><report><incidentSummary>" + std::string(kTypeAndTime) +
-      "</incidentSummary></report>");
+  const Result<std::string> plain =
+      Convert("<!DOCTYPE report><report><incidentSummary>" + std::string(kTypeAndTime) +
+              "</incidentSummary></report>");
   ASSERT_FALSE(plain.ok());
   EXPECT_EQ(plain.status().record_code(), "doctype_refused");
   const Result<std::string> billion = Convert(
@@ -282,9 +286,9 @@ TEST(CyberTiplineTest, DoctypeIsRefusedAndNoEntityIsResolved) {
 }
 
 TEST(CyberTiplineTest, UndeclaredEntityIsKeptAsWrittenNeverResolved) {
-  const Result<std::string> record = Convert(Minimal(
-      "<incidentType>&secret; &lt;x&gt; &#65;</incidentType>"
-      "<incidentDateTime>2026-11-02T10:00:00Z</incidentDateTime>"));
+  const Result<std::string> record =
+      Convert(Minimal("<incidentType>&secret; &lt;x&gt; &#65;</incidentType>"
+                      "<incidentDateTime>2026-11-02T10:00:00Z</incidentDateTime>"));
   ASSERT_TRUE(record.ok()) << record.status().ToString();
   EXPECT_NE(record->find(R"("incident_type":"&secret; <x> A")"), std::string::npos) << *record;
 }
@@ -322,8 +326,9 @@ TEST(CyberTiplineTest, InvalidUtf8IsRefused) {
 
 TEST(CyberTiplineTest, ByteOrderMarkAndCdataAreAccepted) {
   const Result<std::string> record =
-      Convert("\xEF\xBB\xBF" + Minimal(kTypeAndTime, "<additionalInfo><![CDATA[a <b> & c]]>"
-                                                     " and d</additionalInfo>"));
+      Convert("\xEF\xBB\xBF" + Minimal(kTypeAndTime,
+                                       "<additionalInfo><![CDATA[a <b> & c]]>"
+                                       " and d</additionalInfo>"));
   ASSERT_TRUE(record.ok()) << record.status().ToString();
   EXPECT_NE(record->find(R"("summary":"a <b> & c and d")"), std::string::npos) << *record;
 }
@@ -347,8 +352,8 @@ TEST(CyberTiplineTest, MalformedReceivedAtOptionIsInvalidArgument) {
 }
 
 TEST(CyberTiplineTest, EmptyEscalationIsNoEscalation) {
-  const Result<std::string> record =
-      Convert(Minimal(std::string(kTypeAndTime) + "<escalateToHighPriority> </escalateToHighPriority>"));
+  const Result<std::string> record = Convert(
+      Minimal(std::string(kTypeAndTime) + "<escalateToHighPriority> </escalateToHighPriority>"));
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->find("escalate"), std::string::npos);
 }

@@ -21,11 +21,10 @@ TEST(ParseFormTest, DecodesPlusAndPercentEscapesInBodyOrder) {
   const Result<std::vector<FormParam>> form =
       ParseForm("To=%2B15555550100&Body=Where+are+you%3F%0Aok&NumMedia=0&Body2=%c3%a9%C3%A9");
   ASSERT_TRUE(form.ok()) << form.status().ToString();
-  const std::vector<std::pair<std::string, std::string>> expected = {
-      {"To", "+15555550100"},
-      {"Body", "Where are you?\nok"},
-      {"NumMedia", "0"},
-      {"Body2", "\xC3\xA9\xC3\xA9"}};
+  const std::vector<std::pair<std::string, std::string>> expected = {{"To", "+15555550100"},
+                                                                     {"Body", "Where are you?\nok"},
+                                                                     {"NumMedia", "0"},
+                                                                     {"Body2", "\xC3\xA9\xC3\xA9"}};
   EXPECT_EQ(Pairs(*form), expected);
 }
 

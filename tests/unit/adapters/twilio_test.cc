@@ -71,10 +71,9 @@ TEST(TwilioSignatureTest, SchemeDoesNotSeparateNameFromValue) {
 }
 
 TEST(TwilioSignatureTest, WrongUrlIsInvalid) {
-  for (const char* url : {"https://mycompany.com/myapp.php?foo=1&bar=3",
-                          "http://mycompany.com/myapp.php?foo=1&bar=2",
-                          "https://mycompany.com:443/myapp.php?foo=1&bar=2",
-                          "https://mycompany.com/myapp.php", ""}) {
+  for (const char* url :
+       {"https://mycompany.com/myapp.php?foo=1&bar=3", "http://mycompany.com/myapp.php?foo=1&bar=2",
+        "https://mycompany.com:443/myapp.php?foo=1&bar=2", "https://mycompany.com/myapp.php", ""}) {
     EXPECT_FALSE(TwilioSignatureValid(kToken, url, VectorParams(), kSignature)) << url;
   }
 }
@@ -85,10 +84,10 @@ TEST(TwilioSignatureTest, WrongTokenIsInvalid) {
 }
 
 TEST(TwilioSignatureTest, MalformedSignatureIsInvalid) {
-  for (const char* signature :
-       {"", "0/KCTR6DLpKmkAf8muzZqo1nDgQ", "0/KCTR6DLpKmkAf8muzZqo1nDgQ==",
-        "0/KCTR6DLpKmkAf8muzZqo1nDgQ= ", " 0/KCTR6DLpKmkAf8muzZqo1nDgQ=", "0_KCTR6DLpKmkAf8muzZqo1nDgQ=",
-        "!!!!!!!!!!!!!!!!!!!!!!!!!!!=", "1/KCTR6DLpKmkAf8muzZqo1nDgQ=", "0/kctr6dlpkmkaf8muzzqo1ndgq="}) {
+  for (const char* signature : {"", "0/KCTR6DLpKmkAf8muzZqo1nDgQ", "0/KCTR6DLpKmkAf8muzZqo1nDgQ==",
+                                "0/KCTR6DLpKmkAf8muzZqo1nDgQ= ", " 0/KCTR6DLpKmkAf8muzZqo1nDgQ=",
+                                "0_KCTR6DLpKmkAf8muzZqo1nDgQ=", "!!!!!!!!!!!!!!!!!!!!!!!!!!!=",
+                                "1/KCTR6DLpKmkAf8muzZqo1nDgQ=", "0/kctr6dlpkmkaf8muzzqo1ndgq="}) {
     EXPECT_FALSE(TwilioSignatureValid(kToken, kUrl, VectorParams(), signature)) << signature;
   }
   EXPECT_FALSE(TwilioSignatureValid(kToken, kUrl, VectorParams(),
@@ -240,8 +239,9 @@ TEST(TwilioRecordTest, EmptyBodyWithMediaKeepsOnlyCountAndTypesUpToNumMedia) {
        {"MediaUrl0", "https://media.example/1"}},
       Options());
   ASSERT_TRUE(record.ok());
-  EXPECT_NE(record->find(R"("body":"","media":{"count":2,"content_types":["image/png","video/mp4"]})"),
-            std::string::npos)
+  EXPECT_NE(
+      record->find(R"("body":"","media":{"count":2,"content_types":["image/png","video/mp4"]})"),
+      std::string::npos)
       << *record;
   EXPECT_EQ(record->find("media.example"), std::string::npos);
 }
