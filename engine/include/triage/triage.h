@@ -13,6 +13,7 @@
 #ifndef TRIAGE_TRIAGE_H_
 #define TRIAGE_TRIAGE_H_
 
+#include "triage/adapters.h"
 #include "triage/audit.h"
 #include "triage/config.h"
 #include "triage/decision.h"
