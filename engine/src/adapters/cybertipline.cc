@@ -14,6 +14,7 @@
 // e-mail addresses and phone numbers of the people in a report are left in the document.
 #include <simdjson.h>
 
+#include <array>
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -100,8 +101,8 @@ struct Date {
 bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[static_cast<size_t>(m - 1)];
 }
 
 // Reads "YYYY-MM-DD" at the start of `text` (a real calendar date). Returns nullopt otherwise.
@@ -191,7 +192,7 @@ Status ReadIncidentSummary(const pugi::xml_node& root, Report* report, Date* inc
 
   Result<pugi::xml_node> time = Single(s, "incidentDateTime", where);
   if (!time.ok()) return time.status();
-  if (!*time) {
+  if (time->empty()) {
     time = Single(root, "incidentDateTime", "report");
     if (!time.ok()) return time.status();
   }
@@ -245,9 +246,9 @@ Status ReadVictim(const pugi::xml_node& victim, size_t number, const Date& incid
   // The age and date of birth are a Person's (victim/victimPerson/age); a document that has them
   // directly under <victim> is read too.
   const auto field = [&](const char* name) -> Result<pugi::xml_node> {
-    if (*person) {
+    if (!person->empty()) {
       Result<pugi::xml_node> node = Single(*person, name, where + " victimPerson");
-      if (!node.ok() || *node) return node;
+      if (!node.ok() || !node->empty()) return node;
     }
     return Single(victim, name, where);
   };
@@ -423,7 +424,7 @@ std::string ToJson(const Report& report, const std::string& id, const std::strin
   WriteJsonKey(&writer, "urls");
   internal::WriteStringArray(&writer, report.urls);
   writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 }  // namespace

@@ -22,9 +22,9 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) 
   const auto* data_bytes = reinterpret_cast<const unsigned char*>(data.data());
   if (HMAC(md, key_bytes, static_cast<int>(key.size()), data.empty() ? &kEmpty : data_bytes,
            data.size(), out.data(), &size) == nullptr) {
-    return std::string();  // libcrypto failed (out of memory): nothing matches it
+    return {};  // libcrypto failed (out of memory): nothing matches it
   }
-  return std::string(reinterpret_cast<const char*>(out.data()), size);
+  return {reinterpret_cast<const char*>(out.data()), size};
 }
 
 }  // namespace
@@ -34,7 +34,7 @@ std::string HmacSha1(std::string_view key, std::string_view data) {
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
+  constexpr std::string_view kHex = "0123456789abcdef";
   const std::string raw = Hmac(EVP_sha256(), key, data);
   std::string hex;
   hex.reserve(raw.size() * 2);

@@ -242,7 +242,7 @@ Result<std::string> TwilioToRecordJson(const std::vector<FormParam>& params,
   WriteJsonKey(&writer, "received_at");
   WriteJsonString(&writer, FormatTimestamp(*stamped));
   WriteJsonKey(&writer, "body");
-  WriteJsonString(&writer, values[kBody] != nullptr ? std::string_view(*values[kBody]) : "");
+  WriteJsonString(&writer, values[kBody] != nullptr ? *values[kBody] : std::string());
   WriteJsonKey(&writer, "media");
   writer.StartObject();
   WriteJsonKey(&writer, "count");
