@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// Router: HTTP requests of `triage serve` to Service calls, without any socket. It checks the
+// bearer token of /v1/* and /admin/*, picks the endpoint by method and path, reads the body's
+// media type, and answers with the Service's response (or a JSON error). The HTTP server
+// (http_server.h) only moves bytes; everything a request means is decided here, so it is tested
+// without a network.
+//
+//   GET  /                 the analyst page (analyst_page.h)
+//   GET  /healthz          200 {"status":"ok"} while the process runs
+//   GET  /readyz           200 {"ready":true,"ruleset":...} with rules loaded; else 503
+//   GET  /metrics          Prometheus text format
+//   POST /v1/triage        one record (application/json) or JSON Lines (application/x-ndjson);
+//                          ?output=annotate adds the decision to the record instead
+//   POST /v1/explain       one record -> the explain report
+//   POST /v1/twilio/sms    (the adapters) 501 until they are built in
+//   POST /v1/cybertipline  (the adapters) 501 until they are built in
+//   POST /admin/reload     reload the config and rules; the old ones stay on failure
+//
+// Thread-safe: Handle() and Reload() may be called from any thread (each worker with its slot).
+#ifndef TRIAGE_SERVE_ROUTER_H_
+#define TRIAGE_SERVE_ROUTER_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "triage/rule_set.h"
+#include "triage/service.h"
+#include "triage/status.h"
+
+namespace triage::serve {
+
+// What the router needs of a request.
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, as received
+  std::string content_type;
+  std::string authorization;  // the Authorization header ("" when absent)
+  std::string body;
+};
+
+// The router's answer: the response, the endpoint name for the metrics, and extra headers.
+struct RoutedResponse {
+  ServiceResponse response;
+  std::string endpoint;  // a fixed name: "triage", "explain", "metrics", ..., "other"
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct RouterOptions {
+  // The bearer token /v1/* and /admin/* require ("": none).
+  std::string token;
+  // Loads the config and rules afresh (POST /admin/reload, SIGHUP); reports its diagnostics itself.
+  std::function<Result<RuleSet>()> load;
+  // Writes one line of the service's log (no record text is ever passed to it).
+  std::function<void(const std::string&)> log;
+};
+
+class Router {
+ public:
+  // `service` is not owned and must outlive the router.
+  Router(Service* service, RouterOptions options);
+
+  // Answers `request` on worker slot `worker`.
+  RoutedResponse Handle(size_t worker, const HttpRequest& request);
+
+  // Reloads the rules (`trigger` names what asked, for the log: "SIGHUP", "POST /admin/reload").
+  // Logs the outcome; returns the load's failure.
+  Status Reload(const std::string& trigger);
+
+  // The endpoint name of `target` for the metrics (its path, mapped to a fixed set of names).
+  static std::string EndpointOf(std::string_view target);
+
+ private:
+  bool Authorized(const std::string& authorization) const;
+  RoutedResponse HandleAdminReload();
+  RoutedResponse HandleReady() const;
+
+  Service* service_;
+  RouterOptions options_;
+};
+
+// Returns true if `given` equals `expected`, in time that depends only on their lengths (no early
+// exit at the first differing byte).
+bool ConstantTimeEquals(std::string_view given, std::string_view expected);
+
+}  // namespace triage::serve
+
+#endif  // TRIAGE_SERVE_ROUTER_H_
