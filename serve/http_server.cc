@@ -199,9 +199,11 @@ class HttpServer::Impl {
         WaitForSignal();
         return;
       }
-      Log(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
-          ": finishing the requests in flight");
+      // Logged once the listening socket is closed: a reader of the log may rely on it.
       BeginShutdown();
+      Log(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+          ": stopped accepting; finishing " + std::to_string(service_->metrics().in_flight()) +
+          " requests in flight");
     });
   }
 

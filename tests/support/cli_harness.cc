@@ -51,7 +51,7 @@ std::string TriageBinary() { return TRIAGE_BINARY; }
 ProcessOptions TriageProcessOptions() {
   ProcessOptions options;
   options.set_env = {"NO_COLOR=1"};
-  options.unset_env = {"TRIAGE_CONFIG", "TRIAGE_JOBS"};
+  options.unset_env = {"TRIAGE_CONFIG", "TRIAGE_JOBS", "TRIAGE_LISTEN", "TRIAGE_SERVE_TOKEN"};
   return options;
 }
 
