@@ -16,6 +16,9 @@
 // `Connection: close`; the server then stops sending, reads and discards what the client still
 // sends for at most read_timeout, so that the client reads the answer instead of a reset.
 //
+// Requests that need no scanner (GET /healthz, /readyz, /metrics, /) are answered on the loop
+// thread itself; the others go to the workers and count as in flight.
+//
 // Shutdown: the loop closes the listening socket, stops watching signals, closes the idle
 // sessions, and lets the others finish their request; the loop's work guard is released when the
 // last session closes, so run() returns exactly when every request received has been answered.
@@ -338,6 +341,11 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     request->content_type = std::string(message[http::field::content_type]);
     request->authorization = std::string(message[http::field::authorization]);
     request->body = std::move(message.body());
+    if (!Router::NeedsWorker(endpoint_)) {
+      // Health, readiness, metrics and the page are answered here at once: they must answer
+      // while every worker waits (on a slow audit store, say).
+      return Respond(server_->router()->Handle(0, *request));
+    }
     server_->service()->metrics().AddInFlight(1);
     in_flight_ = true;
     server_->Dispatch([self = shared_from_this(), request](size_t worker) {

@@ -106,6 +106,11 @@ std::string Router::EndpointOf(std::string_view target) {
   return "other";
 }
 
+bool Router::NeedsWorker(std::string_view endpoint) {
+  return endpoint != "page" && endpoint != "healthz" && endpoint != "readyz" &&
+         endpoint != "metrics" && endpoint != "other";
+}
+
 bool Router::Authorized(const std::string& authorization) const {
   if (options_.token.empty()) return true;
   constexpr std::string_view kScheme = "Bearer ";

@@ -72,6 +72,10 @@ class Router {
 
   // The endpoint name of `target` for the metrics (its path, mapped to a fixed set of names).
   static std::string EndpointOf(std::string_view target);
+  // True if requests to `endpoint` (an EndpointOf name) may use a worker slot's scanners or wait
+  // (triage, explain, the adapters, reload); the others answer at once and never touch a slot, so
+  // they may be handled on any thread with any slot number.
+  static bool NeedsWorker(std::string_view endpoint);
 
  private:
   bool Authorized(const std::string& authorization) const;

@@ -23,9 +23,7 @@ uint64_t AuditCommitter::Reserve() {
 void AuditCommitter::Fill(uint64_t ticket, const RuleSet& rules, AuditEntry entry) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    // Places below next_commit_ were dropped after a failure (or the committer closed).
-    if (ticket < next_commit_) return;
-    Slot& slot = slots_[ticket - next_commit_];
+    Slot& slot = slots_[ticket - first_slot_];
     slot.rules = rules;
     slot.entry = std::move(entry);
   }
@@ -49,6 +47,7 @@ void AuditCommitter::Run() {
     while (!slots_.empty() && slots_.front().rules) {
       batch.push_back(std::move(slots_.front()));
       slots_.pop_front();
+      ++first_slot_;
     }
     if (batch.empty()) break;  // closing, and nothing (more) was filled
     const uint64_t first = next_commit_;

@@ -70,7 +70,8 @@ class AuditCommitter {
   mutable std::mutex mutex_;
   std::condition_variable filled_;     // a slot was filled, or closing
   std::condition_variable committed_;  // committed_count_ or failure_ changed
-  std::deque<Slot> slots_;             // places next_commit_, next_commit_ + 1, ...
+  std::deque<Slot> slots_;             // places first_slot_, first_slot_ + 1, ...
+  uint64_t first_slot_ = 0;            // the place of slots_.front()
   uint64_t next_ticket_ = 0;
   uint64_t next_commit_ = 0;  // every ticket below it is committed (or failed)
   uint64_t committed_count_ = 0;
