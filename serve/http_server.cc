@@ -340,6 +340,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     request->target = std::string(message.target());
     request->content_type = std::string(message[http::field::content_type]);
     request->authorization = std::string(message[http::field::authorization]);
+    request->twilio_signature = std::string(message["X-Twilio-Signature"]);
     request->body = std::move(message.body());
     if (!Router::NeedsWorker(endpoint_)) {
       // Health, readiness, metrics and the page are answered here at once: they must answer

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "triage/audit.h"
 #include "triage/decision.h"
 #include "triage/rule_set.h"
 #include "triage/service.h"
@@ -59,6 +62,44 @@ bool IsJsonLinesType(const std::string& type) {
   return type == "application/x-ndjson" || type == "application/ndjson" ||
          type == "application/jsonl" || type == "application/x-jsonlines" ||
          type == "application/json-lines";
+}
+
+// Escapes `text` for XML character data and attribute values.
+std::string XmlEscaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The answer for a record error (the filter's error line): 400, or 413 for too_large.
+ServiceResponse RecordErrorResponse(const Status& error, const std::optional<std::string>& id) {
+  ServiceResponse response;
+  response.status = error.record_code() == "too_large" ? 413 : 400;
+  response.content_type = "application/json";
+  response.error_code = error.record_code();
+  response.body = FormatErrorLine(1, id, error);
+  return response;
 }
 
 RoutedResponse Routed(ServiceResponse response, std::string endpoint) {
@@ -163,7 +204,9 @@ RoutedResponse Router::HandleReady() const {
 RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
   const std::string endpoint = EndpointOf(request.target);
   const std::string_view path = PathOf(request.target);
-  const bool protected_path = path.rfind("/v1/", 0) == 0 || path.rfind("/admin/", 0) == 0;
+  // The Twilio webhook is authenticated by its signature instead (Twilio sends no bearer token).
+  const bool protected_path =
+      (path.rfind("/v1/", 0) == 0 || path.rfind("/admin/", 0) == 0) && endpoint != "twilio_sms";
   if (protected_path && !Authorized(request.authorization)) {
     RoutedResponse routed =
         Routed(ServiceError(401, "unauthorized",
@@ -208,14 +251,8 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
     return Routed(std::move(metrics), endpoint);
   }
   if (endpoint == "reload") return HandleAdminReload();
-  if (endpoint == "twilio_sms" || endpoint == "cybertipline") {
-    return Routed(ServiceError(501, "not_implemented",
-                               "this build has no " +
-                                   std::string(endpoint == "twilio_sms" ? "Twilio"
-                                                                        : "CyberTipline XML") +
-                                   " adapter"),
-                  endpoint);
-  }
+  if (endpoint == "twilio_sms") return HandleTwilio(worker, request);
+  if (endpoint == "cybertipline") return HandleCyberTipline(worker, request);
 
   // /v1/triage and /v1/explain take JSON.
   const std::string type = MediaType(request.content_type);
@@ -239,6 +276,139 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
   return Routed(service_->Triage(worker, request.body,
                                  lines ? BodyFormat::kJsonLines : BodyFormat::kRecord, mode),
                 endpoint);
+}
+
+std::string Router::ReceivedAt() const {
+  const int64_t micros =
+      options_.now_micros
+          ? options_.now_micros()
+          : std::chrono::duration_cast<std::chrono::microseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  return FormatAuditTime(micros);
+}
+
+RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
+  const IntakeAdapters& adapters = options_.adapters;
+  if (!adapters.has_twilio()) {
+    return Routed(ServiceError(501, "not_implemented", "this build has no Twilio adapter"),
+                  "twilio_sms");
+  }
+  if (options_.twilio_auth_token.empty() || options_.sender_secret.empty() ||
+      options_.public_url.empty()) {
+    return Routed(ServiceError(501, "not_configured",
+                               "the Twilio webhook needs a Twilio auth token, a sender secret "
+                               "and the public URL (docs/serve.md)"),
+                  "twilio_sms");
+  }
+  // Received now: stamped before anything else, so that the record says when it arrived.
+  const std::string received_at = ReceivedAt();
+  // Signature first: an unsigned or wrongly signed webhook is never triaged.
+  if (request.twilio_signature.empty()) {
+    service_->metrics().CountError("invalid_signature");
+    return Routed(ServiceError(403, "invalid_signature", "X-Twilio-Signature is missing"),
+                  "twilio_sms");
+  }
+  if (MediaType(request.content_type) != "application/x-www-form-urlencoded") {
+    return Routed(ServiceError(415, "unsupported_media_type",
+                               "send application/x-www-form-urlencoded (Twilio's webhook form)"),
+                  "twilio_sms");
+  }
+  Result<std::vector<FormField>> params = adapters.parse_form(request.body);
+  if (!params.ok()) {
+    // Not triaged; recorded by its length, as the filter records a line that did not convert.
+    const Status recorded =
+        service_->RecordFailure(1, request.body.size(), params.status());
+    if (!recorded.ok()) {
+      return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"),
+                    "twilio_sms");
+    }
+    return Routed(RecordErrorResponse(params.status(), std::nullopt), "twilio_sms");
+  }
+  std::string base = options_.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!adapters.twilio_signature_valid(options_.twilio_auth_token, base + request.target, *params,
+                                       request.twilio_signature)) {
+    service_->metrics().CountError("invalid_signature");
+    return Routed(ServiceError(403, "invalid_signature",
+                               "X-Twilio-Signature does not match the request"),
+                  "twilio_sms");
+  }
+  Result<std::string> record =
+      adapters.twilio_to_record(*params, options_.sender_secret, received_at);
+  if (!record.ok()) {
+    if (record.status().code() != Status::Code::kInvalidRecord) {
+      return Routed(ServiceError(500, "internal", "the webhook could not be converted"),
+                    "twilio_sms");
+    }
+    const Status recorded = service_->RecordFailure(1, request.body.size(), record.status());
+    if (!recorded.ok()) {
+      return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"),
+                    "twilio_sms");
+    }
+    return Routed(RecordErrorResponse(record.status(), std::nullopt), "twilio_sms");
+  }
+  Decision decision;
+  const Status status = service_->TriageRecord(worker, *record, 1, &decision);
+  if (status.code() == Status::Code::kInvalidRecord) {
+    return Routed(RecordErrorResponse(status, decision.id), "twilio_sms");
+  }
+  if (!status.ok()) {
+    return Routed(ServiceError(503, "audit_failed",
+                               "the decision could not be recorded in the audit store"),
+                  "twilio_sms");
+  }
+  ServiceResponse twiml;
+  twiml.content_type = "text/xml; charset=utf-8";
+  twiml.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+  twiml.body += decision.reply.has_value()
+                    ? "<Response><Message>" + XmlEscaped(*decision.reply) + "</Message></Response>"
+                    : std::string("<Response/>");
+  return Routed(std::move(twiml), "twilio_sms");
+}
+
+RoutedResponse Router::HandleCyberTipline(size_t worker, const HttpRequest& request) {
+  if (!options_.adapters.has_cybertipline()) {
+    return Routed(ServiceError(501, "not_implemented",
+                               "this build has no CyberTipline XML adapter"),
+                  "cybertipline");
+  }
+  const std::string type = MediaType(request.content_type);
+  if (!type.empty() && type != "application/xml" && type != "text/xml") {
+    return Routed(ServiceError(415, "unsupported_media_type",
+                               "send application/xml (a CyberTipline report)"),
+                  "cybertipline");
+  }
+  Result<std::string> record =
+      options_.adapters.cybertipline_to_record(request.body, ReceivedAt());
+  if (!record.ok()) {
+    if (record.status().code() != Status::Code::kInvalidRecord) {
+      return Routed(ServiceError(500, "internal", "the report could not be converted"),
+                    "cybertipline");
+    }
+    const Status recorded = service_->RecordFailure(1, request.body.size(), record.status());
+    if (!recorded.ok()) {
+      return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"),
+                    "cybertipline");
+    }
+    return Routed(RecordErrorResponse(record.status(), std::nullopt), "cybertipline");
+  }
+  Decision decision;
+  const Status status = service_->TriageRecord(worker, *record, 1, &decision);
+  if (status.code() == Status::Code::kInvalidRecord) {
+    return Routed(RecordErrorResponse(status, decision.id), "cybertipline");
+  }
+  if (!status.ok()) {
+    return Routed(ServiceError(503, "audit_failed",
+                               "the decision could not be recorded in the audit store"),
+                  "cybertipline");
+  }
+  const std::string output = QueryValue(request.target, "output");
+  ServiceResponse response;
+  response.content_type = "application/json";
+  response.body = FormatDecisionLine(
+      *record, decision, output == "annotate" ? OutputMode::kAnnotate : OutputMode::kDecision);
+  return Routed(std::move(response), "cybertipline");
 }
 
 }  // namespace triage::serve

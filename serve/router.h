@@ -12,8 +12,12 @@
 //   POST /v1/triage        one record (application/json) or JSON Lines (application/x-ndjson);
 //                          ?output=annotate adds the decision to the record instead
 //   POST /v1/explain       one record -> the explain report
-//   POST /v1/twilio/sms    (the adapters) 501 until they are built in
-//   POST /v1/cybertipline  (the adapters) 501 until they are built in
+//   POST /v1/twilio/sms    a Twilio inbound SMS webhook: X-Twilio-Signature checked first (403 and
+//                          never triaged when missing or wrong), then triaged; answers TwiML with
+//                          the keyword auto-reply, or an empty <Response/>. Authenticated by its
+//                          signature, not by the bearer token (Twilio cannot send one)
+//   POST /v1/cybertipline  a CyberTipline report XML -> its decision line
+//                          (both through IntakeAdapters; 501 while the adapters are not there)
 //   POST /admin/reload     reload the config and rules; the old ones stay on failure
 //
 // Thread-safe: Handle() and Reload() may be called from any thread (each worker with its slot).
@@ -21,6 +25,7 @@
 #define TRIAGE_SERVE_ROUTER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -31,6 +36,8 @@
 #include "triage/service.h"
 #include "triage/status.h"
 
+#include "intake_adapters.h"
+
 namespace triage::serve {
 
 // What the router needs of a request.
@@ -39,6 +46,7 @@ struct HttpRequest {
   std::string target;  // path and query, as received
   std::string content_type;
   std::string authorization;  // the Authorization header ("" when absent)
+  std::string twilio_signature;  // the X-Twilio-Signature header ("" when absent)
   std::string body;
 };
 
@@ -56,6 +64,19 @@ struct RouterOptions {
   std::function<Result<RuleSet>()> load;
   // Writes one line of the service's log (no record text is ever passed to it).
   std::function<void(const std::string&)> log;
+  // The adapters (empty slots: their endpoints answer 501).
+  IntakeAdapters adapters;
+  // Twilio's auth token (the signature's key) and the key senders are hashed with; without
+  // both, POST /v1/twilio/sms answers 501 not_configured.
+  std::string twilio_auth_token;
+  std::string sender_secret;
+  // The service's public base URL as Twilio calls it ("https://triage.example.org"): the
+  // signature covers the full URL, which behind a proxy is not the one the server sees.
+  std::string public_url;
+  // The time a webhook or report is stamped received at (microseconds since the epoch, UTC);
+  // empty: the system clock. The stamp goes into the record (and so into the audit store), so
+  // replay reproduces the decision.
+  std::function<int64_t()> now_micros;
 };
 
 class Router {
@@ -79,6 +100,10 @@ class Router {
 
  private:
   bool Authorized(const std::string& authorization) const;
+  RoutedResponse HandleTwilio(size_t worker, const HttpRequest& request);
+  RoutedResponse HandleCyberTipline(size_t worker, const HttpRequest& request);
+  // "2026-11-02T10:00:00.123Z": now, by options_.now_micros.
+  std::string ReceivedAt() const;
   RoutedResponse HandleAdminReload();
   RoutedResponse HandleReady() const;
 

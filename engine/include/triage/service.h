@@ -103,6 +103,12 @@ class TRIAGE_EXPORT Service {
   // be used), Internal after Stop(). For transports that answer in another form (a TwiML reply).
   Status TriageRecord(size_t worker, std::string_view json, uint64_t line, Decision* decision);
 
+  // Records, for a body that an adapter could not convert into a record (a malformed form or
+  // report XML), the error `error` (an InvalidRecord) at input line `line`, as the filter records
+  // a line that did not convert: by its length `input_bytes` only. Counts the error. Returns
+  // IoError when the audit store failed. Without an audit store, only counts.
+  Status RecordFailure(uint64_t line, uint64_t input_bytes, const Status& error);
+
   // POST /v1/explain: one JSON record -> 200 with its explain report (ExplainReportToJson; the
   // record judged on its own, as `triage explain` judges it: no conversation, no audit entry), or
   // 400/413 with its error line. REQUIRES: worker < workers.

@@ -243,6 +243,19 @@ class Service::Impl {
     return status;
   }
 
+  Status RecordFailure(uint64_t line, uint64_t input_bytes, const Status& error) {
+    metrics_.CountError(error.record_code());
+    if (audit_ == nullptr) return Status::Ok();
+    if (!ready()) return Status::Internal("the service is not ready");
+    const uint64_t ticket = audit_->Reserve();
+    audit_->Fill(ticket, engine_.current(),
+                 MakeAuditErrorEntry(line, std::nullopt, input_bytes, std::nullopt, error,
+                                     options_.clock));
+    const Status audited = AwaitAudit(ticket);
+    if (!audited.ok()) metrics_.CountError("audit_failed");
+    return audited;
+  }
+
   ServiceResponse Explain(size_t index, std::string_view body) {
     Worker& worker = Sync(index);
     if (!worker.scanner.has_value()) worker.scanner.emplace(*worker.rules);
@@ -354,6 +367,10 @@ ServiceResponse Service::Triage(size_t worker, std::string_view body, BodyFormat
 Status Service::TriageRecord(size_t worker, std::string_view json, uint64_t line,
                              Decision* decision) {
   return impl_->TriageRecord(worker, json, line, decision);
+}
+
+Status Service::RecordFailure(uint64_t line, uint64_t input_bytes, const Status& error) {
+  return impl_->RecordFailure(line, input_bytes, error);
 }
 
 ServiceResponse Service::Explain(size_t worker, std::string_view body) {

@@ -5,8 +5,11 @@
 
 #include "router.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -188,6 +191,162 @@ TEST_F(RouterTest, AdapterEndpointsAnswer501UntilBuiltIn) {
     EXPECT_EQ(response.response.status, 501) << target;
     EXPECT_EQ(response.response.error_code, "not_implemented");
   }
+}
+
+// Fakes of the adapters (the real ones are tested with them, on their own branch): a form split
+// at '&' and '=', a "signature" that is "sig:" and the URL, an SMS record keyed by the sender.
+IntakeAdapters FakeAdapters(std::string* stamped) {
+  IntakeAdapters adapters;
+  adapters.parse_form = [](std::string_view body) -> Result<std::vector<FormField>> {
+    std::vector<FormField> fields;
+    size_t begin = 0;
+    while (begin <= body.size()) {
+      size_t end = body.find('&', begin);
+      if (end == std::string_view::npos) end = body.size();
+      const std::string_view pair = body.substr(begin, end - begin);
+      if (pair.find('%') != std::string_view::npos) {
+        return Status::InvalidRecord("invalid_form", "a malformed escape");
+      }
+      const size_t eq = pair.find('=');
+      if (!pair.empty()) {
+        fields.push_back({std::string(pair.substr(0, eq)),
+                          eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1))});
+      }
+      begin = end + 1;
+    }
+    return fields;
+  };
+  adapters.twilio_signature_valid = [](std::string_view token, std::string_view url,
+                                       const std::vector<FormField>&, std::string_view signature) {
+    return token == "twilio-token" && signature == "sig:" + std::string(url);
+  };
+  adapters.twilio_to_record = [stamped](const std::vector<FormField>& params,
+                                        const std::string& secret,
+                                        const std::string& received_at) -> Result<std::string> {
+    *stamped = received_at;
+    std::string sid;
+    std::string from;
+    std::string body;
+    for (const FormField& field : params) {
+      if (field.name == "MessageSid") sid = field.value;
+      if (field.name == "From") from = field.value;
+      if (field.name == "Body") body = field.value;
+    }
+    if (sid.empty()) return Status::InvalidRecord("missing_field", "no MessageSid");
+    return R"({"id":")" + sid + R"(","kind":"sms","from":"h:)" + secret + from +
+           R"(","to":"233733","received_at":")" + received_at + R"(","body":")" + body + "\"}";
+  };
+  adapters.cybertipline_to_record = [](std::string_view xml,
+                                       const std::string& received_at) -> Result<std::string> {
+    if (xml.rfind("<report>", 0) != 0) return Status::InvalidRecord("not_a_report", "no report");
+    return R"({"id":"ct-1","kind":"report","received_at":")" + received_at +
+           R"(","summary":"the reporter says they will meet up"})";
+  };
+  return adapters;
+}
+
+class AdapterRouterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::Compiled compiled = testing::CompileText(
+        "category hotline_contact \"A contact\"\n"
+        "category enticement \"Online enticement\"\n"
+        "rule keyword { when kind == \"sms\" and text ~ /^help$/i urgency +5 "
+        "category hotline_contact +50 }\n"
+        "rule meeting { when text ~ /meet up/i urgency +35 category enticement +40 }\n",
+        "conversations:\n  replies:\n    HELP: \"Hotline: we <answer> here & now\"\n");
+    ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+    Result<std::unique_ptr<Service>> started = Service::Start(*compiled.rules, {});
+    ASSERT_TRUE(started.ok());
+    service_ = std::move(started).value();
+    RouterOptions options;
+    options.token = "bearer-token";
+    options.adapters = FakeAdapters(&stamped_);
+    options.twilio_auth_token = "twilio-token";
+    options.sender_secret = "k";
+    options.public_url = "https://triage.example.org/";
+    options.now_micros = [] { return int64_t{1793613600123000}; };
+    router_ = std::make_unique<Router>(service_.get(), options);
+  }
+
+  RoutedResponse Twilio(const std::string& body, const std::string& signature) {
+    HttpRequest request;
+    request.method = "POST";
+    request.target = "/v1/twilio/sms";
+    request.content_type = "application/x-www-form-urlencoded";
+    request.twilio_signature = signature;
+    request.body = body;
+    return router_->Handle(0, request);
+  }
+
+  std::string Decisions() {
+    const std::string metrics = service_->MetricsText();
+    return metrics.find("triage_decisions_total{") == std::string::npos ? "none" : "some";
+  }
+
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<Router> router_;
+  std::string stamped_;
+};
+
+constexpr char kSigned[] = "sig:https://triage.example.org/v1/twilio/sms";
+
+TEST_F(AdapterRouterTest, AnUnsignedOrWronglySignedWebhookIs403AndNeverTriaged) {
+  const RoutedResponse missing = Twilio("MessageSid=SM1&From=+15555550123&Body=HELP", "");
+  EXPECT_EQ(missing.response.status, 403);
+  EXPECT_EQ(missing.response.error_code, "invalid_signature");
+  const RoutedResponse wrong = Twilio("MessageSid=SM1&From=+15555550123&Body=HELP", "sig:other");
+  EXPECT_EQ(wrong.response.status, 403);
+  EXPECT_EQ(Decisions(), "none");
+  EXPECT_EQ(stamped_, "") << "a refused webhook was converted";
+  EXPECT_NE(service_->MetricsText().find("triage_errors_total{code=\"invalid_signature\"} 2"),
+            std::string::npos);
+}
+
+TEST_F(AdapterRouterTest, ASignedKeywordGetsTheAutoReplyAsTwiml) {
+  // No bearer token: the signature authenticates the webhook.
+  const RoutedResponse help = Twilio("MessageSid=SM1&From=+15555550123&Body=HELP", kSigned);
+  EXPECT_EQ(help.response.status, 200) << help.response.body;
+  EXPECT_EQ(help.response.content_type, "text/xml; charset=utf-8");
+  EXPECT_EQ(help.response.body,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>Hotline: we "
+            "&lt;answer&gt; here &amp; now</Message></Response>");
+  // Stamped at receipt by the service's clock, into the record (and so the audit store).
+  EXPECT_EQ(stamped_, "2026-11-02T10:00:00.123Z");
+  const RoutedResponse story =
+      Twilio("MessageSid=SM2&From=+15555550123&Body=can we meet up", kSigned);
+  EXPECT_EQ(story.response.body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+}
+
+TEST_F(AdapterRouterTest, AWebhookThatDoesNotConvertIsA400ErrorLine) {
+  EXPECT_EQ(Twilio("From=+15555550123&Body=HELP", kSigned).response.error_code, "missing_field");
+  const RoutedResponse malformed = Twilio("Body=%zz", kSigned);
+  EXPECT_EQ(malformed.response.status, 400);
+  EXPECT_EQ(malformed.response.error_code, "invalid_form");
+  HttpRequest json;
+  json.method = "POST";
+  json.target = "/v1/twilio/sms";
+  json.content_type = "application/json";
+  json.twilio_signature = kSigned;
+  EXPECT_EQ(router_->Handle(0, json).response.status, 415);
+}
+
+TEST_F(AdapterRouterTest, AReportXmlGetsItsDecisionLine) {
+  HttpRequest request;
+  request.method = "POST";
+  request.target = "/v1/cybertipline";
+  request.content_type = "application/xml";
+  request.body = "<report>...</report>";
+  EXPECT_EQ(router_->Handle(0, request).response.status, 401) << "the bearer token applies";
+  request.authorization = "Bearer bearer-token";
+  const RoutedResponse decided = router_->Handle(0, request);
+  EXPECT_EQ(decided.response.status, 200);
+  EXPECT_EQ(decided.response.body.rfind(R"({"id":"ct-1","triage":{"urgency":{"score":35)", 0), 0U)
+      << decided.response.body;
+  request.body = "<html/>";
+  const RoutedResponse refused = router_->Handle(0, request);
+  EXPECT_EQ(refused.response.status, 400);
+  EXPECT_EQ(refused.response.error_code, "not_a_report");
 }
 
 TEST_F(RouterTest, EndpointNamesAreAFixedSet) {
