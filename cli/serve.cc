@@ -8,8 +8,8 @@
 // in flight, commits and closes the audit store, and exits 0 (1 if the store failed). SIGHUP and
 // POST /admin/reload reload the rules; a failed reload keeps the old ones (diagnostics on stderr).
 //
-// The bearer token is read from --token-file or TRIAGE_SERVE_TOKEN, never from the command line
-// (which `ps` shows to every user of the machine).
+// Secrets — the bearer token, Twilio's auth token, the sender secret — are read from a file or an
+// environment variable, never from the command line (which `ps` shows to every user).
 
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 #include <sys/stat.h>
@@ -23,6 +23,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include <CLI/CLI.hpp>
@@ -48,6 +49,9 @@ struct ServeOptions {
   int jobs = 0;
   FilterAuditOptions audit;
   std::string token_file;
+  std::string twilio_token_file;
+  std::string sender_secret_file;
+  std::string public_url;
   std::string port_file;
   size_t max_body_bytes = size_t{8} << 20;
   double read_timeout = 10;
@@ -78,37 +82,38 @@ bool IsLoopback(const std::string& host) {
   return host.rfind("127.", 0) == 0 || host == "::1";
 }
 
-// Reads the token from `file` or, without one, TRIAGE_SERVE_TOKEN. Sets *token ("" when neither
-// gives one). Returns InvalidArgument when both are given, or the file is empty or unreadable.
-Status ReadToken(const std::string& file, std::string* token) {
-  const char* env = std::getenv("TRIAGE_SERVE_TOKEN");
+// Reads a secret (`what`: "the bearer token") from `file` or, without one, the environment
+// variable `env_name`. Sets *secret ("" when neither gives one). Returns InvalidArgument when both
+// are given, or the file is unreadable or empty, or the secret holds white space.
+Status ReadSecret(const std::string& file, const char* env_name, const std::string& what,
+                  std::string* secret) {
+  const char* env = std::getenv(env_name);
   const bool from_env = env != nullptr && *env != '\0';
   if (file.empty()) {
-    if (from_env) *token = env;
+    if (from_env) *secret = env;
   } else {
     if (from_env) {
-      return Status::InvalidArgument(
-          "give the token in --token-file or in TRIAGE_SERVE_TOKEN, not both");
+      return Status::InvalidArgument("give " + what + " in a file or in " + env_name +
+                                     ", not both");
     }
     std::ifstream in(file, std::ios::binary);
-    if (!in) return Status::InvalidArgument("--token-file: cannot read '" + file + "'");
-    token->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!in) return Status::InvalidArgument("cannot read " + what + " from '" + file + "'");
+    secret->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     struct stat info {};
     if (stat(file.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-      std::fprintf(stderr,
-                   "triage: warning: --token-file '%s' can be read by other users (chmod 600)\n",
-                   file.c_str());
+      std::fprintf(stderr, "triage: warning: '%s' (%s) can be read by other users (chmod 600)\n",
+                   file.c_str(), what.c_str());
     }
   }
-  while (!token->empty() && (token->back() == '\n' || token->back() == '\r' ||
-                             token->back() == ' ' || token->back() == '\t')) {
-    token->pop_back();
+  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r' ||
+                              secret->back() == ' ' || secret->back() == '\t')) {
+    secret->pop_back();
   }
-  if (!file.empty() && token->empty()) {
-    return Status::InvalidArgument("--token-file: '" + file + "' holds no token");
+  if (!file.empty() && secret->empty()) {
+    return Status::InvalidArgument("'" + file + "' holds no " + what);
   }
-  if (token->find_first_of(" \t\r\n") != std::string::npos) {
-    return Status::InvalidArgument("the bearer token must not contain white space");
+  if (secret->find_first_of(" \t\r\n") != std::string::npos) {
+    return Status::InvalidArgument(what + " must not contain white space");
   }
   return Status::Ok();
 }
@@ -122,8 +127,17 @@ int RunServe(const ServeOptions& options) {
     return ReportFailure(parsed, kExitUsage);
   }
   std::string token;
-  if (Status read = ReadToken(options.token_file, &token); !read.ok()) {
-    return ReportFailure(read, kExitUsage);
+  std::string twilio_token;
+  std::string sender_secret;
+  for (const auto& [file, env, what, secret] :
+       {std::tuple{&options.token_file, "TRIAGE_SERVE_TOKEN", "the bearer token", &token},
+        std::tuple{&options.twilio_token_file, "TRIAGE_TWILIO_AUTH_TOKEN", "the Twilio auth token",
+                   &twilio_token},
+        std::tuple{&options.sender_secret_file, "TRIAGE_SENDER_SECRET", "the sender secret",
+                   &sender_secret}}) {
+    if (Status read = ReadSecret(*file, env, what, secret); !read.ok()) {
+      return ReportFailure(read, kExitUsage);
+    }
   }
   const std::string config_path = FindConfigOrReport(options.config);
   if (config_path.empty()) return kExitErrors;
@@ -154,6 +168,11 @@ int RunServe(const ServeOptions& options) {
   router_options.token = token;
   router_options.load = [config_path]() { return LoadRulesReporting(config_path, nullptr); };
   router_options.log = Log;
+  // The adapters' slots (serve/intake_adapters.h) are filled here once triage/adapters.h is in
+  // the library; until then the Twilio and CyberTipline endpoints answer 501.
+  router_options.twilio_auth_token = twilio_token;
+  router_options.sender_secret = sender_secret;
+  router_options.public_url = options.public_url;
   serve::Router router(service.get(), router_options);
 
   serve::HttpServerOptions server_options;
@@ -223,6 +242,18 @@ Command AddServeCommand(CLI::App* parent) {
                   "Require this bearer token (the file's content) on /v1/* and /admin/*; or set "
                   "TRIAGE_SERVE_TOKEN")
       ->check(CLI::ExistingFile);
+  app->add_option("--twilio-token-file", options->twilio_token_file,
+                  "Twilio's auth token, which signs its webhooks (POST /v1/twilio/sms); or set "
+                  "TRIAGE_TWILIO_AUTH_TOKEN")
+      ->check(CLI::ExistingFile);
+  app->add_option("--sender-secret-file", options->sender_secret_file,
+                  "The key SMS senders' numbers are hashed with (HMAC-SHA256); or set "
+                  "TRIAGE_SENDER_SECRET")
+      ->check(CLI::ExistingFile);
+  app->add_option("--public-url", options->public_url,
+                  "The service's URL as Twilio calls it (https://host[:port]), which the "
+                  "webhook signature covers")
+      ->envname("TRIAGE_PUBLIC_URL");
   app->add_option("--port-file", options->port_file,
                   "Write the port listened on to this file once listening");
   app->add_option("--max-body-bytes", options->max_body_bytes,
