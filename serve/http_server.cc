@@ -284,17 +284,26 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
-  void OnHeader(const beast::error_code& ec) {
+  // Handles a failed read of a request: refuses what was too large or malformed, closes on a
+  // timeout or a client that went away. Returns false when `ec` is no error.
+  bool ReadFailed(const beast::error_code& ec) {
+    if (!ec) return false;
     if (ec == http::error::header_limit) {
-      return Refuse(431, "header_too_large", "the request's header is too large");
+      Refuse(431, "header_too_large", "the request's header is too large");
+    } else if (ec == http::error::body_limit) {
+      RefuseTooLarge();
+    } else if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+               ec == net::error::operation_aborted || ec == net::error::eof ||
+               ec == net::error::connection_reset) {
+      Close();
+    } else {
+      Refuse(400, "bad_request", "the request is not valid HTTP/1.1");
     }
-    if (ec == http::error::body_limit) return RefuseTooLarge();
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
-      return Close();
-    }
-    if (ec) return Refuse(400, "bad_request", "the request is not valid HTTP/1.1");
+    return true;
+  }
+
+  void OnHeader(const beast::error_code& ec) {
+    if (ReadFailed(ec)) return;
     const auto& request = parser_->get();
     endpoint_ = Router::EndpointOf(std::string(request.target()));
     const auto length = parser_->content_length();
@@ -321,13 +330,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnBody(const beast::error_code& ec) {
-    if (ec == http::error::body_limit) return RefuseTooLarge();
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::eof ||
-        ec == net::error::connection_reset) {
-      return Close();
-    }
-    if (ec) return Refuse(400, "bad_request", "the request is not valid HTTP/1.1");
+    if (ReadFailed(ec)) return;
     stream_.expires_never();
     state_ = State::kProcessing;
     received_ = Clock::now();

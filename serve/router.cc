@@ -288,6 +288,35 @@ std::string Router::ReceivedAt() const {
   return FormatAuditTime(micros);
 }
 
+RoutedResponse Router::NotConverted(const std::string& endpoint, size_t input_bytes,
+                                    const Status& error) {
+  if (error.code() != Status::Code::kInvalidRecord) {
+    return Routed(ServiceError(500, "internal", "the body could not be converted"), endpoint);
+  }
+  // Not triaged; recorded by its length, as the filter records a line that did not convert.
+  if (!service_->RecordFailure(1, input_bytes, error).ok()) {
+    return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"), endpoint);
+  }
+  return Routed(RecordErrorResponse(error, std::nullopt), endpoint);
+}
+
+std::optional<RoutedResponse> Router::DecideConverted(size_t worker, const std::string& endpoint,
+                                                      size_t input_bytes,
+                                                      const Result<std::string>& record,
+                                                      Decision* decision) {
+  if (!record.ok()) return NotConverted(endpoint, input_bytes, record.status());
+  const Status status = service_->TriageRecord(worker, *record, 1, decision);
+  if (status.code() == Status::Code::kInvalidRecord) {
+    return Routed(RecordErrorResponse(status, decision->id), endpoint);
+  }
+  if (!status.ok()) {
+    return Routed(ServiceError(503, "audit_failed",
+                               "the decision could not be recorded in the audit store"),
+                  endpoint);
+  }
+  return std::nullopt;
+}
+
 RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
   const IntakeAdapters& adapters = options_.adapters;
   if (!adapters.has_twilio()) {
@@ -315,16 +344,7 @@ RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
                   "twilio_sms");
   }
   Result<std::vector<FormField>> params = adapters.parse_form(request.body);
-  if (!params.ok()) {
-    // Not triaged; recorded by its length, as the filter records a line that did not convert.
-    const Status recorded =
-        service_->RecordFailure(1, request.body.size(), params.status());
-    if (!recorded.ok()) {
-      return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"),
-                    "twilio_sms");
-    }
-    return Routed(RecordErrorResponse(params.status(), std::nullopt), "twilio_sms");
-  }
+  if (!params.ok()) return NotConverted("twilio_sms", request.body.size(), params.status());
   std::string base = options_.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (!adapters.twilio_signature_valid(options_.twilio_auth_token, base + request.target, *params,
@@ -334,29 +354,11 @@ RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
                                "X-Twilio-Signature does not match the request"),
                   "twilio_sms");
   }
-  Result<std::string> record =
-      adapters.twilio_to_record(*params, options_.sender_secret, received_at);
-  if (!record.ok()) {
-    if (record.status().code() != Status::Code::kInvalidRecord) {
-      return Routed(ServiceError(500, "internal", "the webhook could not be converted"),
-                    "twilio_sms");
-    }
-    const Status recorded = service_->RecordFailure(1, request.body.size(), record.status());
-    if (!recorded.ok()) {
-      return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"),
-                    "twilio_sms");
-    }
-    return Routed(RecordErrorResponse(record.status(), std::nullopt), "twilio_sms");
-  }
   Decision decision;
-  const Status status = service_->TriageRecord(worker, *record, 1, &decision);
-  if (status.code() == Status::Code::kInvalidRecord) {
-    return Routed(RecordErrorResponse(status, decision.id), "twilio_sms");
-  }
-  if (!status.ok()) {
-    return Routed(ServiceError(503, "audit_failed",
-                               "the decision could not be recorded in the audit store"),
-                  "twilio_sms");
+  if (std::optional<RoutedResponse> refused = DecideConverted(
+          worker, "twilio_sms", request.body.size(),
+          adapters.twilio_to_record(*params, options_.sender_secret, received_at), &decision)) {
+    return *std::move(refused);
   }
   ServiceResponse twiml;
   twiml.content_type = "text/xml; charset=utf-8";
@@ -381,27 +383,10 @@ RoutedResponse Router::HandleCyberTipline(size_t worker, const HttpRequest& requ
   }
   Result<std::string> record =
       options_.adapters.cybertipline_to_record(request.body, ReceivedAt());
-  if (!record.ok()) {
-    if (record.status().code() != Status::Code::kInvalidRecord) {
-      return Routed(ServiceError(500, "internal", "the report could not be converted"),
-                    "cybertipline");
-    }
-    const Status recorded = service_->RecordFailure(1, request.body.size(), record.status());
-    if (!recorded.ok()) {
-      return Routed(ServiceError(503, "audit_failed", "the error could not be recorded"),
-                    "cybertipline");
-    }
-    return Routed(RecordErrorResponse(record.status(), std::nullopt), "cybertipline");
-  }
   Decision decision;
-  const Status status = service_->TriageRecord(worker, *record, 1, &decision);
-  if (status.code() == Status::Code::kInvalidRecord) {
-    return Routed(RecordErrorResponse(status, decision.id), "cybertipline");
-  }
-  if (!status.ok()) {
-    return Routed(ServiceError(503, "audit_failed",
-                               "the decision could not be recorded in the audit store"),
-                  "cybertipline");
+  if (std::optional<RoutedResponse> refused =
+          DecideConverted(worker, "cybertipline", request.body.size(), record, &decision)) {
+    return *std::move(refused);
   }
   const std::string output = QueryValue(request.target, "output");
   ServiceResponse response;

@@ -27,11 +27,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "triage/decision.h"
 #include "triage/rule_set.h"
 #include "triage/service.h"
 #include "triage/status.h"
@@ -102,6 +104,15 @@ class Router {
   bool Authorized(const std::string& authorization) const;
   RoutedResponse HandleTwilio(size_t worker, const HttpRequest& request);
   RoutedResponse HandleCyberTipline(size_t worker, const HttpRequest& request);
+  // The answer to a body an adapter could not convert (`error`), recorded by its length.
+  RoutedResponse NotConverted(const std::string& endpoint, size_t input_bytes,
+                              const Status& error);
+  // Triages a converted `record` into *decision. Returns the refusal to answer instead (the
+  // conversion's or the record's error, or a failed audit), or nothing when it was triaged.
+  std::optional<RoutedResponse> DecideConverted(size_t worker, const std::string& endpoint,
+                                                size_t input_bytes,
+                                                const Result<std::string>& record,
+                                                Decision* decision);
   // "2026-11-02T10:00:00.123Z": now, by options_.now_micros.
   std::string ReceivedAt() const;
   RoutedResponse HandleAdminReload();

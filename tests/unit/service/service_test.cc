@@ -20,6 +20,7 @@
 #include "triage/decision.h"
 #include "triage/scanner.h"
 
+#include "support/cli_harness.h"
 #include "support/compile_helpers.h"
 #include "support/run_process.h"
 #include "unit/conversation/conversation_fixture.h"
@@ -32,21 +33,8 @@ using conversation_testing::Sms;
 
 constexpr char kReport[] = R"({"id":"r-1","summary":"A 13 yo wants to meet up tonight"})";
 
-constexpr char kRules[] = R"(
-category enticement "Online enticement of children for sexual acts"
-pattern minor_age = /\b(?:[5-9]|1[0-7])\s*(?:yo|y\/o|yrs?|years?[ -]old)\b/i
-list    meet_up   = "meet up", "meet in person"
-rule minor_age_mentioned "A minor's age appears in the text" {
-  when    text ~ minor_age
-  urgency +15
-  tag     "minor"
-}
-rule meeting_a_minor "Arranging to meet a minor in person" {
-  when     minor_age_mentioned and text ~ any(meet_up)
-  urgency  +35
-  category enticement +40
-}
-)";
+// The end-to-end tests' small pack: a minor's age, a meeting, imminence.
+const std::string kRules = test_support::kBasicRules;
 
 ServiceOptions Workers(size_t workers) {
   ServiceOptions options;
