@@ -28,7 +28,6 @@
 // they take CPU from it, so the figures are a floor.
 #include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,10 +42,12 @@
 #include <thread>
 #include <vector>
 
-#include "http_client.h"
 #include "triage/conversation_scanner.h"
 #include "triage/conversation_store.h"
 #include "triage/triage.h"
+
+#include "http_client.h"
+#include <sys/wait.h>
 
 extern char** environ;
 
@@ -95,11 +96,10 @@ std::vector<std::string> MakeRecords(size_t count, const std::string& tag) {
     char at[32];
     std::snprintf(at, sizeof at, "2026-11-02T%02zu:%02zu:%02zuZ", 8 + seconds / 3600 % 12,
                   seconds / 60 % 60, seconds % 60);
-    records.push_back(R"({"id":"b-)" + std::to_string(i) + R"(","kind":"sms","conversation":"c-)" + tag +
-                      "-" + std::to_string(i % 1000) + R"(","from":"h:)" + tag +
-                      std::to_string(i % 1000) +
-                      R"(","to":"233733","received_at":")" + at + R"(","body":")" +
-                      kTexts[(i * 7 + i / 1000) % kTextCount] + "\"}");
+    records.push_back(R"({"id":"b-)" + std::to_string(i) + R"(","kind":"sms","conversation":"c-)" +
+                      tag + "-" + std::to_string(i % 1000) + R"(","from":"h:)" + tag +
+                      std::to_string(i % 1000) + R"(","to":"233733","received_at":")" + at +
+                      R"(","body":")" + kTexts[(i * 7 + i / 1000) % kTextCount] + "\"}");
   }
   return records;
 }
@@ -117,8 +117,9 @@ struct Figures {
 void Percentiles(std::vector<double>* ms, Figures* figures) {
   if (ms->empty()) return;
   std::sort(ms->begin(), ms->end());
-  const auto at = [&](double q) {
-    return (*ms)[std::min(ms->size() - 1, static_cast<size_t>(q * static_cast<double>(ms->size())))];
+  const auto at = [ms](double q) {
+    const auto index = static_cast<size_t>(q * static_cast<double>(ms->size()));
+    return (*ms)[std::min(ms->size() - 1, index)];
   };
   figures->p50_ms = at(0.50);
   figures->p99_ms = at(0.99);
@@ -219,9 +220,10 @@ bool ParseArgs(int argc, char** argv, Options* options) {
     } else if (arg == "--json") {
       options->json = value();
     } else {
-      std::fprintf(stderr, "usage: triage_bench_serve [--triage BINARY] [--config FILE] "
-                           "[--requests N] [--connections 1,8,64] [--rate R] [--rate-requests M] "
-                           "[--batch B] [--jobs J] [--json FILE]\n");
+      std::fprintf(stderr,
+                   "usage: triage_bench_serve [--triage BINARY] [--config FILE] "
+                   "[--requests N] [--connections 1,8,64] [--rate R] [--rate-requests M] "
+                   "[--batch B] [--jobs J] [--json FILE]\n");
       return false;
     }
   }
@@ -249,9 +251,8 @@ int Run(int argc, char** argv) {
   const std::string dir = mkdtemp(dir_template);
   const std::string port_file = dir + "/port";
   const std::string jobs = std::to_string(options.jobs);
-  std::vector<std::string> args = {options.triage, "serve",     "--listen", "127.0.0.1:0",
-                                   "--config",     options.config, "--jobs", jobs,
-                                   "--port-file",  port_file};
+  std::vector<std::string> args = {options.triage, "serve",  "--listen", "127.0.0.1:0", "--config",
+                                   options.config, "--jobs", jobs,       "--port-file", port_file};
   std::vector<char*> argv_server;
   for (std::string& arg : args) argv_server.push_back(arg.data());
   argv_server.push_back(nullptr);
@@ -314,10 +315,11 @@ int Run(int argc, char** argv) {
   std::remove(port_file.c_str());
   rmdir(dir.c_str());
 
-  std::printf("triage serve load: %zu SMS records (%.0f bytes on average), server --jobs %d, %u "
-              "hardware threads\n",
-              records.size(), static_cast<double>(bytes) / static_cast<double>(records.size()),
-              options.jobs, std::thread::hardware_concurrency());
+  std::printf(
+      "triage serve load: %zu SMS records (%.0f bytes on average), server --jobs %d, %u "
+      "hardware threads\n",
+      records.size(), static_cast<double>(bytes) / static_cast<double>(records.size()),
+      options.jobs, std::thread::hardware_concurrency());
   std::printf("%-34s %10s %9s %9s %9s %8s\n", "run", "records", "rec/s", "p50 ms", "p99 ms",
               "failed");
   for (const Figures& f : results) {
@@ -327,10 +329,10 @@ int Run(int argc, char** argv) {
   const double in_process = results.front().per_second();
   double best = 0;
   for (size_t i = 1; i + 2 < results.size(); ++i) best = std::max(best, results[i].per_second());
-  std::printf("best HTTP throughput: %.0f%% of in-process one record a request, %.0f%% in "
-              "batches (target >= 50%%); paced p99 %.3f ms (target < 10 ms)\n",
-              100 * best / in_process, 100 * batched.per_second() / in_process,
-              results.back().p99_ms);
+  std::printf(
+      "best HTTP throughput: %.0f%% of in-process one record a request, %.0f%% in "
+      "batches (target >= 50%%); paced p99 %.3f ms (target < 10 ms)\n",
+      100 * best / in_process, 100 * batched.per_second() / in_process, results.back().p99_ms);
   if (!options.json.empty()) {
     std::ofstream out(options.json);
     out << "{\"records\":" << records.size() << ",\"runs\":[";

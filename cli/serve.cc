@@ -12,7 +12,6 @@
 // environment variable, never from the command line (which `ps` shows to every user).
 
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
-#include <sys/stat.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +38,7 @@
 #include "load_rules.h"
 #include "report_status.h"
 #include "router.h"
+#include <sys/stat.h>
 
 namespace triage::cli {
 namespace {
@@ -78,9 +78,7 @@ Status ParseListen(const std::string& listen, std::string* host, uint16_t* port)
   return Status::Ok();
 }
 
-bool IsLoopback(const std::string& host) {
-  return host.rfind("127.", 0) == 0 || host == "::1";
-}
+bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
 // Reads a secret (`what`: "the bearer token") from `file` or, without one, the environment
 // variable `env_name`. Sets *secret ("" when neither gives one). Returns InvalidArgument when both
@@ -216,8 +214,8 @@ int RunServe(const ServeOptions& options) {
 
   const Status stopped = service->Stop();
   if (!stopped.ok()) {
-    return ReportFailure(
-        Status::IoError("closing the audit store: " + stopped.message()), kExitErrors);
+    return ReportFailure(Status::IoError("closing the audit store: " + stopped.message()),
+                         kExitErrors);
   }
   Log("stopped");
   return kExitOk;

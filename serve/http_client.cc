@@ -3,11 +3,7 @@
 
 #include "http_client.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +12,11 @@
 #include <cstring>
 #include <string>
 #include <utility>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace triage::serve {
 namespace {
@@ -133,9 +134,8 @@ bool HttpClient::ReadResponse(HttpResponse* response) {
   while (line_end != std::string::npos) {
     const size_t begin = line_end + 2;
     line_end = head.find("\r\n", begin);
-    const std::string line = head.substr(begin, line_end == std::string::npos
-                                                    ? std::string::npos
-                                                    : line_end - begin);
+    const std::string line =
+        head.substr(begin, line_end == std::string::npos ? std::string::npos : line_end - begin);
     const size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
     size_t value = colon + 1;
@@ -171,7 +171,8 @@ bool HttpClient::Request(std::string_view method, std::string_view target, std::
   request.reserve(256 + body.size());
   request.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
   request.append(host_).append(":").append(std::to_string(port_)).append("\r\n");
-  for (const auto& [name, value] : headers) request.append(name).append(": ").append(value).append("\r\n");
+  for (const auto& [name, value] : headers)
+    request.append(name).append(": ").append(value).append("\r\n");
   if (method != "GET" || !body.empty()) {
     request.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
   }

@@ -264,12 +264,12 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     state_ = State::kIdle;
     if (buffer_.size() > 0) return ReadHeader();  // the next request is here already
     stream_.expires_after(server_->options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](
-                                                       const beast::error_code& ec, size_t bytes) {
-      if (ec) return self->Close();
-      self->buffer_.commit(bytes);
-      self->ReadHeader();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](const beast::error_code& ec, size_t bytes) {
+                              if (ec) return self->Close();
+                              self->buffer_.commit(bytes);
+                              self->ReadHeader();
+                            });
   }
 
   void ReadHeader() {
@@ -278,10 +278,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<uint32_t>(server_->options().max_header_bytes));
     parser_->body_limit(server_->options().max_body_bytes);
     stream_.expires_after(server_->options().read_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](const beast::error_code& ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](const beast::error_code& ec, size_t) { self->OnHeader(ec); });
   }
 
   // Handles a failed read of a request: refuses what was too large or malformed, closes on a
@@ -323,10 +322,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](const beast::error_code& ec, size_t) {
-                       self->OnBody(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](const beast::error_code& ec, size_t) { self->OnBody(ec); });
   }
 
   void OnBody(const beast::error_code& ec) {
@@ -382,8 +380,8 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   void Respond(RoutedResponse routed) {
     state_ = State::kWriting;
     const bool keep_alive = keep_alive_ && !server_->shutting_down();
-    response_ = http::response<http::string_body>(
-        static_cast<http::status>(routed.response.status), version_ == 10 ? 10 : 11);
+    response_ = http::response<http::string_body>(static_cast<http::status>(routed.response.status),
+                                                  version_ == 10 ? 10 : 11);
     response_.set(http::field::content_type, routed.response.content_type);
     response_.set(http::field::cache_control, "no-store");
     response_.set("X-Content-Type-Options", "nosniff");

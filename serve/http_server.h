@@ -30,12 +30,12 @@
 namespace triage::serve {
 
 struct HttpServerOptions {
-  std::string address = "127.0.0.1";  // an IP address to listen on (loopback by default)
-  uint16_t port = 8080;                // 0: any free port (see HttpServer::port())
-  size_t workers = 2;                  // worker threads (and Service worker slots)
-  size_t max_body_bytes = size_t{8} << 20;   // a larger body gets 413 (too_large)
+  std::string address = "127.0.0.1";           // an IP address to listen on (loopback by default)
+  uint16_t port = 8080;                        // 0: any free port (see HttpServer::port())
+  size_t workers = 2;                          // worker threads (and Service worker slots)
+  size_t max_body_bytes = size_t{8} << 20;     // a larger body gets 413 (too_large)
   size_t max_header_bytes = size_t{16} << 10;  // larger headers get 431
-  size_t max_connections = 1024;       // connections beyond this are closed at once
+  size_t max_connections = 1024;               // connections beyond this are closed at once
   // A request's header and body must arrive within this, from its first byte.
   std::chrono::milliseconds read_timeout{10000};
   // A keep-alive connection with no request for this long is closed.

@@ -43,9 +43,7 @@ struct IntakeAdapters {
   std::function<Result<std::string>(std::string_view xml, const std::string& received_at)>
       cybertipline_to_record;
 
-  bool has_twilio() const {
-    return parse_form && twilio_signature_valid && twilio_to_record;
-  }
+  bool has_twilio() const { return parse_form && twilio_signature_valid && twilio_to_record; }
   bool has_cybertipline() const { return static_cast<bool>(cybertipline_to_record); }
 };
 

@@ -163,8 +163,7 @@ bool Router::Authorized(const std::string& authorization) const {
       return false;
     }
   }
-  return ConstantTimeEquals(std::string_view(authorization).substr(kScheme.size()),
-                            options_.token);
+  return ConstantTimeEquals(std::string_view(authorization).substr(kScheme.size()), options_.token);
 }
 
 Status Router::Reload(const std::string& trigger) {
@@ -193,9 +192,8 @@ RoutedResponse Router::HandleAdminReload() {
 RoutedResponse Router::HandleReady() const {
   const RuleSet rules = service_->rules();
   const bool ready = service_->ready();
-  std::string body = std::string(R"({"ready":)") + (ready ? "true" : "false") +
-                     R"(,"ruleset":")" + rules.digest() +
-                     R"(","rules":)" + std::to_string(rules.rule_count()) + "}";
+  std::string body = std::string(R"({"ready":)") + (ready ? "true" : "false") + R"(,"ruleset":")" +
+                     rules.digest() + R"(","rules":)" + std::to_string(rules.rule_count()) + "}";
   RoutedResponse routed = Routed(Json(ready ? 200 : 503, std::move(body)), "readyz");
   if (!ready) routed.response.error_code = "not_ready";
   return routed;
@@ -219,8 +217,8 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
   if (endpoint == "other") {
     return Routed(ServiceError(404, "not_found", "no such endpoint"), endpoint);
   }
-  const bool get = endpoint == "page" || endpoint == "healthz" || endpoint == "readyz" ||
-                   endpoint == "metrics";
+  const bool get =
+      endpoint == "page" || endpoint == "healthz" || endpoint == "readyz" || endpoint == "metrics";
   const std::string method = get ? "GET" : "POST";
   if (request.method != method) {
     RoutedResponse routed =
@@ -259,10 +257,9 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
   const bool lines = IsJsonLinesType(type);
   if (!type.empty() && type != "application/json" && !(lines && endpoint == "triage")) {
     return Routed(ServiceError(415, "unsupported_media_type",
-                               endpoint == "triage"
-                                   ? "send application/json (one record) or "
-                                     "application/x-ndjson (JSON Lines)"
-                                   : "send application/json (one record)"),
+                               endpoint == "triage" ? "send application/json (one record) or "
+                                                      "application/x-ndjson (JSON Lines)"
+                                                    : "send application/json (one record)"),
                   endpoint);
   }
   if (endpoint == "explain") return Routed(service_->Explain(worker, request.body), endpoint);
@@ -279,12 +276,11 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
 }
 
 std::string Router::ReceivedAt() const {
-  const int64_t micros =
-      options_.now_micros
-          ? options_.now_micros()
-          : std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
+  const int64_t micros = options_.now_micros
+                             ? options_.now_micros()
+                             : std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
   return FormatAuditTime(micros);
 }
 
@@ -310,9 +306,9 @@ std::optional<RoutedResponse> Router::DecideConverted(size_t worker, const std::
     return Routed(RecordErrorResponse(status, decision->id), endpoint);
   }
   if (!status.ok()) {
-    return Routed(ServiceError(503, "audit_failed",
-                               "the decision could not be recorded in the audit store"),
-                  endpoint);
+    return Routed(
+        ServiceError(503, "audit_failed", "the decision could not be recorded in the audit store"),
+        endpoint);
   }
   return std::nullopt;
 }
@@ -350,9 +346,9 @@ RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
   if (!adapters.twilio_signature_valid(options_.twilio_auth_token, base + request.target, *params,
                                        request.twilio_signature)) {
     service_->metrics().CountError("invalid_signature");
-    return Routed(ServiceError(403, "invalid_signature",
-                               "X-Twilio-Signature does not match the request"),
-                  "twilio_sms");
+    return Routed(
+        ServiceError(403, "invalid_signature", "X-Twilio-Signature does not match the request"),
+        "twilio_sms");
   }
   Decision decision;
   if (std::optional<RoutedResponse> refused = DecideConverted(
@@ -371,18 +367,17 @@ RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
 
 RoutedResponse Router::HandleCyberTipline(size_t worker, const HttpRequest& request) {
   if (!options_.adapters.has_cybertipline()) {
-    return Routed(ServiceError(501, "not_implemented",
-                               "this build has no CyberTipline XML adapter"),
-                  "cybertipline");
+    return Routed(
+        ServiceError(501, "not_implemented", "this build has no CyberTipline XML adapter"),
+        "cybertipline");
   }
   const std::string type = MediaType(request.content_type);
   if (!type.empty() && type != "application/xml" && type != "text/xml") {
-    return Routed(ServiceError(415, "unsupported_media_type",
-                               "send application/xml (a CyberTipline report)"),
-                  "cybertipline");
+    return Routed(
+        ServiceError(415, "unsupported_media_type", "send application/xml (a CyberTipline report)"),
+        "cybertipline");
   }
-  Result<std::string> record =
-      options_.adapters.cybertipline_to_record(request.body, ReceivedAt());
+  Result<std::string> record = options_.adapters.cybertipline_to_record(request.body, ReceivedAt());
   Decision decision;
   if (std::optional<RoutedResponse> refused =
           DecideConverted(worker, "cybertipline", request.body.size(), record, &decision)) {

@@ -47,7 +47,7 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string target;  // path and query, as received
   std::string content_type;
-  std::string authorization;  // the Authorization header ("" when absent)
+  std::string authorization;     // the Authorization header ("" when absent)
   std::string twilio_signature;  // the X-Twilio-Signature header ("" when absent)
   std::string body;
 };
@@ -105,8 +105,7 @@ class Router {
   RoutedResponse HandleTwilio(size_t worker, const HttpRequest& request);
   RoutedResponse HandleCyberTipline(size_t worker, const HttpRequest& request);
   // The answer to a body an adapter could not convert (`error`), recorded by its length.
-  RoutedResponse NotConverted(const std::string& endpoint, size_t input_bytes,
-                              const Status& error);
+  RoutedResponse NotConverted(const std::string& endpoint, size_t input_bytes, const Status& error);
   // Triages a converted `record` into *decision. Returns the refusal to answer instead (the
   // conversion's or the record's error, or a failed audit), or nothing when it was triaged.
   std::optional<RoutedResponse> DecideConverted(size_t worker, const std::string& endpoint,

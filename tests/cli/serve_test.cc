@@ -5,8 +5,6 @@
 // with a generous deadline that only a hang reaches.
 
 #include <signal.h>
-#include <sqlite3.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,6 +19,8 @@
 #include "http_client.h"
 #include "support/cli_harness.h"
 #include "support/run_process.h"
+#include <sqlite3.h>
+#include <sys/stat.h>
 
 namespace triage {
 namespace {
@@ -47,8 +47,8 @@ const HttpHeaders kJsonLines = {{"Content-Type", "application/x-ndjson"}};
 std::string Sms(const std::string& id, const std::string& conversation, const std::string& body,
                 const std::string& at) {
   return R"({"id":")" + id + R"(","kind":"sms","conversation":")" + conversation +
-         R"(","from":"+15555550123","to":"233733","received_at":")" + at + R"(","body":")" +
-         body + "\"}";
+         R"(","from":"+15555550123","to":"233733","received_at":")" + at + R"(","body":")" + body +
+         "\"}";
 }
 
 // A `triage serve` process on 127.0.0.1 and a free port.
@@ -129,13 +129,12 @@ TEST(ServeTest, EveryEndpointAnswers) {
   EXPECT_EQ(one.Header("content-type"), "application/json");
   EXPECT_EQ(one.Header("cache-control"), "no-store");
   // The same bytes as `triage filter --output decision`.
-  const ProcessResult filter =
-      test_support::RunTriage({"filter", "--output", "decision", "--config", pack.config()},
-                              std::string(kRecord) + "\n");
+  const ProcessResult filter = test_support::RunTriage(
+      {"filter", "--output", "decision", "--config", pack.config()}, std::string(kRecord) + "\n");
   EXPECT_EQ(one.body + "\n", filter.out);
 
-  const HttpResponse batch = server.Post(
-      "/v1/triage", std::string(kRecord) + "\n" + kRecord + "\n" + kRecord, kJsonLines);
+  const HttpResponse batch =
+      server.Post("/v1/triage", std::string(kRecord) + "\n" + kRecord + "\n" + kRecord, kJsonLines);
   EXPECT_EQ(batch.status, 200);
   EXPECT_EQ(batch.body, filter.out + filter.out + filter.out);
 
@@ -232,8 +231,9 @@ TEST(ServeTest, OversizeBodiesAre413) {
   // Content-Length over the limit: refused at the header, before any byte of the body.
   HttpClient early("127.0.0.1", server.port());
   HttpResponse response;
-  ASSERT_TRUE(early.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                            "application/json\r\nContent-Length: 100000\r\n\r\n"));
+  ASSERT_TRUE(
+      early.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    "application/json\r\nContent-Length: 100000\r\n\r\n"));
   ASSERT_TRUE(early.ReadResponse(&response)) << early.error();
   EXPECT_EQ(response.status, 413);
   EXPECT_NE(response.body.find(R"("code":"too_large")"), std::string::npos) << response.body;
@@ -241,16 +241,19 @@ TEST(ServeTest, OversizeBodiesAre413) {
 
   // With Expect: 100-continue the refusal comes instead of the 100.
   HttpClient expect("127.0.0.1", server.port());
-  ASSERT_TRUE(expect.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
-                             "Content-Length: 5000\r\n\r\n"));
+  ASSERT_TRUE(
+      expect.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                     "Content-Length: 5000\r\n\r\n"));
   ASSERT_TRUE(expect.ReadResponse(&response)) << expect.error();
   EXPECT_EQ(response.status, 413);
 
   // A chunked body is refused as soon as it passes the limit.
   HttpClient chunked("127.0.0.1", server.port());
   const std::string chunk(3000, 'a');
-  ASSERT_TRUE(chunked.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
-                              "chunked\r\n\r\nbb8\r\n" + chunk + "\r\nbb8\r\n" + chunk + "\r\n"));
+  ASSERT_TRUE(
+      chunked.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                      "chunked\r\n\r\nbb8\r\n" +
+                      chunk + "\r\nbb8\r\n" + chunk + "\r\n"));
   ASSERT_TRUE(chunked.ReadResponse(&response)) << chunked.error();
   EXPECT_EQ(response.status, 413);
 

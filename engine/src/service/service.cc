@@ -148,7 +148,8 @@ class Service::Impl {
     if (!status.ok() && status.code() != Status::Code::kInvalidRecord) {
       // Not the record's fault; the library's message is not shown (only record errors promise
       // never to quote the record), as in the filter.
-      status = Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
+      status =
+          Status::InvalidRecord("internal", "the record could not be triaged (internal error)");
     }
     if (status.ok()) {
       metrics_.CountDecision(worker.decision);
@@ -189,8 +190,7 @@ class Service::Impl {
     return ServiceError(503, "unavailable", "the service is stopping or its audit store failed");
   }
 
-  ServiceResponse Triage(size_t index, std::string_view body, BodyFormat format,
-                         OutputMode mode) {
+  ServiceResponse Triage(size_t index, std::string_view body, BodyFormat format, OutputMode mode) {
     if (!ready()) return Unavailable();
     Worker& worker = Sync(index);
     std::optional<uint64_t> ticket;
@@ -248,9 +248,9 @@ class Service::Impl {
     if (audit_ == nullptr) return Status::Ok();
     if (!ready()) return Status::Internal("the service is not ready");
     const uint64_t ticket = audit_->Reserve();
-    audit_->Fill(ticket, engine_.current(),
-                 MakeAuditErrorEntry(line, std::nullopt, input_bytes, std::nullopt, error,
-                                     options_.clock));
+    audit_->Fill(
+        ticket, engine_.current(),
+        MakeAuditErrorEntry(line, std::nullopt, input_bytes, std::nullopt, error, options_.clock));
     const Status audited = AwaitAudit(ticket);
     if (!audited.ok()) metrics_.CountError("audit_failed");
     return audited;
@@ -377,9 +377,7 @@ ServiceResponse Service::Explain(size_t worker, std::string_view body) {
   return impl_->Explain(worker, body);
 }
 
-Status Service::Reload(const std::function<Result<RuleSet>()>& load) {
-  return impl_->Reload(load);
-}
+Status Service::Reload(const std::function<Result<RuleSet>()>& load) { return impl_->Reload(load); }
 
 RuleSet Service::rules() const { return impl_->rules(); }
 bool Service::ready() const { return impl_->ready(); }

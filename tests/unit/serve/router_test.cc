@@ -79,17 +79,15 @@ TEST_F(RouterTest, TriageTakesOneRecordOrJsonLinesByMediaType) {
   // No media type: one record.
   EXPECT_EQ(Send("POST", "/v1/triage", kRecord).response.status, 200);
 
-  const RoutedResponse lines = Send("POST", "/v1/triage", std::string(kRecord) + "\n" + kRecord +
-                                                              "\n",
-                                    "Application/X-NDJSON");
+  const RoutedResponse lines = Send(
+      "POST", "/v1/triage", std::string(kRecord) + "\n" + kRecord + "\n", "Application/X-NDJSON");
   EXPECT_EQ(lines.response.status, 200);
   EXPECT_EQ(lines.response.content_type, "application/x-ndjson");
   EXPECT_EQ(std::count(lines.response.body.begin(), lines.response.body.end(), '\n'), 2);
 
   const RoutedResponse annotated = Send("POST", "/v1/triage?output=annotate", kRecord);
-  EXPECT_EQ(annotated.response.body.rfind(R"({"id":"r-1","summary":"wants to meet up","triage":)",
-                                          0),
-            0U)
+  EXPECT_EQ(
+      annotated.response.body.rfind(R"({"id":"r-1","summary":"wants to meet up","triage":)", 0), 0U)
       << annotated.response.body;
   EXPECT_EQ(Send("POST", "/v1/triage?output=xml", kRecord).response.status, 400);
   const RoutedResponse xml = Send("POST", "/v1/triage", "<report/>", "application/xml");
@@ -102,7 +100,8 @@ TEST_F(RouterTest, UnknownPathsAre404AndWrongMethods405) {
   const RoutedResponse missing = Send("GET", "/v2/triage");
   EXPECT_EQ(missing.response.status, 404);
   EXPECT_EQ(missing.endpoint, "other");
-  EXPECT_EQ(missing.response.body, R"({"error":{"code":"not_found","message":"no such endpoint"}})");
+  EXPECT_EQ(missing.response.body,
+            R"({"error":{"code":"not_found","message":"no such endpoint"}})");
   const RoutedResponse get = Send("GET", "/v1/triage");
   EXPECT_EQ(get.response.status, 405);
   ASSERT_EQ(get.headers.size(), 1U);
@@ -181,8 +180,7 @@ TEST_F(RouterTest, AFailedReloadIs422AndKeepsTheRuleset) {
   fail_load_ = false;
   const RoutedResponse reloaded = Send("POST", "/admin/reload");
   EXPECT_EQ(reloaded.response.status, 200);
-  EXPECT_EQ(reloaded.response.body,
-            R"({"reloaded":true,"ruleset":")" + rules_->digest() + "\"}");
+  EXPECT_EQ(reloaded.response.body, R"({"reloaded":true,"ruleset":")" + rules_->digest() + "\"}");
 }
 
 TEST_F(RouterTest, AdapterEndpointsAnswer501UntilBuiltIn) {

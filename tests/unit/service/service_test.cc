@@ -90,8 +90,8 @@ std::string Joined(const std::vector<std::string>& lines) {
 TEST(ServiceTest, OneRecordGetsTheFiltersDecisionLine) {
   const RuleSet rules = Compile();
   auto service = StartService(rules);
-  const ServiceResponse response = service->Triage(0, kReport, BodyFormat::kRecord,
-                                                   OutputMode::kDecision);
+  const ServiceResponse response =
+      service->Triage(0, kReport, BodyFormat::kRecord, OutputMode::kDecision);
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.content_type, "application/json");
   EXPECT_EQ(response.body, FilterLine(rules, kReport));
@@ -122,12 +122,12 @@ TEST(ServiceTest, JsonLinesGetOneLinePerNonBlankLineWithErrorLinesInPlace) {
 
 TEST(ServiceTest, ARecordThatCannotBeTriagedIsA400WithItsErrorLine) {
   auto service = StartService(Compile());
-  const ServiceResponse response =
-      service->Triage(0, R"({"id":"r-9","summary":42})", BodyFormat::kRecord, OutputMode::kDecision);
+  const ServiceResponse response = service->Triage(0, R"({"id":"r-9","summary":42})",
+                                                   BodyFormat::kRecord, OutputMode::kDecision);
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(response.error_code, "wrong_type");
-  EXPECT_EQ(response.body.rfind(R"({"line":1,"id":"r-9","triage":{"error":{"code":"wrong_type")", 0),
-            0U)
+  EXPECT_EQ(
+      response.body.rfind(R"({"line":1,"id":"r-9","triage":{"error":{"code":"wrong_type")", 0), 0U)
       << response.body;
 }
 
@@ -237,8 +237,8 @@ TEST(ServiceTest, ConcurrentWorkersAuditEveryRecordInAChainThatReplays) {
                              ++replayed;
                              EXPECT_TRUE(result.outcome == AuditReplayOutcome::kReproduced ||
                                          result.outcome == AuditReplayOutcome::kErrorReproduced)
-                                 << "entry " << result.entry->seq << " differs: "
-                                 << result.replayed;
+                                 << "entry " << result.entry->seq
+                                 << " differs: " << result.replayed;
                            })
                   .ok());
   EXPECT_EQ(replayed, 100U);
@@ -275,7 +275,8 @@ TEST(ServiceTest, AFailedReloadKeepsTheRulesetAndAGoodOneSwapsItIn) {
   EXPECT_EQ(service->rules().digest(), first.digest());
   EXPECT_TRUE(service->ready());
 
-  const RuleSet second = Compile(std::string(kRules) + "rule extra { when text ~ /meet/ urgency +1 }\n");
+  const RuleSet second =
+      Compile(std::string(kRules) + "rule extra { when text ~ /meet/ urgency +1 }\n");
   ASSERT_NE(second.digest(), first.digest());
   ASSERT_TRUE(service->Reload([&]() -> Result<RuleSet> { return second; }).ok());
   const ServiceResponse response =
