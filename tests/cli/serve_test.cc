@@ -264,9 +264,31 @@ TEST(ServeTest, OversizeBodiesAre413) {
   EXPECT_EQ(ErrorCodeOf(record.body), "too_large");
   EXPECT_EQ(record.body.find("bbbb"), std::string::npos);
 
+  // Headers over 16 KiB: 431.
+  HttpClient header("127.0.0.1", server.port());
+  ASSERT_TRUE(header.SendRaw(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n"));
+  ASSERT_TRUE(header.ReadResponse(&response)) << header.error();
+  EXPECT_EQ(response.status, 431);
+
   EXPECT_EQ(server.Get("/healthz").status, 200);
   EXPECT_NE(server.Get("/metrics").body.find("triage_errors_total{code=\"too_large\"} 4\n"),
             std::string::npos);
+  EXPECT_EQ(server.Stop().exit_code, 0);
+}
+
+TEST(ServeTest, ARequestThatDoesNotArriveInTimeIsDropped) {
+  TempRulePack pack;
+  Server server;
+  server.Start(pack.config(), {"--read-timeout", "0.2"});
+  // Half a request, then nothing: the server closes the connection (the client waits for that,
+  // up to its own 60 s; what is asserted is the close, not a time).
+  HttpClient slow("127.0.0.1", server.port());
+  ASSERT_TRUE(slow.SendRaw("POST /v1/triage HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{"));
+  HttpResponse response;
+  EXPECT_FALSE(slow.ReadResponse(&response));
+  EXPECT_EQ(slow.error(), "connection closed");
+  EXPECT_EQ(server.Get("/healthz").status, 200);
   EXPECT_EQ(server.Stop().exit_code, 0);
 }
 
