@@ -344,6 +344,9 @@ void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& bloc
     case ConditionView::Kind::kNot:
       label += "not";
       break;
+    case ConditionView::Kind::kAtLeast:
+      label += std::to_string(view.trace->at_least) + " of";
+      break;
   }
   *out += "  " + style.Truth(view.trace->holds) + "  " + Pad(label, width) + "  " +
           view.trace->location;
@@ -362,7 +365,9 @@ void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& bloc
 
 size_t TreeWidth(const ConditionView& view, size_t depth) {
   size_t width =
-      2 * depth + (view.kind == ConditionView::Kind::kTest ? OneLine(view.trace->text).size() : 3);
+      2 * depth + (view.kind == ConditionView::Kind::kTest      ? OneLine(view.trace->text).size()
+                   : view.kind == ConditionView::Kind::kAtLeast ? std::to_string(view.trace->at_least).size() + 3
+                                                                : 3);
   for (const ConditionView& child : view.children) {
     width = std::max(width, TreeWidth(child, depth + 1));
   }

@@ -44,6 +44,13 @@
 // With --audit FILE every line's decision or error is recorded in an audit store (audit_support.h,
 // triage/audit.h), and a batch's entries are committed before its output is handed to the
 // writer.
+//
+// --input twilio-form|cybertipline-xml (input_format.h, docs/adapters.md): each line is first
+// converted to its JSON record, on the workers, as the batch is routed; from there on the
+// converted record is the line's text for everything (routing, scanning, the annotated output,
+// the shadow run, the audit store's input, which replay re-runs). A line that does not convert
+// becomes an error line with the adapter's code, and the audit store keeps only its length: a
+// Twilio body holds the sender's number in clear.
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -82,6 +89,7 @@
 #include "audit_support.h"
 #include "command_options.h"
 #include "commands.h"
+#include "input_format.h"
 #include "line_io.h"
 #include "load_rules.h"
 #include "progress.h"
@@ -164,6 +172,7 @@ struct FilterOptions {
   std::string shadow;      // --shadow CONFIG: a candidate ruleset evaluated beside the live one
   std::string shadow_log;  // --shadow-log FILE: its disagreements, JSONL
   std::string stats;       // --stats FILE: per-rule hits and matcher times at the end
+  InputFormatOptions input_format;  // --input, --sender-secret-file
 };
 
 // One line of a batch; its text (the kept prefix of a too-long line) is in Batch::text.
@@ -191,6 +200,9 @@ struct Batch {
   std::vector<size_t> task_begin;           // tasks + 1 offsets into `order`
   std::vector<std::string> outputs;         // per line
   std::vector<char> task_failed;            // per task: the task wrote an error line
+  // --input other than jsonl: per line, its JSON record, or why it has none.
+  std::vector<std::string> records;
+  std::vector<Status> conversions;
   size_t tasks() const { return task_begin.empty() ? 0 : task_begin.size() - 1; }
 };
 
@@ -199,7 +211,7 @@ struct Batch {
 class Filter {
  public:
   Filter(std::string config_path, RuleSet rules, OutputMode mode, bool line_buffered, size_t jobs,
-         int input_fd, const sigset_t& wait_mask, bool progress)
+         int input_fd, const sigset_t& wait_mask, bool progress, RecordConverter converter)
       : config_path_(std::move(config_path)),
         engine_(rules),
         rules_(std::move(rules)),
@@ -211,7 +223,8 @@ class Filter {
         writer_(STDOUT_FILENO),
         store_(rules_.config().conversations),
         batches_(pipelined_ ? kPipelineBatches : 1),
-        progress_(progress && !line_buffered, InputSize(input_fd)) {
+        progress_(progress && !line_buffered, InputSize(input_fd)),
+        converter_(std::move(converter)) {
     ResetScanners();
   }
 
@@ -275,7 +288,14 @@ class Filter {
   // Reads the next batch (fewer lines when the input goes idle or a signal interrupts the wait:
   // possibly none). Sets batch->last at the end of input or on a read error.
   void ReadBatch(Batch* batch);
-  // Routes the batch's lines and cuts them into tasks (see the file comment).
+  // The text line `i` of the batch is scanned as: its JSON record, converted or as read.
+  std::string_view RecordText(const Batch& batch, size_t i) const {
+    if (converter_.converts() && batch.conversions[i].ok()) return batch.records[i];
+    const BatchLine& line = batch.lines[i];
+    return {batch.text.data() + line.offset, line.size};
+  }
+  // Converts (--input other than jsonl) and routes the batch's lines and cuts them into tasks
+  // (see the file comment).
   void PlanBatch(Batch* batch);
   // Scans the batch on the worker pool, then finishes its shadow comparisons and commits its
   // audit entries. Returns false if the audit store failed: the filter must stop, and the batch
@@ -287,9 +307,11 @@ class Filter {
     Status status;
     std::optional<std::string> id;
   };
-  // Returns the output line for `line`, whose kept text is `text`, and sets *error.
+  // Returns the output line for `line`, whose record is `text` (`conversion`: why it has none),
+  // and sets *error.
   std::string ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                          const ConversationTicket& ticket, LineError* error);
+                          const Status& conversion, const ConversationTicket& ticket,
+                          LineError* error);
   // Appends the batch's output to the writer. Returns false if writing failed.
   bool WriteBatch(Batch* batch);
 
@@ -321,6 +343,7 @@ class Filter {
   FilterAudit* audit_ = nullptr;  // --audit; not owned
   ShadowRun* shadow_ = nullptr;   // --shadow; not owned
   bool collect_stats_ = false;    // --stats
+  RecordConverter converter_;     // --input
 
   // The pipeline's hand-offs. Batches are numbered from 0 in input order and pass through the
   // three stages in that order; each counter says how many batches have left a stage.
@@ -402,11 +425,20 @@ void Filter::ReadBatch(Batch* batch) {
 }
 
 std::string Filter::ProcessLine(size_t worker, const BatchLine& line, std::string_view text,
-                                const ConversationTicket& ticket, LineError* error) {
+                                const Status& conversion, const ConversationTicket& ticket,
+                                LineError* error) {
   const size_t max_bytes = rules_.config().max_record_bytes;
   error->id.reset();
   if (line.truncated || line.length > max_bytes) {
     error->status = RecordTooLarge(line.length, max_bytes);
+    return FormatErrorLine(line.number, std::nullopt, error->status);
+  }
+  if (!conversion.ok()) {
+    error->status = conversion.code() == Status::Code::kInvalidRecord
+                        ? conversion
+                        : Status::InvalidRecord("internal",
+                                                "the record could not be converted (internal "
+                                                "error)");
     return FormatErrorLine(line.number, std::nullopt, error->status);
   }
   Decision& decision = decisions_[worker];  // ScanJson overwrites it
@@ -428,18 +460,33 @@ void Filter::PlanBatch(Batch* batch) {
   const size_t count = batch->lines.size();
   const size_t max_bytes = rules_.config().max_record_bytes;
   // Round one: route every line. Cheap for lines that are no SMS; each worker parses the SMS
-  // lines of its runs.
+  // lines of its runs. With --input other than jsonl, each line is converted to its record
+  // first, in the same pass.
   if (batch->tickets.size() < count) batch->tickets.resize(count);
+  if (converter_.converts()) {
+    if (batch->records.size() < count) batch->records.resize(count);
+    if (batch->conversions.size() < count) batch->conversions.resize(count);
+  }
   const auto route = [this, batch, count, max_bytes](size_t worker, size_t begin) {
     const size_t end = std::min(count, begin + kRouteLines);
     for (size_t i = begin; i < end; ++i) {
       const BatchLine& line = batch->lines[i];
-      if (line.truncated || line.length > max_bytes) {
-        batch->tickets[i] = ConversationTicket();
-        continue;
+      batch->tickets[i] = ConversationTicket();
+      if (converter_.converts()) {
+        batch->records[i].clear();
+        batch->conversions[i] = Status::Ok();
       }
-      scanners_[worker].Route(std::string_view(batch->text.data() + line.offset, line.size),
-                              &batch->tickets[i]);
+      if (line.truncated || line.length > max_bytes) continue;  // too_large: never read
+      if (converter_.converts()) {
+        Result<std::string> record = converter_.Convert(
+            std::string_view(batch->text.data() + line.offset, line.size), max_bytes);
+        if (!record.ok()) {
+          batch->conversions[i] = record.status();
+          continue;
+        }
+        batch->records[i] = std::move(record).value();
+      }
+      scanners_[worker].Route(RecordText(*batch, i), &batch->tickets[i]);
     }
   };
   const size_t route_tasks = (count + kRouteLines - 1) / kRouteLines;
@@ -514,9 +561,11 @@ bool Filter::ScanBatch(Batch* batch) {
     for (size_t k = batch->task_begin[task]; k < batch->task_begin[task + 1]; ++k) {
       const size_t i = batch->order[k];
       const BatchLine& line = batch->lines[i];
-      const std::string_view text(batch->text.data() + line.offset, line.size);
+      const std::string_view text = RecordText(*batch, i);
+      const Status& conversion = converter_.converts() ? batch->conversions[i] : Status::Ok();
       LineError& line_error = line_errors_[worker];
-      batch->outputs[i] = ProcessLine(worker, line, text, batch->tickets[i], &line_error);
+      batch->outputs[i] =
+          ProcessLine(worker, line, text, conversion, batch->tickets[i], &line_error);
       const bool error = !line_error.status.ok();
       failed = failed || error;
       if (shadow_ != nullptr && !error) {
@@ -530,6 +579,13 @@ bool Filter::ScanBatch(Batch* batch) {
         audit_line.text.assign(text);
         audit_line.length = line.length;
         audit_line.truncated = line.truncated;
+        if (converter_.converts()) {
+          // The store keeps the record that was triaged (replay re-runs it); of an input that
+          // did not convert, only its length (it may hold a phone number in clear).
+          audit_line.length = conversion.ok() ? text.size() : line.length;
+          audit_line.truncated = line.truncated || !conversion.ok();
+          if (!conversion.ok()) audit_line.text.clear();
+        }
         if (error) {
           audit_->CaptureError(i, audit_line, line_error.id, line_error.status);
         } else {
@@ -702,6 +758,12 @@ int Filter::Run() {
 }
 
 int RunFilter(const FilterOptions& options) {
+  Result<RecordConverter> converter = RecordConverter::Make(options.input_format);
+  if (!converter.ok()) {
+    return ReportFailure(
+        converter.status(),
+        converter.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitErrors);
+  }
   const std::string config_path = FindConfigOrReport(options.config);
   if (config_path.empty()) return kExitErrors;
 
@@ -753,7 +815,7 @@ int RunFilter(const FilterOptions& options) {
   int exit_code = kExitOk;
   {
     Filter filter(config_path, std::move(rules).value(), mode, line_buffered, jobs, input_fd,
-                  wait_mask, progress);
+                  wait_mask, progress, std::move(converter).value());
     filter.set_audit(audit.get());
     if (audit != nullptr) {
       // The store's earlier runs: their open conversations carry on in this one.
@@ -798,6 +860,7 @@ Command AddFilterCommand(CLI::App* parent) {
       "Triage JSON Lines records: one annotated record, decision or error line out per input "
       "line, in input order. SIGHUP reloads the rules.");
   AddInputOption(app, &options->input, "file");
+  AddInputFormatOptions(app, &options->input_format);
   AddConfigOption(app, &options->config);
   app->add_option("-o,--output", options->output,
                   "annotate: the record with a \"triage\" member; decision: the decision alone")

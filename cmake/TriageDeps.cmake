@@ -19,6 +19,8 @@ find_package(simdjson REQUIRED)
 find_package(RapidJSON QUIET)  # header-only; only the include path is needed
 find_package(OpenSSL REQUIRED COMPONENTS Crypto)
 find_package(SQLite3 REQUIRED)
+# The CyberTipline report adapter (engine/src/adapters) parses XML with pugixml (libpugixml-dev).
+find_package(pugixml REQUIRED)
 find_package(Threads REQUIRED)
 # Text analysis: ICU for normalisation, segmentation and confusables; Snowball for stems.
 find_package(ICU 72 REQUIRED COMPONENTS uc i18n)

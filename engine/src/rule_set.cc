@@ -18,6 +18,7 @@
 #include "compile/lower.h"
 #include "compile/matcher_plan.h"
 #include "compile/program.h"
+#include "compile/rule_set_access.h"
 #include "dsl/parse.h"
 #include "util/sha256.h"
 #include "triage/record.h"
@@ -45,7 +46,7 @@ std::string Join(const std::vector<std::string>& items) {
 
 // Runs the inline examples; each failure is an "example-failed" error at the example.
 bool RunExamples(const RuleSet& rules, const SourceManager& sources, Diagnostics* diagnostics) {
-  const internal::Program& program = rules.program();
+  const internal::Program& program = internal::RuleSetAccess::ProgramOf(rules);
   if (program.examples.empty()) return true;
   Scanner scanner(rules);
   bool ok = true;
@@ -195,7 +196,7 @@ Result<RuleSet> Build(SourceManager* sources, const EngineConfig& config, FileId
         {pack.dictionary_names[i], Canonical(sources->file(pack.dictionaries[i]).text())});
   }
   p->digest = internal::RuleSetDigest(p->sources);
-  RuleSet rules(std::move(p));
+  RuleSet rules = internal::RuleSetAccess::Make(std::move(p));
   if (!RunExamples(rules, *sources, diagnostics)) {
     return Status::InvalidArgument(diagnostics->Summary());
   }

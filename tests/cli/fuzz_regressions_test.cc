@@ -85,14 +85,23 @@ TEST(FuzzRegressionsTest, ConfigsAreCheckedToAnOutcome) {
   }
 }
 
-TEST(FuzzRegressionsTest, RecordsAreFilteredToOneLineEach) {
-  const std::vector<std::string> inputs = Inputs("record");
+// Runs the inputs of `target` through `triage filter` under the shipped pack with `extra`
+// options: each must end with an outcome and one output line per non-blank input line.
+void ExpectFilteredToOneLineEach(const std::string& target, const std::vector<std::string>& extra,
+                                 const std::vector<std::string>& set_env = {}) {
+  const std::vector<std::string> inputs = Inputs(target);
   EXPECT_FALSE(inputs.empty());
   const std::string config = std::string(TRIAGE_SOURCE_DIR) + "/rules/triage.yaml";
   for (const std::string& path : inputs) {
     SCOPED_TRACE(path);
     const std::string input = Slurp(path);
-    const ProcessResult result = RunBounded({"filter", "--config", config}, input);
+    std::vector<std::string> argv = {TriageBinary(), "filter", "--config", config};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    ProcessOptions options = TriageProcessOptions();
+    options.stdin_data = input;
+    options.timeout = std::chrono::seconds(60);
+    options.set_env.insert(options.set_env.end(), set_env.begin(), set_env.end());
+    const ProcessResult result = RunProcess(argv, options);
     ExpectReported(result);
     size_t lines = 0;
     std::istringstream in(input);
@@ -101,6 +110,19 @@ TEST(FuzzRegressionsTest, RecordsAreFilteredToOneLineEach) {
     }
     EXPECT_EQ(static_cast<size_t>(std::count(result.out.begin(), result.out.end(), '\n')), lines);
   }
+}
+
+TEST(FuzzRegressionsTest, RecordsAreFilteredToOneLineEach) {
+  ExpectFilteredToOneLineEach("record", {});
+}
+
+TEST(FuzzRegressionsTest, TwilioFormsAreFilteredToOneLineEach) {
+  ExpectFilteredToOneLineEach("twilio", {"--input", "twilio-form"},
+                              {"TRIAGE_SENDER_SECRET=fuzz-key"});
+}
+
+TEST(FuzzRegressionsTest, CyberTiplineReportsAreFilteredToOneLineEach) {
+  ExpectFilteredToOneLineEach("cybertipline", {"--input", "cybertipline-xml"});
 }
 
 }  // namespace

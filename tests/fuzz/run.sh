@@ -29,17 +29,25 @@ case $name in
           if [[ ${TRIAGE_FUZZ_SEEDS:-} == all ]]; then
             seeds+=("$src"/examples/labeled/*.records.jsonl)
           fi ;;
+  # The adapters' inputs: one Twilio body per line, one report document per line (as
+  # `triage filter --input` frames them), one seed each.
+  twilio) seeds=("$src/examples/adapters/twilio-sms.form") ;;
+  cybertipline) seeds=("$src/examples/adapters/cybertipline.xml") ;;
   *) echo "run.sh: unknown target $name" >&2; exit 2 ;;
 esac
 rm -rf "$work/new" "$work/seeds"
 mkdir -p "$work/new" "$work/seeds"
 for s in "${seeds[@]}"; do
-  if [[ $name == record ]]; then
+  if [[ $name == record || $name == twilio || $name == cybertipline ]]; then
     split -l 1 -d -a 4 "$s" "$work/seeds/$(basename "$s" .jsonl)-"
   else
     cp "$s" "$work/seeds/"
   fi
 done
+# Whole-file seeds of a target, beside the split ones (a report written over several lines).
+if [[ -d $here/seeds/$name ]]; then
+  cp "$here/seeds/$name"/* "$work/seeds/"
+fi
 regressions=("$here/regressions/$name"/*)
 if [[ -e ${regressions[0]} ]]; then
   "$fuzzer" -rss_limit_mb=4096 "${regressions[@]}"

@@ -25,11 +25,19 @@ struct MatchSpan {
   uint32_t end = 0;
 };
 
+// The operator of one part of a condition, as compiled: a test (a leaf, or one test as written
+// that the compiler expanded, such as `text ~ any(a, b)` or `text !~ near(...)`), `and`, `or`,
+// `not`, or `N of (...)` (kAtLeast, N in ConditionTrace::at_least).
+enum class ConditionOp { kTest, kAnd, kOr, kNot, kAtLeast };
+
 // The truth value of one part of a condition. `text` is the condition's source text, `location`
-// its "file:line:col". And/or/not nodes have children; tests are leaves.
+// its "file:line:col". And/or/not/N-of nodes have children; a test has none, or the parts the
+// compiler expanded it into (all with the test's own text).
 struct ConditionTrace {
   std::string text;
   std::string location;
+  ConditionOp op = ConditionOp::kTest;
+  int at_least = 0;  // kAtLeast: how many children must hold
   bool holds = false;
   // For a word-level test: the mentions found ("\"she is 14\", \"selling\" (negated)"), or "".
   std::string detail;

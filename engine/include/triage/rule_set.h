@@ -23,6 +23,7 @@ namespace triage {
 
 namespace internal {
 struct Program;
+class RuleSetAccess;
 }  // namespace internal
 
 // How the compiler turns the patterns of each field into matchers (docs/performance.md). Every
@@ -124,11 +125,12 @@ class TRIAGE_EXPORT RuleSet {
   // How each field's patterns are matched, with each pattern's cost estimate (check --verbose).
   MatchingPlan matching_plan() const;
 
-  // internal
-  explicit RuleSet(std::shared_ptr<const internal::Program> program);
-  const internal::Program& program() const { return *program_; }
-
  private:
+  // Made by LoadRuleSet and its siblings only; the engine reaches the compiled program through
+  // internal::RuleSetAccess (engine/src/compile/rule_set_access.h).
+  friend class internal::RuleSetAccess;
+  explicit RuleSet(std::shared_ptr<const internal::Program> program);
+
   std::shared_ptr<const internal::Program> program_;
 };
 

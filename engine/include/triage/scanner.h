@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "triage/decision.h"
+#include "triage/decision_policy.h"
 #include "triage/explain.h"
 #include "triage/export.h"
 #include "triage/record.h"
@@ -68,6 +69,7 @@ class TRIAGE_EXPORT Scanner {
   // Triages an already-parsed record. A value of the wrong type for its field (text where a
   // number is expected) is an InvalidRecord("wrong_type") error; unknown fields are ignored.
   Status Scan(const Record& record, Decision* decision);
+  Status Scan(const Record& record, const ScanOptions& options, Decision* decision);
 
   // Parses one JSON object, maps its fields with the config's paths and triages it; *decision is
   // overwritten (never merged with a previous decision). On error
@@ -80,6 +82,13 @@ class TRIAGE_EXPORT Scanner {
   // Triages like ScanJson and explains the decision (see explain.h). Slower: computes positions
   // and a trace of every rule. Errors as ScanJson.
   Status Explain(std::string_view json, const ScanOptions& options, Explanation* explanation);
+  // The same for an already-parsed record; errors as Scan(Record).
+  Status Explain(const Record& record, const ScanOptions& options, Explanation* explanation);
+
+  // What the fired rules of the last successful Scan, ScanJson or Explain contributed before the
+  // decision policy (triage/decision_policy.h): the urgency sum, the floor and every category's
+  // total. Eval's category sweeps read the totals here, without a full Explain.
+  const RuleTally& tally() const;
 
   // Turns statistics collection on or off (off by default).
   void set_collect_stats(bool on);

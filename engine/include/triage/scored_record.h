@@ -38,9 +38,9 @@ struct ScoredRecord {
 // `config`. A band the config does not name (none does) gets config.bands.size().
 TRIAGE_EXPORT ScoredRecord SummarizeDecision(const EngineConfig& config, Decision* decision);
 
-// Triages `json` with `scanner` into *out (line left 0). With `with_totals`, uses
-// Scanner::Explain and fills out->totals (slower). Errors as Scanner::ScanJson; out->id is set
-// whenever it could be read.
+// Triages `json` with `scanner` into *out (line left 0). With `with_totals`, also fills
+// out->totals with every category's total (Scanner::tally()). Errors as Scanner::ScanJson;
+// out->id is set whenever it could be read.
 TRIAGE_EXPORT Status ScoreRecord(Scanner* scanner, std::string_view json, bool with_totals,
                                  ScoredRecord* out);
 

@@ -13,9 +13,11 @@
 #ifndef TRIAGE_TRIAGE_H_
 #define TRIAGE_TRIAGE_H_
 
+#include "triage/adapters.h"
 #include "triage/audit.h"
 #include "triage/config.h"
 #include "triage/decision.h"
+#include "triage/decision_policy.h"
 #include "triage/diagnostic.h"
 #include "triage/engine.h"
 #include "triage/explain.h"

@@ -4,18 +4,13 @@
 // is the analysis behind `triage explain --why-not` and `--closest`, and what an analyst page
 // shows next to a decision.
 //
-// Operators. ConditionTrace gives each part's source text, location and truth value but not its
-// operator; ViewCondition recovers it: a node with one child whose text differs is `not`, a node
-// whose children all carry its own text is one test (`text ~ any(a, b)` is lowered to an `or` of
-// one match per name, and `!~ any(...)` to `not` of that), and the operator of a node with
-// several children is the word written between its first two children in the source.
-// TODO(library): read the operator from ConditionTrace once the trace carries it (issue 10, "the
-// explanation carries the operator"); this heuristic then goes.
+// Operators. ConditionTrace carries each part's operator as compiled (ConditionOp); a test the
+// compiler expanded into several nodes (`text ~ any(a, b)`, `text !~ near(...)`) is one test.
 //
 // "Blocking" parts. A part blocks its rule when its value is not the one the rule needs: a test
 // that is false where the rule needs it true, or true under an odd number of `not`s. For a failed
-// `and`, the blocking parts are those of its false children; for a failed `or`, those of every
-// child (any one would do); under `not` the needed value flips. A test "holds as needed" when its
+// `and` or `N of`, the blocking parts are those of its false children; for a failed `or`, those of
+// every child (any one would do); under `not` the needed value flips. A test "holds as needed" when its
 // value is the needed one; closest-to-firing ranks rules by how many of their tests do.
 //
 // Every function here is a pure function of its arguments: safe to call from several threads at
@@ -33,10 +28,10 @@
 
 namespace triage {
 
-// A condition part with its operator recovered (see above). Points into a ConditionTrace, which
-// must outlive it.
+// A condition part with its operator (see above). Points into a ConditionTrace, which must
+// outlive it; for kAtLeast, trace->at_least is N.
 struct ConditionView {
-  enum class Kind { kTest, kAnd, kOr, kNot };
+  enum class Kind { kTest, kAnd, kOr, kNot, kAtLeast };
   Kind kind = Kind::kTest;
   const ConditionTrace* trace = nullptr;
   std::vector<ConditionView> children;

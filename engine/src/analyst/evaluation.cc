@@ -18,6 +18,7 @@
 #include "triage/band_index.h"
 #include "triage/config.h"
 #include "triage/decision.h"
+#include "triage/decision_policy.h"
 #include "triage/labels.h"
 #include "triage/rule_set.h"
 #include "triage/scored_record.h"
@@ -37,16 +38,9 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 
 // A matched record with a categories label, ready for the assign_min sweep.
 struct CategoryCase {
-  std::vector<CategoryScore> totals;  // highest first, ties by name (the engine's order)
+  std::vector<CategoryScore> totals;  // every category a fired rule scored (RuleTally::totals)
   std::vector<std::string> expected;  // without the fallback
 };
-
-// The categories that `totals` (sorted) assign at threshold t: a prefix of it.
-size_t AssignedCount(const std::vector<CategoryScore>& totals, int threshold, int max_labels) {
-  size_t count = 0;
-  while (count < totals.size() && totals[count].score >= threshold) ++count;
-  return std::min(count, static_cast<size_t>(std::max(max_labels, 0)));
-}
 
 class CategorySweeper {
  public:
@@ -59,15 +53,17 @@ class CategorySweeper {
     point.threshold = threshold;
     size_t total = 0;
     for (const CategoryCase& c : cases_) {
-      const size_t assigned = AssignedCount(c.totals, threshold, max_labels_);
-      for (size_t i = 0; i < assigned; ++i) {
-        if (c.totals[i].name != fallback_) ++point.load;
+      // The decision policy at this threshold (the fallback plays no part in recall or load).
+      const std::vector<CategoryScore> assigned =
+          AssignCategories(c.totals, threshold, max_labels_);
+      for (const CategoryScore& category : assigned) {
+        if (category.name != fallback_) ++point.load;
       }
       for (const std::string& name : c.expected) {
         if (!only.empty() && name != only) continue;
         ++total;
-        for (size_t i = 0; i < assigned; ++i) {
-          if (c.totals[i].name == name) {
+        for (const CategoryScore& category : assigned) {
+          if (category.name == name) {
             ++point.reached;
             break;
           }
@@ -315,10 +311,6 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
       }
       CategoryCase c;
       c.totals = record.totals;
-      std::sort(c.totals.begin(), c.totals.end(),
-                [](const CategoryScore& a, const CategoryScore& b) {
-                  return a.score != b.score ? a.score > b.score : a.name < b.name;
-                });
       for (const std::string& name : expected) {
         if (name != config.fallback) c.expected.push_back(name);
       }

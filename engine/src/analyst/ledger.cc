@@ -14,6 +14,7 @@
 #include "triage/band_index.h"
 #include "triage/config.h"
 #include "triage/decision.h"
+#include "triage/decision_policy.h"
 #include "triage/explain.h"
 
 namespace triage {
@@ -30,7 +31,7 @@ Ledger BuildLedger(const Explanation& explanation, const EngineConfig& config) {
       ledger.floor_rule = rule.rule;
     }
   }
-  ledger.clamped = std::clamp<int64_t>(ledger.sum, 0, ledger.max);
+  ledger.clamped = ClampUrgency(ledger.sum, ledger.max);
   ledger.score = explanation.decision.urgency;
   ledger.band = explanation.decision.band;
   if (const std::optional<size_t> i = FindBand(config.bands, ledger.band)) {

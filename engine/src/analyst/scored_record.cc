@@ -9,7 +9,6 @@
 #include "triage/band_index.h"
 #include "triage/config.h"
 #include "triage/decision.h"
-#include "triage/explain.h"
 #include "triage/scanner.h"
 #include "triage/status.h"
 
@@ -28,17 +27,10 @@ ScoredRecord SummarizeDecision(const EngineConfig& config, Decision* decision) {
 }
 
 Status ScoreRecord(Scanner* scanner, std::string_view json, bool with_totals, ScoredRecord* out) {
-  const EngineConfig& config = scanner->rules().config();
-  if (with_totals) {
-    Explanation explanation;
-    const Status status = scanner->Explain(json, ScanOptions(), &explanation);
-    *out = SummarizeDecision(config, &explanation.decision);
-    out->totals = std::move(explanation.category_totals);
-    return status;
-  }
   Decision decision;
   const Status status = scanner->ScanJson(json, &decision);
-  *out = SummarizeDecision(config, &decision);
+  *out = SummarizeDecision(scanner->rules().config(), &decision);
+  if (with_totals && status.ok()) out->totals = scanner->tally().totals;
   return status;
 }
 

@@ -25,7 +25,6 @@
 #include <string_view>
 #include <vector>
 
-#include <openssl/evp.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -34,6 +33,7 @@
 #include "triage/status.h"
 
 #include "audit/audit_store_impl.h"
+#include "util/base64.h"
 #include "util/sha256.h"
 
 namespace triage {
@@ -66,15 +66,6 @@ void WriteOptionalString(JsonWriter* writer, const std::optional<std::string>& t
   } else {
     writer->Null();
   }
-}
-
-std::string Base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(data.data()),
-                                static_cast<int>(data.size()));
-  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
-  return out;
 }
 
 bool IsValidJson(std::string_view text) {
@@ -275,7 +266,7 @@ std::string AuditEntryToJson(const AuditEntry& entry) {
   if (entry.input.has_value() &&
       !simdjson::validate_utf8(entry.input->data(), entry.input->size())) {
     writer.Key("input_base64");
-    WriteString(&writer, Base64(*entry.input));
+    WriteString(&writer, internal::Base64Encode(*entry.input));
   } else {
     writer.Key("input");
     WriteOptionalString(&writer, entry.input);

@@ -688,6 +688,7 @@ class Lowerer {
         negation.op = NodeOp::kNot;
         negation.file = file;
         negation.span = m->span;
+        negation.one_test = true;
         negation.children.push_back(AddNode(std::move(node)));
         return AddNode(std::move(negation));
       }
@@ -701,6 +702,7 @@ class Lowerer {
       any.op = NodeOp::kOr;
       any.file = file;
       any.span = m->span;
+      any.one_test = true;
       for (int atom : atoms) {
         ExprNode leaf;
         leaf.op = NodeOp::kMatch;
@@ -714,6 +716,7 @@ class Lowerer {
       negation.op = NodeOp::kNot;
       negation.file = file;
       negation.span = m->span;
+      negation.one_test = true;
       negation.children.push_back(AddNode(std::move(any)));
       return AddNode(std::move(negation));
     }

@@ -169,6 +169,10 @@ struct ExprNode {
   SourceSpan span;
   std::string source;    // the node's source text, for explanations
   std::string location;  // "file:line:col"
+  // The node and its subtree are one test as written, expanded by the compiler (`text ~ any(a,
+  // b)` is an `or` of one match per name, `text !~ near(...)` a `not` of the word-level test):
+  // explanations show it as one test (ConditionOp::kTest).
+  bool one_test = false;
 };
 
 // A condition a rule cannot fire without, checked before its expression: an atom that must occur

@@ -1279,6 +1279,8 @@ std::vector<FieldMapping> DefaultFieldMappings() {
       mapping("from", {"from"}),
       mapping("to", {"to"}),
       mapping("received_at", {"received_at"}),
+      // A CyberTipline report's reason to escalate (docs/adapters.md): rules can test it.
+      mapping("escalate_to_high_priority", {"escalate_to_high_priority"}),
   };
 }
 

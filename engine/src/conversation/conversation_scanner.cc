@@ -55,6 +55,7 @@
 #include "triage/version.h"
 
 #include "compile/program.h"
+#include "compile/rule_set_access.h"
 #include "conversation/keywords.h"
 #include "scan/scan_state.h"
 #include "util/sha256.h"
@@ -137,8 +138,8 @@ class ConversationScanner::Impl {
   Impl(RuleSet rules, ConversationStore* store)
       : rules_(std::move(rules)),
         store_(store),
-        state_(rules_.program()),
-        keywords_(rules_.program().config.conversations) {}
+        state_(internal::RuleSetAccess::ProgramOf(rules_)),
+        keywords_(internal::RuleSetAccess::ProgramOf(rules_).config.conversations) {}
 
   int Route(std::string_view json, ConversationTicket* ticket);
   void Admit(ConversationTicket* ticket);
@@ -155,7 +156,7 @@ class ConversationScanner::Impl {
   // The key of the loaded record and its label ("" if it has none).
   bool Key(std::string* key, std::string* label) const;
   bool IsSms() const {
-    return FirstText(state_, rules_.program().conversation_fields.kind) == "sms";
+    return FirstText(state_, internal::RuleSetAccess::ProgramOf(rules_).conversation_fields.kind) == "sms";
   }
   // Reads the loaded record's text values into message_text_ (and single_text_).
   void ReadMessageText();
@@ -178,7 +179,7 @@ class ConversationScanner::Impl {
 };
 
 bool ConversationScanner::Impl::Key(std::string* key, std::string* label) const {
-  const internal::ConversationFields& fields = rules_.program().conversation_fields;
+  const internal::ConversationFields& fields = internal::RuleSetAccess::ProgramOf(rules_).conversation_fields;
   const std::string_view conversation = FirstText(state_, fields.conversation);
   if (!conversation.empty()) {
     key->assign("c\x1f").append(conversation);
@@ -203,7 +204,7 @@ bool ConversationScanner::Impl::Key(std::string* key, std::string* label) const 
 void ConversationScanner::Impl::ReadMessageText() {
   message_text_.clear();
   single_text_ = false;
-  const int field = rules_.program().conversation_fields.text;
+  const int field = internal::RuleSetAccess::ProgramOf(rules_).conversation_fields.text;
   if (field < 0) return;
   const std::vector<std::string_view>& texts = state_.Texts(field);
   single_text_ = texts.size() == 1;
@@ -221,11 +222,11 @@ int ConversationScanner::Impl::Route(std::string_view json, ConversationTicket* 
   };
   if (!contains("sms") && !contains("\\u")) return -1;
   Decision scratch;
-  if (!state_.Load(rules_.program(), json, &scratch).ok() || !IsSms()) return -1;
+  if (!state_.Load(internal::RuleSetAccess::ProgramOf(rules_), json, &scratch).ok() || !IsSms()) return -1;
   std::string label;
   if (!Key(&ticket->key, &label)) return -1;
   ticket->time =
-      ParseTimestamp(FirstText(state_, rules_.program().conversation_fields.received_at));
+      ParseTimestamp(FirstText(state_, internal::RuleSetAccess::ProgramOf(rules_).conversation_fields.received_at));
   ReadMessageText();
   const std::string* reply = nullptr;
   ticket->keyword = keywords_.Classify(message_text_, &reply);
@@ -240,7 +241,7 @@ void ConversationScanner::Impl::Admit(ConversationTicket* ticket) {
 
 Status ConversationScanner::Impl::ScanJson(std::string_view json, const ConversationTicket& ticket,
                                            Decision* decision, Decision* message) {
-  const internal::Program& program = rules_.program();
+  const internal::Program& program = internal::RuleSetAccess::ProgramOf(rules_);
   if (!ticket.admitted) {
     // No conversation message: triaged as Scanner::ScanJson would, straight into *decision.
     const Status loaded = state_.LoadJson(program, json, decision);
@@ -277,7 +278,7 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
                                        const std::string& label, std::optional<int64_t> time,
                                        CarrierKeyword keyword, const std::string* reply,
                                        Decision* message, Decision* decision) {
-  const ConversationConfig& config = rules_.program().config.conversations;
+  const ConversationConfig& config = internal::RuleSetAccess::ProgramOf(rules_).config.conversations;
   // The store forgot the key since its last message: it is new again.
   if (admission.forgotten) *thread = ThreadState();
   // ... but a sender who opted out stays opted out (the store kept the opt-out).
@@ -356,7 +357,7 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
 
   *decision = thread->decision;
   decision->id = message->id;
-  decision->ruleset = rules_.program().digest;
+  decision->ruleset = internal::RuleSetAccess::ProgramOf(rules_).digest;
   decision->engine = EngineVersion();
   ConversationInfo info;
   info.id = thread->id;
@@ -382,7 +383,7 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
 
 void ConversationScanner::Impl::EvaluateWindow(const ThreadState& thread, const Decision& message,
                                                Decision* out) {
-  const internal::Program& program = rules_.program();
+  const internal::Program& program = internal::RuleSetAccess::ProgramOf(rules_);
   const std::deque<std::string>& texts = thread.texts;
   if (texts.empty() || program.conversation_fields.text < 0 ||
       (texts.size() == 1 && single_text_ && texts.front() == message_text_)) {
@@ -426,7 +427,7 @@ Status ConversationScanner::ScanJson(std::string_view json, const ConversationTi
 }
 
 void ConversationScanner::set_collect_stats(bool on) {
-  impl_->state().set_collect_stats(impl_->rules().program(), on);
+  impl_->state().set_collect_stats(internal::RuleSetAccess::ProgramOf(impl_->rules()), on);
 }
 const ScanStats& ConversationScanner::stats() const { return impl_->state().stats(); }
 const ConversationCounters& ConversationScanner::counters() const { return impl_->counters(); }

@@ -315,6 +315,11 @@ void WriteTree(JsonWriter* w, const ConditionView& view,
     case ConditionView::Kind::kNot:
       String(w, "not");
       break;
+    case ConditionView::Kind::kAtLeast:
+      String(w, "at_least");
+      Key(w, "n");
+      w->Int(view.trace->at_least);
+      break;
   }
   Key(w, "text");
   String(w, view.trace->text);

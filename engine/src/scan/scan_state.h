@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "triage/decision.h"
+#include "triage/decision_policy.h"
 #include "triage/explain.h"
 #include "triage/record.h"
 #include "triage/scanner.h"
@@ -70,11 +71,16 @@ class ScanState {
 
   Status ScanJson(const Program& program, std::string_view json, const ScanOptions& options,
                   Decision* decision);
-  Status ScanRecord(const Program& program, const Record& record, Decision* decision);
+  Status ScanRecord(const Program& program, const Record& record, const ScanOptions& options,
+                    Decision* decision);
   Status Explain(const Program& program, std::string_view json, const ScanOptions& options,
                  Explanation* explanation);
+  Status ExplainRecord(const Program& program, const Record& record, const ScanOptions& options,
+                       Explanation* explanation);
   void set_collect_stats(const Program& program, bool on);
   const ScanStats& stats() const { return stats_; }
+  // What the fired rules of the last evaluation contributed (decision_policy.h).
+  const RuleTally& tally() const { return tally_; }
 
   // The two halves of ScanJson (without disabled rules), for the conversation scanner, which
   // evaluates one loaded record twice: once as it is, once with its text replaced by the
@@ -101,6 +107,11 @@ class ScanState {
 
  private:
   void SetDisabled(const Program& program, const ScanOptions& options);
+  // Loads an already-parsed record's values (the Record form of Load).
+  Status LoadRecord(const Program& program, const Record& record, Decision* decision);
+  // Evaluates the loaded record with every rule traced into *explanation (its decision fresh but
+  // for the id).
+  void ExplainLoaded(const Program& program, const ScanOptions& options, Explanation* explanation);
   ConditionTrace Trace(const Program& program, int node);
   void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
   void ClearValues() {
@@ -163,6 +174,7 @@ class ScanState {
   bool any_disabled_ = false;  // some entry of disabled_ is set
   std::vector<int> category_scores_;
   std::vector<uint8_t> category_touched_;
+  RuleTally tally_;  // of the last evaluation
   std::vector<int> set_hits_;
   std::vector<int> literal_hits_;  // prefilter literals found in the current value
   std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter

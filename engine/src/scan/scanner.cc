@@ -33,6 +33,7 @@
 
 #include "compile/atoms.h"
 #include "compile/program.h"
+#include "compile/rule_set_access.h"
 #include "scan/scan_state.h"
 #include "scan/word_state.h"
 #include "triage/version.h"
@@ -343,11 +344,19 @@ Status ScanState::Load(const Program& program, std::string_view json, Decision* 
   return status;
 }
 
-Status ScanState::ScanRecord(const Program& program, const Record& record, Decision* decision) {
+Status ScanState::ScanRecord(const Program& program, const Record& record,
+                             const ScanOptions& options, Decision* decision) {
+  Status status = LoadRecord(program, record, decision);
+  if (!status.ok()) return status;
+  SetDisabled(program, options);
+  Evaluate(program, decision);
+  return Status::Ok();
+}
+
+Status ScanState::LoadRecord(const Program& program, const Record& record, Decision* decision) {
   *decision = Decision();
   ClearValues();
   owned_texts_.clear();
-  SetDisabled(program, ScanOptions());
   for (const auto& [name, value] : record.entries()) {
     if (name == "id") {
       if (const auto* s = std::get_if<std::string>(&value)) {
@@ -396,7 +405,6 @@ Status ScanState::ScanRecord(const Program& program, const Record& record, Decis
       ++values.present;
     }
   }
-  Evaluate(program, decision);
   return Status::Ok();
 }
 
@@ -626,8 +634,8 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
   std::fill(fired_.begin(), fired_.end(), 0);
   std::fill(category_scores_.begin(), category_scores_.end(), 0);
   std::fill(category_touched_.begin(), category_touched_.end(), 0);
-  long long urgency_sum = 0;
-  int floor = -1;
+  tally_.urgency_sum = 0;
+  tally_.floor.reset();
   for (size_t r = 0; r < program.rules.size(); ++r) {
     const RuleGate& gate = program.gates[r];
     // The cheap tests first: a deferred regex runs only for a rule that passed them.
@@ -643,8 +651,8 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
     }
     fired_[r] = 1;
     if (rule.is_private) continue;  // a building block: no score, not in the decision
-    urgency_sum += rule.urgency;
-    if (rule.floor) floor = std::max(floor, *rule.floor);
+    tally_.urgency_sum += rule.urgency;
+    if (rule.floor) tally_.floor = std::max(tally_.floor.value_or(*rule.floor), *rule.floor);
     RuleHit hit;
     hit.rule = rule.name;
     hit.urgency = rule.urgency;
@@ -668,36 +676,14 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
     decision->rules.push_back(std::move(hit));
   }
 
-  // Urgency and band.
-  const EngineConfig& config = program.config;
-  long long score = std::clamp<long long>(urgency_sum, 0, config.urgency_max);
-  if (floor >= 0) score = std::max<long long>(score, floor);
-  decision->urgency = static_cast<int>(score);
-  for (const UrgencyBand& band : config.bands) {
-    if (score >= band.min) {
-      decision->band = band.name;
-      break;
-    }
-  }
-
-  // Categories.
+  // Urgency, band and categories: the decision policy (triage/decision_policy.h).
+  tally_.totals.clear();
   for (size_t c = 0; c < program.categories.size(); ++c) {
-    if (category_touched_[c] != 0 && category_scores_[c] >= config.assign_min) {
-      decision->categories.push_back({program.categories[c], category_scores_[c]});
+    if (category_touched_[c] != 0) {
+      tally_.totals.push_back({program.categories[c], category_scores_[c]});
     }
   }
-  std::sort(decision->categories.begin(), decision->categories.end(),
-            [](const CategoryScore& a, const CategoryScore& b) {
-              return a.score != b.score ? a.score > b.score : a.name < b.name;
-            });
-  if (decision->categories.size() > static_cast<size_t>(config.max_labels)) {
-    decision->categories.resize(static_cast<size_t>(config.max_labels));
-  }
-  if (decision->categories.empty() && program.fallback_category >= 0) {
-    const int fallback = program.fallback_category;
-    decision->categories.push_back(
-        {program.categories[fallback], category_touched_[fallback] ? category_scores_[fallback] : 0});
-  }
+  ApplyDecisionPolicy(tally_, program.config, program.fallback_category >= 0, decision);
   decision->ruleset = program.digest;
   decision->engine = EngineVersion();
   if (collect_stats_) {
@@ -714,6 +700,25 @@ ConditionTrace ScanState::Trace(const Program& program, int index) {
   trace.text = node.source;
   trace.location = node.location;
   trace.holds = Eval(program, index);
+  if (!node.one_test) {
+    switch (node.op) {
+      case NodeOp::kAnd:
+        trace.op = ConditionOp::kAnd;
+        break;
+      case NodeOp::kOr:
+        trace.op = ConditionOp::kOr;
+        break;
+      case NodeOp::kNot:
+        trace.op = ConditionOp::kNot;
+        break;
+      case NodeOp::kCountOf:
+        trace.op = ConditionOp::kAtLeast;
+        trace.at_least = static_cast<int>(node.number);
+        break;
+      default:
+        break;  // a test
+    }
+  }
   if ((node.op == NodeOp::kWords || node.op == NodeOp::kWordsCount) && node.a >= 0) {
     trace.detail = words_.Describe(program, node.a, atom_bits_);
   }
@@ -763,6 +768,21 @@ Status ScanState::Explain(const Program& program, std::string_view json,
   *explanation = Explanation();
   Status status = Load(program, json, &explanation->decision);
   if (!status.ok()) return status;
+  ExplainLoaded(program, options, explanation);
+  return Status::Ok();
+}
+
+Status ScanState::ExplainRecord(const Program& program, const Record& record,
+                                const ScanOptions& options, Explanation* explanation) {
+  *explanation = Explanation();
+  Status status = LoadRecord(program, record, &explanation->decision);
+  if (!status.ok()) return status;
+  ExplainLoaded(program, options, explanation);
+  return Status::Ok();
+}
+
+void ScanState::ExplainLoaded(const Program& program, const ScanOptions& options,
+                              Explanation* explanation) {
   SetDisabled(program, options);
   Evaluate(program, &explanation->decision);
   const EngineConfig& config = program.config;
@@ -788,19 +808,11 @@ Status ScanState::Explain(const Program& program, std::string_view json,
       trace.condition = Trace(program, rule.root);
       if (trace.fired) CollectSpans(program, rule.root, &trace.spans);
     }
-    if (trace.fired) {
-      explanation->urgency_sum += rule.urgency;
-      if (rule.floor) {
-        explanation->floor = std::max(explanation->floor.value_or(*rule.floor), *rule.floor);
-      }
-    }
     explanation->rules.push_back(std::move(trace));
   }
-  for (size_t c = 0; c < program.categories.size(); ++c) {
-    if (category_touched_[c] != 0) {
-      explanation->category_totals.push_back({program.categories[c], category_scores_[c]});
-    }
-  }
+  explanation->urgency_sum = tally_.urgency_sum;
+  explanation->floor = tally_.floor;
+  explanation->category_totals = tally_.totals;
   for (size_t f = 0; f < program.fields.size(); ++f) {
     const bool words = f < program.word_field_of.size() && program.word_field_of[f] >= 0;
     if (program.fields[f].matcher < 0 && !words) continue;
@@ -809,19 +821,19 @@ Status ScanState::Explain(const Program& program, std::string_view json,
     for (std::string_view v : values_[f].texts) text.values.emplace_back(v);
     explanation->texts.push_back(std::move(text));
   }
-  return Status::Ok();
 }
 
 }  // namespace internal
 
 Scanner::Scanner(RuleSet rules)
-    : rules_(std::move(rules)), state_(std::make_unique<internal::ScanState>(rules_.program())) {}
+    : rules_(std::move(rules)), state_(std::make_unique<internal::ScanState>(internal::RuleSetAccess::ProgramOf(rules_))) {}
 Scanner::~Scanner() = default;
 Scanner::Scanner(Scanner&&) noexcept = default;
 Scanner& Scanner::operator=(Scanner&&) noexcept = default;
 
-void Scanner::set_collect_stats(bool on) { state_->set_collect_stats(rules_.program(), on); }
+void Scanner::set_collect_stats(bool on) { state_->set_collect_stats(internal::RuleSetAccess::ProgramOf(rules_), on); }
 const ScanStats& Scanner::stats() const { return state_->stats(); }
+const RuleTally& Scanner::tally() const { return state_->tally(); }
 
 void ScanStats::Merge(const ScanStats& other) {
   records += other.records;
@@ -847,21 +859,31 @@ void ScanStats::Merge(const ScanStats& other) {
 }
 
 Status Scanner::Scan(const Record& record, Decision* decision) {
-  return state_->ScanRecord(rules_.program(), record, decision);
+  static const ScanOptions kNoOptions;
+  return state_->ScanRecord(internal::RuleSetAccess::ProgramOf(rules_), record, kNoOptions, decision);
+}
+
+Status Scanner::Scan(const Record& record, const ScanOptions& options, Decision* decision) {
+  return state_->ScanRecord(internal::RuleSetAccess::ProgramOf(rules_), record, options, decision);
 }
 
 Status Scanner::ScanJson(std::string_view json, Decision* decision) {
   static const ScanOptions kNoOptions;
-  return state_->ScanJson(rules_.program(), json, kNoOptions, decision);
+  return state_->ScanJson(internal::RuleSetAccess::ProgramOf(rules_), json, kNoOptions, decision);
 }
 
 Status Scanner::ScanJson(std::string_view json, const ScanOptions& options, Decision* decision) {
-  return state_->ScanJson(rules_.program(), json, options, decision);
+  return state_->ScanJson(internal::RuleSetAccess::ProgramOf(rules_), json, options, decision);
 }
 
 Status Scanner::Explain(std::string_view json, const ScanOptions& options,
                         Explanation* explanation) {
-  return state_->Explain(rules_.program(), json, options, explanation);
+  return state_->Explain(internal::RuleSetAccess::ProgramOf(rules_), json, options, explanation);
+}
+
+Status Scanner::Explain(const Record& record, const ScanOptions& options,
+                        Explanation* explanation) {
+  return state_->ExplainRecord(internal::RuleSetAccess::ProgramOf(rules_), record, options, explanation);
 }
 
 }  // namespace triage

@@ -31,6 +31,63 @@ rule r { when text ~ /a/ and (text ~ /b/ or not text ~ /c/) }
   EXPECT_EQ(view.children[1].children[1].kind, Kind::kNot);
 }
 
+TEST(WhyNotTest, TheTraceCarriesTheCompiledOperator) {
+  // The words "and" and "or" in a comment between the parts, and `N of` (which has neither), do
+  // not change what the compiled program says.
+  RuleSet rules = MustCompile(R"(
+rule r {
+  when 2 of (text ~ /a/,   # and
+             text ~ /b/, text ~ /c/)
+       or not text ~ /d/   # and or
+}
+)");
+  Scanner scanner(rules);
+  const Explanation e = MustExplain(&scanner, R"({"summary":"a d"})");
+  const ConditionTrace& root = FindRule(e, "r")->condition;
+  EXPECT_EQ(root.op, ConditionOp::kOr);
+  ASSERT_EQ(root.children.size(), 2u);
+  EXPECT_EQ(root.children[0].op, ConditionOp::kAtLeast);
+  EXPECT_EQ(root.children[0].at_least, 2);
+  EXPECT_FALSE(root.children[0].holds);
+  EXPECT_EQ(root.children[1].op, ConditionOp::kNot);
+  EXPECT_EQ(root.children[1].children[0].op, ConditionOp::kTest);
+
+  const ConditionView view = ViewCondition(root);
+  EXPECT_EQ(view.kind, Kind::kOr);
+  EXPECT_EQ(view.children[0].kind, Kind::kAtLeast);
+  ASSERT_EQ(view.children[0].children.size(), 3u);
+  // A failed `2 of` is blocked by its false parts, as a failed `and` is.
+  const std::vector<BlockingPart> blocking = FindBlocking(view.children[0]);
+  ASSERT_EQ(blocking.size(), 2u);
+  EXPECT_EQ(blocking[0].trace->text, "text ~ /b/");
+  EXPECT_EQ(blocking[1].trace->text, "text ~ /c/");
+}
+
+TEST(WhyNotTest, AnExpandedTestIsOneTest) {
+  // `text ~ any(a, b)` compiles to an `or` of one match per name, and `text !~ any(...)` to a
+  // `not` of it: each is still one test as written.
+  RuleSet rules = MustCompile(R"(
+list a = "alpha"
+list b = "beta"
+rule r { when text ~ any(a, b) and text !~ any(a, b) }
+)");
+  Scanner scanner(rules);
+  const Explanation e = MustExplain(&scanner, R"({"summary":"alpha"})");
+  const ConditionTrace& root = FindRule(e, "r")->condition;
+  ASSERT_EQ(root.op, ConditionOp::kAnd);
+  ASSERT_EQ(root.children.size(), 2u);
+  EXPECT_EQ(root.children[0].op, ConditionOp::kTest);
+  EXPECT_EQ(root.children[1].op, ConditionOp::kTest);
+  const ConditionView view = ViewCondition(root);
+  ASSERT_EQ(view.children.size(), 2u);
+  EXPECT_EQ(view.children[0].kind, Kind::kTest);
+  EXPECT_TRUE(view.children[0].children.empty());
+  EXPECT_EQ(view.children[1].kind, Kind::kTest);
+  const std::vector<BlockingPart> blocking = FindBlocking(view);
+  ASSERT_EQ(blocking.size(), 1u);
+  EXPECT_EQ(blocking[0].trace->text, "text !~ any(a, b)");
+}
+
 TEST(WhyNotTest, BlockingPartsOfAFailedAndAreItsFalseTests) {
   RuleSet rules = MustCompile("rule r { when text ~ /a/ and text ~ /b/ and text ~ /c/ }");
   Scanner scanner(rules);

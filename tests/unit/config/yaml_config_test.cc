@@ -145,6 +145,7 @@ TEST_F(YamlConfigTest, DefaultFieldMappingsCoverReportAndSmsShapes) {
       {"from", {"from"}},
       {"to", {"to"}},
       {"received_at", {"received_at"}},
+      {"escalate_to_high_priority", {"escalate_to_high_priority"}},
   };
   const std::vector<FieldMapping> mappings = DefaultFieldMappings();
   ASSERT_EQ(mappings.size(), expected.size());

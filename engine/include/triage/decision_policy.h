@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// The decision policy: the one place where what the fired rules contributed becomes a decision's
+// urgency, band and categories (DESIGN.md, "Scoring"; docs/rules.md). Scanner::Scan, ScanJson and
+// Explain, the ledger of an explanation and eval's threshold sweeps all go through these
+// functions, so that no analysis re-derives a decision its own way.
+//
+//   urgency    = clamp(sum of the fired rules' urgency, 0, urgency.max), raised to the highest
+//                floor of a fired rule
+//   band       = the first band (most urgent first) whose min the urgency reaches
+//   categories = the categories whose total reaches categories.assign_min, highest total first
+//                (ties by name), at most categories.max_labels; none: the fallback (when the
+//                ruleset declares it), with its total or 0
+//
+// Pure functions: safe to call from several threads at once.
+#ifndef TRIAGE_DECISION_POLICY_H_
+#define TRIAGE_DECISION_POLICY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "triage/config.h"
+#include "triage/decision.h"
+#include "triage/export.h"
+
+namespace triage {
+
+// What the fired rules of one scan contributed, before the policy: the ledger's totals.
+struct RuleTally {
+  int64_t urgency_sum = 0;            // the fired rules' urgency (private rules contribute none)
+  std::optional<int> floor;           // the highest floor of a fired rule
+  std::vector<CategoryScore> totals;  // every category a fired rule scored, declaration order
+};
+
+// The sum clamped to [0, urgency_max] (before any floor).
+TRIAGE_EXPORT int ClampUrgency(int64_t urgency_sum, int urgency_max);
+
+// The decision's urgency: the clamped sum raised to the floor.
+TRIAGE_EXPORT int DecideUrgency(const RuleTally& tally, int urgency_max);
+
+// The first of `bands` (most urgent first) whose min `urgency` reaches; null if none does.
+TRIAGE_EXPORT const UrgencyBand* DecideBand(int urgency, const std::vector<UrgencyBand>& bands);
+
+// The categories of `totals` that reach `assign_min`, highest first (ties by name), at most
+// `max_labels`; no fallback.
+TRIAGE_EXPORT std::vector<CategoryScore> AssignCategories(const std::vector<CategoryScore>& totals,
+                                                          int assign_min, int max_labels);
+
+// Sets decision->urgency, band and categories from `tally` under `config`. `fallback_declared`:
+// the ruleset declares config.fallback as a category (else no fallback is given).
+TRIAGE_EXPORT void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config,
+                                       bool fallback_declared, Decision* decision);
+
+}  // namespace triage
+
+#endif  // TRIAGE_DECISION_POLICY_H_

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// The decision policy (triage/decision_policy.h).
+
+#include "triage/decision_policy.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace triage {
+
+int ClampUrgency(int64_t urgency_sum, int urgency_max) {
+  return static_cast<int>(std::clamp<int64_t>(urgency_sum, 0, urgency_max));
+}
+
+int DecideUrgency(const RuleTally& tally, int urgency_max) {
+  int score = ClampUrgency(tally.urgency_sum, urgency_max);
+  if (tally.floor && *tally.floor >= 0) score = std::max(score, *tally.floor);
+  return score;
+}
+
+const UrgencyBand* DecideBand(int urgency, const std::vector<UrgencyBand>& bands) {
+  for (const UrgencyBand& band : bands) {
+    if (urgency >= band.min) return &band;
+  }
+  return nullptr;
+}
+
+std::vector<CategoryScore> AssignCategories(const std::vector<CategoryScore>& totals,
+                                            int assign_min, int max_labels) {
+  std::vector<CategoryScore> assigned;
+  for (const CategoryScore& total : totals) {
+    if (total.score >= assign_min) assigned.push_back(total);
+  }
+  std::sort(assigned.begin(), assigned.end(), [](const CategoryScore& a, const CategoryScore& b) {
+    return a.score != b.score ? a.score > b.score : a.name < b.name;
+  });
+  const auto most = static_cast<size_t>(std::max(max_labels, 0));
+  if (assigned.size() > most) assigned.resize(most);
+  return assigned;
+}
+
+void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config,
+                         bool fallback_declared, Decision* decision) {
+  decision->urgency = DecideUrgency(tally, config.urgency_max);
+  const UrgencyBand* band = DecideBand(decision->urgency, config.bands);
+  decision->band = band != nullptr ? band->name : std::string();
+  decision->categories = AssignCategories(tally.totals, config.assign_min, config.max_labels);
+  if (decision->categories.empty() && fallback_declared) {
+    int score = 0;
+    for (const CategoryScore& total : tally.totals) {
+      if (total.name == config.fallback) score = total.score;
+    }
+    decision->categories.push_back({config.fallback, score});
+  }
+}
+
+}  // namespace triage
