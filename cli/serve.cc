@@ -35,6 +35,7 @@
 #include "command_options.h"
 #include "commands.h"
 #include "http_server.h"
+#include "intake_adapters.h"
 #include "load_rules.h"
 #include "report_status.h"
 #include "router.h"
@@ -81,8 +82,9 @@ Status ParseListen(const std::string& listen, std::string* host, uint16_t* port)
 bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
 // Reads a secret (`what`: "the bearer token") from `file` or, without one, the environment
-// variable `env_name`. Sets *secret ("" when neither gives one). Returns InvalidArgument when both
-// are given, or the file is unreadable or empty, or the secret holds white space.
+// variable `env_name` (as `triage filter --sender-secret-file` does). Sets *secret ("" when
+// neither gives one). Returns InvalidArgument when the file is unreadable or empty, or the secret
+// holds white space.
 Status ReadSecret(const std::string& file, const char* env_name, const std::string& what,
                   std::string* secret) {
   const char* env = std::getenv(env_name);
@@ -90,10 +92,6 @@ Status ReadSecret(const std::string& file, const char* env_name, const std::stri
   if (file.empty()) {
     if (from_env) *secret = env;
   } else {
-    if (from_env) {
-      return Status::InvalidArgument("give " + what + " in a file or in " + env_name +
-                                     ", not both");
-    }
     std::ifstream in(file, std::ios::binary);
     if (!in) return Status::InvalidArgument("cannot read " + what + " from '" + file + "'");
     secret->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -166,8 +164,7 @@ int RunServe(const ServeOptions& options) {
   router_options.token = token;
   router_options.load = [config_path]() { return LoadRulesReporting(config_path, nullptr); };
   router_options.log = Log;
-  // The adapters' slots (serve/intake_adapters.h) are filled here once triage/adapters.h is in
-  // the library; until then the Twilio and CyberTipline endpoints answer 501.
+  router_options.adapters = serve::LibraryAdapters();
   router_options.twilio_auth_token = twilio_token;
   router_options.sender_secret = sender_secret;
   router_options.public_url = options.public_url;
@@ -247,6 +244,7 @@ Command AddServeCommand(CLI::App* parent) {
   app->add_option("--sender-secret-file", options->sender_secret_file,
                   "The key SMS senders' numbers are hashed with (HMAC-SHA256); or set "
                   "TRIAGE_SENDER_SECRET")
+      ->envname("TRIAGE_SENDER_SECRET_FILE")
       ->check(CLI::ExistingFile);
   app->add_option("--public-url", options->public_url,
                   "The service's URL as Twilio calls it (https://host[:port]), which the "

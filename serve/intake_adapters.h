@@ -1,30 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// IntakeAdapters: the seam between the router and the library's adapters (triage/adapters.h:
-// the Twilio webhook form and signature, the CyberTipline report XML), which are built on another
-// branch and not yet in this one. The router codes against these slots; the CLI fills them from
-// triage::adapters once the adapters are merged (one line each, docs/serve.md section 9), and
-// the tests fill them with fakes. While a slot is empty, its endpoint answers 501.
+// IntakeAdapters: the adapters the router converts webhook and report bodies with — the library's
+// (triage/adapters.h: the Twilio form and its signature, the CyberTipline report XML) in the
+// service, fakes in the router's tests (which then need no HMAC to sign a request and can fix the
+// time stamped). LibraryAdapters() fills every slot from triage::adapters. While a slot is empty,
+// its endpoint answers 501.
 //
-// The slots mirror the adapters' API: ParseForm, TwilioSignatureValid, TwilioToRecordJson (with
-// TwilioOptions{sender_secret, received_at}) and CyberTiplineXmlToRecordJson (with
-// CyberTiplineOptions{received_at}). Each must be thread-safe (the adapters are pure functions).
+// Each slot must be thread-safe (the adapters are pure functions).
 #ifndef TRIAGE_SERVE_INTAKE_ADAPTERS_H_
 #define TRIAGE_SERVE_INTAKE_ADAPTERS_H_
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "triage/adapters.h"
 #include "triage/status.h"
 
 namespace triage::serve {
 
-// One decoded name=value pair of a form body (adapters::FormParam).
-struct FormField {
-  std::string name;
-  std::string value;
-};
+// One decoded name=value pair of a form body.
+using FormField = adapters::FormParam;
 
 struct IntakeAdapters {
   // adapters::ParseForm: the body's pairs in order, or InvalidRecord (invalid_form).
@@ -39,13 +36,18 @@ struct IntakeAdapters {
                                     const std::string& sender_secret,
                                     const std::string& received_at)>
       twilio_to_record;
-  // adapters::CyberTiplineXmlToRecordJson: one report record line; `received_at` as above.
-  std::function<Result<std::string>(std::string_view xml, const std::string& received_at)>
+  // adapters::CyberTiplineXmlToRecordJson: one report record line; `received_at` as above; a
+  // document over `max_bytes` is too_large.
+  std::function<Result<std::string>(std::string_view xml, const std::string& received_at,
+                                    size_t max_bytes)>
       cybertipline_to_record;
 
   bool has_twilio() const { return parse_form && twilio_signature_valid && twilio_to_record; }
   bool has_cybertipline() const { return static_cast<bool>(cybertipline_to_record); }
 };
+
+// Returns the slots filled from triage::adapters.
+IntakeAdapters LibraryAdapters();
 
 }  // namespace triage::serve
 

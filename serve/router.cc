@@ -377,7 +377,8 @@ RoutedResponse Router::HandleCyberTipline(size_t worker, const HttpRequest& requ
         ServiceError(415, "unsupported_media_type", "send application/xml (a CyberTipline report)"),
         "cybertipline");
   }
-  Result<std::string> record = options_.adapters.cybertipline_to_record(request.body, ReceivedAt());
+  Result<std::string> record = options_.adapters.cybertipline_to_record(
+      request.body, ReceivedAt(), service_->rules().config().max_record_bytes);
   Decision decision;
   if (std::optional<RoutedResponse> refused =
           DecideConverted(worker, "cybertipline", request.body.size(), record, &decision)) {

@@ -17,7 +17,7 @@
 //                          the keyword auto-reply, or an empty <Response/>. Authenticated by its
 //                          signature, not by the bearer token (Twilio cannot send one)
 //   POST /v1/cybertipline  a CyberTipline report XML -> its decision line
-//                          (both through IntakeAdapters; 501 while the adapters are not there)
+//                          (both through IntakeAdapters; 501 while a slot is empty)
 //   POST /admin/reload     reload the config and rules; the old ones stay on failure
 //
 // Thread-safe: Handle() and Reload() may be called from any thread (each worker with its slot).

@@ -183,7 +183,7 @@ TEST_F(RouterTest, AFailedReloadIs422AndKeepsTheRuleset) {
   EXPECT_EQ(reloaded.response.body, R"({"reloaded":true,"ruleset":")" + rules_->digest() + "\"}");
 }
 
-TEST_F(RouterTest, AdapterEndpointsAnswer501UntilBuiltIn) {
+TEST_F(RouterTest, AdapterEndpointsAnswer501WithoutAdapters) {
   for (const char* target : {"/v1/twilio/sms", "/v1/cybertipline"}) {
     const RoutedResponse response = Send("POST", target, "x=1");
     EXPECT_EQ(response.response.status, 501) << target;
@@ -191,8 +191,9 @@ TEST_F(RouterTest, AdapterEndpointsAnswer501UntilBuiltIn) {
   }
 }
 
-// Fakes of the adapters (the real ones are tested with them, on their own branch): a form split
-// at '&' and '=', a "signature" that is "sig:" and the URL, an SMS record keyed by the sender.
+// Fakes of the adapters (the real ones have tests of their own, and the end-to-end tests use
+// them): a form split at '&' and '=', a "signature" that is "sig:" and the URL, an SMS record
+// keyed by the sender.
 IntakeAdapters FakeAdapters(std::string* stamped) {
   IntakeAdapters adapters;
   adapters.parse_form = [](std::string_view body) -> Result<std::vector<FormField>> {
@@ -234,8 +235,8 @@ IntakeAdapters FakeAdapters(std::string* stamped) {
     return R"({"id":")" + sid + R"(","kind":"sms","from":"h:)" + secret + from +
            R"(","to":"233733","received_at":")" + received_at + R"(","body":")" + body + "\"}";
   };
-  adapters.cybertipline_to_record = [](std::string_view xml,
-                                       const std::string& received_at) -> Result<std::string> {
+  adapters.cybertipline_to_record = [](std::string_view xml, const std::string& received_at,
+                                       size_t /*max_bytes*/) -> Result<std::string> {
     if (xml.rfind("<report>", 0) != 0) return Status::InvalidRecord("not_a_report", "no report");
     return R"({"id":"ct-1","kind":"report","received_at":")" + received_at +
            R"(","summary":"the reporter says they will meet up"})";
