@@ -21,7 +21,9 @@
 //    records/s, and the latency of a whole batch.
 // 4. Paced: M requests (default 5,000) at R requests/s (default 1,000) over 8 connections, each
 //    request sent at its scheduled time (open loop); its latency counts from that time, so that a
-//    stall delays the requests behind it and shows in p99 (no coordinated omission).
+//    stall delays the requests behind it and shows in p99 (no coordinated omission). Then the same
+//    as signed Twilio webhooks (POST /v1/twilio/sms: signature check, form conversion, keyed
+//    sender hash, TwiML).
 //
 // Bounded: fixed request counts, a 60 s timeout per request; the server is stopped with SIGTERM
 // at the end. Loopback only. The client threads share the machine with the server: on 2 cores
@@ -46,7 +48,9 @@
 #include "triage/conversation_store.h"
 #include "triage/triage.h"
 
+#include "adapters/hmac.h"
 #include "http_client.h"
+#include "util/base64.h"
 #include <sys/wait.h>
 
 extern char** environ;
@@ -147,23 +151,67 @@ Figures InProcess(const RuleSet& rules, const std::vector<std::string>& records)
   return figures;
 }
 
-// Sends records[i] for the i this connection owns; records latencies in *ms. A record holding
-// several lines is sent as JSON Lines.
-void Connection(uint16_t port, const std::vector<std::string>& records, size_t first, size_t step,
+// One request to send.
+struct Call {
+  std::string target;
+  std::string body;
+  serve::HttpHeaders headers;
+};
+
+// POST /v1/triage of each record (JSON Lines when it holds several lines).
+std::vector<Call> TriageCalls(const std::vector<std::string>& records) {
+  std::vector<Call> calls;
+  for (const std::string& record : records) {
+    const bool lines = record.find('\n') != std::string::npos;
+    calls.push_back({"/v1/triage",
+                     record,
+                     {{"Content-Type", lines ? "application/x-ndjson" : "application/json"}}});
+  }
+  return calls;
+}
+
+constexpr char kTwilioToken[] = "bench-twilio-auth-token";
+constexpr char kPublicUrl[] = "https://triage.bench.example";
+
+// POST /v1/twilio/sms of each record's body as a signed Twilio webhook form (the signature
+// computed here, before the run: the server's check is what is measured).
+std::vector<Call> TwilioCalls(size_t count, const std::string& tag) {
+  std::vector<Call> calls;
+  constexpr size_t kTextCount = sizeof(kTexts) / sizeof(kTexts[0]);
+  for (size_t i = 0; i < count; ++i) {
+    const std::string sid = "SM" + tag + "x" + std::to_string(i);
+    const std::string from = "+1555" + tag + std::to_string(1000000 + i % 1000);
+    std::string text = kTexts[(i * 7 + i / 1000) % kTextCount];
+    // Sorted by name for the signature: Body, From, MessageSid, NumMedia, To.
+    const std::string data = std::string(kPublicUrl) + "/v1/twilio/sms" + "Body" + text + "From" +
+                             from + "MessageSid" + sid + "NumMedia0To+15555550100";
+    std::string form_text;
+    for (const char c : text) form_text += c == ' ' ? '+' : c;
+    std::string body = "MessageSid=" + sid + "&From=%2B" + from.substr(1) +
+                       "&To=%2B15555550100&NumMedia=0&Body=" + form_text;
+    calls.push_back(
+        {"/v1/twilio/sms",
+         std::move(body),
+         {{"Content-Type", "application/x-www-form-urlencoded"},
+          {"X-Twilio-Signature", internal::Base64Encode(internal::HmacSha1(kTwilioToken, data))}}});
+  }
+  return calls;
+}
+
+// Sends calls[i] for the i this connection owns; records latencies in *ms.
+void Connection(uint16_t port, const std::vector<Call>& calls, size_t first, size_t step,
                 std::vector<double>* ms, std::atomic<size_t>* failures,
                 const std::vector<Clock::time_point>* schedule) {
   serve::HttpClient client("127.0.0.1", port);
-  const serve::HttpHeaders json = {{"Content-Type", "application/json"}};
-  const serve::HttpHeaders lines = {{"Content-Type", "application/x-ndjson"}};
   serve::HttpResponse response;
-  for (size_t i = first; i < records.size(); i += step) {
+  for (size_t i = first; i < calls.size(); i += step) {
     Clock::time_point begin = Clock::now();
     if (schedule != nullptr) {
       std::this_thread::sleep_until((*schedule)[i]);
       begin = (*schedule)[i];
     }
-    const bool batch = records[i].find('\n') != std::string::npos;
-    if (!client.Request("POST", "/v1/triage", records[i], batch ? lines : json, &response) ||
+    const Call& call = calls[i];
+    if (!client.Request("POST", call.target, call.body, call.headers, &response) ||
         response.status != 200) {
       ++*failures;
     }
@@ -171,21 +219,21 @@ void Connection(uint16_t port, const std::vector<std::string>& records, size_t f
   }
 }
 
-Figures OverHttp(uint16_t port, const std::vector<std::string>& records, size_t connections,
+Figures OverHttp(uint16_t port, const std::vector<Call>& calls, size_t connections,
                  const std::vector<Clock::time_point>* schedule, const std::string& name) {
   std::vector<std::vector<double>> ms(connections);
   std::atomic<size_t> failures{0};
   std::vector<std::thread> threads;
   const Clock::time_point start = Clock::now();
   for (size_t c = 0; c < connections; ++c) {
-    threads.emplace_back(Connection, port, std::cref(records), c, connections, &ms[c], &failures,
+    threads.emplace_back(Connection, port, std::cref(calls), c, connections, &ms[c], &failures,
                          schedule);
   }
   for (std::thread& thread : threads) thread.join();
   Figures figures;
   figures.name = name;
   figures.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  figures.requests = records.size();
+  figures.requests = calls.size();
   figures.failures = failures.load();
   std::vector<double> all;
   for (const std::vector<double>& one : ms) all.insert(all.end(), one.begin(), one.end());
@@ -251,13 +299,20 @@ int Run(int argc, char** argv) {
   const std::string dir = mkdtemp(dir_template);
   const std::string port_file = dir + "/port";
   const std::string jobs = std::to_string(options.jobs);
-  std::vector<std::string> args = {options.triage, "serve",  "--listen", "127.0.0.1:0", "--config",
-                                   options.config, "--jobs", jobs,       "--port-file", port_file};
+  std::vector<std::string> args = {options.triage, "serve",        "--listen",     "127.0.0.1:0",
+                                   "--config",     options.config, "--jobs",       jobs,
+                                   "--port-file",  port_file,      "--public-url", kPublicUrl};
   std::vector<char*> argv_server;
   for (std::string& arg : args) argv_server.push_back(arg.data());
   argv_server.push_back(nullptr);
+  std::vector<std::string> env = {std::string("TRIAGE_TWILIO_AUTH_TOKEN=") + kTwilioToken,
+                                  "TRIAGE_SENDER_SECRET=bench-sender-secret"};
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  std::vector<char*> envp;
+  for (std::string& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  if (posix_spawn(&pid, args[0].c_str(), nullptr, nullptr, argv_server.data(), environ) != 0) {
+  if (posix_spawn(&pid, args[0].c_str(), nullptr, nullptr, argv_server.data(), envp.data()) != 0) {
     std::fprintf(stderr, "cannot start %s\n", args[0].c_str());
     return 1;
   }
@@ -277,9 +332,9 @@ int Run(int argc, char** argv) {
 
   size_t run = 0;
   for (const size_t connections : options.connections) {
-    results.push_back(OverHttp(port, MakeRecords(options.requests, std::to_string(++run)),
-                               connections, nullptr,
-                               "HTTP keep-alive, " + std::to_string(connections) + " conn."));
+    results.push_back(OverHttp(
+        port, TriageCalls(MakeRecords(options.requests, std::to_string(++run))), connections,
+        nullptr, "HTTP keep-alive, " + std::to_string(connections) + " conn."));
   }
   // Batched: B records per request (JSON Lines), 8 connections; counted in records.
   std::vector<std::string> batches;
@@ -292,22 +347,31 @@ int Run(int argc, char** argv) {
     }
     batches.push_back(std::move(body));
   }
-  Figures batched = OverHttp(port, batches, 8, nullptr,
+  Figures batched = OverHttp(port, TriageCalls(batches), 8, nullptr,
                              "HTTP JSON Lines x" + std::to_string(options.batch) + ", 8 conn.");
   batched.requests = records.size();  // records/s; the latencies are per batch
   results.push_back(batched);
   // Paced: R/s over 8 connections, each request at its scheduled time.
-  const std::vector<std::string> paced =
-      MakeRecords(std::min(options.rate_requests, records.size()), std::to_string(++run));
-  std::vector<Clock::time_point> schedule(paced.size());
-  const Clock::time_point start = Clock::now() + std::chrono::milliseconds(100);
-  for (size_t i = 0; i < paced.size(); ++i) {
-    schedule[i] = start + std::chrono::nanoseconds(
-                              static_cast<int64_t>(1e9 * static_cast<double>(i) / options.rate));
-  }
+  // Paced, and paced Twilio webhooks (signature check, form conversion, keyed sender hash).
+  const size_t paced_count = std::min(options.rate_requests, records.size());
+  const auto schedule = [&]() {
+    std::vector<Clock::time_point> times(paced_count);
+    const Clock::time_point start = Clock::now() + std::chrono::milliseconds(100);
+    for (size_t i = 0; i < paced_count; ++i) {
+      times[i] = start + std::chrono::nanoseconds(
+                             static_cast<int64_t>(1e9 * static_cast<double>(i) / options.rate));
+    }
+    return times;
+  };
   char name[64];
   std::snprintf(name, sizeof name, "HTTP paced %.0f req/s, 8 conn.", options.rate);
-  results.push_back(OverHttp(port, paced, 8, &schedule, name));
+  const std::vector<Clock::time_point> json_times = schedule();
+  results.push_back(OverHttp(port, TriageCalls(MakeRecords(paced_count, std::to_string(++run))), 8,
+                             &json_times, name));
+  std::snprintf(name, sizeof name, "Twilio paced %.0f req/s, 8 conn.", options.rate);
+  const std::vector<Call> twilio = TwilioCalls(paced_count, std::to_string(++run));
+  const std::vector<Clock::time_point> twilio_times = schedule();
+  results.push_back(OverHttp(port, twilio, 8, &twilio_times, name));
 
   kill(pid, SIGTERM);
   int status = 0;
@@ -328,11 +392,12 @@ int Run(int argc, char** argv) {
   }
   const double in_process = results.front().per_second();
   double best = 0;
-  for (size_t i = 1; i + 2 < results.size(); ++i) best = std::max(best, results[i].per_second());
+  for (size_t i = 1; i + 3 < results.size(); ++i) best = std::max(best, results[i].per_second());
   std::printf(
       "best HTTP throughput: %.0f%% of in-process one record a request, %.0f%% in "
-      "batches (target >= 50%%); paced p99 %.3f ms (target < 10 ms)\n",
-      100 * best / in_process, 100 * batched.per_second() / in_process, results.back().p99_ms);
+      "batches (target >= 50%%); paced p99 %.3f ms, Twilio %.3f ms (target < 10 ms)\n",
+      100 * best / in_process, 100 * batched.per_second() / in_process,
+      results[results.size() - 2].p99_ms, results.back().p99_ms);
   if (!options.json.empty()) {
     std::ofstream out(options.json);
     out << "{\"records\":" << records.size() << ",\"runs\":[";
