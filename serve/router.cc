@@ -206,23 +206,21 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
   const bool protected_path =
       (path.rfind("/v1/", 0) == 0 || path.rfind("/admin/", 0) == 0) && endpoint != "twilio_sms";
   if (protected_path && !Authorized(request.authorization)) {
-    RoutedResponse routed =
-        Routed(ServiceError(401, "unauthorized",
-                            request.authorization.empty() ? "a bearer token is required"
-                                                          : "the bearer token is not valid"),
-               endpoint);
+    RoutedResponse routed = Refuse(401, "unauthorized",
+                                   request.authorization.empty() ? "a bearer token is required"
+                                                                 : "the bearer token is not valid",
+                                   endpoint);
     routed.headers.emplace_back("WWW-Authenticate", "Bearer");
     return routed;
   }
   if (endpoint == "other") {
-    return Routed(ServiceError(404, "not_found", "no such endpoint"), endpoint);
+    return Refuse(404, "not_found", "no such endpoint", endpoint);
   }
   const bool get =
       endpoint == "page" || endpoint == "healthz" || endpoint == "readyz" || endpoint == "metrics";
   const std::string method = get ? "GET" : "POST";
   if (request.method != method) {
-    RoutedResponse routed =
-        Routed(ServiceError(405, "method_not_allowed", "use " + method), endpoint);
+    RoutedResponse routed = Refuse(405, "method_not_allowed", "use " + method, endpoint);
     routed.headers.emplace_back("Allow", method);
     return routed;
   }
@@ -256,18 +254,17 @@ RoutedResponse Router::Handle(size_t worker, const HttpRequest& request) {
   const std::string type = MediaType(request.content_type);
   const bool lines = IsJsonLinesType(type);
   if (!type.empty() && type != "application/json" && !(lines && endpoint == "triage")) {
-    return Routed(ServiceError(415, "unsupported_media_type",
-                               endpoint == "triage" ? "send application/json (one record) or "
-                                                      "application/x-ndjson (JSON Lines)"
-                                                    : "send application/json (one record)"),
+    return Refuse(415, "unsupported_media_type",
+                  endpoint == "triage" ? "send application/json (one record) or "
+                                         "application/x-ndjson (JSON Lines)"
+                                       : "send application/json (one record)",
                   endpoint);
   }
   if (endpoint == "explain") return Routed(service_->Explain(worker, request.body), endpoint);
 
   const std::string output = QueryValue(request.target, "output");
   if (!output.empty() && output != "decision" && output != "annotate") {
-    return Routed(ServiceError(400, "bad_request", "output must be decision or annotate"),
-                  endpoint);
+    return Refuse(400, "bad_request", "output must be decision or annotate", endpoint);
   }
   const OutputMode mode = output == "annotate" ? OutputMode::kAnnotate : OutputMode::kDecision;
   return Routed(service_->Triage(worker, request.body,
@@ -284,10 +281,16 @@ std::string Router::ReceivedAt() const {
   return FormatAuditTime(micros);
 }
 
+RoutedResponse Router::Refuse(int status, std::string_view code, const std::string& message,
+                              const std::string& endpoint) {
+  service_->metrics().CountError(code);
+  return Routed(ServiceError(status, code, message), endpoint);
+}
+
 RoutedResponse Router::NotConverted(const std::string& endpoint, size_t input_bytes,
                                     const Status& error) {
   if (error.code() != Status::Code::kInvalidRecord) {
-    return Routed(ServiceError(500, "internal", "the body could not be converted"), endpoint);
+    return Refuse(500, "internal", "the body could not be converted", endpoint);
   }
   // Not triaged; recorded by its length, as the filter records a line that did not convert.
   if (!service_->RecordFailure(1, input_bytes, error).ok()) {
@@ -316,28 +319,24 @@ std::optional<RoutedResponse> Router::DecideConverted(size_t worker, const std::
 RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
   const IntakeAdapters& adapters = options_.adapters;
   if (!adapters.has_twilio()) {
-    return Routed(ServiceError(501, "not_implemented", "this build has no Twilio adapter"),
-                  "twilio_sms");
+    return Refuse(501, "not_implemented", "this build has no Twilio adapter", "twilio_sms");
   }
   if (options_.twilio_auth_token.empty() || options_.sender_secret.empty() ||
       options_.public_url.empty()) {
-    return Routed(ServiceError(501, "not_configured",
-                               "the Twilio webhook needs a Twilio auth token, a sender secret "
-                               "and the public URL (docs/serve.md)"),
+    return Refuse(501, "not_configured",
+                  "the Twilio webhook needs a Twilio auth token, a sender secret "
+                  "and the public URL (docs/serve.md)",
                   "twilio_sms");
   }
   // Received now: stamped before anything else, so that the record says when it arrived.
   const std::string received_at = ReceivedAt();
   // Signature first: an unsigned or wrongly signed webhook is never triaged.
   if (request.twilio_signature.empty()) {
-    service_->metrics().CountError("invalid_signature");
-    return Routed(ServiceError(403, "invalid_signature", "X-Twilio-Signature is missing"),
-                  "twilio_sms");
+    return Refuse(403, "invalid_signature", "X-Twilio-Signature is missing", "twilio_sms");
   }
   if (MediaType(request.content_type) != "application/x-www-form-urlencoded") {
-    return Routed(ServiceError(415, "unsupported_media_type",
-                               "send application/x-www-form-urlencoded (Twilio's webhook form)"),
-                  "twilio_sms");
+    return Refuse(415, "unsupported_media_type",
+                  "send application/x-www-form-urlencoded (Twilio's webhook form)", "twilio_sms");
   }
   Result<std::vector<FormField>> params = adapters.parse_form(request.body);
   if (!params.ok()) return NotConverted("twilio_sms", request.body.size(), params.status());
@@ -345,10 +344,8 @@ RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (!adapters.twilio_signature_valid(options_.twilio_auth_token, base + request.target, *params,
                                        request.twilio_signature)) {
-    service_->metrics().CountError("invalid_signature");
-    return Routed(
-        ServiceError(403, "invalid_signature", "X-Twilio-Signature does not match the request"),
-        "twilio_sms");
+    return Refuse(403, "invalid_signature", "X-Twilio-Signature does not match the request",
+                  "twilio_sms");
   }
   Decision decision;
   if (std::optional<RoutedResponse> refused = DecideConverted(
@@ -367,15 +364,13 @@ RoutedResponse Router::HandleTwilio(size_t worker, const HttpRequest& request) {
 
 RoutedResponse Router::HandleCyberTipline(size_t worker, const HttpRequest& request) {
   if (!options_.adapters.has_cybertipline()) {
-    return Routed(
-        ServiceError(501, "not_implemented", "this build has no CyberTipline XML adapter"),
-        "cybertipline");
+    return Refuse(501, "not_implemented", "this build has no CyberTipline XML adapter",
+                  "cybertipline");
   }
   const std::string type = MediaType(request.content_type);
   if (!type.empty() && type != "application/xml" && type != "text/xml") {
-    return Routed(
-        ServiceError(415, "unsupported_media_type", "send application/xml (a CyberTipline report)"),
-        "cybertipline");
+    return Refuse(415, "unsupported_media_type", "send application/xml (a CyberTipline report)",
+                  "cybertipline");
   }
   Result<std::string> record = options_.adapters.cybertipline_to_record(
       request.body, ReceivedAt(), service_->rules().config().max_record_bytes);

@@ -104,6 +104,9 @@ class Router {
   bool Authorized(const std::string& authorization) const;
   RoutedResponse HandleTwilio(size_t worker, const HttpRequest& request);
   RoutedResponse HandleCyberTipline(size_t worker, const HttpRequest& request);
+  // A refused request: ServiceError(status, code, message), counted in the metrics' errors.
+  RoutedResponse Refuse(int status, std::string_view code, const std::string& message,
+                        const std::string& endpoint);
   // The answer to a body an adapter could not convert (`error`), recorded by its length.
   RoutedResponse NotConverted(const std::string& endpoint, size_t input_bytes, const Status& error);
   // Triages a converted `record` into *decision. Returns the refusal to answer instead (the

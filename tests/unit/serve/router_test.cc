@@ -108,6 +108,11 @@ TEST_F(RouterTest, UnknownPathsAre404AndWrongMethods405) {
   EXPECT_EQ(get.headers[0].first, "Allow");
   EXPECT_EQ(get.headers[0].second, "POST");
   EXPECT_EQ(Send("POST", "/metrics").response.status, 405);
+  // Refusals are counted by code.
+  const std::string metrics = service_->MetricsText();
+  EXPECT_NE(metrics.find("triage_errors_total{code=\"not_found\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("triage_errors_total{code=\"method_not_allowed\"} 2\n"),
+            std::string::npos);
 }
 
 TEST_F(RouterTest, ABearerTokenGuardsV1AndAdminOnly) {
