@@ -43,6 +43,8 @@ Command AddReplayCommand(CLI::App* parent);
 Command AddAuditCommand(CLI::App* parent);
 // `triage queue [FILE|-]`: open conversations and reports in the order to take them.
 Command AddQueueCommand(CLI::App* parent);
+// `triage serve`: the HTTP service (docs/serve.md).
+Command AddServeCommand(CLI::App* parent);
 
 }  // namespace triage::cli
 

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
         triage::cli::AddExplainCommand(&app), triage::cli::AddTestCommand(&app),
         triage::cli::AddEvalCommand(&app),    triage::cli::AddDiffCommand(&app),
         triage::cli::AddReplayCommand(&app),  triage::cli::AddAuditCommand(&app),
-        triage::cli::AddQueueCommand(&app),
+        triage::cli::AddQueueCommand(&app),   triage::cli::AddServeCommand(&app),
     };
     try {
       app.parse(argc, argv);

@@ -11,7 +11,8 @@ packages=(g++ cmake ninja-build pkg-config ccache
           libssl-dev libsqlite3-dev libicu-dev libstemmer-dev libpugixml-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
           python3 python3-yaml
           python3-dev pybind11-dev python3-pytest python3-pandas python3-venv python3-setuptools
-          python3-wheel python3-pip python3-mypy)
+          python3-wheel python3-pip python3-mypy
+          chromium)  # headless, for the analyst page's browser test (tests/serve)
 # Hyperscan is a baseline of the benchmarks only (never an engine dependency); Debian ships it
 # for amd64 alone, and the benchmarks build without it elsewhere.
 if [[ "$(dpkg --print-architecture)" == "amd64" ]]; then packages+=(libhyperscan-dev); fi

@@ -51,8 +51,14 @@ std::string TriageBinary() { return TRIAGE_BINARY; }
 ProcessOptions TriageProcessOptions() {
   ProcessOptions options;
   options.set_env = {"NO_COLOR=1"};
-  options.unset_env = {"TRIAGE_CONFIG", "TRIAGE_JOBS", "TRIAGE_SENDER_SECRET",
-                       "TRIAGE_SENDER_SECRET_FILE"};
+  options.unset_env = {"TRIAGE_CONFIG",
+                       "TRIAGE_JOBS",
+                       "TRIAGE_SENDER_SECRET",
+                       "TRIAGE_SENDER_SECRET_FILE",
+                       "TRIAGE_LISTEN",
+                       "TRIAGE_SERVE_TOKEN",
+                       "TRIAGE_TWILIO_AUTH_TOKEN",
+                       "TRIAGE_PUBLIC_URL"};
   return options;
 }
 
