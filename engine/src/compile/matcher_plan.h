@@ -30,7 +30,8 @@
 #include <vector>
 
 #include "compile/program.h"
-#include "triage/rule_set.h"
+#include "triage/matching_plan.h"
+#include "triage/options.h"
 
 namespace triage::internal {
 
@@ -42,7 +43,7 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
 // The literals the prefilter requires for one hard regex (for the plan view; empty when none).
 std::vector<std::string> PrefilterLiterals(const std::string& pattern);
 
-// The plan of a compiled program, for RuleSet::matching_plan().
+// The plan of a compiled program, for DescribeMatchingPlan (triage/matching_plan.h).
 MatchingPlan DescribePlan(const Program& program);
 
 }  // namespace triage::internal
