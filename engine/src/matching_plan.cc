@@ -3,9 +3,10 @@
 
 #include "triage/matching_plan.h"
 
+#include "triage/rule_set.h"
+
 #include "compile/matcher_plan.h"
 #include "compile/rule_set_access.h"
-#include "triage/rule_set.h"
 
 namespace triage {
 

@@ -5,8 +5,6 @@
 // instead. Together the cases cover every construct of docs/rules.md.
 // TRIAGE_UPDATE_GOLDEN=1 rewrites the expectations (tests/golden/README.md; review the diff
 // before committing).
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -15,6 +13,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "triage/diagnostic.h"
 #include "triage/source.h"
@@ -54,16 +54,16 @@ TEST_P(ParseGoldenTest, PrintedAstMatches) {
   Diagnostics diagnostics;
   const FileId file = sources.AddFile(GetParam() + ".rules", ReadFile(rules));
   auto parsed = Parse(sources, file, ParseOptions{}, &diagnostics);
-  const std::string actual =
-      parsed.ok() ? PrintAst(*parsed) : RenderDiagnostics(diagnostics, sources) + "result: " +
-                                            diagnostics.Summary() + "\n";
+  const std::string actual = parsed.ok() ? PrintAst(*parsed)
+                                         : RenderDiagnostics(diagnostics, sources) +
+                                               "result: " + diagnostics.Summary() + "\n";
   const char* update = std::getenv("TRIAGE_UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     std::ofstream(expected_path, std::ios::binary) << actual;
     GTEST_SKIP() << "updated " << expected_path;
   }
-  ASSERT_TRUE(fs::exists(expected_path)) << "missing " << expected_path
-                                         << " (run with TRIAGE_UPDATE_GOLDEN=1)";
+  ASSERT_TRUE(fs::exists(expected_path))
+      << "missing " << expected_path << " (run with TRIAGE_UPDATE_GOLDEN=1)";
   EXPECT_EQ(actual, ReadFile(expected_path));
 }
 

@@ -27,15 +27,15 @@ struct PatternPlan {
     kEveryValue,    // a hard regex with no literal to filter on: run on its own on every value
   };
   std::string field;
-  std::string name;      // the pattern or list name, or the regex literal as written
-  FileId file;           // where it is declared (or written, for a literal)
+  std::string name;  // the pattern or list name, or the regex literal as written
+  FileId file;       // where it is declared (or written, for a literal)
   SourceSpan span;
   std::string location;  // "file:line:col"
   Strategy strategy = Strategy::kSet;
-  int set = -1;            // the set index within the field, for kSet and kSetConfirmed
-  int program_size = 0;    // RE2 instructions of the pattern on its own
-  int repeat_span = 0;     // widest counted repetition of a non-literal element
-  std::string reason;      // why it is not in a set ("" if it is)
+  int set = -1;                       // the set index within the field, for kSet and kSetConfirmed
+  int program_size = 0;               // RE2 instructions of the pattern on its own
+  int repeat_span = 0;                // widest counted repetition of a non-literal element
+  std::string reason;                 // why it is not in a set ("" if it is)
   std::vector<std::string> literals;  // kPrefiltered: the literals the prefilter looks for
 };
 

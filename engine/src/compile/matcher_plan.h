@@ -29,9 +29,10 @@
 #include <string>
 #include <vector>
 
-#include "compile/program.h"
 #include "triage/matching_plan.h"
 #include "triage/options.h"
+
+#include "compile/program.h"
 
 namespace triage::internal {
 
@@ -39,6 +40,10 @@ namespace triage::internal {
 // records each atom's strategy and cost in program->atoms.
 FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<int>& atoms,
                                const MatchingOptions& options);
+
+// Builds the matcher of every field that some atom reads (Program::matchers, Field::matcher),
+// fields in index order.
+void BuildMatchers(Program* program, const MatchingOptions& options);
 
 // The literals the prefilter requires for one hard regex (for the plan view; empty when none).
 std::vector<std::string> PrefilterLiterals(const std::string& pattern);

@@ -50,9 +50,7 @@ class Printer {
   }
   void Print(const ast::FieldRef& node) { Line("field " + node.path, node); }
   void Print(const ast::StringLit& node) { Line("string " + Quote(node.value), node); }
-  void Print(const ast::RegexLit& node) {
-    Line("regex /" + node.source + "/" + node.flags, node);
-  }
+  void Print(const ast::RegexLit& node) { Line("regex /" + node.source + "/" + node.flags, node); }
   void Print(const ast::NumberLit& node, const char* role = "number") {
     Line(std::string(role) + " " + node.text, node);
   }
@@ -239,8 +237,8 @@ class Printer {
 
   void Line(const std::string& text, const ast::Node& node) {
     out_.append(2 * depth_, ' ');
-    out_ += text + " @" + std::to_string(node.span.begin) + ".." + std::to_string(node.span.end) +
-            "\n";
+    out_ +=
+        text + " @" + std::to_string(node.span.begin) + ".." + std::to_string(node.span.end) + "\n";
   }
 
   std::string out_;
