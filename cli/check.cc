@@ -21,6 +21,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "triage/matching_plan.h"
 #include "triage/rule_set.h"
 #include "triage/status.h"
 
@@ -102,7 +103,7 @@ int RunCheck(const CheckOptions& options) {
               rules->category_names().size(), rules->digest().c_str());
   if (options.verbose) {
     std::printf("loaded, checked and compiled in %.1f ms\n", load_ms);
-    PrintPlan(rules->matching_plan());
+    PrintPlan(DescribeMatchingPlan(*rules));
   }
   return std::fflush(stdout) == 0 ? kExitOk : kExitErrors;
 }

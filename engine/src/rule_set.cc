@@ -16,7 +16,6 @@
 
 #include "analysis/analyzer.h"
 #include "compile/lower.h"
-#include "compile/matcher_plan.h"
 #include "compile/program.h"
 #include "compile/rule_set_access.h"
 #include "dsl/parse.h"
@@ -218,22 +217,6 @@ std::vector<std::string> RuleSet::rule_names() const {
 std::vector<std::string> RuleSet::category_names() const { return program_->categories; }
 const EngineConfig& RuleSet::config() const { return program_->config; }
 const std::vector<RuleSetSource>& RuleSet::sources() const { return program_->sources; }
-
-MatchingPlan RuleSet::matching_plan() const { return internal::DescribePlan(*program_); }
-
-const char* StrategyName(PatternPlan::Strategy strategy) {
-  switch (strategy) {
-    case PatternPlan::Strategy::kSet:
-      return "set";
-    case PatternPlan::Strategy::kSetConfirmed:
-      return "set+confirm";
-    case PatternPlan::Strategy::kPrefiltered:
-      return "prefiltered";
-    case PatternPlan::Strategy::kEveryValue:
-      return "every-value";
-  }
-  return "set";
-}
 
 namespace {
 

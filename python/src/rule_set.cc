@@ -17,6 +17,7 @@
 
 #include "triage/config.h"
 #include "triage/diagnostic.h"
+#include "triage/matching_plan.h"
 #include "triage/source.h"
 #include "triage/status.h"
 
@@ -157,7 +158,7 @@ py::dict Config(const PyRuleSet& self) {
 }
 
 py::dict Plan(const PyRuleSet& self) {
-  const MatchingPlan plan = self.rules.matching_plan();
+  const MatchingPlan plan = DescribeMatchingPlan(self.rules);
   py::list fields;
   for (const FieldPlan& field : plan.fields) {
     py::dict item;

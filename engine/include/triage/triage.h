@@ -21,6 +21,7 @@
 #include "triage/diagnostic.h"
 #include "triage/engine.h"
 #include "triage/explain.h"
+#include "triage/options.h"
 #include "triage/record.h"
 #include "triage/rule_set.h"
 #include "triage/scanner.h"

@@ -1,22 +1,38 @@
 // SPDX-License-Identifier: Apache-2.0
-// Lowering: the checked translation of parsed rule files and a config into a Program. This is
-// where names resolve, field types are inferred, regexes are compiled under RE2, scores are
-// range-checked, rule references are ordered (and cycles refused), config overrides are applied
-// and each field's multi-pattern matcher is built. Every problem becomes a Diagnostic; all of
-// them are reported, up to LoadOptions::max_errors.
+// Lowering: the checked translation of parsed rule files and a config into a Program, as a
+// sequence of small passes, each a unit of its own (docs/architecture.md, "compile/"):
+//
+//   declare     symbols.h      every declaration by name; duplicates; patterns' regexes and
+//                              lists' options checked where written
+//   fields      field_types.h  the logical fields, their JSON paths, and their types, inferred
+//                              from how the conditions use them
+//   words       terms.h        terms lists and contexts into the phrase table and triggers
+//   resolve     resolve.h      each rule's clauses and condition into expression nodes: every
+//                              name resolved, scores range-checked, atoms made (atom_table.h)
+//   order       order.h        rule references acyclic; the stable evaluation order
+//   overrides   overrides.h    the config's overrides and fallback category
+//   examples    examples.h     inline examples tied to their rules
+//   lint        lint.h         warnings: unused declarations, slow patterns
+//   matchers    matcher_plan.h each field's multi-pattern matcher
+//   gates       gates.h        each rule's cheapest necessary condition
+//
+// Every problem becomes a Diagnostic, reported through one Reporter (reporter.h) in the order
+// the passes run; all of them are reported, up to LoadOptions::max_errors errors. The matchers
+// and gates are built only when no pass reported an error.
 #ifndef TRIAGE_COMPILE_LOWER_H_
 #define TRIAGE_COMPILE_LOWER_H_
 
 #include <memory>
 #include <vector>
 
-#include "compile/program.h"
-#include "dsl/ast.h"
 #include "triage/config.h"
 #include "triage/diagnostic.h"
-#include "triage/rule_set.h"
+#include "triage/options.h"
 #include "triage/source.h"
 #include "triage/status.h"
+
+#include "compile/program.h"
+#include "dsl/ast.h"
 
 namespace triage::internal {
 
@@ -28,9 +44,6 @@ Result<std::shared_ptr<Program>> Lower(const SourceManager& sources, const Engin
                                        const LoadOptions& options,
                                        std::shared_ptr<const Analyzer> analyzer,
                                        Diagnostics* diagnostics);
-
-// Parses a JSON path ("victims[*].age") into steps. Returns false if malformed.
-bool ParseJsonPath(const std::string& text, std::vector<PathStep>* steps);
 
 }  // namespace triage::internal
 

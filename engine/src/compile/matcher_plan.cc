@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "compile/atoms.h"
 #include "compile/pattern_cost.h"
@@ -203,6 +205,17 @@ FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<in
   }
   std::sort(matcher.unset.begin(), matcher.unset.end());
   return matcher;
+}
+
+void BuildMatchers(Program* program, const MatchingOptions& options) {
+  std::map<int, std::vector<int>> by_field;
+  for (size_t i = 0; i < program->atoms.size(); ++i) {
+    by_field[program->atoms[i].field].push_back(static_cast<int>(i));
+  }
+  for (const auto& [field, atoms] : by_field) {
+    program->fields[field].matcher = static_cast<int>(program->matchers.size());
+    program->matchers.push_back(BuildFieldMatcher(program, field, atoms, options));
+  }
 }
 
 MatchingPlan DescribePlan(const Program& program) {

@@ -29,8 +29,10 @@
 #include <string>
 #include <vector>
 
+#include "triage/matching_plan.h"
+#include "triage/options.h"
+
 #include "compile/program.h"
-#include "triage/rule_set.h"
 
 namespace triage::internal {
 
@@ -39,10 +41,14 @@ namespace triage::internal {
 FieldMatcher BuildFieldMatcher(Program* program, int field, const std::vector<int>& atoms,
                                const MatchingOptions& options);
 
+// Builds the matcher of every field that some atom reads (Program::matchers, Field::matcher),
+// fields in index order.
+void BuildMatchers(Program* program, const MatchingOptions& options);
+
 // The literals the prefilter requires for one hard regex (for the plan view; empty when none).
 std::vector<std::string> PrefilterLiterals(const std::string& pattern);
 
-// The plan of a compiled program, for RuleSet::matching_plan().
+// The plan of a compiled program, for DescribeMatchingPlan (triage/matching_plan.h).
 MatchingPlan DescribePlan(const Program& program);
 
 }  // namespace triage::internal

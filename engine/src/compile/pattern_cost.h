@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "triage/rule_set.h"
+#include "triage/options.h"
 
 namespace triage::internal {
 

@@ -30,6 +30,7 @@
 
 #include "analysis/analyzer.h"
 #include "triage/config.h"
+#include "triage/matching_plan.h"
 #include "triage/rule_set.h"
 #include "triage/source.h"
 #include "util/string_table.h"

@@ -14,8 +14,9 @@ void ExpectCompileError(const std::string& rules, const std::string& code, uint3
                         uint32_t column, const std::string& config = "") {
   Compiled c = CompileText(rules, config);
   EXPECT_FALSE(c.rules.has_value()) << "compiled although an error was expected";
-  EXPECT_TRUE(c.Has(code, line, column)) << "expected " << code << " at " << line << ":" << column
-                                         << "\n" << c.Rendered();
+  EXPECT_TRUE(c.Has(code, line, column))
+      << "expected " << code << " at " << line << ":" << column << "\n"
+      << c.Rendered();
 }
 
 void ExpectCompiles(const std::string& rules, const std::string& config = "") {
@@ -29,8 +30,8 @@ TEST(LowerTest, DuplicateRule) {
 }
 
 TEST(LowerTest, DuplicatePatternAndList) {
-  ExpectCompileError("pattern p = /x/\nlist p = \"y\"\nrule r { when text ~ p }",
-                     "duplicate-name", 2, 6);
+  ExpectCompileError("pattern p = /x/\nlist p = \"y\"\nrule r { when text ~ p }", "duplicate-name",
+                     2, 6);
 }
 
 TEST(LowerTest, DuplicateCategory) {
@@ -39,8 +40,8 @@ TEST(LowerTest, DuplicateCategory) {
 }
 
 TEST(LowerTest, DuplicateAcrossFilesNamesBothPlaces) {
-  Compiled c = CompileFiles({{"a.rules", "rule r { when text ~ /x/ }"},
-                             {"b.rules", "\nrule r { when text ~ /y/ }"}});
+  Compiled c = CompileFiles(
+      {{"a.rules", "rule r { when text ~ /x/ }"}, {"b.rules", "\nrule r { when text ~ /y/ }"}});
   EXPECT_FALSE(c.rules);
   ASSERT_GE(c.diagnostics.items().size(), 2u);
   const Diagnostic& error = c.diagnostics.items()[0];
@@ -74,8 +75,7 @@ TEST(LowerTest, UnknownField) {
 }
 
 TEST(LowerTest, FieldMappedInConfigIsKnown) {
-  ExpectCompiles("rule r { when platform == \"chat\" }",
-                 "fields:\n  platform: meta.platform\n");
+  ExpectCompiles("rule r { when platform == \"chat\" }", "fields:\n  platform: meta.platform\n");
 }
 
 TEST(LowerTest, UnknownCategory) {
@@ -84,8 +84,7 @@ TEST(LowerTest, UnknownCategory) {
 }
 
 TEST(LowerTest, RuleCycle) {
-  ExpectCompileError("rule a { when b }\nrule b { when c }\nrule c { when a }", "rule-cycle", 1,
-                     6);
+  ExpectCompileError("rule a { when b }\nrule b { when c }\nrule c { when a }", "rule-cycle", 1, 6);
 }
 
 TEST(LowerTest, SelfReferenceIsACycle) {
@@ -116,7 +115,8 @@ TEST(LowerTest, UrgencyOutOfRange) {
 }
 
 TEST(LowerTest, UrgencyRangeFollowsConfiguredMax) {
-  ExpectCompiles("rule r { when text ~ /a/ urgency +150 }", "urgency:\n  max: 200\n  bands:\n"
+  ExpectCompiles("rule r { when text ~ /a/ urgency +150 }",
+                 "urgency:\n  max: 200\n  bands:\n"
                  "    - {name: high, min: 100}\n    - {name: low, min: 0}\n");
 }
 
@@ -141,9 +141,7 @@ TEST(LowerTest, FractionalScore) {
   ExpectCompileError("rule r { when text ~ /a/ urgency +1.5 }", "bad-score", 1, 34);
 }
 
-TEST(LowerTest, MissingWhen) {
-  ExpectCompileError("rule r { urgency +5 }", "missing-when", 1, 6);
-}
+TEST(LowerTest, MissingWhen) { ExpectCompileError("rule r { urgency +5 }", "missing-when", 1, 6); }
 
 TEST(LowerTest, TwoWhenClauses) {
   ExpectCompileError("rule r { when text ~ /a/\n when text ~ /b/ }", "duplicate-clause", 2, 2);
@@ -205,8 +203,8 @@ rule c { when text ~ /x/ urgency +500 }
 rule d { when unknown_field == 1 }
 )");
   EXPECT_FALSE(c.rules);
-  EXPECT_EQ(c.Codes(),
-            (std::vector<std::string>{"unknown-name", "bad-regex", "score-range", "unknown-field"}));
+  EXPECT_EQ(c.Codes(), (std::vector<std::string>{"unknown-name", "bad-regex", "score-range",
+                                                 "unknown-field"}));
 }
 
 TEST(LowerTest, MaxErrorsStopsTheList) {
@@ -217,27 +215,13 @@ TEST(LowerTest, MaxErrorsStopsTheList) {
   EXPECT_EQ(c.diagnostics.error_count(), LoadOptions().max_errors);
 }
 
-TEST(LowerTest, JsonPathParsing) {
-  std::vector<internal::PathStep> steps;
-  ASSERT_TRUE(internal::ParseJsonPath("victims[*].age", &steps));
-  ASSERT_EQ(steps.size(), 3u);
-  EXPECT_EQ(steps[0].key, "victims");
-  EXPECT_EQ(steps[1].kind, internal::PathStep::Kind::kWildcard);
-  EXPECT_EQ(steps[2].key, "age");
-  ASSERT_TRUE(internal::ParseJsonPath("a[2][*]", &steps));
-  EXPECT_EQ(steps[1].kind, internal::PathStep::Kind::kIndex);
-  EXPECT_EQ(steps[1].index, 2u);
-  for (const char* bad : {"", "a..b", "a.", ".a", "a[x]", "a[", "[*]", "a[*]b", "a[-1]"}) {
-    EXPECT_FALSE(internal::ParseJsonPath(bad, &steps)) << bad;
-  }
-}
-
 TEST(LowerTest, DigestCoversRulesAndConfig) {
   Compiled a = CompileText("rule r { when text ~ /a/ urgency +5 }");
   Compiled same = CompileText("rule r { when text ~ /a/ urgency +5 }");
   Compiled crlf = CompileText("rule r { when text ~ /a/ urgency +5 }\r\n");
   Compiled b = CompileText("rule r { when text ~ /a/ urgency +6 }");
-  Compiled c = CompileText("rule r { when text ~ /a/ urgency +5 }", "overrides:\n  r: {urgency: 6}\n");
+  Compiled c =
+      CompileText("rule r { when text ~ /a/ urgency +5 }", "overrides:\n  r: {urgency: 6}\n");
   ASSERT_TRUE(a.rules && same.rules && b.rules && c.rules && crlf.rules);
   EXPECT_EQ(a.rules->digest().rfind("sha256:", 0), 0u);
   EXPECT_EQ(a.rules->digest().size(), 7u + 64u);
@@ -284,8 +268,7 @@ rule meet {
 }
 
 TEST(ExampleTest, UnknownExpectationName) {
-  ExpectCompileError("rule r { when text ~ /x/ }\nexample \"x\" => P1 csam", "unknown-name", 2,
-                     19);
+  ExpectCompileError("rule r { when text ~ /x/ }\nexample \"x\" => P1 csam", "unknown-name", 2, 19);
 }
 
 TEST(ExampleTest, CounterexampleOutsideARule) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The matching plan through the public API (RuleSet::matching_plan): which strategy each kind of
-// pattern gets, the cost estimate's reasons, splitting, the slow-pattern warning, and that the
-// rule results do not depend on the plan. The exhaustive equivalence with the naive loop is
+// The matching plan through the public API (DescribeMatchingPlan, triage/matching_plan.h): which
+// strategy each kind of pattern gets, the cost estimate's reasons, splitting, the slow-pattern
+// warning, and that the rule results do not depend on the plan. The exhaustive equivalence with the naive loop is
 // tests/unit/scan/matcher_property_test.cc.
 #include "compile/pattern_cost.h"
 
@@ -9,6 +9,8 @@
 
 #include <string>
 #include <vector>
+
+#include "triage/matching_plan.h"
 
 #include "support/compile_helpers.h"
 
@@ -41,7 +43,7 @@ rule r_lit   { when text ~ /hotel room/ }
 TEST(MatcherPlanTest, EachKindOfPatternGetsItsStrategy) {
   Compiled c = CompileText(kMixed);
   ASSERT_TRUE(c.rules) << c.Rendered();
-  const MatchingPlan plan = c.rules->matching_plan();
+  const MatchingPlan plan = DescribeMatchingPlan(*c.rules);
   ASSERT_EQ(plan.fields.size(), 1u);
   EXPECT_EQ(plan.fields[0].field, "text");
   // One set per kind: the lists, the regexes, the prefilter literals.
@@ -158,7 +160,7 @@ TEST(MatcherPlanTest, SetsSplitByEntriesAndByProgramSize) {
   by_entries.matching.max_set_entries = 3;
   Compiled a = CompileText(rules, by_entries);
   ASSERT_TRUE(a.rules);
-  const MatchingPlan plan = a.rules->matching_plan();
+  const MatchingPlan plan = DescribeMatchingPlan(*a.rules);
   ASSERT_EQ(plan.fields[0].sets.size(), 3u);
   EXPECT_EQ(plan.fields[0].sets[0].entries, 3u);
   EXPECT_EQ(plan.fields[0].sets[2].entries, 1u);
@@ -168,13 +170,13 @@ TEST(MatcherPlanTest, SetsSplitByEntriesAndByProgramSize) {
   by_regexes.matching.max_set_regexes = 2;
   Compiled r = CompileText(rules, by_regexes);
   ASSERT_TRUE(r.rules);
-  EXPECT_EQ(r.rules->matching_plan().fields[0].sets.size(), 4u);
+  EXPECT_EQ(DescribeMatchingPlan(*r.rules).fields[0].sets.size(), 4u);
 
   LoadOptions by_program;
   by_program.matching.max_set_program = 1;  // every entry alone
   Compiled b = CompileText(rules, by_program);
   ASSERT_TRUE(b.rules);
-  EXPECT_EQ(b.rules->matching_plan().fields[0].sets.size(), 7u);
+  EXPECT_EQ(DescribeMatchingPlan(*b.rules).fields[0].sets.size(), 7u);
   EXPECT_EQ(Fired(Decide(*b.rules, R"({"summary":"word3x and word5x"})")),
             (std::vector<std::string>{"r3", "r5"}));
 }
@@ -185,7 +187,7 @@ rule a { when text ~ /alpha/ }
 rule b { when url ~ /beta\.example/ }
 )");
   ASSERT_TRUE(c.rules);
-  const MatchingPlan plan = c.rules->matching_plan();
+  const MatchingPlan plan = DescribeMatchingPlan(*c.rules);
   ASSERT_EQ(plan.fields.size(), 2u);
   EXPECT_EQ(Find(plan, "/beta\\.example/")->field, "url");
 }

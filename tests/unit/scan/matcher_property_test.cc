@@ -16,6 +16,8 @@
 
 #include <re2/re2.h>
 
+#include "triage/matching_plan.h"
+
 #include "support/compile_helpers.h"
 
 namespace triage::testing {
@@ -213,7 +215,7 @@ size_t CountStrategy(const LoadOptions& options, PatternPlan::Strategy strategy)
   EXPECT_TRUE(c.rules) << c.Rendered();
   if (!c.rules) return 0;
   size_t n = 0;
-  for (const PatternPlan& p : c.rules->matching_plan().patterns) n += p.strategy == strategy;
+  for (const PatternPlan& p : DescribeMatchingPlan(*c.rules).patterns) n += p.strategy == strategy;
   return n;
 }
 

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+// The gates pass (compile/gates.h): for each rule, a walk of its condition looking for what it
+// cannot hold without.
+#include "compile/gates.h"
+
+#include <utility>
+#include <vector>
+
+namespace triage::internal {
+namespace {
+
+class GateFinder {
+ public:
+  explicit GateFinder(const Program& program) : program_(program) {}
+
+  // A condition a word-level node cannot hold without: a term atom or an atom.
+  bool SpanGate(int span, RuleGate* gate) const {
+    const SpanNode& node = program_.spans[span];
+    switch (node.op) {
+      case SpanOp::kTerms:
+        gate->term_atom = node.a;
+        return true;
+      case SpanOp::kRegex:
+        if (node.a < 0) return false;
+        gate->atom = node.a;
+        return true;
+      case SpanOp::kNear:
+      case SpanOp::kOrdered:
+      case SpanOp::kSentence:
+        for (int child : node.children) {
+          if (SpanGate(child, gate)) return true;
+        }
+        return false;
+      case SpanOp::kFilter:
+        return SpanGate(node.children[0], gate);
+      default:
+        return false;
+    }
+  }
+  // Whether word-level node `span` cannot hold unless one of the conditions it appends to *any
+  // holds (each a term atom or an atom): a terms list or a regex, any(...) of them, or a part of
+  // near/ordered/sentence or of a filter that can. Returns false when some mention could come
+  // from elsewhere (number(...)).
+  bool SpanAnyOf(int span, std::vector<GateTerm>* any) const {
+    const SpanNode& node = program_.spans[span];
+    switch (node.op) {
+      case SpanOp::kTerms:
+        any->push_back({-1, node.a});
+        return true;
+      case SpanOp::kRegex:
+        if (node.a < 0) return false;
+        any->push_back({node.a, -1});
+        return true;
+      case SpanOp::kUnion:
+        for (int child : node.children) {
+          if (!SpanAnyOf(child, any)) return false;
+        }
+        return true;
+      case SpanOp::kNear:
+      case SpanOp::kOrdered:
+      case SpanOp::kSentence:
+        for (int child : node.children) {  // every part is needed: one part's conditions do
+          std::vector<GateTerm> part;
+          if (SpanAnyOf(child, &part)) {
+            any->insert(any->end(), part.begin(), part.end());
+            return true;
+          }
+        }
+        return false;
+      case SpanOp::kFilter:
+        return SpanAnyOf(node.children[0], any);
+      default:
+        return false;
+    }
+  }
+
+  // Finds a necessary condition of node `index` for a RuleGate: a match or a count that 0 does
+  // not satisfy, a rule reference, or one of these in a child of `and`. Prefers an atom (more
+  // selective than a rule in practice). Returns true if it found one. Failing that, the first
+  // disjunction met (`any(a, b)`, `x or y` of matches) that the node cannot hold without goes to
+  // *any, if *any is still empty.
+  bool SetGate(int index, RuleGate* gate, std::vector<GateTerm>* any) const {
+    const ExprNode& node = program_.nodes[index];
+    switch (node.op) {
+      case NodeOp::kMatch:
+        if (node.a < 0) return false;
+        gate->atom = node.a;
+        return true;
+      case NodeOp::kCount: {
+        if (node.a < 0 || ZeroPasses(node)) return false;
+        gate->atom = node.a;
+        return true;
+      }
+      case NodeOp::kWords:
+        if (node.a < 0) return false;
+        if (SpanGate(node.a, gate)) return true;
+        AnyOf(index, any);
+        return false;
+      case NodeOp::kWordsCount:
+        if (node.a < 0 || ZeroPasses(node)) return false;
+        if (SpanGate(node.a, gate)) return true;
+        AnyOf(index, any);
+        return false;
+      case NodeOp::kRuleRef:
+        if (node.a < 0 || gate->rule >= 0) return false;
+        gate->rule = node.a;
+        return false;  // keep looking for an atom
+      case NodeOp::kAnd:
+        for (int child : node.children) {
+          if (SetGate(child, gate, any)) return true;
+        }
+        return false;
+      case NodeOp::kOr:
+        AnyOf(index, any);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  // True when a count of 0 satisfies the comparison of count node `node`.
+  static bool ZeroPasses(const ExprNode& node) {
+    switch (node.cmp) {
+      case Cmp::kEq:
+        return node.number == 0;
+      case Cmp::kNe:
+        return node.number != 0;
+      case Cmp::kLt:
+        return 0 < node.number;
+      case Cmp::kLe:
+        return 0 <= node.number;
+      case Cmp::kGt:
+        return 0 > node.number;
+      case Cmp::kGe:
+        return 0 >= node.number;
+    }
+    return true;
+  }
+
+  // Sets *any to the alternatives node `index` cannot hold without, when *any is empty and there
+  // are such alternatives (see SetGate).
+  void AnyOf(int index, std::vector<GateTerm>* any) const {
+    if (!any->empty()) return;
+    std::vector<GateTerm> found;
+    if (CollectAnyOf(index, &found)) *any = std::move(found);
+  }
+
+  bool CollectAnyOf(int index, std::vector<GateTerm>* any) const {
+    const ExprNode& node = program_.nodes[index];
+    switch (node.op) {
+      case NodeOp::kMatch:
+        if (node.a < 0) return false;
+        any->push_back({node.a, -1});
+        return true;
+      case NodeOp::kCount:
+        if (node.a < 0 || ZeroPasses(node)) return false;
+        any->push_back({node.a, -1});
+        return true;
+      case NodeOp::kWords:
+        return node.a >= 0 && SpanAnyOf(node.a, any);
+      case NodeOp::kWordsCount:
+        return node.a >= 0 && !ZeroPasses(node) && SpanAnyOf(node.a, any);
+      case NodeOp::kOr:
+        for (int child : node.children) {
+          if (!CollectAnyOf(child, any)) return false;
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+ private:
+  const Program& program_;
+};
+
+}  // namespace
+
+void BuildGates(Program* program) {
+  const GateFinder finder(*program);
+  program->gates.assign(program->rules.size(), RuleGate());
+  program->gate_terms.clear();
+  for (size_t r = 0; r < program->rules.size(); ++r) {
+    if (program->rules[r].root < 0) continue;
+    RuleGate& gate = program->gates[r];
+    std::vector<GateTerm> any;
+    if (finder.SetGate(program->rules[r].root, &gate, &any) || any.empty()) continue;
+    gate.any_begin = static_cast<int>(program->gate_terms.size());
+    program->gate_terms.insert(program->gate_terms.end(), any.begin(), any.end());
+    gate.any_end = static_cast<int>(program->gate_terms.size());
+  }
+}
+
+}  // namespace triage::internal

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lint pass (compile/lint.h).
+#include "compile/lint.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace triage::internal {
+
+// Warns about declarations no rule uses, in source order.
+void WarnUnused(const Symbols& symbols, Diagnostics* diagnostics) {
+  std::vector<Diagnostic> warnings;
+  auto warn = [&warnings](std::string code, std::string message, FileId file, SourceSpan span) {
+    Diagnostic d;
+    d.severity = Severity::kWarning;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.file = file;
+    d.span = span;
+    warnings.push_back(std::move(d));
+  };
+  for (const auto& [name, m] : symbols.matchers) {
+    if (m.used) continue;
+    warn(m.is_list ? "unused-list" : "unused-pattern",
+         std::string(m.is_list ? "list" : "pattern") + " '" + name + "' is not used by any rule",
+         m.file, m.is_list ? m.list->name.span : m.pattern->name.span);
+  }
+  for (const auto& [name, t] : symbols.terms) {
+    if (t.used) continue;
+    warn("unused-terms", "terms '" + name + "' is not used by any rule", t.file, t.decl->name.span);
+  }
+  for (const auto& [name, c] : symbols.categories) {
+    if (c.used) continue;
+    warn("unused-category", "category '" + name + "' is not scored by any rule", c.file, c.span);
+  }
+  std::sort(warnings.begin(), warnings.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.file.value != b.file.value ? a.file.value < b.file.value : a.span.begin < b.span.begin;
+  });
+  for (Diagnostic& d : warnings) diagnostics->Add(std::move(d));
+}
+
+// Warns about each regex the plan must run on its own on every value (no set can hold it
+// cheaply and no literal can prefilter it), in source order: it costs a full pass per value.
+void WarnSlowPatterns(const Program& program, Diagnostics* diagnostics) {
+  std::vector<const Atom*> slow;
+  for (const Atom& atom : program.atoms) {
+    if (atom.strategy == PatternPlan::Strategy::kEveryValue) slow.push_back(&atom);
+  }
+  std::sort(slow.begin(), slow.end(), [](const Atom* a, const Atom* b) {
+    return a->file.value != b->file.value ? a->file.value < b->file.value
+                                          : a->span.begin < b->span.begin;
+  });
+  for (const Atom* atom : slow) {
+    diagnostics->Warning("slow-pattern",
+                         "pattern '" + atom->name + "' runs on its own on every value of '" +
+                             program.fields[atom->field].name + "': " + atom->reason,
+                         atom->file, atom->span);
+  }
+}
+
+}  // namespace triage::internal

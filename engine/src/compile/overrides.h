@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// The overrides pass: what the config changes in the compiled rules without touching their
+// logic (DESIGN.md, `overrides:`) — a rule disabled, its urgency, floor or category scores
+// replaced, each range-checked (unknown-rule-override, score-range, unknown-category) — and the
+// fallback category, declared implicitly when no rule file declares it (with a warning when the
+// config names it).
+#ifndef TRIAGE_COMPILE_OVERRIDES_H_
+#define TRIAGE_COMPILE_OVERRIDES_H_
+
+#include "triage/config.h"
+
+#include "compile/program.h"
+#include "compile/reporter.h"
+#include "compile/symbols.h"
+
+namespace triage::internal {
+
+// Applies config.overrides to program->rules (in evaluation order, by name); a category an
+// override scores is marked used in *symbols.
+void ApplyOverrides(const EngineConfig& config, Symbols* symbols, Program* program,
+                    Reporter* reporter);
+
+// Sets Program::fallback_category to config.fallback, marked used, adding it to the program's
+// categories when no rule file declares it.
+void SetUpFallback(const EngineConfig& config, Symbols* symbols, Program* program,
+                   Reporter* reporter);
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_COMPILE_OVERRIDES_H_

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+// The word-level tables (compile/terms.h).
+#include "compile/terms.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/leet.h"
+#include "compile/literals.h"
+#include "compile/words.h"
+
+namespace triage::internal {
+
+void TermTable::CompileTerms() {
+  if (symbols_->terms.empty()) return;
+  const Analyzer& analyzer = *program_->analyzer;
+  std::unique_ptr<AnalyzerScratch> scratch = analyzer.NewScratch();
+  // A large pack has tens of thousands of phrases: size the table and the index once rather
+  // than rehash them as they grow.
+  size_t phrases = 0;
+  for (const auto& [name, info] : symbols_->terms) phrases += info.decl->phrases.size();
+  program_->phrases.reserve(phrases);
+  program_->term_index.by_word.reserve(phrases);
+  for (auto& [name, info] : symbols_->terms) {
+    const ast::TermsDecl& decl = *info.decl;
+    bool stem = false;
+    bool leet = false;
+    std::set<std::string> seen;
+    for (const ast::Identifier& option : decl.options) {
+      if (!seen.insert(option.name).second) {
+        reporter_->Error("duplicate-option", "terms option '" + option.name + "' is given twice",
+                         info.file, option.span);
+        info.valid = false;
+        continue;
+      }
+      if (option.name == "stem") {
+        stem = true;
+        if (config_.analysis.stem_languages.empty()) {
+          reporter_->Error("no-stemmer",
+                           "terms '" + name + "' asks for stems but no stemmer is configured",
+                           info.file, option.span);
+          reporter_->Note(
+              "name the languages in the config: analysis: {stemmers: [english, spanish]}",
+              info.file, option.span);
+          info.valid = false;
+        }
+      } else if (option.name == "leet") {
+        leet = true;
+      } else {
+        reporter_->Error("unknown-option", "unknown terms option '" + option.name + "'", info.file,
+                         option.span);
+        reporter_->Note("the terms options are 'stem' and 'leet'", info.file, option.span);
+        info.valid = false;
+      }
+    }
+    if (!info.valid) continue;
+    info.index = static_cast<int>(program_->terms.size());
+    TermsList list;
+    list.name = name;
+    list.stem = stem;
+    list.leet = leet;
+    list.file = info.file;
+    list.span = decl.name.span;
+    list.location = SourceLocation(sources_, info.file, decl.name.span);
+    program_->terms.push_back(std::move(list));
+    for (const ast::StringLit& phrase : decl.phrases) {
+      std::vector<TermElement> elements;
+      const std::string problem =
+          CompilePhrase(analyzer, scratch.get(), phrase.value, stem, &elements);
+      if (!problem.empty()) {
+        reporter_->Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
+                         phrase.span);
+        info.valid = false;
+        continue;
+      }
+      if (leet && !CheckLeetPhrase(name, phrase, info.file, scratch.get())) {
+        info.valid = false;
+        continue;
+      }
+      AddPhrase(std::move(elements), info.index, program_);
+    }
+  }
+}
+
+// A phrase of a (leet) list is written plainly: a word spelled with leet characters would match
+// only as written, since the text's leet words are read as letters ("k1ll" in the list never
+// meets "k1ll" read as "kill"). Reports each such word (bad-leet); returns false if any.
+bool TermTable::CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,
+                                AnalyzerScratch* scratch) {
+  bool ok = true;
+  std::istringstream words(phrase.value);
+  std::string word;
+  while (words >> word) {
+    if (word[0] == '{') continue;  // a gap
+    const std::string reading = LeetSpelling(*program_->analyzer, scratch, word);
+    if (reading.empty()) continue;
+    reporter_->Error("bad-leet",
+                     "phrase of terms '" + list + "' spells '" + word +
+                         "' with leet characters: a (leet) list is written in plain letters",
+                     file, phrase.span);
+    reporter_->Note("write '" + reading + "': (leet) reads '" + word + "' as '" + reading +
+                        "' in the text; map a shorthand such as 'b4' in a normalisation "
+                        "dictionary",
+                    file, phrase.span);
+    ok = false;
+  }
+  return ok;
+}
+
+void TermTable::CompileContexts() {
+  static const std::map<std::string, uint8_t> kKinds = {
+      {"negated", kNegated}, {"historical", kHistorical}, {"hypothetical", kHypothetical},
+      {"other", kOther},     {"media", kMedia},           {"terminate", 0}};
+  for (const auto& [decl, file] : symbols_->contexts) {
+    auto kind = kKinds.find(decl->kind.name);
+    if (kind == kKinds.end()) {
+      reporter_->Error("unknown-context", "unknown context kind '" + decl->kind.name + "'", file,
+                       decl->kind.span);
+      reporter_->Note(
+          "context kinds are negated, historical, hypothetical, other, media and terminate", file,
+          decl->kind.span);
+      continue;
+    }
+    const int list = Index(decl->terms, file);
+    if (list < 0) continue;
+    if (kind->second == 0) {
+      if (decl->scope) {
+        reporter_->Error(
+            "bad-context",
+            "'terminate' takes no scope: write context terminate = " + decl->terms.name, file,
+            decl->scope->span);
+        continue;
+      }
+      program_->terminators.push_back(list);
+      continue;
+    }
+    if (!decl->scope) {
+      reporter_->Error(
+          "bad-context",
+          "context '" + decl->kind.name + "' needs a scope: after N, before N or around N (words)",
+          file, decl->kind.span);
+      continue;
+    }
+    ContextTrigger trigger;
+    trigger.bit = kind->second;
+    trigger.list = list;
+    const std::string& direction = decl->scope->direction.name;
+    if (direction == "after") {
+      trigger.after = true;
+    } else if (direction == "before") {
+      trigger.after = false;
+      trigger.before = true;
+    } else if (direction == "around") {
+      trigger.after = true;
+      trigger.before = true;
+    } else {
+      reporter_->Error("bad-context",
+                       "a context scope is after, before or around, not '" + direction + "'", file,
+                       decl->scope->direction.span);
+      continue;
+    }
+    int window = 0;
+    if (!ParseScore(decl->scope->window, file, false, 1, kMaxWindow, "context window", &window,
+                    reporter_)) {
+      continue;
+    }
+    trigger.window = window;
+    program_->triggers.push_back(trigger);
+  }
+}
+
+int TermTable::Index(const ast::Identifier& name, FileId file) {
+  auto it = symbols_->terms.find(name.name);
+  if (it == symbols_->terms.end()) {
+    if (symbols_->matchers.count(name.name) != 0) {
+      reporter_->Error("unknown-name",
+                       "'" + name.name + "' is a character-level list or pattern; " +
+                           "context triggers are terms lists",
+                       file, name.span);
+    } else {
+      reporter_->Error("unknown-name", "unknown terms '" + name.name + "'", file, name.span);
+      std::vector<std::string> names;
+      for (const auto& [n, info] : symbols_->terms) names.push_back(n);
+      reporter_->SuggestNote(name.name, names, file, name.span);
+    }
+    return -1;
+  }
+  it->second.used = true;
+  return it->second.valid ? it->second.index : -1;
+}
+
+int TermTable::EnsureWordField(int field) {
+  if (static_cast<int>(word_field_of_.size()) <= field) word_field_of_.resize(field + 1, -1);
+  if (word_field_of_[field] < 0) {
+    word_field_of_[field] = static_cast<int>(program_->word_fields.size());
+    WordField wf;
+    wf.field = field;
+    program_->word_fields.push_back(wf);
+  }
+  return word_field_of_[field];
+}
+
+void TermTable::MarkContextRead(int field) {
+  if (field >= 0) program_->word_fields[EnsureWordField(field)].context = true;
+  uses_context_ = true;
+}
+
+int TermTable::TermAtomFor(int field, int list) {
+  auto key = std::make_pair(field, list);
+  auto it = term_atom_index_.find(key);
+  if (it != term_atom_index_.end()) return it->second;
+  const int index = static_cast<int>(program_->term_atoms.size());
+  program_->term_atoms.push_back({field, list});
+  term_atom_index_.emplace(key, index);
+  return index;
+}
+
+void TermTable::FinishWordFields() {
+  const size_t fields = program_->fields.size();
+  for (WordField& wf : program_->word_fields) {
+    if (!wf.context) continue;
+    for (const ContextTrigger& t : program_->triggers) TermAtomFor(wf.field, t.list);
+    for (int list : program_->terminators) TermAtomFor(wf.field, list);
+  }
+  program_->word_field_of.assign(fields, -1);
+  for (size_t w = 0; w < program_->word_fields.size(); ++w) {
+    WordField& wf = program_->word_fields[w];
+    wf.term_atom.assign(program_->terms.size(), -1);
+    program_->word_field_of[wf.field] = static_cast<int>(w);
+  }
+  for (size_t a = 0; a < program_->term_atoms.size(); ++a) {
+    const TermAtom& atom = program_->term_atoms[a];
+    const int w = program_->word_field_of[atom.field];
+    if (w >= 0 && atom.list >= 0) {
+      program_->word_fields[w].term_atom[atom.list] = static_cast<int>(a);
+    }
+  }
+  if (uses_context_ && program_->triggers.empty()) {
+    reporter_->diagnostics()->Warning(
+        "no-context-triggers",
+        "context filters are used but no 'context' trigger is declared: "
+        "every mention counts as affirmed");
+  }
+}
+
+}  // namespace triage::internal

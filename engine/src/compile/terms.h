@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// The word-level tables: `terms` lists compiled into the Program's phrase table (each phrase
+// analysed as the records' text is, compile/words.h), `context` declarations into triggers and
+// terminators, and the per-field bookkeeping of word-level reading — which text fields are read
+// as words (WordField), which terms list is looked for on which field (TermAtom), which fields a
+// context filter reads. The conditions that use them are lowered by compile/resolve.h, which asks
+// this table for lists, word fields and term atoms as it goes.
+// Not thread-safe (one per compilation).
+#ifndef TRIAGE_COMPILE_TERMS_H_
+#define TRIAGE_COMPILE_TERMS_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "triage/config.h"
+#include "triage/source.h"
+
+#include "compile/program.h"
+#include "compile/reporter.h"
+#include "compile/symbols.h"
+#include "dsl/ast.h"
+
+namespace triage::internal {
+
+namespace ast = dsl::ast;
+
+class TermTable {
+ public:
+  // Every argument outlives the table; `symbols` holds the terms and context declarations.
+  TermTable(const SourceManager& sources, const EngineConfig& config, Symbols* symbols,
+            Program* program, Reporter* reporter)
+      : sources_(sources),
+        config_(config),
+        symbols_(symbols),
+        program_(program),
+        reporter_(reporter) {}
+
+  // Compiles every terms list, in name order, into Program::terms and Program::phrases
+  // (duplicate-option, no-stemmer, unknown-option, bad-phrase, bad-leet). Then
+  // FinishTermIndex (compile/words.h) indexes them.
+  void CompileTerms();
+
+  // Compiles the context declarations into Program::triggers and Program::terminators
+  // (unknown-context, bad-context, unknown-name, and a scope's window as a score).
+  void CompileContexts();
+
+  // The index in Program::terms of the terms list `name`, marked used; -1 after reporting
+  // unknown-name, or for a list that did not compile.
+  int Index(const ast::Identifier& name, FileId file);
+
+  // The index in Program::word_fields of field `field` read as words, entered on first use.
+  int EnsureWordField(int field);
+  // A context filter reads field `field` (-1: a field that did not resolve): its word field also
+  // finds the trigger lists, and FinishWordFields knows that filters are used.
+  void MarkContextRead(int field);
+  // The index in Program::term_atoms of terms list `list` on field `field`, entered on first use.
+  int TermAtomFor(int field, int list);
+
+  // Once every condition is lowered: each word field that a filter reads looks for every trigger
+  // and terminator list, and gets its by-list table; Program::word_field_of is filled. Warns
+  // no-context-triggers when filters are used with no trigger declared.
+  void FinishWordFields();
+
+ private:
+  bool CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,
+                       AnalyzerScratch* scratch);
+
+  const SourceManager& sources_;
+  const EngineConfig& config_;
+  Symbols* symbols_;
+  Program* program_;
+  Reporter* reporter_;
+  std::vector<int> word_field_of_;
+  std::map<std::pair<int, int>, int> term_atom_index_;
+  bool uses_context_ = false;
+};
+
+}  // namespace triage::internal
+
+#endif  // TRIAGE_COMPILE_TERMS_H_

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+// The overrides pass alone (compile/overrides.h): the config's per-rule changes and the fallback.
+#include "compile/overrides.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/compile/pass_fixture.h"
+
+namespace triage::internal::testing {
+namespace {
+
+// A program with rules "a" (urgency 10, category 0 +20) and "b", and categories x and y.
+void SetUpProgram(PassFixture* f, Symbols* symbols) {
+  f->program.categories = {"x", "y"};
+  f->program.category_descriptions = {"", ""};
+  symbols->categories["x"].index = 0;
+  symbols->categories["y"].index = 1;
+  CompiledRule a;
+  a.name = "a";
+  a.urgency = 10;
+  a.categories = {{0, 20}};
+  CompiledRule b;
+  b.name = "b";
+  f->program.rules = {a, b};
+}
+
+TEST(OverridesTest, ReplacesUrgencyFloorCategoriesAndDisables) {
+  PassFixture f;
+  Symbols symbols;
+  SetUpProgram(&f, &symbols);
+  RuleOverride o;
+  o.rule = "a";
+  o.urgency = 25;
+  o.floor = 60;
+  o.categories = {{"x", 5}, {"y", 30}};
+  RuleOverride off;
+  off.rule = "b";
+  off.enabled = false;
+  f.config.overrides = {o, off};
+  ApplyOverrides(f.config, &symbols, &f.program, &f.reporter);
+  EXPECT_TRUE(f.Codes().empty()) << f.Rendered();
+  const CompiledRule& a = f.program.rules[0];
+  EXPECT_TRUE(a.overridden);
+  EXPECT_EQ(a.urgency, 25);
+  EXPECT_EQ(a.floor, 60);
+  EXPECT_EQ(a.categories, (std::vector<std::pair<int, int>>{{0, 5}, {1, 30}}));
+  EXPECT_TRUE(symbols.categories["y"].used);
+  EXPECT_FALSE(f.program.rules[1].enabled);
+}
+
+TEST(OverridesTest, UnknownRulesCategoriesAndOutOfRangeScoresAreErrors) {
+  PassFixture f;
+  Symbols symbols;
+  SetUpProgram(&f, &symbols);
+  RuleOverride unknown;
+  unknown.rule = "aa";
+  RuleOverride bad;
+  bad.rule = "a";
+  bad.urgency = 500;
+  bad.floor = -1;
+  bad.categories = {{"z", 5}, {"x", 101}};
+  f.config.overrides = {unknown, bad};
+  ApplyOverrides(f.config, &symbols, &f.program, &f.reporter);
+  EXPECT_EQ(f.Codes(),
+            (std::vector<std::string>{"unknown-rule-override", "score-range", "score-range",
+                                      "unknown-category", "score-range"}));
+  EXPECT_EQ(f.program.rules[0].urgency, 10);  // unchanged
+}
+
+TEST(OverridesTest, AnUndeclaredFallbackIsDeclaredImplicitly) {
+  PassFixture f;
+  Symbols symbols;
+  SetUpProgram(&f, &symbols);
+  SetUpFallback(f.config, &symbols, &f.program, &f.reporter);
+  EXPECT_EQ(f.program.fallback_category, 2);
+  EXPECT_EQ(f.program.categories.back(), "unclassified");
+  EXPECT_TRUE(f.Codes().empty());  // the config does not name it: nothing to tell
+
+  PassFixture named;
+  Symbols named_symbols;
+  SetUpProgram(&named, &named_symbols);
+  named.config.fallback = "x";
+  SetUpFallback(named.config, &named_symbols, &named.program, &named.reporter);
+  EXPECT_EQ(named.program.fallback_category, 0);
+  EXPECT_TRUE(named_symbols.categories["x"].used);
+}
+
+}  // namespace
+}  // namespace triage::internal::testing

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// The word-level tables alone (compile/terms.h): terms lists, contexts, word fields, term atoms.
+#include "compile/terms.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/analyzer.h"
+#include "compile/words.h"
+#include "unit/compile/pass_fixture.h"
+
+namespace triage::internal::testing {
+namespace {
+
+// Declares `text`, builds the analyzer, and compiles its terms and contexts.
+struct Terms {
+  explicit Terms(const std::string& text) {
+    f.program.analyzer = Analyzer::Create(f.config.analysis, Dictionary()).value();
+    f.Parse(text);
+    CollectDeclarations(f.files, &symbols, &f.program, &f.reporter);
+    table = std::make_unique<TermTable>(f.sources, f.config, &symbols, &f.program, &f.reporter);
+    table->CompileTerms();
+    FinishTermIndex(&f.program);
+    table->CompileContexts();
+  }
+  PassFixture f;
+  Symbols symbols;
+  std::unique_ptr<TermTable> table;
+};
+
+TEST(TermsTest, CompilesListsAndContextsIntoThePhraseTableAndTriggers) {
+  Terms t(R"(
+terms negation = "not", "never"
+terms breaks = "but"
+terms took = "took {0,3} passport"
+context negated after 4 = negation
+context historical around 6 = took
+context terminate = breaks
+)");
+  EXPECT_TRUE(t.f.Codes().empty()) << t.f.Rendered();
+  ASSERT_EQ(t.f.program.terms.size(), 3u);  // in name order: breaks, negation, took
+  EXPECT_EQ(t.f.program.terms[0].name, "breaks");
+  EXPECT_EQ(t.f.program.phrases.size(), 4u);
+  ASSERT_EQ(t.f.program.triggers.size(), 2u);
+  EXPECT_EQ(t.f.program.triggers[0].bit, kNegated);
+  EXPECT_TRUE(t.f.program.triggers[0].after);
+  EXPECT_FALSE(t.f.program.triggers[0].before);
+  EXPECT_EQ(t.f.program.triggers[0].window, 4);
+  EXPECT_TRUE(t.f.program.triggers[1].after && t.f.program.triggers[1].before);  // around
+  EXPECT_EQ(t.f.program.terminators, std::vector<int>{0});
+  EXPECT_TRUE(t.symbols.terms.at("negation").used);
+}
+
+TEST(TermsTest, ReportsBadOptionsPhrasesAndContexts) {
+  Terms t(R"(
+terms a (stem, leet, leet, fancy) = "x"
+terms b (leet) = "k1ll"
+terms c = "{1,2} edge"
+terms ok = "not"
+context negated = ok
+context terminate after 3 = ok
+context negated upward 3 = ok
+context sideways after 3 = ok
+context negated after 3 = no_such_terms
+context negated after 3 = c
+)");
+  // Lists in name order, then contexts in declaration order; a context over a list that did not
+  // compile (c) says nothing more.
+  EXPECT_EQ(t.f.Codes(),
+            (std::vector<std::string>{"no-stemmer", "duplicate-option", "unknown-option",
+                                      "bad-leet", "bad-phrase", "bad-context", "bad-context",
+                                      "bad-context", "unknown-context", "unknown-name"}))
+      << t.f.Rendered();
+}
+
+TEST(TermsTest, WordFieldsAndTermAtomsAreEnteredOnceAndFinished) {
+  Terms t(R"(
+terms negation = "not"
+terms minor = "girl"
+context negated after 4 = negation
+)");
+  Field text;
+  text.name = "text";
+  t.f.program.fields = {Field(), text};
+  const int list = t.table->Index(dsl::ast::Identifier{{}, "minor"}, FileId{});
+  ASSERT_GE(list, 0);
+  EXPECT_EQ(t.table->EnsureWordField(1), 0);
+  EXPECT_EQ(t.table->EnsureWordField(1), 0);
+  const int atom = t.table->TermAtomFor(1, list);
+  EXPECT_EQ(t.table->TermAtomFor(1, list), atom);
+  t.table->MarkContextRead(1);
+  t.table->FinishWordFields();
+  EXPECT_EQ(t.f.program.word_field_of, (std::vector<int>{-1, 0}));
+  const WordField& wf = t.f.program.word_fields[0];
+  EXPECT_TRUE(wf.context);
+  EXPECT_EQ(wf.term_atom[list], atom);
+  EXPECT_GE(wf.term_atom[t.f.program.triggers[0].list], 0);  // the trigger list is looked for
+  EXPECT_TRUE(t.f.Codes().empty()) << t.f.Rendered();
+}
+
+TEST(TermsTest, FiltersWithoutTriggersAreWarnedAbout) {
+  Terms t("terms minor = \"girl\"\n");
+  t.table->MarkContextRead(-1);
+  t.table->FinishWordFields();
+  EXPECT_EQ(t.f.Codes(), std::vector<std::string>{"no-context-triggers"});
+}
+
+}  // namespace
+}  // namespace triage::internal::testing
