@@ -328,26 +328,26 @@ void AppendClosest(const ExplainReport& report, const Style& style, std::string*
   }
 }
 
-void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& blocking, size_t depth,
-                size_t width, const Style& style, std::string* out) {
-  std::string label(2 * depth, ' ');
+// A part's label in the tree: a test's text, or its operator.
+std::string Label(const ConditionView& view) {
   switch (view.kind) {
     case ConditionView::Kind::kTest:
-      label += OneLine(view.trace->text);
-      break;
+      return OneLine(view.trace->text);
     case ConditionView::Kind::kAnd:
-      label += "and";
-      break;
+      return "and";
     case ConditionView::Kind::kOr:
-      label += "or";
-      break;
+      return "or";
     case ConditionView::Kind::kNot:
-      label += "not";
-      break;
+      return "not";
     case ConditionView::Kind::kAtLeast:
-      label += std::to_string(view.trace->at_least) + " of";
-      break;
+      return std::to_string(view.trace->at_least) + " of";
   }
+  return "";
+}
+
+void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& blocking, size_t depth,
+                size_t width, const Style& style, std::string* out) {
+  const std::string label = std::string(2 * depth, ' ') + Label(view);
   *out += "  " + style.Truth(view.trace->holds) + "  " + Pad(label, width) + "  " +
           view.trace->location;
   if (!view.trace->detail.empty()) *out += "  [" + view.trace->detail + "]";
@@ -364,10 +364,7 @@ void AppendTree(const ConditionView& view, const std::vector<BlockingPart>& bloc
 }
 
 size_t TreeWidth(const ConditionView& view, size_t depth) {
-  size_t width =
-      2 * depth + (view.kind == ConditionView::Kind::kTest      ? OneLine(view.trace->text).size()
-                   : view.kind == ConditionView::Kind::kAtLeast ? std::to_string(view.trace->at_least).size() + 3
-                                                                : 3);
+  size_t width = 2 * depth + Label(view).size();
   for (const ConditionView& child : view.children) {
     width = std::max(width, TreeWidth(child, depth + 1));
   }

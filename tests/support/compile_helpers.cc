@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "support/compile_helpers.h"
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace triage::testing {
@@ -45,6 +47,15 @@ Compiled CompileText(const std::string& rules, const std::string& config) {
   return CompileFiles({{"test.rules", rules}}, config);
 }
 
+RuleSet MustCompile(const std::string& rules, const std::string& config) {
+  Compiled c = CompileText(rules, config);
+  if (!c.rules) {
+    ADD_FAILURE() << c.Rendered();
+    std::abort();
+  }
+  return *c.rules;
+}
+
 Decision Decide(const RuleSet& rules, const std::string& json) {
   Scanner scanner(rules);
   Decision decision;
@@ -56,6 +67,12 @@ Decision Decide(const RuleSet& rules, const std::string& json) {
 std::vector<std::string> Fired(const Decision& decision) {
   std::vector<std::string> names;
   for (const RuleHit& hit : decision.rules) names.push_back(hit.rule);
+  return names;
+}
+
+std::vector<std::string> ScoreNames(const std::vector<CategoryScore>& categories) {
+  std::vector<std::string> names;
+  for (const CategoryScore& c : categories) names.push_back(c.name + ":" + std::to_string(c.score));
   return names;
 }
 

@@ -34,10 +34,16 @@ Compiled CompileFiles(const std::vector<NamedText>& files, const std::string& co
 Compiled CompileText(const std::string& rules, const LoadOptions& options,
                      const std::string& config = "");
 
+// CompileText that must succeed: aborts the test binary with the rendered diagnostics otherwise
+// (every caller needs a ruleset to go on).
+RuleSet MustCompile(const std::string& rules, const std::string& config = "");
+
 // Compiles (asserting success) and scans one JSON record; returns the decision.
 Decision Decide(const RuleSet& rules, const std::string& json);
 // Names of the rules that fired.
 std::vector<std::string> Fired(const Decision& decision);
+// "name:score" of each category, in order.
+std::vector<std::string> ScoreNames(const std::vector<CategoryScore>& categories);
 
 }  // namespace triage::testing
 

@@ -41,8 +41,8 @@ std::vector<CategoryScore> AssignCategories(const std::vector<CategoryScore>& to
   return assigned;
 }
 
-void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config,
-                         bool fallback_declared, Decision* decision) {
+void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config, bool fallback_declared,
+                         Decision* decision) {
   decision->urgency = DecideUrgency(tally, config.urgency_max);
   const UrgencyBand* band = DecideBand(decision->urgency, config.bands);
   decision->band = band != nullptr ? band->name : std::string();

@@ -677,12 +677,16 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
   }
 
   // Urgency, band and categories: the decision policy (triage/decision_policy.h).
-  tally_.totals.clear();
+  // The totals are rewritten in place, so that their strings keep their buffers between records.
+  size_t totals = 0;
   for (size_t c = 0; c < program.categories.size(); ++c) {
-    if (category_touched_[c] != 0) {
-      tally_.totals.push_back({program.categories[c], category_scores_[c]});
-    }
+    if (category_touched_[c] == 0) continue;
+    if (totals == tally_.totals.size()) tally_.totals.emplace_back();
+    tally_.totals[totals].name.assign(program.categories[c]);
+    tally_.totals[totals].score = category_scores_[c];
+    ++totals;
   }
+  tally_.totals.resize(totals);
   ApplyDecisionPolicy(tally_, program.config, program.fallback_category >= 0, decision);
   decision->ruleset = program.digest;
   decision->engine = EngineVersion();

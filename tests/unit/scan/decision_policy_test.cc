@@ -16,12 +16,6 @@
 namespace triage::testing {
 namespace {
 
-std::vector<std::string> Names(const std::vector<CategoryScore>& categories) {
-  std::vector<std::string> names;
-  for (const auto& c : categories) names.push_back(c.name + ":" + std::to_string(c.score));
-  return names;
-}
-
 using Strings = std::vector<std::string>;
 
 TEST(DecisionPolicyTest, UrgencyIsTheClampedSumRaisedToTheFloor) {
@@ -51,11 +45,12 @@ TEST(DecisionPolicyTest, BandIsTheFirstWhoseMinTheUrgencyReaches) {
 }
 
 TEST(DecisionPolicyTest, CategoriesReachAssignMinHighestFirstTiesByNameCapped) {
-  const std::vector<CategoryScore> totals = {{"zeta", 40}, {"alpha", 40}, {"mid", 60},
-                                             {"low", 29}, {"neg", -10}};
-  EXPECT_EQ(Names(AssignCategories(totals, 30, 2)), (Strings{"mid:60", "alpha:40"}));
-  EXPECT_EQ(Names(AssignCategories(totals, 30, 5)), (Strings{"mid:60", "alpha:40", "zeta:40"}));
-  EXPECT_EQ(Names(AssignCategories(totals, 0, 10)),
+  const std::vector<CategoryScore> totals = {
+      {"zeta", 40}, {"alpha", 40}, {"mid", 60}, {"low", 29}, {"neg", -10}};
+  EXPECT_EQ(ScoreNames(AssignCategories(totals, 30, 2)), (Strings{"mid:60", "alpha:40"}));
+  EXPECT_EQ(ScoreNames(AssignCategories(totals, 30, 5)),
+            (Strings{"mid:60", "alpha:40", "zeta:40"}));
+  EXPECT_EQ(ScoreNames(AssignCategories(totals, 0, 10)),
             (Strings{"mid:60", "alpha:40", "zeta:40", "low:29"}));
   EXPECT_TRUE(AssignCategories(totals, 61, 2).empty());
   EXPECT_TRUE(AssignCategories(totals, 30, 0).empty());
@@ -71,26 +66,17 @@ TEST(DecisionPolicyTest, FallbackWhenNothingReachesAssignMinWithItsOwnTotal) {
   ApplyDecisionPolicy(tally, config, /*fallback_declared=*/true, &decision);
   EXPECT_EQ(decision.urgency, 25);
   EXPECT_EQ(decision.band, "P3");
-  EXPECT_EQ(Names(decision.categories), Strings{"unclassified:5"});
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:5"});
 
   tally.totals = {{"csam", 20}};
   ApplyDecisionPolicy(tally, config, true, &decision);
-  EXPECT_EQ(Names(decision.categories), Strings{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
   ApplyDecisionPolicy(tally, config, /*fallback_declared=*/false, &decision);
   EXPECT_TRUE(decision.categories.empty());
 
   tally.totals = {{"csam", 30}};
   ApplyDecisionPolicy(tally, config, true, &decision);
-  EXPECT_EQ(Names(decision.categories), Strings{"csam:30"});
-}
-
-RuleSet MustCompile(const std::string& rules, const std::string& config = "") {
-  Compiled c = CompileText(rules, config);
-  if (!c.rules) {
-    ADD_FAILURE() << c.Rendered();
-    std::abort();
-  }
-  return *c.rules;
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"csam:30"});
 }
 
 constexpr const char* kRules = R"(
@@ -110,29 +96,29 @@ TEST(DecisionPolicyTest, ScannerTallyIsWhatTheDecisionAndExplanationWereMadeFrom
   const RuleTally& tally = scanner.tally();
   EXPECT_EQ(tally.urgency_sum, 40 + 70 - 100);
   EXPECT_EQ(tally.floor, 50);
-  EXPECT_EQ(Names(tally.totals), (Strings{"a:40", "b:35", "c:10"}));  // declaration order
+  EXPECT_EQ(ScoreNames(tally.totals), (Strings{"a:40", "b:35", "c:10"}));  // declaration order
   EXPECT_EQ(decision.urgency, 50);  // 10, raised to the floor
   EXPECT_EQ(decision.band, "P2");
-  EXPECT_EQ(Names(decision.categories), (Strings{"a:40", "b:35"}));
+  EXPECT_EQ(ScoreNames(decision.categories), (Strings{"a:40", "b:35"}));
 
   Decision applied;
   ApplyDecisionPolicy(tally, rules.config(), true, &applied);
   EXPECT_EQ(applied.urgency, decision.urgency);
   EXPECT_EQ(applied.band, decision.band);
-  EXPECT_EQ(Names(applied.categories), Names(decision.categories));
+  EXPECT_EQ(ScoreNames(applied.categories), ScoreNames(decision.categories));
 
   Explanation explanation;
   ASSERT_TRUE(scanner.Explain(R"({"summary":"x y z"})", ScanOptions(), &explanation).ok());
   EXPECT_EQ(explanation.urgency_sum, tally.urgency_sum);
   EXPECT_EQ(explanation.floor, tally.floor);
-  EXPECT_EQ(Names(explanation.category_totals), Names(tally.totals));
+  EXPECT_EQ(ScoreNames(explanation.category_totals), ScoreNames(tally.totals));
 
   // The tally follows the last scan.
   ASSERT_TRUE(scanner.ScanJson(R"({"summary":"nothing"})", &decision).ok());
   EXPECT_EQ(scanner.tally().urgency_sum, 0);
   EXPECT_FALSE(scanner.tally().floor.has_value());
   EXPECT_TRUE(scanner.tally().totals.empty());
-  EXPECT_EQ(Names(decision.categories), Strings{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
 }
 
 TEST(DecisionPolicyTest, RecordScansTakeOptionsAndExplainLikeJson) {

@@ -11,21 +11,6 @@
 namespace triage::testing {
 namespace {
 
-RuleSet MustCompile(const std::string& rules, const std::string& config = "") {
-  Compiled c = CompileText(rules, config);
-  if (!c.rules) {
-    ADD_FAILURE() << c.Rendered();
-    std::abort();
-  }
-  return *c.rules;
-}
-
-std::vector<std::string> Names(const std::vector<CategoryScore>& categories) {
-  std::vector<std::string> names;
-  for (const auto& c : categories) names.push_back(c.name + ":" + std::to_string(c.score));
-  return names;
-}
-
 using Strings = std::vector<std::string>;
 
 TEST(ScannerTest, MultiValuedNumericFieldHoldsIfAnyValueDoes) {
@@ -157,16 +142,16 @@ rule b { when text ~ /b/ category one +20 category three +40 }
 )";
   RuleSet rules = MustCompile(text);
   // one=20 < assign_min 30: not assigned; two 40.
-  EXPECT_EQ(Names(Decide(rules, R"({"summary":"a"})").categories), Strings{"two:40"});
+  EXPECT_EQ(ScoreNames(Decide(rules, R"({"summary":"a"})").categories), Strings{"two:40"});
   // one=40, two=40, three=40: ties by name, at most max_labels (2).
-  EXPECT_EQ(Names(Decide(rules, R"({"summary":"a b"})").categories),
+  EXPECT_EQ(ScoreNames(Decide(rules, R"({"summary":"a b"})").categories),
             (Strings{"one:40", "three:40"}));
-  EXPECT_EQ(Names(Decide(rules, R"({"summary":"z"})").categories), Strings{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(Decide(rules, R"({"summary":"z"})").categories), Strings{"unclassified:0"});
   RuleSet one_label = MustCompile(text, "categories:\n  max_labels: 1\n  assign_min: 10\n");
-  EXPECT_EQ(Names(Decide(one_label, R"({"summary":"a"})").categories), Strings{"two:40"});
-  EXPECT_EQ(Names(Decide(one_label, R"({"summary":"b"})").categories), Strings{"three:40"});
+  EXPECT_EQ(ScoreNames(Decide(one_label, R"({"summary":"a"})").categories), Strings{"two:40"});
+  EXPECT_EQ(ScoreNames(Decide(one_label, R"({"summary":"b"})").categories), Strings{"three:40"});
   RuleSet other_fallback = MustCompile(text, "categories:\n  fallback: one\n");
-  EXPECT_EQ(Names(Decide(other_fallback, R"({"summary":"z"})").categories), Strings{"one:0"});
+  EXPECT_EQ(ScoreNames(Decide(other_fallback, R"({"summary":"z"})").categories), Strings{"one:0"});
 }
 
 TEST(ScannerTest, TagsAndRoutesAreDistinctInOrderOfFirstAppearance) {
@@ -207,7 +192,7 @@ rule uses { when base urgency +5 }
   EXPECT_EQ(d.rules[0].urgency, 30);
   EXPECT_EQ(d.rules[0].floor, 60);
   EXPECT_EQ(d.rules[0].categories[0].score, 20);
-  EXPECT_EQ(Names(d.categories), Strings{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(d.categories), Strings{"unclassified:0"});
   RuleSet disabled = MustCompile(text, "overrides:\n  base: {enabled: false}\n");
   EXPECT_EQ(Fired(Decide(disabled, R"({"summary":"a"})")), Strings{});
 }
