@@ -232,7 +232,7 @@ class Printer {
 
   template <typename Variant>
   void Visit(const Variant& variant) {
-    boost::apply_visitor([this](const auto& node) { Print(node); }, variant.get());
+    boost::apply_visitor([this](const auto& node) { this->Print(node); }, variant.get());
   }
 
   void Line(const std::string& text, const ast::Node& node) {
