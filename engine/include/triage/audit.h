@@ -159,8 +159,8 @@ TRIAGE_EXPORT std::string AuditEntryToJson(const AuditEntry& entry);
 
 // Parses a time given on a command line — "2026-11-02", "2026-11-02T10:00Z",
 // "2026-11-02T10:00:00Z", "2026-11-02T10:00:00.5Z" — into the stored form (UTC, milliseconds), so
-// that stored times compare with it as strings. Only UTC ("Z") is accepted. Returns
-// InvalidArgument for anything else.
+// that stored times compare with it as strings. Only UTC ("Z" or "+00:00") is accepted, and the
+// date must exist (ParseTimestamp reads it). Returns InvalidArgument for anything else.
 TRIAGE_EXPORT Result<std::string> ParseAuditTime(std::string_view text);
 
 // Which entries a read, a replay or an export covers. Empty members select everything.

@@ -16,7 +16,6 @@
 #include <simdjson.h>
 #include <time.h>  // NOLINT(modernize-deprecated-headers): gmtime_r, clock_gettime
 
-#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -31,6 +30,7 @@
 #include "triage/audit.h"
 #include "triage/decision.h"
 #include "triage/status.h"
+#include "triage/timestamp.h"
 
 #include "audit/audit_store_impl.h"
 #include "util/base64.h"
@@ -72,29 +72,6 @@ bool IsValidJson(std::string_view text) {
   simdjson::dom::parser parser;
   simdjson::dom::element element;
   return parser.parse(text.data(), text.size()).get(element) == simdjson::SUCCESS;
-}
-
-// Reads exactly `count` digits at text[*pos] into *value; advances *pos.
-bool ReadDigits(std::string_view text, size_t* pos, size_t count, int* value) {
-  if (*pos + count > text.size()) return false;
-  int v = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const char c = text[*pos + i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *pos += count;
-  *value = v;
-  return true;
-}
-
-bool ReadChar(std::string_view text, size_t* pos, char expected) {
-  if (*pos >= text.size() ||
-      std::tolower(static_cast<unsigned char>(text[*pos])) != std::tolower(expected)) {
-    return false;
-  }
-  ++*pos;
-  return true;
 }
 
 }  // namespace
@@ -299,51 +276,26 @@ Result<std::string> ParseAuditTime(std::string_view text) {
                                    "': expected UTC RFC 3339, e.g. 2026-11-02 or "
                                    "2026-11-02T10:00:00Z");
   };
-  size_t pos = 0;
-  int year = 0;
-  int month = 0;
-  int day = 0;
-  int hour = 0;
-  int minute = 0;
-  int second = 0;
-  int millis = 0;
-  if (!ReadDigits(text, &pos, 4, &year) || !ReadChar(text, &pos, '-') ||
-      !ReadDigits(text, &pos, 2, &month) || !ReadChar(text, &pos, '-') ||
-      !ReadDigits(text, &pos, 2, &day)) {
-    return invalid();
+  // The command line's shorter forms are completed into a full RFC 3339 date-time, which
+  // ParseTimestamp (the one reader of timestamps) then checks: a date alone is midnight, a space
+  // may stand for the 'T', seconds may be left out. Only UTC is accepted, so that the stored
+  // form (UTC, milliseconds) compares with stored times as a string.
+  constexpr size_t kDate = 10;            // 2026-11-02
+  constexpr size_t kMinutes = kDate + 6;  // 2026-11-02T10:05
+  std::string full(text);
+  if (full.size() == kDate) full += "T00:00:00Z";
+  if (full.size() > kDate && full[kDate] == ' ') full[kDate] = 'T';
+  if (full.size() > kMinutes && full[kMinutes] != ':') {
+    full.insert(kMinutes, ":00");
   }
-  if (pos < text.size()) {
-    if (text[pos] != 'T' && text[pos] != 't' && text[pos] != ' ') return invalid();
-    ++pos;
-    if (!ReadDigits(text, &pos, 2, &hour) || !ReadChar(text, &pos, ':') ||
-        !ReadDigits(text, &pos, 2, &minute)) {
-      return invalid();
-    }
-    if (pos < text.size() && text[pos] == ':') {
-      ++pos;
-      if (!ReadDigits(text, &pos, 2, &second)) return invalid();
-      if (pos < text.size() && text[pos] == '.') {
-        ++pos;
-        int scale = 100;
-        const size_t first = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-          millis += (text[pos] - '0') * scale;  // digits past the third are dropped
-          scale /= 10;
-          ++pos;
-        }
-        if (pos == first) return invalid();
-      }
-    }
-    const std::string_view zone = text.substr(pos);
-    if (zone != "Z" && zone != "z" && zone != "+00:00") return invalid();
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return invalid();
-  }
-  char buffer[96];  // ample for any int values (the compiler checks the worst case)
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, month, day,
-                hour, minute, second, millis);
-  return std::string(buffer);
+  const auto ends_with = [&full](std::string_view suffix) {
+    return full.size() >= suffix.size() && full.compare(full.size() - suffix.size(), suffix.size(),
+                                                         suffix.data(), suffix.size()) == 0;
+  };
+  if (!ends_with("Z") && !ends_with("z") && !ends_with("+00:00")) return invalid();
+  const std::optional<int64_t> micros = ParseTimestamp(full);
+  if (!micros.has_value()) return invalid();
+  return FormatAuditTime(*micros);
 }
 
 }  // namespace triage

@@ -169,6 +169,8 @@ TEST(AuditEntryTest, ParsesUtcTimesIntoTheStoredForm) {
       {"2026-11-02t10:05:09.5z", "2026-11-02T10:05:09.500Z"},
       {"2026-11-02T10:05:09.123456Z", "2026-11-02T10:05:09.123Z"},
       {"2026-11-02 10:05:09+00:00", "2026-11-02T10:05:09.000Z"},
+      {"2026-11-02T10:05+00:00", "2026-11-02T10:05:00.000Z"},
+      {"2028-02-29", "2028-02-29T00:00:00.000Z"},
   };
   for (const auto& [text, expected] : cases) {
     const Result<std::string> parsed = ParseAuditTime(text);
@@ -176,7 +178,9 @@ TEST(AuditEntryTest, ParsesUtcTimesIntoTheStoredForm) {
     EXPECT_EQ(*parsed, expected) << text;
   }
   for (const char* bad : {"", "2026-11", "2026-13-01", "2026-11-02T10Z", "2026-11-02T10:05",
-                          "2026-11-02T10:05:09+02:00", "yesterday", "2026-11-02T25:00Z"}) {
+                          "2026-11-02T10:05:09+02:00", "yesterday", "2026-11-02T25:00Z",
+                          "2026-02-31", "2026-02-29T10:00Z", "2026-11-02T10:05:09.Z",
+                          "2026-11-02T10:05:09Zx", "2026-11-02 "}) {
     EXPECT_FALSE(ParseAuditTime(bad).ok()) << bad;
   }
 }
