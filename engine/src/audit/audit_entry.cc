@@ -33,6 +33,7 @@
 #include "triage/timestamp.h"
 
 #include "audit/audit_store_impl.h"
+#include "output/json_strings.h"
 #include "util/base64.h"
 #include "util/sha256.h"
 
@@ -57,7 +58,7 @@ void AppendOptionalField(std::string* out, const std::optional<std::string>& val
 }
 
 void WriteString(JsonWriter* writer, std::string_view text) {
-  writer->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  internal::WriteJsonString(writer, text);
 }
 
 void WriteOptionalString(JsonWriter* writer, const std::optional<std::string>& text) {
