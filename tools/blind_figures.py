@@ -5,7 +5,8 @@
 Runs `triage filter --output decision` on a round's records and compares with its labels:
   under-triage  records labelled P1/P2 decided P3/P4 (of the urgent ones)
   band          decided band == labelled band
-  top category  the decision's first category is among the labelled categories
+  top category  the decision's first category is among the labelled categories (a label with no
+                category means none applies: the fallback, unclassified, is then the match)
   over-triage   records labelled P4 decided P1/P2 (of the P4 ones)
 Usage: tools/blind_figures.py --triage build/triage --config rules/triage.yaml \
            RECORDS.jsonl LABELS.jsonl [--list] [--max-under N] [--max-over N]
@@ -81,7 +82,7 @@ def main():
                 over += 1
                 misses.append(("over", d["id"], label["band"], decided, top, label["categories"]))
         band_ok += decided == label["band"]
-        if top in label["categories"]:
+        if top in (label["categories"] or ["unclassified"]):
             top_ok += 1
         else:
             misses.append(("category", d["id"], label["band"], decided, top, label["categories"]))
