@@ -32,6 +32,8 @@ def main():
     ap.add_argument("--config", default="rules/triage.yaml")
     ap.add_argument("--list", action="store_true", help="list every miss")
     ap.add_argument("--dir", help="every round*/w*.records.jsonl and w*.labels.jsonl under DIR")
+    ap.add_argument("--per-round", action="store_true",
+                    help="also a table row per round (ids rNwK-...), for rules/README.md")
     ap.add_argument("--max-under", type=int, default=None)
     ap.add_argument("--max-over", type=int, default=None)
     ap.add_argument("records", nargs="?")
@@ -62,6 +64,7 @@ def main():
                           args.records], check=True, capture_output=True, text=True).stdout
     n = urgent = under = band_ok = top_ok = p4 = over = 0
     misses = []
+    rounds = {}  # round -> [n, urgent, under, band_ok, top_ok, p4, over]
     for line in out.splitlines():
         d = json.loads(line)
         label = labels.get(d.get("id"))
@@ -71,6 +74,14 @@ def main():
         n += 1
         decided = t["urgency"]["band"]
         top = t["categories"][0]["name"] if t["categories"] else ""
+        is_urgent = label["band"] in URGENT
+        is_p4 = label["band"] == "P4"
+        row = rounds.setdefault(d["id"].split("w")[0], [0] * 7)
+        for i, add in enumerate((1, is_urgent, is_urgent and decided not in URGENT,
+                                 decided == label["band"],
+                                 top in (label["categories"] or ["unclassified"]),
+                                 is_p4, is_p4 and decided in URGENT)):
+            row[i] += int(add)
         if label["band"] in URGENT:
             urgent += 1
             if decided not in URGENT:
@@ -94,6 +105,15 @@ def main():
     print(f"band agrees   {pct(band_ok, n)}")
     print(f"top category  {pct(top_ok, n)}")
     print(f"over-triage   {pct(over, p4)}")
+    if args.per_round:
+        def share(a, b):
+            return f"{a}/{b} = {100.0 * a / b:.1f}%" if b else "-"
+        print("| round | records | under | band | top category | over |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for key in sorted(rounds, key=lambda k: int(k[1:]) if k[1:].isdigit() else 0):
+            r = rounds[key]
+            print(f"| {key[1:]} | {r[0]} | {share(r[2], r[1])} | {share(r[3], r[0])} | "
+                  f"{share(r[4], r[0])} | {share(r[6], r[5])} |")
     if args.list:
         for m in misses:
             print("  %-8s %-10s labelled %s decided %s top %-28s want %s" % (
