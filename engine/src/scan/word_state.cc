@@ -559,12 +559,43 @@ void WordState::Combine(const Program& program, const SpanNode& node, std::vecto
   Choose(&c, 0, 0, 0, 0);
 }
 
+// A composite mention is the wording of one statement: a context trigger inside one of its parts
+// belongs to that wording and marks none of the other parts ("if i don't" in
+// ordered("if i don't", "sleep with", "his friend") negates nothing). So each part keeps only the
+// marks that some scope not triggered inside a chosen part gives it (never more than it had).
+uint8_t WordState::CompositeFlags(const Choice& c) {
+  const uint32_t value = c.chosen[0]->value;
+  const std::vector<FieldState::Scope>& scopes = c.state->scopes[value];
+  const auto inside_a_part = [&c](const FieldState::Scope& scope) {
+    for (size_t i = 0; i < c.parts_size; ++i) {
+      if (c.chosen[i]->first <= scope.trigger_first && scope.trigger_last <= c.chosen[i]->last) {
+        return true;
+      }
+    }
+    return false;
+  };
+  uint8_t flags = 0;
+  for (size_t j = 0; j < c.parts_size; ++j) {
+    const Mention& part = *c.chosen[j];
+    if (part.flags == 0) continue;
+    uint8_t kept = 0;
+    for (const FieldState::Scope& scope : scopes) {
+      if (scope.begin < part.last && part.first < scope.end && !inside_a_part(scope)) {
+        kept |= scope.bit;
+      }
+    }
+    flags |= part.flags & kept;
+  }
+  return flags;
+}
+
 void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
   std::vector<Mention>* out = c->out;
   if (out->size() >= kMaxMentionsPerNode || c->budget == 0) return;
   if (k == c->parts_size) {
     Mention r{c->chosen[0]->value, lo, hi, 0};
     for (size_t j = 0; j < k; ++j) r.flags |= c->chosen[j]->flags;
+    if (r.flags != 0) r.flags = CompositeFlags(*c);
     out->push_back(r);
     return;
   }

@@ -126,6 +126,7 @@ class WordState {
                const std::vector<uint8_t>& atom_bits);
   struct Choice;
   void Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered);
+  uint8_t CompositeFlags(const Choice& c);
   // The leaf mentions under `span` that lie inside one of its mentions.
   void CollectLeaves(const Program& program, int span, const std::vector<Mention>& within,
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);

@@ -188,6 +188,28 @@ rule held_now { when text ~ affirmed(held) }
   EXPECT_EQ(FiredOn(rules, "el patron no me deja salir"), Strings{"held_now"});
 }
 
+TEST(WordLevelTest, ATriggerInsideOnePartOfACompositeNegatesNoneOfItsParts) {
+  RuleSet rules = MustCompile(R"(
+terms neg = "not", "don't", "no"
+terms unless = "if i don't", "if she doesn't"
+terms sleep_with = "sleep with", "see"
+terms friend = "his friend", "his friends"
+context negated after 4 = neg
+rule coerced { when text ~ affirmed(ordered(unless, sleep_with, friend, within 2)) }
+rule negated_coercion { when text ~ negated(ordered(unless, sleep_with, friend, within 2)) }
+rule friend_affirmed { when text ~ affirmed(friend) }
+)");
+  // "don't" belongs to the statement's own wording: the statement is affirmed...
+  EXPECT_EQ(FiredOn(rules, "he says if i don't sleep with his friend he will hurt me"),
+            (Strings{"coerced"}));
+  // ...while the part alone is still in the trigger's scope,
+  EXPECT_EQ(FiredOn(rules, "i don't know his friend"), Strings{});
+  // and a trigger outside every part still negates the composite.
+  EXPECT_EQ(FiredOn(rules, "no, not if i don't sleep with his friend"),
+            (Strings{"negated_coercion"}));
+  EXPECT_EQ(FiredOn(rules, "his friend"), Strings{"friend_affirmed"});
+}
+
 TEST(WordLevelTest, CountOfHoldsWhenEnoughConditionsHold) {
   RuleSet rules = MustCompile(R"(
 terms a = "alpha"

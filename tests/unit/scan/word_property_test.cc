@@ -639,6 +639,25 @@ class Reference {
     }
   }
 
+  // A trigger inside one part of a composite marks none of its parts; a part keeps only the marks
+  // of scopes triggered outside every chosen part.
+  uint8_t CompositeMarks(const std::vector<const Mention*>& chosen) const {
+    uint8_t flags = 0;
+    for (const Mention* part : chosen) {
+      uint8_t kept = 0;
+      for (const Scope& s : scopes_) {
+        if (s.value != part->value || !(s.begin < part->last && part->first < s.end)) continue;
+        bool inside = false;
+        for (const Mention* other : chosen) {
+          inside = inside || (other->first <= s.trigger_first && s.trigger_last <= other->last);
+        }
+        if (!inside) kept |= s.bit;
+      }
+      flags |= part->flags & kept;
+    }
+    return flags;
+  }
+
   uint8_t Marks(uint32_t value, uint32_t first, uint32_t last) const {
     uint8_t flags = 0;
     for (const Scope& s : scopes_) {
@@ -738,6 +757,7 @@ class Reference {
       } else if (hi - lo - covered > static_cast<uint32_t>(within)) {
         return;
       }
+      if (flags != 0) flags = CompositeMarks(chosen);
       out->insert({a.value, lo, hi, flags});
     };
     choose(0);
