@@ -59,6 +59,10 @@ struct AnalysisConfig {
   // analysis.sentences.lowercase_after_stop: ". ", "! " or "? " before a lowercase letter also
   // ends a sentence (SMS writers rarely capitalise; UAX #29 keeps "e.g. this" together).
   bool lowercase_after_stop = false;
+  // analysis.sentences.clause_breaks: a comma, semicolon, colon, bracket or dash between two words
+  // ends a clause, and a context trigger's scope stops there ("no pay, she keeps my passport":
+  // the passport is not negated). Sentences themselves are unchanged.
+  bool clause_breaks = false;
   // analysis.stemmers: Snowball language names ("english", "spanish"), in order.
   std::vector<std::string> stem_languages;
   // analysis.dictionaries: lexical-normalisation files, relative to the config's directory.

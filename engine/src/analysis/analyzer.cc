@@ -213,6 +213,29 @@ SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
   return k == SentenceClass::kParaSep && !line_breaks ? SentenceClass::kSp : k;
 }
 
+// analysis.sentences.clause_breaks: a token starts a clause when the text between it and the
+// previous token holds a comma, semicolon, colon, bracket, or a dash standing alone (" - ", an en
+// or em dash); a hyphen inside a word ("14-year-old") is no break.
+void MarkClauseBreaks(std::string_view text, std::vector<Token>* tokens) {
+  for (size_t t = 1; t < tokens->size(); ++t) {
+    // Tokens a dictionary entry expands to ("rn" -> "right now") share the written span: no gap.
+    const uint32_t end = (*tokens)[t - 1].end;
+    const uint32_t begin = (*tokens)[t].begin;
+    (*tokens)[t].clause_start = false;
+    if (begin <= end) continue;
+    const std::string_view gap = text.substr(end, begin - end);
+    bool clause = gap.find_first_of(",;:()[]") != std::string_view::npos ||
+                  gap.find("\xE2\x80\x93") != std::string_view::npos ||  // en dash
+                  gap.find("\xE2\x80\x94") != std::string_view::npos;    // em dash
+    for (size_t i = 0; !clause && i < gap.size(); ++i) {
+      const bool spaced_before = i == 0 || gap[i - 1] == ' ';
+      const bool spaced_after = i + 1 == gap.size() || gap[i + 1] == ' ';
+      clause = gap[i] == '-' && spaced_before && spaced_after;
+    }
+    (*tokens)[t].clause_start = clause;
+  }
+}
+
 // analysis.sentences.lowercase_after_stop: a boundary before the lowercase ASCII letter that
 // follows '.', '!' or '?' and spaces or tabs ("he hit me. ahorita estoy bien"), kept sorted.
 void AddLowercaseAfterStop(std::string_view text, std::vector<uint32_t>* ends) {
@@ -526,6 +549,7 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
   }
 
   if (impl_->config.lowercase_after_stop) AddLowercaseAfterStop(text, &s.sentence_ends);
+  if (impl_->config.clause_breaks) MarkClauseBreaks(text, &out->tokens);
 
   // Sentence indices: a boundary starts a new sentence only after a token.
   uint32_t sentence = 0;

@@ -43,6 +43,9 @@ struct Token {
   uint32_t begin = 0;  // byte offsets [begin, end) into the original text value
   uint32_t end = 0;
   uint32_t sentence = 0;  // index of the sentence it belongs to (0-based, per text value)
+  // analysis.sentences.clause_breaks: a comma, semicolon, colon, bracket or dash stands between
+  // the previous token and this one (a context scope stops there).
+  bool clause_start = false;
   bool is_number = false;
   double number = 0;   // the value when is_number
   std::string form;    // the normalised word (folded; after the dictionary)

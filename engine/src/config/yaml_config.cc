@@ -113,7 +113,8 @@ const std::vector<std::string_view>& FoldKeys() {
   return *keys;
 }
 const std::vector<std::string_view>& SentencesKeys() {
-  static const auto* keys = new std::vector<std::string_view>{"line_breaks", "lowercase_after_stop"};
+  static const auto* keys =
+      new std::vector<std::string_view>{"line_breaks", "lowercase_after_stop", "clause_breaks"};
   return *keys;
 }
 // The Snowball stemmers libstemmer provides, by canonical name ("english", "spanish", ...).
@@ -1021,15 +1022,21 @@ void ConfigReader::ReadAnalysis(const Entry& entry, EngineConfig* config) {
       }
     } else if (part.key == "sentences") {
       if (!part.value.IsMap()) {
-        WrongType(part.value, span, "a map of {line_breaks, lowercase_after_stop}", what);
+        WrongType(part.value, span, "a map of {line_breaks, lowercase_after_stop, clause_breaks}",
+                  what);
         continue;
       }
       for (const Entry& sentences : Entries(part.value, SentencesKeys(), what)) {
         const std::optional<bool> on = Boolean(
             sentences.value, Span(sentences.value, sentences.key_span), what + "." + sentences.key);
         if (!on) continue;
-        (sentences.key == "line_breaks" ? analysis.line_breaks_end_sentences
-                                        : analysis.lowercase_after_stop) = *on;
+        if (sentences.key == "line_breaks") {
+          analysis.line_breaks_end_sentences = *on;
+        } else if (sentences.key == "lowercase_after_stop") {
+          analysis.lowercase_after_stop = *on;
+        } else {
+          analysis.clause_breaks = *on;
+        }
       }
     } else if (part.key == "stemmers") {
       ReadStemmers(part.value, span, &analysis);

@@ -316,7 +316,7 @@ void WordState::MarkContexts(const Program& program, int word_field, uint32_t va
       if (trigger.after) {
         uint32_t t = m.last;
         while (t < tokens.size() && t < m.last + static_cast<uint32_t>(trigger.window) &&
-               terminator[t] == 0 && tokens[t].sentence == sentence) {
+               terminator[t] == 0 && tokens[t].sentence == sentence && !tokens[t].clause_start) {
           ++t;
         }
         if (t > m.last) {
@@ -328,7 +328,8 @@ void WordState::MarkContexts(const Program& program, int word_field, uint32_t va
       if (trigger.before) {
         uint32_t t = m.first;
         while (t > 0 && m.first - t < static_cast<uint32_t>(trigger.window) &&
-               terminator[t - 1] == 0 && tokens[t - 1].sentence == sentence) {
+               terminator[t - 1] == 0 && tokens[t - 1].sentence == sentence &&
+               !tokens[t].clause_start) {
           --t;
         }
         if (t < m.first) {

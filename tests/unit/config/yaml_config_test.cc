@@ -761,6 +761,7 @@ TEST_F(YamlConfigTest, AnalysisDefaultsWithoutTheSection) {
   EXPECT_TRUE(analysis.fold_confusables);
   EXPECT_TRUE(analysis.line_breaks_end_sentences);
   EXPECT_FALSE(analysis.lowercase_after_stop);
+  EXPECT_FALSE(analysis.clause_breaks);
   EXPECT_TRUE(analysis.stem_languages.empty());
   EXPECT_TRUE(analysis.dictionaries.empty());
   EXPECT_TRUE(analysis.dictionary_spans.empty());
@@ -776,6 +777,7 @@ analysis:
   sentences:
     line_breaks: false
     lowercase_after_stop: true
+    clause_breaks: true
   stemmers: [english, spanish]
   dictionaries:
     - sms.dict
@@ -789,6 +791,7 @@ analysis:
   EXPECT_FALSE(analysis.fold_confusables);
   EXPECT_FALSE(analysis.line_breaks_end_sentences);
   EXPECT_TRUE(analysis.lowercase_after_stop);
+  EXPECT_TRUE(analysis.clause_breaks);
   EXPECT_EQ(analysis.stem_languages, (std::vector<std::string>{"english", "spanish"}));
   EXPECT_EQ(analysis.dictionaries, (std::vector<std::string>{"sms.dict", "numbers.dict"}));
   ASSERT_EQ(analysis.dictionary_spans.size(), 2u);
@@ -822,6 +825,10 @@ TEST_F(YamlConfigTest, WrongTypeForAnalysisThatIsNotAMap) {
 TEST_F(YamlConfigTest, UnknownKeyInAnalysis) {
   ExpectOneError("analysis:\n  stemmer: [english]\n", "unknown-key", 2, 3);
   EXPECT_EQ(Notes(), (std::vector<Position>{{2, 3}}));  // did you mean 'stemmers'?
+}
+
+TEST_F(YamlConfigTest, WrongTypeForClauseBreaks) {
+  ExpectOneError("analysis:\n  sentences: {clause_breaks: commas}\n", "wrong-type", 2, 30);
 }
 
 TEST_F(YamlConfigTest, UnknownKeyInAnalysisFoldAndSentences) {

@@ -188,6 +188,29 @@ rule held_now { when text ~ affirmed(held) }
   EXPECT_EQ(FiredOn(rules, "el patron no me deja salir"), Strings{"held_now"});
 }
 
+TEST(WordLevelTest, ClauseBreaksEndContextScopesWhenTheAnalysisSaysSo) {
+  constexpr char kRules[] = R"(
+terms neg = "no", "never", "not"
+terms passport = "passport", "well paid"
+context negated after 4 = neg
+rule kept { when text ~ affirmed(passport) }
+)";
+  const RuleSet plain = MustCompile(kRules);
+  const RuleSet clauses = MustCompile(kRules, std::string(kConfig) + "  sentences:\n    clause_breaks: true\n");
+  // Without clause breaks the negation reaches across the comma.
+  EXPECT_EQ(FiredOn(plain, "no pay, she keeps my passport"), Strings{});
+  EXPECT_EQ(FiredOn(clauses, "no pay, she keeps my passport"), Strings{"kept"});
+  for (const char* text : {"no pay; passport kept", "no pay: passport kept", "no pay (passport kept)",
+                           "no pay - passport kept", "no pay \u2014 passport kept"}) {
+    EXPECT_EQ(FiredOn(clauses, text), Strings{"kept"}) << text;
+  }
+  // Inside a clause the negation holds; a hyphen inside a word is no break; nor is a dictionary
+  // expansion (both words of "rn" -> "right now" share one written span).
+  EXPECT_EQ(FiredOn(clauses, "she has no passport"), Strings{});
+  EXPECT_EQ(FiredOn(clauses, "not a well-paid job, not the passport"), Strings{});
+  EXPECT_EQ(FiredOn(clauses, "never rn passport"), Strings{});
+}
+
 TEST(WordLevelTest, ATriggerInsideOnePartOfACompositeNegatesNoneOfItsParts) {
   RuleSet rules = MustCompile(R"(
 terms neg = "not", "don't", "no"
