@@ -198,8 +198,8 @@ rule kept { when text ~ affirmed(passport) }
   const RuleSet plain = MustCompile(kRules);
   const RuleSet clauses = MustCompile(kRules, std::string(kConfig) + "  sentences:\n    clause_breaks: true\n");
   // Without clause breaks the negation reaches across the comma.
-  EXPECT_EQ(FiredOn(plain, "no pay, she keeps my passport"), Strings{});
-  EXPECT_EQ(FiredOn(clauses, "no pay, she keeps my passport"), Strings{"kept"});
+  EXPECT_EQ(FiredOn(plain, "no pay, keeps my passport"), Strings{});
+  EXPECT_EQ(FiredOn(clauses, "no pay, keeps my passport"), Strings{"kept"});
   for (const char* text : {"no pay; passport kept", "no pay: passport kept", "no pay (passport kept)",
                            "no pay - passport kept", "no pay \u2014 passport kept"}) {
     EXPECT_EQ(FiredOn(clauses, text), Strings{"kept"}) << text;
