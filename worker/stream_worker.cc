@@ -55,6 +55,15 @@ std::vector<Entry> ParseEntries(const RedisReply& list, const std::string& field
   return entries;
 }
 
+// True for the error replies of a server that cannot serve for now (loading its data after a
+// restart, busy with a script, a replica without its master, a cluster re-sharding).
+bool IsTransient(const std::string& error) {
+  for (const char* prefix : {"LOADING", "BUSY ", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"}) {
+    if (error.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
 // Returns the entries of an XREADGROUP reply (nil: none).
 std::vector<Entry> ParseReadGroup(const RedisReply& reply, const std::string& field) {
   if (reply.type != RedisReply::Type::kArray || reply.elements.empty()) return {};
@@ -85,12 +94,13 @@ class StreamWorker::Impl {
       if (reload->exchange(false)) Reload();
       const Status step = Step();
       if (!step.ok()) {
-        if (connection_ != nullptr && connection_->broken()) {
-          options_.log(step.message() + "; reconnecting");
-          connection_.reset();
-          continue;
-        }
-        return step;
+        if (audit_failed_) return step;
+        // Anything else is Redis's: a lost connection, or a server that cannot serve now
+        // (LOADING after a restart, a replica promoted, a key changed under us). The batch in
+        // hand stays pending; connect again (with backoff) and start over from it.
+        options_.log(step.message() + "; reconnecting");
+        connection_.reset();
+        continue;
       }
       if (options_.stats_interval.count() > 0 && Clock::now() >= next_stats) {
         UpdateLag();
@@ -137,7 +147,8 @@ class StreamWorker::Impl {
           next_claim_ = Clock::now();
           return Status::Ok();
         }
-        if (!connection_->broken()) return status;  // a wrong type: retrying will not help
+        // A wrong type: retrying will not help.
+        if (status.code() == Status::Code::kInvalidArgument) return status;
         connection_.reset();
       }
       if (first_failure || backoff >= std::chrono::milliseconds(5000)) {
@@ -160,6 +171,9 @@ class StreamWorker::Impl {
     Result<RedisReply> created = connection_->Command(
         {"XGROUP", "CREATE", options_.stream, options_.group, "0", "MKSTREAM"});
     if (!created.ok()) return created.status();
+    if (created->is_error() && IsTransient(created->str)) {
+      return Status::IoError("Redis cannot serve yet: " + created->str);
+    }
     if (created->is_error() && created->str.rfind("BUSYGROUP", 0) != 0) {
       return Status::InvalidArgument("cannot create group '" + options_.group + "' on stream '" +
                                      options_.stream + "': " + created->str);
@@ -269,8 +283,12 @@ class StreamWorker::Impl {
         const Status error = Status::InvalidRecord(
             "max_deliveries", "the entry was delivered " + std::to_string(delivered) +
                                   " times without a decision; it is in the dead-letter stream");
-        TRIAGE_RETURN_IF_ERROR(
-            service_->RecordFailure(line_, entry.record ? entry.record->size() : 0, error));
+        if (Status recorded =
+                service_->RecordFailure(line_, entry.record ? entry.record->size() : 0, error);
+            !recorded.ok()) {
+          audit_failed_ = true;
+          return recorded;
+        }
         const std::string error_line = FormatErrorLine(1, std::nullopt, error);
         std::vector<std::string> dead = {"XADD", options_.dead_letter, "*", "id", entry.id,
                                          "error", error_line, "deliveries",
@@ -293,7 +311,10 @@ class StreamWorker::Impl {
                                         "the entry was deleted from the stream before it was read")
                 : Status::InvalidRecord("missing_record", "the entry has no '" + options_.field +
                                                               "' field");
-        TRIAGE_RETURN_IF_ERROR(service_->RecordFailure(line_, 0, error));
+        if (Status recorded = service_->RecordFailure(line_, 0, error); !recorded.ok()) {
+          audit_failed_ = true;
+          return recorded;
+        }
         output = FormatErrorLine(1, std::nullopt, error);
         ++counters_->errors;
       } else {
@@ -305,6 +326,7 @@ class StreamWorker::Impl {
           ++counters_->errors;
         } else {
           // The audit store failed: no decision may leave unrecorded; nothing is acknowledged.
+          audit_failed_ = true;
           return Status::IoError(status.message());
         }
       }
@@ -348,6 +370,7 @@ class StreamWorker::Impl {
   StreamWorkerCounters* counters_;
   std::unique_ptr<RedisConnection> connection_;
   bool ever_connected_ = false;
+  bool audit_failed_ = false;  // the audit store failed: stop
   bool own_pending_ = true;
   std::string claim_cursor_ = "0-0";
   Clock::time_point next_claim_;

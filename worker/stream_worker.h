@@ -89,9 +89,11 @@ class StreamWorker {
 
   // Runs until *stop is set (checked between batches: the batch in hand is finished, written and
   // acknowledged first, unless Redis is unreachable: then its entries stay pending for the next
-  // start or another worker to claim). Reloads the rules when *reload is set (and clears it); a
-  // failed reload keeps the old ruleset. Returns OK when stopped, InvalidArgument when the group
-  // or streams cannot be used (a wrong type), IoError when the audit store failed.
+  // start or another worker to claim). Any failure of Redis — a lost connection, an error reply —
+  // is retried by connecting again, with backoff. Reloads the rules when *reload is set (and
+  // clears it); a failed reload keeps the old ruleset. Returns OK when stopped, InvalidArgument
+  // when the group or streams cannot be used at start (a wrong type), IoError when the audit
+  // store failed.
   Status Run(std::atomic<bool>* stop, std::atomic<bool>* reload);
 
   const StreamWorkerCounters& counters() const { return counters_; }
