@@ -3,13 +3,13 @@
 
 #include "read_secret.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include <sys/stat.h>
 
 namespace triage::cli {
 

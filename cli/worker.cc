@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -54,6 +55,7 @@ struct WorkerOptions {
   double claim_interval = 10;
   uint64_t max_deliveries = 5;
   double stats_interval = 0;
+  std::string worker_config;
 };
 
 std::atomic<bool> g_stop{false};
@@ -74,6 +76,30 @@ void InstallSignals() {
   sigaction(SIGHUP, &reload, nullptr);
 }
 
+// Sets the options `app` was not given (on the command line or by the environment) from the
+// TOML or INI file at `path` (keys: the long option names, at the top level or under [worker]).
+// Returns InvalidArgument for an unreadable file, an unknown key or a value an option refuses.
+Status ApplyWorkerConfig(CLI::App* app, const std::string& path) {
+  try {
+    const std::vector<CLI::ConfigItem> items = CLI::ConfigTOML().from_file(path);
+    for (const CLI::ConfigItem& item : items) {
+      if (item.name == "++" || item.name == "--") continue;  // section markers
+      const bool top =
+          item.parents.empty() || (item.parents.size() == 1 && item.parents[0] == "worker");
+      CLI::Option* option = top ? app->get_option_no_throw("--" + item.name) : nullptr;
+      if (option == nullptr || item.name == "worker-config" || item.name == "help") {
+        return Status::InvalidArgument(path + ": unknown key '" + item.fullname() + "'");
+      }
+      if (option->count() > 0) continue;  // the command line (or the environment) wins
+      option->add_result(item.inputs);
+      option->run_callback();
+    }
+  } catch (const CLI::Error& error) {
+    return Status::InvalidArgument(path + ": " + error.what());
+  }
+  return Status::Ok();
+}
+
 void Log(const std::string& line) { std::fprintf(stderr, "triage: %s\n", line.c_str()); }
 
 std::chrono::milliseconds Millis(double seconds) {
@@ -87,8 +113,8 @@ int RunWorker(const WorkerOptions& options) {
   if (Status parsed = worker::ParseRedisUrl(options.redis, &run.address); !parsed.ok()) {
     return ReportFailure(parsed, kExitUsage);
   }
-  if (Status read = ReadSecret(options.password_file, "TRIAGE_REDIS_PASSWORD",
-                               "the Redis password", &run.address.password);
+  if (Status read = ReadSecret(options.password_file, "TRIAGE_REDIS_PASSWORD", "the Redis password",
+                               &run.address.password);
       !read.ok()) {
     return ReportFailure(read, kExitUsage);
   }
@@ -128,8 +154,8 @@ int RunWorker(const WorkerOptions& options) {
   run.log = Log;
   run.load = [config_path]() { return LoadRulesReporting(config_path, nullptr); };
   worker::StreamWorker stream_worker(service.get(), std::move(run));
-  Log("worker " + options.consumer + " of group " + options.group + " on stream " +
-      options.stream + " (ruleset " + service->rules().digest() + ")");
+  Log("worker " + options.consumer + " of group " + options.group + " on stream " + options.stream +
+      " (ruleset " + service->rules().digest() + ")");
 
   const Status status = stream_worker.Run(&g_stop, &g_reload);
   const Status stopped = service->Stop();
@@ -154,9 +180,13 @@ Command AddWorkerCommand(CLI::App* parent) {
       "Triage the records of a Redis stream as one consumer of a consumer group, writing one "
       "entry per record to an output stream (docs/worker.md). SIGHUP reloads the rules; SIGTERM "
       "finishes the batch, acknowledges it and exits.");
-  app->set_config("--worker-config", "",
-                  "Read these options from a file (TOML or INI; the same keys as the long "
-                  "options)");
+  // CLI11 2.1 reads no config file for a subcommand (App::set_config is the root's only), so
+  // --worker-config is read with CLI11's own TOML/INI parser in ApplyWorkerConfig.
+  app->add_option("--worker-config", options->worker_config,
+                  "Read options from this file (TOML or INI; keys are the long option names, "
+                  "e.g. stream = \"intake\"); the command line and environment win")
+      ->envname("TRIAGE_WORKER_CONFIG")
+      ->check(CLI::ExistingFile);
   app->add_option("--redis", options->redis,
                   "The server: redis://[USER@]HOST[:PORT][/DB] (no password: see "
                   "--redis-password-file)")
@@ -165,15 +195,11 @@ Command AddWorkerCommand(CLI::App* parent) {
   app->add_option("--redis-password-file", options->password_file,
                   "A file holding the Redis password (AUTH); or set TRIAGE_REDIS_PASSWORD")
       ->check(CLI::ExistingFile);
-  app->add_option("--stream", options->stream, "The input stream (records in its 'record' field)")
-      ->required();
-  app->add_option("--group", options->group, "The consumer group (created if missing)")
-      ->required();
+  app->add_option("--stream", options->stream, "The input stream (records in its 'record' field)");
+  app->add_option("--group", options->group, "The consumer group (created if missing)");
   app->add_option("--consumer", options->consumer,
-                  "This worker's consumer name, unique in the group and stable across restarts")
-      ->required();
-  app->add_option("--out", options->out, "The output stream: one entry per input entry")
-      ->required();
+                  "This worker's consumer name, unique in the group and stable across restarts");
+  app->add_option("--out", options->out, "The output stream: one entry per input entry");
   app->add_option("--dead-letter", options->dead_letter,
                   "The dead-letter stream (default: the input stream's name + ':dead')");
   app->add_option("--field", options->field, "The input entries' field holding the record")
@@ -207,7 +233,25 @@ Command AddWorkerCommand(CLI::App* parent) {
                   "Write a stats line to stderr this often, in seconds (0: only at exit)")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
-  return Command{app, [options] { return RunWorker(*options); }};
+  return Command{
+      app, [app, options] {
+        if (!options->worker_config.empty()) {
+          if (Status applied = ApplyWorkerConfig(app, options->worker_config); !applied.ok()) {
+            return ReportFailure(applied, kExitUsage);
+          }
+        }
+        for (const auto& [value, name] :
+             {std::pair{&options->stream, "--stream"}, std::pair{&options->group, "--group"},
+              std::pair{&options->consumer, "--consumer"}, std::pair{&options->out, "--out"}}) {
+          if (value->empty()) {
+            return ReportFailure(Status::InvalidArgument(std::string(name) +
+                                                         " is required (on the command line or in "
+                                                         "--worker-config)"),
+                                 kExitUsage);
+          }
+        }
+        return RunWorker(*options);
+      }};
 }
 
 }  // namespace triage::cli

@@ -4,14 +4,13 @@
 
 #include "redis_connection.h"
 
-#include <sys/time.h>
-
 #include <charconv>
 #include <cstddef>
 #include <string>
 #include <utility>
 
 #include <hiredis/hiredis.h>
+#include <sys/time.h>
 
 namespace triage::worker {
 namespace {
@@ -107,8 +106,8 @@ Status ParseRedisUrl(std::string_view url, RedisAddress* address) {
   }
   if (address->host.empty()) return bad("no host");
   address->port = 6379;
-  if (!port.empty() && (!ParseInt(port, &address->port) || address->port < 1 ||
-                        address->port > 65535)) {
+  if (!port.empty() &&
+      (!ParseInt(port, &address->port) || address->port < 1 || address->port > 65535)) {
     return bad("the port must be a number from 1 to 65535");
   }
   address->db = 0;

@@ -60,9 +60,9 @@ class RedisConnection {
   // DB other than 0. Every later reply must arrive within `reply_timeout` (a BLOCKing read needs
   // more than its BLOCK time). Returns IoError when the server cannot be reached or refuses the
   // login (the message never holds the password).
-  static Result<std::unique_ptr<RedisConnection>> Connect(
-      const RedisAddress& address, std::chrono::milliseconds timeout,
-      std::chrono::milliseconds reply_timeout);
+  static Result<std::unique_ptr<RedisConnection>> Connect(const RedisAddress& address,
+                                                          std::chrono::milliseconds timeout,
+                                                          std::chrono::milliseconds reply_timeout);
   ~RedisConnection();
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;

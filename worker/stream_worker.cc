@@ -152,8 +152,7 @@ class StreamWorker::Impl {
         connection_.reset();
       }
       if (first_failure || backoff >= std::chrono::milliseconds(5000)) {
-        options_.log(status.message() + "; retrying in " + std::to_string(backoff.count()) +
-                     " ms");
+        options_.log(status.message() + "; retrying in " + std::to_string(backoff.count()) + " ms");
       }
       first_failure = false;
       const Clock::time_point until = Clock::now() + backoff;
@@ -182,8 +181,7 @@ class StreamWorker::Impl {
       Result<RedisReply> type = connection_->Command({"TYPE", *key});
       if (!type.ok()) return type.status();
       if (type->str != "stream" && type->str != "none") {
-        return Status::InvalidArgument("'" + *key + "' holds a " + type->str +
-                                       ", not a stream");
+        return Status::InvalidArgument("'" + *key + "' holds a " + type->str + ", not a stream");
       }
     }
     return Status::Ok();
@@ -201,9 +199,9 @@ class StreamWorker::Impl {
   // One batch from the first source that has entries.
   Status Step() {
     if (own_pending_) {
-      Result<RedisReply> reply = connection_->Command(
-          {"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
-           std::to_string(options_.batch), "STREAMS", options_.stream, "0"});
+      Result<RedisReply> reply =
+          connection_->Command({"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
+                                std::to_string(options_.batch), "STREAMS", options_.stream, "0"});
       if (!reply.ok()) return reply.status();
       if (reply->is_error()) return Status::Internal("XREADGROUP failed: " + reply->str);
       std::vector<Entry> entries = ParseReadGroup(*reply, options_.field);
@@ -214,10 +212,10 @@ class StreamWorker::Impl {
       return Process(entries, /*redelivered=*/true);
     }
     if (Clock::now() >= next_claim_) {
-      Result<RedisReply> reply = connection_->Command(
-          {"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
-           std::to_string(options_.claim_idle.count()), claim_cursor_, "COUNT",
-           std::to_string(options_.batch)});
+      Result<RedisReply> reply =
+          connection_->Command({"XAUTOCLAIM", options_.stream, options_.group, options_.consumer,
+                                std::to_string(options_.claim_idle.count()), claim_cursor_, "COUNT",
+                                std::to_string(options_.batch)});
       if (!reply.ok()) return reply.status();
       if (reply->is_error()) return Status::Internal("XAUTOCLAIM failed: " + reply->str);
       if (reply->elements.size() < 2) return Status::Internal("unexpected XAUTOCLAIM reply");
@@ -233,8 +231,8 @@ class StreamWorker::Impl {
     }
     Result<RedisReply> reply = connection_->Command(
         {"XREADGROUP", "GROUP", options_.group, options_.consumer, "COUNT",
-         std::to_string(options_.batch), "BLOCK", std::to_string(options_.block.count()),
-         "STREAMS", options_.stream, ">"});
+         std::to_string(options_.batch), "BLOCK", std::to_string(options_.block.count()), "STREAMS",
+         options_.stream, ">"});
     if (!reply.ok()) return reply.status();
     if (reply->is_error()) {
       // The group is gone (the stream was deleted, or Redis restarted without persistence):
@@ -268,8 +266,8 @@ class StreamWorker::Impl {
     std::map<std::string, uint64_t> deliveries;
     if (redelivered) {
       // Some of this consumer's other pending entries may lie in the range: ask for room.
-      TRIAGE_ASSIGN_OR_RETURN(deliveries, Deliveries(entries.front().id, entries.back().id,
-                                                     entries.size() * 2 + 100));
+      TRIAGE_ASSIGN_OR_RETURN(
+          deliveries, Deliveries(entries.front().id, entries.back().id, entries.size() * 2 + 100));
     }
     std::vector<std::vector<std::string>> commands;
     commands.push_back({"MULTI"});
@@ -290,9 +288,9 @@ class StreamWorker::Impl {
           return recorded;
         }
         const std::string error_line = FormatErrorLine(1, std::nullopt, error);
-        std::vector<std::string> dead = {"XADD", options_.dead_letter, "*", "id", entry.id,
-                                         "error", error_line, "deliveries",
-                                         std::to_string(delivered)};
+        std::vector<std::string> dead = {
+            "XADD",       options_.dead_letter,     "*", "id", entry.id, "error", error_line,
+            "deliveries", std::to_string(delivered)};
         if (entry.record) {
           dead.emplace_back(options_.field);
           dead.push_back(*entry.record);
@@ -309,8 +307,8 @@ class StreamWorker::Impl {
             entry.deleted
                 ? Status::InvalidRecord("missing_entry",
                                         "the entry was deleted from the stream before it was read")
-                : Status::InvalidRecord("missing_record", "the entry has no '" + options_.field +
-                                                              "' field");
+                : Status::InvalidRecord("missing_record",
+                                        "the entry has no '" + options_.field + "' field");
         if (Status recorded = service_->RecordFailure(line_, 0, error); !recorded.ok()) {
           audit_failed_ = true;
           return recorded;

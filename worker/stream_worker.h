@@ -48,18 +48,18 @@ namespace triage::worker {
 
 struct StreamWorkerOptions {
   RedisAddress address;
-  std::string stream;       // IN: the records
-  std::string group;        // the consumer group (created at IN's start, with the stream, if missing)
-  std::string consumer;     // this worker's name in the group (unique per worker)
-  std::string out;          // OUT: one entry per record
-  std::string dead_letter;  // entries delivered too often ("": IN + ":dead")
+  std::string stream;    // IN: the records
+  std::string group;     // the consumer group (created at IN's start, with the stream, if missing)
+  std::string consumer;  // this worker's name in the group (unique per worker)
+  std::string out;       // OUT: one entry per record
+  std::string dead_letter;       // entries delivered too often ("": IN + ":dead")
   std::string field = "record";  // the input entry's field holding the record
   OutputMode mode = OutputMode::kDecision;
-  size_t batch = 100;                        // entries per XREADGROUP / XAUTOCLAIM
-  std::chrono::milliseconds block{1000};     // XREADGROUP BLOCK (also bounds SIGTERM's wait)
+  size_t batch = 100;                               // entries per XREADGROUP / XAUTOCLAIM
+  std::chrono::milliseconds block{1000};            // XREADGROUP BLOCK (also bounds SIGTERM's wait)
   std::chrono::milliseconds claim_idle{30000};      // XAUTOCLAIM min-idle-time
   std::chrono::milliseconds claim_interval{10000};  // how often to look for idle entries
-  uint64_t max_deliveries = 5;  // delivered more often than this: dead-lettered
+  uint64_t max_deliveries = 5;                      // delivered more often than this: dead-lettered
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds stats_interval{0};  // a stats line this often (0: only at the end)
   // Where log lines go (never record text). Required.

@@ -5,9 +5,7 @@
 // redis-server is not installed (tools/setup.sh installs it). No verdict depends on timing: a
 // test polls Redis for what the workers must eventually write, with a generous deadline that
 // only a hang reaches, and then checks what was written.
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,6 +24,8 @@
 #include "redis_connection.h"
 #include "support/cli_harness.h"
 #include "support/run_process.h"
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 namespace triage {
 namespace {
@@ -82,10 +82,23 @@ class RedisServer {
 
   // Starts the server (again: on the same port and directory) and waits until it answers.
   bool Start() {
-    const std::vector<std::string> argv = {
-        RedisServerBinary(), "--port", std::to_string(port_), "--bind", "127.0.0.1", "--dir",
-        dir_, "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--daemonize",
-        "no", "--protected-mode", "yes"};
+    const std::vector<std::string> argv = {RedisServerBinary(),
+                                           "--port",
+                                           std::to_string(port_),
+                                           "--bind",
+                                           "127.0.0.1",
+                                           "--dir",
+                                           dir_,
+                                           "--save",
+                                           "",
+                                           "--appendonly",
+                                           "yes",
+                                           "--appendfsync",
+                                           "always",
+                                           "--daemonize",
+                                           "no",
+                                           "--protected-mode",
+                                           "yes"};
     process_ = std::make_unique<Subprocess>();
     if (!process_->Start(argv)) return false;
     const auto deadline = std::chrono::steady_clock::now() + seconds(30);
@@ -187,10 +200,10 @@ class Worker {
  public:
   bool Start(const RedisServer& redis, const std::string& consumer,
              const std::vector<std::string>& extra = {}, const std::string& config = kConfig) {
-    std::vector<std::string> argv = {TriageBinary(), "worker",   "--redis",  redis.url(),
-                                     "--stream",     "in",       "--group",  "triage",
-                                     "--consumer",   consumer,   "--out",    "out",
-                                     "--config",     config,     "--block-ms", "100"};
+    std::vector<std::string> argv = {TriageBinary(), "worker", "--redis",    redis.url(),
+                                     "--stream",     "in",     "--group",    "triage",
+                                     "--consumer",   consumer, "--out",      "out",
+                                     "--config",     config,   "--block-ms", "100"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     if (!process_.Start(argv, TriageProcessOptions())) return false;
     return process_.WaitForStderr("triage: worker " + consumer, seconds(60));
@@ -238,18 +251,17 @@ std::vector<std::string> FilterDecisions(const std::vector<std::string>& lines) 
   return out;
 }
 
-#define REQUIRE_REDIS()                                                                 \
+#define REQUIRE_REDIS()                                                             \
   if (RedisServerBinary().empty()) GTEST_SKIP() << "redis-server is not installed"; \
-  RedisServer server;                                                                   \
-  ASSERT_TRUE(server.Start());                                                          \
-  std::unique_ptr<RedisConnection> redis = server.Connect();                            \
+  RedisServer server;                                                               \
+  ASSERT_TRUE(server.Start());                                                      \
+  std::unique_ptr<RedisConnection> redis = server.Connect();                        \
   ASSERT_NE(redis, nullptr)
 
 TEST(WorkerTest, EveryRecordGetsTheFiltersDecisionInItsOutputEntry) {
   REQUIRE_REDIS();
-  std::vector<std::string> lines = Records({"examples/reports.jsonl", "examples/sms.jsonl",
-                                            "examples/conversations.jsonl"},
-                                           1);
+  std::vector<std::string> lines =
+      Records({"examples/reports.jsonl", "examples/sms.jsonl", "examples/conversations.jsonl"}, 1);
   lines.push_back("{not json");
   lines.push_back(R"({"id":"bad-1","summary":42})");
   lines.push_back(R"(["an array"])");
@@ -311,8 +323,8 @@ TEST(WorkerTest, AKilledWorkersEntriesAreClaimedAndEveryRecordEndsWithADecision)
   const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
   // A consumer that read ten entries and died before acknowledging them (deterministically).
   Call(redis.get(), {"XGROUP", "CREATE", "in", "triage", "0"});
-  Call(redis.get(), {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "10", "STREAMS", "in",
-                     ">"});
+  Call(redis.get(),
+       {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "10", "STREAMS", "in", ">"});
   // And a real worker killed while it works.
   Worker doomed;
   ASSERT_TRUE(doomed.Start(server, "doomed", {"--batch", "50"})) << doomed.process().err();
@@ -393,15 +405,14 @@ TEST(WorkerTest, APoisonEntryIsDeadLetteredAfterMaxDeliveriesWhileOthersFlow) {
   const std::string poison = AddRecords(redis.get(), "in", {poison_text}).front();
   // It was delivered five times, and five times the consumer died before acknowledging it.
   Call(redis.get(), {"XGROUP", "CREATE", "in", "triage", "0"});
-  Call(redis.get(), {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "1", "STREAMS", "in",
-                     ">"});
+  Call(redis.get(), {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "1", "STREAMS", "in", ">"});
   Call(redis.get(), {"XCLAIM", "in", "triage", "ghost", "0", poison, "RETRYCOUNT", "5"});
   const std::vector<std::string> lines = Records({"examples/reports.jsonl"}, 1);
   const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
 
   Worker worker;
-  ASSERT_TRUE(worker.Start(server, "w1", {"--max-deliveries", "3", "--claim-idle", "0.05",
-                                          "--claim-interval", "0.05"}))
+  ASSERT_TRUE(worker.Start(
+      server, "w1", {"--max-deliveries", "3", "--claim-idle", "0.05", "--claim-interval", "0.05"}))
       << worker.process().err();
   ASSERT_TRUE(WaitForLength(redis.get(), "out", static_cast<int64_t>(ids.size() + 1)));
   const ProcessResult stopped = worker.Stop();
@@ -454,11 +465,10 @@ TEST(WorkerTest, SighupReloadsAndAFailedReloadKeepsTheRuleset) {
 }
 
 TEST(WorkerTest, UsageErrorsExitTwoWithoutTouchingRedis) {
-  const std::vector<std::string> common = {"worker", "--stream", "in", "--group", "g",
-                                           "--consumer", "c", "--out", "out"};
-  for (const char* url :
-       {"redis://user:secret@127.0.0.1:6379", "rediss://127.0.0.1:6379", "http://x",
-        "redis://127.0.0.1:99999", "redis://127.0.0.1:6379/x"}) {
+  const std::vector<std::string> common = {"worker",     "--stream", "in",    "--group", "g",
+                                           "--consumer", "c",        "--out", "out"};
+  for (const char* url : {"redis://user:secret@127.0.0.1:6379", "rediss://127.0.0.1:6379",
+                          "http://x", "redis://127.0.0.1:99999", "redis://127.0.0.1:6379/x"}) {
     std::vector<std::string> args = common;
     args.push_back("--redis");
     args.push_back(url);
@@ -488,10 +498,9 @@ TEST(WorkerTest, APasswordComesFromAFileOrTheEnvironment) {
   const std::string dir = test_support::MakeTempDir("triage-worker-pw-");
   ASSERT_TRUE(test_support::WriteFile(dir + "/pw", "s3cret-pw\n"));
   ASSERT_TRUE(test_support::WriteFile(dir + "/wrong", "nope\n"));
-  const std::vector<std::string> base = {TriageBinary(), "worker",   "--redis",    server.url(),
-                                         "--stream",     "in",       "--group",    "g",
-                                         "--consumer",   "c",        "--out",      "out",
-                                         "--config",     kConfig,    "--block-ms", "100"};
+  const std::vector<std::string> base = {
+      TriageBinary(), "worker", "--redis", server.url(), "--stream", "in",    "--group",    "g",
+      "--consumer",   "c",      "--out",   "out",        "--config", kConfig, "--block-ms", "100"};
   {
     Subprocess process;
     std::vector<std::string> argv = base;
@@ -515,6 +524,34 @@ TEST(WorkerTest, APasswordComesFromAFileOrTheEnvironment) {
     EXPECT_EQ(result.exit_code, 0) << result.err;
     EXPECT_EQ(result.err.find("nope-pw"), std::string::npos) << result.err;
   }
+}
+
+TEST(WorkerTest, OptionsComeFromAWorkerConfigFileAndTheCommandLineWins) {
+  REQUIRE_REDIS();
+  const std::string dir = test_support::MakeTempDir("triage-worker-config-");
+  ASSERT_TRUE(test_support::WriteFile(
+      dir + "/worker.toml", "redis = \"" + server.url() + "\"\nstream = \"in\"\n" +
+                                "group = \"g\"\nconsumer = \"from-file\"\nout = \"wrong\"\n" +
+                                "config = \"" + kConfig + "\"\n[worker]\nblock-ms = 100\n"));
+  Subprocess process;
+  ASSERT_TRUE(process.Start(
+      {TriageBinary(), "worker", "--worker-config", dir + "/worker.toml", "--out", "out"},
+      TriageProcessOptions()));
+  ASSERT_TRUE(process.WaitForStderr("triage: worker from-file", seconds(60))) << process.err();
+  AddRecords(redis.get(), "in", {R"({"id":"a","summary":"a 13 yo"})"});
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", 1));
+  process.Signal(SIGTERM);
+  const ProcessResult result = process.WaitWithStdinOpen(seconds(60));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(StreamLength(redis.get(), "wrong"), 0);
+
+  ASSERT_TRUE(test_support::WriteFile(dir + "/bad.toml", "stream = \"in\"\nnot_an_option = 1\n"));
+  const ProcessResult bad = RunTriage({"worker", "--worker-config", dir + "/bad.toml"});
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+  EXPECT_NE(bad.err.find("unknown key 'not_an_option'"), std::string::npos) << bad.err;
+  const ProcessResult missing = RunTriage({"worker", "--stream", "in", "--group", "g"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--consumer is required"), std::string::npos) << missing.err;
 }
 
 }  // namespace
