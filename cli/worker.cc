@@ -74,6 +74,12 @@ void InstallSignals() {
   reload.sa_handler = OnReload;
   sigemptyset(&reload.sa_mask);
   sigaction(SIGHUP, &reload, nullptr);
+  // hiredis writes with write(2): a write to a connection Redis has closed must be an error the
+  // worker reconnects after (EPIPE), not the end of the process.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGPIPE, &ignore, nullptr);
 }
 
 // Sets the options `app` was not given (on the command line or by the environment) from the

@@ -143,12 +143,19 @@ RedisReply Call(RedisConnection* redis, const std::vector<std::string>& argv) {
   return std::move(reply).value();
 }
 
-// XADDs each line as an entry {record: line}; returns their stream ids, in order.
+// XADDs each line as an entry {record: line} (pipelined); returns their stream ids, in order.
 std::vector<std::string> AddRecords(RedisConnection* redis, const std::string& stream,
                                     const std::vector<std::string>& lines) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(lines.size());
+  for (const std::string& line : lines) commands.push_back({"XADD", stream, "*", "record", line});
+  Result<std::vector<RedisReply>> replies = redis->Pipeline(commands);
+  EXPECT_TRUE(replies.ok()) << replies.status().ToString();
   std::vector<std::string> ids;
-  for (const std::string& line : lines) {
-    ids.push_back(Call(redis, {"XADD", stream, "*", "record", line}).str);
+  if (!replies.ok()) return ids;
+  for (const RedisReply& reply : *replies) {
+    EXPECT_FALSE(reply.is_error()) << reply.str;
+    ids.push_back(reply.str);
   }
   return ids;
 }
@@ -552,6 +559,46 @@ TEST(WorkerTest, OptionsComeFromAWorkerConfigFileAndTheCommandLineWins) {
   const ProcessResult missing = RunTriage({"worker", "--stream", "in", "--group", "g"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("--consumer is required"), std::string::npos) << missing.err;
+}
+
+TEST(WorkerTest, SigtermMidBatchWritesAndAcknowledgesWhatItReadThenExits) {
+  REQUIRE_REDIS();
+  const std::vector<std::string> lines = Records({"examples/reports.jsonl"}, 150);
+  AddRecords(redis.get(), "in", lines);
+  Worker worker;
+  ASSERT_TRUE(worker.Start(server, "w1", {"--batch", "1000"})) << worker.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", 1));
+  worker.process().Signal(SIGTERM);
+  const ProcessResult stopped = worker.process().WaitWithStdinOpen(seconds(60));
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  // Whatever it read has its output and was acknowledged; the rest waits in the stream.
+  EXPECT_EQ(Pending(redis.get(), "in", "triage"), 0);
+  const int64_t written = StreamLength(redis.get(), "out");
+  EXPECT_GE(written, 1);
+  EXPECT_NE(
+      stopped.err.find("consumed=" + std::to_string(written) + " acked=" + std::to_string(written)),
+      std::string::npos)
+      << stopped.err;
+}
+
+TEST(WorkerTest, TheAuditStoreRecordsEveryEntryAndReplays) {
+  REQUIRE_REDIS();
+  const std::string audit = test_support::MakeTempDir("triage-worker-audit-") + "/audit.db";
+  std::vector<std::string> lines =
+      Records({"examples/reports.jsonl", "examples/conversations.jsonl"}, 1);
+  lines.push_back("{not json");
+  AddRecords(redis.get(), "in", lines);
+  Worker worker;
+  ASSERT_TRUE(worker.Start(server, "w1", {"--audit", audit})) << worker.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", static_cast<int64_t>(lines.size())));
+  const ProcessResult stopped = worker.Stop();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  const ProcessResult verify = RunTriage({"audit", "verify", "--audit", audit});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("ok: " + std::to_string(lines.size()) + " entries"), std::string::npos)
+      << verify.out;
+  const ProcessResult replay = RunTriage({"replay", "--audit", audit});
+  EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
 }
 
 }  // namespace
