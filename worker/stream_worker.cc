@@ -302,6 +302,13 @@ class StreamWorker::Impl {
         continue;
       }
       std::string output;
+      if (const auto written = unacked_.find(entry.id); written != unacked_.end()) {
+        // Triaged by this process already, its acknowledgement lost with the connection: the
+        // same output again, without applying the record to a conversation a second time.
+        commands.push_back(
+            {"XADD", options_.out, "*", "id", entry.id, "decision", written->second});
+        continue;
+      }
       if (!entry.record) {
         const Status error =
             entry.deleted
@@ -329,6 +336,7 @@ class StreamWorker::Impl {
         }
       }
       commands.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", output});
+      unacked_[entry.id] = std::move(output);
     }
     commands.push_back({"EXEC"});
     TRIAGE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, connection_->Pipeline(commands));
@@ -344,6 +352,9 @@ class StreamWorker::Impl {
     TRIAGE_ASSIGN_OR_RETURN(RedisReply acked, connection_->Command(ack));
     if (acked.is_error()) return Status::Internal("XACK failed: " + acked.str);
     counters_->acked += static_cast<uint64_t>(acked.integer);
+    for (const Entry& entry : entries) unacked_.erase(entry.id);
+    // Entries given up on (claimed meanwhile by another worker, say) are not kept forever.
+    if (unacked_.size() > 4 * options_.batch) unacked_.clear();
     return Status::Ok();
   }
 
@@ -374,6 +385,9 @@ class StreamWorker::Impl {
   Clock::time_point next_claim_;
   uint64_t line_ = 0;  // records handled by this process (the audit entries' line numbers)
   Decision decision_;
+  // The outputs of entries triaged but not yet acknowledged (the batch in hand, or one whose
+  // acknowledgement was lost with the connection), by stream id.
+  std::map<std::string, std::string> unacked_;
 };
 
 StreamWorker::StreamWorker(Service* service, StreamWorkerOptions options)
