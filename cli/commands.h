@@ -45,6 +45,8 @@ Command AddAuditCommand(CLI::App* parent);
 Command AddQueueCommand(CLI::App* parent);
 // `triage serve`: the HTTP service (docs/serve.md).
 Command AddServeCommand(CLI::App* parent);
+// `triage worker`: a Redis Streams consumer group member (docs/worker.md).
+Command AddWorkerCommand(CLI::App* parent);
 
 }  // namespace triage::cli
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
         triage::cli::AddEvalCommand(&app),    triage::cli::AddDiffCommand(&app),
         triage::cli::AddReplayCommand(&app),  triage::cli::AddAuditCommand(&app),
         triage::cli::AddQueueCommand(&app),   triage::cli::AddServeCommand(&app),
+        triage::cli::AddWorkerCommand(&app),
     };
     try {
       app.parse(argc, argv);

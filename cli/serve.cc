@@ -17,7 +17,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -37,9 +36,9 @@
 #include "http_server.h"
 #include "intake_adapters.h"
 #include "load_rules.h"
+#include "read_secret.h"
 #include "report_status.h"
 #include "router.h"
-#include <sys/stat.h>
 
 namespace triage::cli {
 namespace {
@@ -80,39 +79,6 @@ Status ParseListen(const std::string& listen, std::string* host, uint16_t* port)
 }
 
 bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
-
-// Reads a secret (`what`: "the bearer token") from `file` or, without one, the environment
-// variable `env_name` (as `triage filter --sender-secret-file` does). Sets *secret ("" when
-// neither gives one). Returns InvalidArgument when the file is unreadable or empty, or the secret
-// holds white space.
-Status ReadSecret(const std::string& file, const char* env_name, const std::string& what,
-                  std::string* secret) {
-  const char* env = std::getenv(env_name);
-  const bool from_env = env != nullptr && *env != '\0';
-  if (file.empty()) {
-    if (from_env) *secret = env;
-  } else {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Status::InvalidArgument("cannot read " + what + " from '" + file + "'");
-    secret->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    struct stat info {};
-    if (stat(file.c_str(), &info) == 0 && (info.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-      std::fprintf(stderr, "triage: warning: '%s' (%s) can be read by other users (chmod 600)\n",
-                   file.c_str(), what.c_str());
-    }
-  }
-  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r' ||
-                              secret->back() == ' ' || secret->back() == '\t')) {
-    secret->pop_back();
-  }
-  if (!file.empty() && secret->empty()) {
-    return Status::InvalidArgument("'" + file + "' holds no " + what);
-  }
-  if (secret->find_first_of(" \t\r\n") != std::string::npos) {
-    return Status::InvalidArgument(what + " must not contain white space");
-  }
-  return Status::Ok();
-}
 
 void Log(const std::string& line) { std::fprintf(stderr, "triage: %s\n", line.c_str()); }
 

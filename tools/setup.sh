@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config ccache
           libboost-dev libre2-dev libyaml-cpp-dev libsimdjson-dev rapidjson-dev libcli11-dev
+          libhiredis-dev redis-server  # `triage worker` (hiredis) and its tests (a local Redis)
           libssl-dev libsqlite3-dev libicu-dev libstemmer-dev libpugixml-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev
           python3 python3-yaml
           python3-dev pybind11-dev python3-pytest python3-pandas python3-venv python3-setuptools
