@@ -7,6 +7,8 @@ Runs `triage filter --output decision` on a round's records and compares with it
   band          decided band == labelled band
   top category  the decision's first category is among the labelled categories (a label with no
                 category means none applies: the fallback, unclassified, is then the match)
+  no-case merged  the same, with hotline_contact and unclassified counted as one (both say "no
+                case": writers label the same wrong number or question either way)
   over-triage   records labelled P4 decided P1/P2 (of the P4 ones)
 Usage: tools/blind_figures.py --triage build/triage --config rules/triage.yaml \
            RECORDS.jsonl LABELS.jsonl [--list] [--max-under N] [--max-over N]
@@ -62,7 +64,8 @@ def main():
                 labels[label["id"]] = label
     out = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
                           args.records], check=True, capture_output=True, text=True).stdout
-    n = urgent = under = band_ok = top_ok = p4 = over = 0
+    n = urgent = under = band_ok = top_ok = p4 = over = merged_ok = 0
+    no_case = {"hotline_contact", "unclassified"}
     misses = []
     rounds = {}  # round -> [n, urgent, under, band_ok, top_ok, p4, over]
     for line in out.splitlines():
@@ -93,7 +96,9 @@ def main():
                 over += 1
                 misses.append(("over", d["id"], label["band"], decided, top, label["categories"]))
         band_ok += decided == label["band"]
-        if top in (label["categories"] or ["unclassified"]):
+        wanted = label["categories"] or ["unclassified"]
+        merged_ok += top in wanted or (top in no_case and bool(no_case & set(wanted)))
+        if top in wanted:
             top_ok += 1
         else:
             misses.append(("category", d["id"], label["band"], decided, top, label["categories"]))
@@ -105,6 +110,7 @@ def main():
     print(f"band agrees   {pct(band_ok, n)}")
     print(f"top category  {pct(top_ok, n)}")
     print(f"over-triage   {pct(over, p4)}")
+    print(f"no-case merged {pct(merged_ok, n)}  (top category, hotline_contact = unclassified)")
     if args.per_round:
         def share(a, b):
             return f"{a}/{b} = {100.0 * a / b:.1f}%" if b else "-"
