@@ -198,6 +198,28 @@ struct GateTerm {
   int term_atom = -1;
 };
 
+// Rules by the condition that wakes them, in compressed rows: the rules of key k are
+// rules[begin[k], begin[k + 1]) (evaluation indices, ascending). A rule is listed under one
+// condition its gate cannot hold without (its atom, else its terms list, else the rule it
+// refers to, else every alternative of its any-of), or in `always` when its gate has none. The
+// scan sets the bits of the rules woken by what occurred and evaluates those, in evaluation order;
+// the rule's whole gate is still checked, so waking is only a prefilter.
+struct RuleIndex {
+  std::vector<uint32_t> begin;  // by key, one more than there are keys
+  std::vector<int> rules;
+  std::pair<const int*, const int*> Of(size_t key) const {
+    const int* base = rules.data();
+    return {base + begin[key], base + begin[key + 1]};
+  }
+};
+
+struct RuleWakers {
+  std::vector<uint64_t> always;  // a bit per rule (evaluation index): the rules with no gate
+  RuleIndex by_atom;             // by atom
+  RuleIndex by_term_atom;        // by term atom
+  RuleIndex by_rule;             // by rule (evaluation index): the rules gated on it having fired
+};
+
 struct CompiledRule {
   std::string name;
   std::string description;
@@ -387,6 +409,9 @@ struct Program {
   std::vector<CompiledRule> rules;  // evaluation order
   std::vector<RuleGate> gates;      // by evaluation index
   std::vector<GateTerm> gate_terms;  // the gates' any-of alternatives
+  // What wakes a rule (BuildGates): the scan evaluates only the rules some condition of their
+  // gate names (RuleWakers), so that its loop over the rules costs in proportion to what occurred.
+  RuleWakers wakers;
   std::vector<std::string> categories;
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;

@@ -65,6 +65,8 @@ class WordState {
 
   // True when term atom `term_atom` has a mention in the current record.
   bool HasTerm(int term_atom) const { return !term_mentions_[term_atom].empty(); }
+  // The term atoms with a mention in this record (since Reset), each once.
+  const std::vector<int>& touched_atoms() const { return touched_atoms_; }
 
   // The mentions of span node `span` in the current record. `atom_bits` are the character-level
   // matcher's results (a regex inside a word-level expression runs only if its bit is set).
