@@ -308,6 +308,24 @@ struct TermIndex {
   // phrases_by_word[phrases_by_word_begin[id], phrases_by_word_begin[id + 1]).
   std::vector<uint32_t> phrases_by_word_begin;
   std::vector<int> phrases_by_word;
+  // A Bloom filter over every word of `words`, keyed by HashWord (two bits per word, about 8
+  // bits a word; empty when there are no words). A record's tokens are looked up in `words`
+  // (FindWord) one by one; most are in no phrase, and the filter, a few kilobytes that stay in
+  // cache, answers them where a probe of `words`, which grows with the pack, would miss it.
+  std::vector<uint64_t> word_filter;
+  int word_filter_shift = 64;
+  // The id of `form` in `words`, or StringTable::kNone.
+  uint32_t FindWord(std::string_view form) const {
+    const uint64_t h = HashWord(form);
+    if (!word_filter.empty()) {
+      const uint64_t a = (h * 0x9E3779B97F4A7C15ULL) >> word_filter_shift;
+      const uint64_t b = (h * 0xC2B2AE3D27D4EB4FULL) >> word_filter_shift;
+      if (((word_filter[a >> 6] >> (a & 63)) & (word_filter[b >> 6] >> (b & 63)) & 1) == 0) {
+        return StringTable::kNone;
+      }
+    }
+    return words.Find(form, h);
+  }
   // The phrases whose first element is word `id` of `words`, in by_word's order.
   std::pair<const int*, const int*> PhrasesByWord(uint32_t id) const {
     const int* base = phrases_by_word.data();

@@ -110,7 +110,7 @@ class WordState {
   // (StringTable::kNone for a word no phrase holds): without stems there is nothing worth
   // keeping per form, and a lexicon would only grow with the text's vocabulary.
   uint32_t KeyOf(const Program& program, std::string_view form) {
-    return lexicon_ ? LexemeOf(program, form) : program.term_index.words.Find(form);
+    return lexicon_ ? LexemeOf(program, form) : program.term_index.FindWord(form);
   }
   // The phrases that can start at a token of key `key` (see Lexeme).
   std::pair<const int*, const int*> Candidates(const Program& program, uint32_t key,
