@@ -180,6 +180,8 @@ class GateFinder {
 void FillIndex(size_t keys, std::vector<std::pair<int, int>> pairs, RuleIndex* index) {
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  // Every key a gate names has a row (hand-built programs may name atoms they do not hold).
+  if (!pairs.empty()) keys = std::max(keys, static_cast<size_t>(pairs.back().first) + 1);
   index->begin.assign(keys + 1, 0);
   index->rules.clear();
   index->rules.reserve(pairs.size());

@@ -288,6 +288,19 @@ TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
   EXPECT_TRUE(internal::EstimatePatternCost("\\w{1,3}", 10, strict).hard);
 }
 
+TEST(MatcherPlanTest, RulesWokenByAFiredRuleFireAcrossBitmapWords) {
+  // A chain of 150 rules, each referring to the one before (three 64-bit words of woken rules):
+  // the first is woken by its match, every other by the rule it refers to firing.
+  std::string rules = "rule c0 { when text ~ /start/ }\n";
+  for (int i = 1; i < 150; ++i) {
+    rules += "rule c" + std::to_string(i) + " { when c" + std::to_string(i - 1) + " }\n";
+  }
+  Compiled chain = CompileText(rules);
+  ASSERT_TRUE(chain.rules);
+  EXPECT_EQ(Fired(Decide(*chain.rules, R"({"summary":"start here"})")).size(), 150u);
+  EXPECT_TRUE(Fired(Decide(*chain.rules, R"({"summary":"nothing"})")).empty());
+}
+
 TEST(PatternCostTest, LedByLiteralWhenEveryMatchStartsWithALiteral) {
   struct Case {
     const char* pattern;
