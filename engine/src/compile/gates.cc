@@ -3,6 +3,8 @@
 // cannot hold without.
 #include "compile/gates.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -174,6 +176,55 @@ class GateFinder {
   const Program& program_;
 };
 
+// Fills *index from (key, rule) pairs, rules ascending within a key.
+void FillIndex(size_t keys, std::vector<std::pair<int, int>> pairs, RuleIndex* index) {
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  // Every key a gate names has a row (hand-built programs may name atoms they do not hold).
+  if (!pairs.empty()) keys = std::max(keys, static_cast<size_t>(pairs.back().first) + 1);
+  index->begin.assign(keys + 1, 0);
+  index->rules.clear();
+  index->rules.reserve(pairs.size());
+  for (const auto& [key, rule] : pairs) ++index->begin[static_cast<size_t>(key) + 1];
+  for (size_t k = 0; k < keys; ++k) index->begin[k + 1] += index->begin[k];
+  for (const auto& pair : pairs) index->rules.push_back(pair.second);
+}
+
+// RuleWakers (program.h) from the gates.
+void BuildWakers(Program* program) {
+  RuleWakers& wakers = program->wakers;
+  const size_t rules = program->rules.size();
+  wakers.always.assign((rules + 63) / 64, 0);
+  std::vector<std::pair<int, int>> by_atom;
+  std::vector<std::pair<int, int>> by_term_atom;
+  std::vector<std::pair<int, int>> by_rule;
+  for (size_t r = 0; r < rules; ++r) {
+    const RuleGate& gate = program->gates[r];
+    const int rule = static_cast<int>(r);
+    if (gate.atom >= 0) {
+      by_atom.emplace_back(gate.atom, rule);
+    } else if (gate.term_atom >= 0) {
+      by_term_atom.emplace_back(gate.term_atom, rule);
+    } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
+      by_rule.emplace_back(gate.rule, rule);
+    } else if (gate.any_begin != gate.any_end) {
+      for (int i = gate.any_begin; i < gate.any_end; ++i) {
+        const GateTerm& term = program->gate_terms[i];
+        if (term.atom >= 0) {
+          by_atom.emplace_back(term.atom, rule);
+        } else {
+          by_term_atom.emplace_back(term.term_atom, rule);
+        }
+      }
+    } else {
+      wakers.always[r / 64] |= uint64_t{1} << (r % 64);
+    }
+  }
+  FillIndex(program->atoms.size(), std::move(by_atom), &wakers.by_atom);
+  FillIndex(program->term_atoms.size(), std::move(by_term_atom), &wakers.by_term_atom);
+  FillIndex(rules, std::move(by_rule), &wakers.by_rule);
+}
+
 }  // namespace
 
 void BuildGates(Program* program) {
@@ -189,6 +240,7 @@ void BuildGates(Program* program) {
     program->gate_terms.insert(program->gate_terms.end(), any.begin(), any.end());
     gate.any_end = static_cast<int>(program->gate_terms.size());
   }
+  BuildWakers(program);
 }
 
 }  // namespace triage::internal

@@ -135,6 +135,107 @@ size_t SkipClass(std::string_view s, size_t i, bool* wide, bool* long_lived) {
 
 }  // namespace
 
+namespace {
+
+bool IsLiteralChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+}
+
+bool IsQuantifier(char c) { return c == '?' || c == '*' || c == '+' || c == '{'; }
+
+// The length of the required literal at s[i...]: a run of letters, digits and spaces, less its
+// last character when a quantifier follows it.
+size_t LeadingLiteral(std::string_view s, size_t i) {
+  size_t j = i;
+  while (j < s.size() && IsLiteralChar(s[j])) ++j;
+  size_t length = j - i;
+  if (length > 0 && j < s.size() && IsQuantifier(s[j])) --length;
+  return length;
+}
+
+// Where the group opened at s[open] ('(') closes, or npos; `bars` gets the positions of its
+// top-level '|'. Escapes and classes are skipped.
+size_t CloseOf(std::string_view s, size_t open, std::vector<size_t>* bars) {
+  int depth = 0;
+  for (size_t i = open; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '\\') {
+      ++i;
+    } else if (c == '[') {
+      ++i;
+      if (i < s.size() && s[i] == '^') ++i;
+      if (i < s.size() && s[i] == ']') ++i;
+      while (i < s.size() && s[i] != ']') {
+        if (s[i] == '\\') ++i;
+        ++i;
+      }
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (--depth == 0) return i;
+    } else if (c == '|' && depth == 1) {
+      bars->push_back(i);
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Skips flags `(?i)`, and `\b` or `^`, at s[i...].
+size_t SkipLeadIn(std::string_view s, size_t i) {
+  for (;;) {
+    if (s.compare(i, 2, "(?") == 0) {
+      size_t j = i + 2;
+      while (j < s.size() && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') || s[j] == '-')) ++j;
+      if (j < s.size() && s[j] == ')') {
+        i = j + 1;
+        continue;
+      }
+      return i;
+    }
+    if (s.compare(i, 2, "\\b") == 0) {
+      i += 2;
+      continue;
+    }
+    if (i < s.size() && s[i] == '^') {
+      ++i;
+      continue;
+    }
+    return i;
+  }
+}
+
+bool Led(std::string_view s, size_t i, int depth) {
+  if (depth > 8) return false;
+  i = SkipLeadIn(s, i);
+  if (i >= s.size()) return false;
+  if (s[i] != '(') return LeadingLiteral(s, i) >= 3;
+  std::vector<size_t> bars;
+  const size_t close = CloseOf(s, i, &bars);
+  if (close == std::string_view::npos) return false;
+  // A group that may be skipped (`(...)?`, `(...)*`, `{0,`) leads nothing.
+  if (close + 1 < s.size() && IsQuantifier(s[close + 1]) && s[close + 1] != '+') return false;
+  size_t body = i + 1;  // after '(', '(?:' or '(?i:'
+  if (s.compare(body, 1, "?") == 0) {
+    size_t j = body + 1;
+    while (j < close && s[j] != ':' && s[j] != ')') ++j;
+    if (j >= close || s[j] != ':') return false;  // a lookaround or a named group: unknown
+    body = j + 1;
+  }
+  bars.push_back(close);
+  size_t start = body;
+  for (size_t bar : bars) {
+    // Each alternative must be led by a literal: its own, or (when the group has one
+    // alternative) the group's.
+    if (bar <= start || !Led(s.substr(0, bar), start, depth + 1)) return false;
+    start = bar + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool LedByLiteral(std::string_view source) { return Led(source, 0, 0); }
+
 int HardRepeatThreshold(const MatchingOptions& options) {
   return options.hard_repeat > 0 ? options.hard_repeat : kDefaultHardRepeat;
 }

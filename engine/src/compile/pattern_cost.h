@@ -36,6 +36,14 @@ struct PatternCost {
 PatternCost EstimatePatternCost(std::string_view source, int program_size,
                                 const MatchingOptions& options);
 
+// True when every match of `source` (an RE2 pattern, as the atom table writes it: flags, a
+// group) starts with a literal of at least three characters, or with one of an alternation of
+// such literals, after optional flags, groups and `\b` or `^`. In a multi-pattern DFA such a
+// pattern keeps no thread alive outside its own lead words, so any number of them share a set
+// without multiplying its states, as word-anchored phrase lists do (matcher_plan.h). A construct
+// the small scanner does not know answers false, the cautious answer.
+bool LedByLiteral(std::string_view source);
+
 // The thresholds actually used (defaults filled in).
 int HardRepeatThreshold(const MatchingOptions& options);
 int HardProgramThreshold(const MatchingOptions& options);

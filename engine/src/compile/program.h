@@ -198,6 +198,28 @@ struct GateTerm {
   int term_atom = -1;
 };
 
+// Rules by the condition that wakes them, in compressed rows: the rules of key k are
+// rules[begin[k], begin[k + 1]) (evaluation indices, ascending). A rule is listed under one
+// condition its gate cannot hold without (its atom, else its terms list, else the rule it
+// refers to, else every alternative of its any-of), or in `always` when its gate has none. The
+// scan sets the bits of the rules woken by what occurred and evaluates those, in evaluation order;
+// the rule's whole gate is still checked, so waking is only a prefilter.
+struct RuleIndex {
+  std::vector<uint32_t> begin;  // by key, one more than there are keys
+  std::vector<int> rules;
+  std::pair<const int*, const int*> Of(size_t key) const {
+    const int* base = rules.data();
+    return {base + begin[key], base + begin[key + 1]};
+  }
+};
+
+struct RuleWakers {
+  std::vector<uint64_t> always;  // a bit per rule (evaluation index): the rules with no gate
+  RuleIndex by_atom;             // by atom
+  RuleIndex by_term_atom;        // by term atom
+  RuleIndex by_rule;             // by rule (evaluation index): the rules gated on it having fired
+};
+
 struct CompiledRule {
   std::string name;
   std::string description;
@@ -286,6 +308,24 @@ struct TermIndex {
   // phrases_by_word[phrases_by_word_begin[id], phrases_by_word_begin[id + 1]).
   std::vector<uint32_t> phrases_by_word_begin;
   std::vector<int> phrases_by_word;
+  // A Bloom filter over every word of `words`, keyed by HashWord (two bits per word, about 8
+  // bits a word; empty when there are no words). A record's tokens are looked up in `words`
+  // (FindWord) one by one; most are in no phrase, and the filter, a few kilobytes that stay in
+  // cache, answers them where a probe of `words`, which grows with the pack, would miss it.
+  std::vector<uint64_t> word_filter;
+  int word_filter_shift = 64;
+  // The id of `form` in `words`, or StringTable::kNone.
+  uint32_t FindWord(std::string_view form) const {
+    const uint64_t h = HashWord(form);
+    if (!word_filter.empty()) {
+      const uint64_t a = (h * 0x9E3779B97F4A7C15ULL) >> word_filter_shift;
+      const uint64_t b = (h * 0xC2B2AE3D27D4EB4FULL) >> word_filter_shift;
+      if (((word_filter[a >> 6] >> (a & 63)) & (word_filter[b >> 6] >> (b & 63)) & 1) == 0) {
+        return StringTable::kNone;
+      }
+    }
+    return words.Find(form, h);
+  }
   // The phrases whose first element is word `id` of `words`, in by_word's order.
   std::pair<const int*, const int*> PhrasesByWord(uint32_t id) const {
     const int* base = phrases_by_word.data();
@@ -387,6 +427,9 @@ struct Program {
   std::vector<CompiledRule> rules;  // evaluation order
   std::vector<RuleGate> gates;      // by evaluation index
   std::vector<GateTerm> gate_terms;  // the gates' any-of alternatives
+  // What wakes a rule (BuildGates): the scan evaluates only the rules some condition of their
+  // gate names (RuleWakers), so that its loop over the rules costs in proportion to what occurred.
+  RuleWakers wakers;
   std::vector<std::string> categories;
   std::vector<std::string> category_descriptions;
   int fallback_category = -1;

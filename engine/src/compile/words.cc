@@ -155,6 +155,20 @@ void FinishTermIndex(Program* program) {
       }
     }
   }
+  // The words' filter (TermIndex::FindWord), about 8 bits a word, at least 4,096 bits.
+  index->word_filter.clear();
+  index->word_filter_shift = 64;
+  if (!index->words.empty()) {
+    int log2_bits = 12;
+    while ((size_t{1} << log2_bits) < index->words.size() * 8 && log2_bits < 40) ++log2_bits;
+    index->word_filter.assign((size_t{1} << log2_bits) / 64, 0);
+    index->word_filter_shift = 64 - log2_bits;
+    for (uint32_t id = 0; id < index->words.size(); ++id) {
+      const uint64_t h = HashWord(index->words.view(id));
+      SetFilterBit((h * 0x9E3779B97F4A7C15ULL) >> index->word_filter_shift, &index->word_filter);
+      SetFilterBit((h * 0xC2B2AE3D27D4EB4FULL) >> index->word_filter_shift, &index->word_filter);
+    }
+  }
   index->phrases_by_word_begin.assign(1, 0);
   index->phrases_by_word.clear();
   for (uint32_t id = 0; id < index->words.size(); ++id) {

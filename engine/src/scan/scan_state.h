@@ -14,6 +14,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "triage/decision.h"
@@ -126,6 +127,16 @@ class ScanState {
   Status AddJsonLeaf(const Field& field, int field_index, const std::string& path_text,
                      simdjson::dom::element element);
   void Evaluate(const Program& program, Decision* decision, bool count_hits = true);
+  // Evaluates rule `r` (an evaluation index) after its gate; when it fires, records it, wakes the
+  // rules gated on it and, unless it is private, adds it to the tally and *decision.
+  void EvaluateRule(const Program& program, size_t r, Decision* decision);
+  // Sets woken_ to the rules the record's atoms and term mentions wake (RuleWakers, program.h).
+  void WakeRules(const Program& program);
+  void Wake(std::pair<const int*, const int*> rules) {
+    for (const int* r = rules.first; r != rules.second; ++r) {
+      woken_[static_cast<size_t>(*r) / 64] |= uint64_t{1} << (static_cast<size_t>(*r) % 64);
+    }
+  }
   // True when one of the alternatives of `gate`'s any-of condition holds.
   bool AnyGateHolds(const Program& program, const RuleGate& gate);
   // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
@@ -168,6 +179,7 @@ class ScanState {
   static constexpr uint8_t kAtomPending = 2;
   std::vector<uint8_t> atom_bits_;
   std::vector<uint64_t> pending_values_;
+  std::vector<uint64_t> woken_;  // a bit per rule: the rules to evaluate (WakeRules)
   std::vector<int> span_atoms_;  // atoms read by word-level expressions (SpanOp::kRegex)
   std::vector<uint8_t> fired_;
   std::vector<uint8_t> disabled_;

@@ -10,8 +10,11 @@
 //    are confirmed by the list's regex, and hard regexes run alone where their literals occur
 //    (compile/matcher_plan.h). If a set fails (RE2 reports its DFA out of memory), its entries
 //    are run one by one instead: a record is never silently unmatched.
-// 3. Rules. In evaluation order, each enabled rule's expression is evaluated over the bits and
-//    values; a fired rule adds its urgency and category scores. Positions are computed only for
+// 3. Rules. In evaluation order, each enabled rule that something in the record wakes (an atom
+//    that occurred, a terms list with a mention, a rule it refers to that fired, or no gate at
+//    all: RuleWakers, program.h) has its gate checked and its expression evaluated over the bits
+//    and values; rules nothing wakes cannot fire and cost nothing. A fired rule adds its urgency
+//    and category scores. Positions are computed only for
 //    count(...), and only for atoms the set reported.
 // 4. Decision. Urgency is clamped to [0, max], raised to the highest floor; the band is the first
 //    whose minimum it reaches; categories at or above assign_min, highest first (ties by name),
@@ -594,6 +597,67 @@ void ScanState::Resolve(const Program& program, int atom) {
   }
 }
 
+void ScanState::WakeRules(const Program& program) {
+  const RuleWakers& wakers = program.wakers;
+  woken_.assign(wakers.always.begin(), wakers.always.end());
+  // The atoms that occurred or may (a deferred regex): eight at a time, most bytes are zero.
+  const size_t atoms = atom_bits_.size();
+  size_t a = 0;
+  for (; a + 8 <= atoms; a += 8) {
+    uint64_t eight;
+    std::memcpy(&eight, atom_bits_.data() + a, sizeof eight);
+    if (eight == 0) continue;
+    for (size_t i = a; i < a + 8; ++i) {
+      if (atom_bits_[i] != kAtomAbsent) Wake(wakers.by_atom.Of(i));
+    }
+  }
+  for (; a < atoms; ++a) {
+    if (atom_bits_[a] != kAtomAbsent) Wake(wakers.by_atom.Of(a));
+  }
+  for (int term_atom : words_.touched_atoms()) Wake(wakers.by_term_atom.Of(term_atom));
+}
+
+void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decision) {
+  const RuleGate& gate = program.gates[r];
+  // The cheap tests first: a deferred regex runs only for a rule that passed them.
+  if ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
+      (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
+      (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
+      (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
+    return;  // a condition it cannot fire without is false
+  }
+  const CompiledRule& rule = program.rules[r];
+  if (!rule.enabled || disabled_[r] != 0 || rule.root < 0 || !Eval(program, rule.root)) {
+    return;
+  }
+  fired_[r] = 1;
+  Wake(program.wakers.by_rule.Of(r));
+  if (rule.is_private) return;  // a building block: no score, not in the decision
+  tally_.urgency_sum += rule.urgency;
+  if (rule.floor) tally_.floor = std::max(tally_.floor.value_or(*rule.floor), *rule.floor);
+  RuleHit hit;
+  hit.rule = rule.name;
+  hit.urgency = rule.urgency;
+  hit.floor = rule.floor;
+  for (const auto& [category, score] : rule.categories) {
+    category_scores_[category] += score;
+    category_touched_[category] = 1;
+    hit.categories.push_back({program.categories[category], score});
+  }
+  for (const std::string& tag : rule.tags) {
+    if (std::find(decision->tags.begin(), decision->tags.end(), tag) == decision->tags.end()) {
+      decision->tags.push_back(tag);
+    }
+  }
+  for (const std::string& route : rule.routes) {
+    if (std::find(decision->routes.begin(), decision->routes.end(), route) ==
+        decision->routes.end()) {
+      decision->routes.push_back(route);
+    }
+  }
+  decision->rules.push_back(std::move(hit));
+}
+
 void ScanState::Evaluate(const Program& program, Decision* decision, bool count_hits) {
   // Matching: one pass per value of each matched field.
   const uint64_t evaluate_start = collect_stats_ ? NowNs() : 0;
@@ -636,44 +700,16 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
   std::fill(category_touched_.begin(), category_touched_.end(), 0);
   tally_.urgency_sum = 0;
   tally_.floor.reset();
-  for (size_t r = 0; r < program.rules.size(); ++r) {
-    const RuleGate& gate = program.gates[r];
-    // The cheap tests first: a deferred regex runs only for a rule that passed them.
-    if ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
-        (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
-        (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
-        (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
-      continue;  // a condition it cannot fire without is false
+  // Only the rules something in the record wakes, in evaluation order: the lowest woken rule
+  // first; a rule that fires wakes only later rules (those gated on it), so the words before
+  // stay done.
+  WakeRules(program);
+  for (size_t w = 0; w < woken_.size(); ++w) {
+    while (woken_[w] != 0) {
+      const uint64_t bits = woken_[w];
+      woken_[w] = bits & (bits - 1);
+      EvaluateRule(program, w * 64 + static_cast<size_t>(__builtin_ctzll(bits)), decision);
     }
-    const CompiledRule& rule = program.rules[r];
-    if (!rule.enabled || disabled_[r] != 0 || rule.root < 0 || !Eval(program, rule.root)) {
-      continue;
-    }
-    fired_[r] = 1;
-    if (rule.is_private) continue;  // a building block: no score, not in the decision
-    tally_.urgency_sum += rule.urgency;
-    if (rule.floor) tally_.floor = std::max(tally_.floor.value_or(*rule.floor), *rule.floor);
-    RuleHit hit;
-    hit.rule = rule.name;
-    hit.urgency = rule.urgency;
-    hit.floor = rule.floor;
-    for (const auto& [category, score] : rule.categories) {
-      category_scores_[category] += score;
-      category_touched_[category] = 1;
-      hit.categories.push_back({program.categories[category], score});
-    }
-    for (const std::string& tag : rule.tags) {
-      if (std::find(decision->tags.begin(), decision->tags.end(), tag) == decision->tags.end()) {
-        decision->tags.push_back(tag);
-      }
-    }
-    for (const std::string& route : rule.routes) {
-      if (std::find(decision->routes.begin(), decision->routes.end(), route) ==
-          decision->routes.end()) {
-        decision->routes.push_back(route);
-      }
-    }
-    decision->rules.push_back(std::move(hit));
   }
 
   // Urgency, band and categories: the decision policy (triage/decision_policy.h).

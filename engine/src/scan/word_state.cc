@@ -69,7 +69,7 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   id = lexeme_forms_.Intern(form, hash);
   const TermIndex& index = program.term_index;
   Lexeme x;
-  x.word_id = index.words.Find(form);
+  x.word_id = index.FindWord(form);
   // Stems: for every form once the pack has a stem element, in every language (an element
   // accepts a stem of any language, and the index is keyed by each language's stem).
   x.stems = static_cast<uint32_t>(lexeme_stems_.size());

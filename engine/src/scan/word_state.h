@@ -65,6 +65,8 @@ class WordState {
 
   // True when term atom `term_atom` has a mention in the current record.
   bool HasTerm(int term_atom) const { return !term_mentions_[term_atom].empty(); }
+  // The term atoms with a mention in this record (since Reset), each once.
+  const std::vector<int>& touched_atoms() const { return touched_atoms_; }
 
   // The mentions of span node `span` in the current record. `atom_bits` are the character-level
   // matcher's results (a regex inside a word-level expression runs only if its bit is set).
@@ -108,7 +110,7 @@ class WordState {
   // (StringTable::kNone for a word no phrase holds): without stems there is nothing worth
   // keeping per form, and a lexicon would only grow with the text's vocabulary.
   uint32_t KeyOf(const Program& program, std::string_view form) {
-    return lexicon_ ? LexemeOf(program, form) : program.term_index.words.Find(form);
+    return lexicon_ ? LexemeOf(program, form) : program.term_index.FindWord(form);
   }
   // The phrases that can start at a token of key `key` (see Lexeme).
   std::pair<const int*, const int*> Candidates(const Program& program, uint32_t key,

@@ -2,6 +2,7 @@
 // The gates pass alone (compile/gates.h), on hand-built programs.
 #include "compile/gates.h"
 
+#include <cstdint>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -81,6 +82,33 @@ TEST(GatesTest, ACountThatZeroFailsGatesLikeAMatch) {
   AddRule(&program, count);
   BuildGates(&program);
   EXPECT_EQ(program.gates[0].atom, 9);
+}
+
+TEST(GatesTest, EachRuleIsWokenByOneConditionOfItsGateOrAlways) {
+  Program program;
+  AddRule(&program, Node(&program, NodeOp::kMatch, 3));                         // 0: atom 3
+  const int ref = Node(&program, NodeOp::kRuleRef, 0);
+  const int match = Node(&program, NodeOp::kMatch, 7);
+  AddRule(&program, Node(&program, NodeOp::kAnd, -1, {ref, match}));           // 1: atom 7
+  AddRule(&program, Node(&program, NodeOp::kRuleRef, 0));                       // 2: rule 0
+  const int a = Node(&program, NodeOp::kMatch, 1);
+  const int b = Node(&program, NodeOp::kMatch, 2);
+  AddRule(&program, Node(&program, NodeOp::kOr, -1, {a, b}));                   // 3: atom 1 or 2
+  AddRule(&program, Node(&program, NodeOp::kExists, 0));                        // 4: always
+  BuildGates(&program);
+  const RuleWakers& wakers = program.wakers;
+  auto rules_of = [](const RuleIndex& index, size_t key) {
+    if (key + 1 >= index.begin.size()) return std::vector<int>();
+    const auto [begin, end] = index.Of(key);
+    return std::vector<int>(begin, end);
+  };
+  EXPECT_EQ(rules_of(wakers.by_atom, 3), std::vector<int>{0});
+  EXPECT_EQ(rules_of(wakers.by_atom, 7), std::vector<int>{1});
+  EXPECT_EQ(rules_of(wakers.by_atom, 1), std::vector<int>{3});
+  EXPECT_EQ(rules_of(wakers.by_atom, 2), std::vector<int>{3});
+  EXPECT_EQ(rules_of(wakers.by_rule, 0), std::vector<int>{2});
+  ASSERT_EQ(wakers.always.size(), 1u);
+  EXPECT_EQ(wakers.always[0], uint64_t{1} << 4);
 }
 
 }  // namespace

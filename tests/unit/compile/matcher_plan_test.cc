@@ -166,11 +166,21 @@ TEST(MatcherPlanTest, SetsSplitByEntriesAndByProgramSize) {
   EXPECT_EQ(plan.fields[0].sets[2].entries, 1u);
   EXPECT_EQ(Find(plan, "/word6x/")->set, 2);
 
+  // max_set_regexes counts the regexes not led by a literal: /[w]ord0x/ is one, /word0x/ not.
+  std::string unled;
+  for (int i = 0; i < 7; ++i) {
+    unled += "rule r" + std::to_string(i) + " { when text ~ /[w]ord" + std::to_string(i) + "x/ }\n";
+  }
   LoadOptions by_regexes;
   by_regexes.matching.max_set_regexes = 2;
-  Compiled r = CompileText(rules, by_regexes);
+  Compiled r = CompileText(unled, by_regexes);
   ASSERT_TRUE(r.rules);
   EXPECT_EQ(DescribeMatchingPlan(*r.rules).fields[0].sets.size(), 4u);
+  Compiled led = CompileText(rules, by_regexes);
+  ASSERT_TRUE(led.rules);
+  EXPECT_EQ(DescribeMatchingPlan(*led.rules).fields[0].sets.size(), 1u);
+  EXPECT_EQ(Fired(Decide(*led.rules, R"({"summary":"word3x and word5x"})")),
+            (std::vector<std::string>{"r3", "r5"}));
 
   LoadOptions by_program;
   by_program.matching.max_set_program = 1;  // every entry alone
@@ -276,6 +286,44 @@ TEST(PatternCostTest, CountedRepetitionOfNonLiteralsIsHard) {
   MatchingOptions strict;
   strict.hard_repeat = 3;
   EXPECT_TRUE(internal::EstimatePatternCost("\\w{1,3}", 10, strict).hard);
+}
+
+TEST(MatcherPlanTest, RulesWokenByAFiredRuleFireAcrossBitmapWords) {
+  // A chain of 150 rules, each referring to the one before (three 64-bit words of woken rules):
+  // the first is woken by its match, every other by the rule it refers to firing.
+  std::string rules = "rule c0 { when text ~ /start/ }\n";
+  for (int i = 1; i < 150; ++i) {
+    rules += "rule c" + std::to_string(i) + " { when c" + std::to_string(i - 1) + " }\n";
+  }
+  Compiled chain = CompileText(rules);
+  ASSERT_TRUE(chain.rules);
+  EXPECT_EQ(Fired(Decide(*chain.rules, R"({"summary":"start here"})")).size(), 150u);
+  EXPECT_TRUE(Fired(Decide(*chain.rules, R"({"summary":"nothing"})")).empty());
+}
+
+TEST(PatternCostTest, LedByLiteralWhenEveryMatchStartsWithALiteral) {
+  struct Case {
+    const char* pattern;
+    bool led;
+  };
+  const Case cases[] = {
+      {"(?i)(\\bfoo\\s+bar)", true},
+      {"(?i)(\\b(?:kaguvi|nemar)\\s+(?:\\w+\\s+){0,2}(?:sevane|famarpi)\\b)", true},
+      {"(\\bMEV-?\\d{4,8}\\b)", true},
+      {"(^abc)", true},
+      {"((?:abc\\d|xyz)+q)", true},
+      {"(fo?x)", false},       // "f" is all that is required
+      {"(abc?)", false},
+      {"(?:ab|abc)", false},   // one alternative too short
+      {"(?:abc|[xy]z)", false},
+      {"((?:abc)?def)", false},  // the group may be skipped
+      {"(\\d+ years)", false},
+      {"(.*abc)", false},
+      {"((?=abc)abc)", false},
+      {"(\\Babc)", false},
+      {"", false},
+  };
+  for (const Case& c : cases) EXPECT_EQ(internal::LedByLiteral(c.pattern), c.led) << c.pattern;
 }
 
 }  // namespace
