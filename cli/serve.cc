@@ -39,6 +39,7 @@
 #include "read_secret.h"
 #include "report_status.h"
 #include "router.h"
+#include "start_service.h"
 
 namespace triage::cli {
 namespace {
@@ -111,20 +112,9 @@ int RunServe(const ServeOptions& options) {
 
   auto workers = static_cast<size_t>(options.jobs);
   if (workers == 0) workers = std::max(1U, std::thread::hardware_concurrency());
-  ServiceOptions service_options;
-  service_options.workers = workers;
-  service_options.audit_path = options.audit.path;
-  service_options.audit_input =
-      options.audit.input == "digest" ? AuditInput::kDigest : AuditInput::kText;
-  service_options.audit_chain_from = options.audit.chain_from;
-  Result<std::unique_ptr<Service>> started =
-      Service::Start(std::move(rules).value(), service_options);
-  if (!started.ok()) return ReportFailure(started.status(), kExitErrors);
-  const std::unique_ptr<Service> service = std::move(started).value();
-  if (service->restored_messages() > 0) {
-    Log("conversations: " + std::to_string(service->restored_messages()) +
-        " earlier messages re-run from the audit store");
-  }
+  const std::unique_ptr<Service> service =
+      StartServiceReporting(std::move(rules).value(), workers, options.audit);
+  if (service == nullptr) return kExitErrors;
 
   serve::RouterOptions router_options;
   router_options.token = token;

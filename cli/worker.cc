@@ -32,6 +32,7 @@
 #include "load_rules.h"
 #include "read_secret.h"
 #include "report_status.h"
+#include "start_service.h"
 #include "stream_worker.h"
 
 namespace triage::cli {
@@ -129,20 +130,9 @@ int RunWorker(const WorkerOptions& options) {
   Result<RuleSet> rules = LoadRulesReporting(config_path, nullptr);
   if (!rules.ok()) return kExitErrors;
 
-  ServiceOptions service_options;
-  service_options.workers = 1;
-  service_options.audit_path = options.audit.path;
-  service_options.audit_input =
-      options.audit.input == "digest" ? AuditInput::kDigest : AuditInput::kText;
-  service_options.audit_chain_from = options.audit.chain_from;
-  Result<std::unique_ptr<Service>> started =
-      Service::Start(std::move(rules).value(), service_options);
-  if (!started.ok()) return ReportFailure(started.status(), kExitErrors);
-  const std::unique_ptr<Service> service = std::move(started).value();
-  if (service->restored_messages() > 0) {
-    Log("conversations: " + std::to_string(service->restored_messages()) +
-        " earlier messages re-run from the audit store");
-  }
+  const std::unique_ptr<Service> service =
+      StartServiceReporting(std::move(rules).value(), 1, options.audit);
+  if (service == nullptr) return kExitErrors;
 
   run.stream = options.stream;
   run.group = options.group;

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+// StartServiceReporting (start_service.h).
+#include "start_service.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "report_status.h"
+
+namespace triage::cli {
+
+std::unique_ptr<Service> StartServiceReporting(RuleSet rules, size_t workers,
+                                               const FilterAuditOptions& audit) {
+  ServiceOptions options;
+  options.workers = workers;
+  options.audit_path = audit.path;
+  options.audit_input = audit.input == "digest" ? AuditInput::kDigest : AuditInput::kText;
+  options.audit_chain_from = audit.chain_from;
+  Result<std::unique_ptr<Service>> started = Service::Start(std::move(rules), options);
+  if (!started.ok()) {
+    ReportFailure(started.status(), 0);
+    return nullptr;
+  }
+  std::unique_ptr<Service> service = std::move(started).value();
+  if (service->restored_messages() > 0) {
+    std::fprintf(stderr, "triage: conversations: %s earlier messages re-run from the audit store\n",
+                 std::to_string(service->restored_messages()).c_str());
+  }
+  return service;
+}
+
+}  // namespace triage::cli
