@@ -395,6 +395,7 @@ struct SpanNode {
   double high = 0;
   int within = 0;
   uint8_t filter = 0;
+  bool filter_invert = false;  // kFilter: keep the mentions without the `filter` mark (unnegated)
   std::vector<int> children;
   FileId file;
   SourceSpan span;

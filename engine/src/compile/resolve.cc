@@ -501,8 +501,10 @@ class RuleResolver {
       }
     } else {
       node.op = SpanOp::kFilter;
+      node.filter_invert = func == "unnegated";
       node.filter = func == "affirmed"       ? 0
                     : func == "negated"      ? kNegated
+                    : func == "unnegated"    ? kNegated
                     : func == "historical"   ? kHistorical
                     : func == "hypothetical" ? kHypothetical
                     : func == "media"        ? kMedia

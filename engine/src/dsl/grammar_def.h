@@ -162,8 +162,9 @@ const auto tilde_def = x3::lit('~');
 const auto range_dots_def = x3::lit("..");
 const auto visibility_def = KwText("private") | x3::attr(std::string());
 const auto span_func_def = KwText("any") | KwText("near") | KwText("ordered") | KwText("sentence") |
-                           KwText("affirmed") | KwText("negated") | KwText("historical") |
-                           KwText("hypothetical") | KwText("other") | KwText("media");
+                           KwText("affirmed") | KwText("unnegated") | KwText("negated") |
+                           KwText("historical") | KwText("hypothetical") | KwText("other") |
+                           KwText("media");
 
 const auto identifier_def = ident_text;
 const auto field_ref_def = field_text;

@@ -507,7 +507,10 @@ const std::vector<Mention>& WordState::Evaluate(const Program& program, int span
       break;
     case SpanOp::kFilter:
       for (const Mention& m : Evaluate(program, node.children[0], atom_bits)) {
-        if (node.filter == 0 ? m.flags == 0 : (m.flags & node.filter) != 0) out.push_back(m);
+        const bool keep = node.filter_invert ? (m.flags & node.filter) == 0
+                          : node.filter == 0  ? m.flags == 0
+                                              : (m.flags & node.filter) != 0;
+        if (keep) out.push_back(m);
       }
       break;
   }

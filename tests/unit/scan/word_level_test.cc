@@ -188,6 +188,21 @@ rule held_now { when text ~ affirmed(held) }
   EXPECT_EQ(FiredOn(rules, "el patron no me deja salir"), Strings{"held_now"});
 }
 
+TEST(WordLevelTest, UnnegatedKeepsEveryMentionButTheNegatedOnes) {
+  RuleSet rules = MustCompile(R"(
+terms neg = "not", "never"
+terms past = "years ago"
+terms hit = "hit"
+context negated after 3 = neg
+context historical around 6 = past
+rule kept { when text ~ unnegated(hit) }
+rule affirmed_only { when text ~ affirmed(hit) }
+)");
+  EXPECT_EQ(FiredOn(rules, "he hit her"), (Strings{"kept", "affirmed_only"}));
+  EXPECT_EQ(FiredOn(rules, "he hit her ten years ago"), Strings{"kept"});  // the past stays
+  EXPECT_EQ(FiredOn(rules, "he did not hit her"), Strings{});
+}
+
 TEST(WordLevelTest, ClauseBreaksEndContextScopesWhenTheAnalysisSaysSo) {
   constexpr char kRules[] = R"(
 terms neg = "no", "never", "not"

@@ -138,10 +138,15 @@ struct Case {
   std::vector<Rule> rules;
 };
 
+// The test's code for unnegated(...): no context kind uses this bit.
+constexpr uint8_t kUnnegated = 0x80;
+
 const char* FilterName(uint8_t filter) {
   switch (filter) {
     case 0:
       return "affirmed";
+    case kUnnegated:
+      return "unnegated";
     case kNegated:
       return "negated";
     case kHistorical:
@@ -412,7 +417,7 @@ class Generator {
     }
     s.op = Span::Op::kFilter;
     static const std::vector<uint8_t> kFilters = {
-        0, 0, 0, kNegated, kHistorical, kHypothetical, kOther, kMedia};
+        0, 0, 0, kNegated, kHistorical, kHypothetical, kOther, kMedia, kUnnegated};
     s.filter = rng_.Pick(kFilters);
     s.parts.push_back(RandomSpan(depth - 1));
     return s;
@@ -698,7 +703,10 @@ class Reference {
       }
       case Span::Op::kFilter:
         for (const Mention& m : Eval(s.parts[0])) {
-          if (s.filter == 0 ? m.flags == 0 : (m.flags & s.filter) != 0) out.insert(m);
+          const bool keep = s.filter == kUnnegated ? (m.flags & kNegated) == 0
+                            : s.filter == 0          ? m.flags == 0
+                                                     : (m.flags & s.filter) != 0;
+          if (keep) out.insert(m);
         }
         break;
       default:
