@@ -5,6 +5,8 @@
 #ifndef TRIAGE_CLI_REPORT_STATUS_H_
 #define TRIAGE_CLI_REPORT_STATUS_H_
 
+#include <string>
+
 #include "triage/status.h"
 
 namespace triage::cli {
@@ -12,6 +14,10 @@ namespace triage::cli {
 // Writes "triage: error: <status.message()>\n" to stderr and returns `exit_code`.
 // REQUIRES: !status.ok().
 int ReportFailure(const Status& status, int exit_code);
+
+// Writes "triage: <line>\n" to stderr: the progress lines of the long-running commands (serve,
+// worker).
+void Log(const std::string& line);
 
 }  // namespace triage::cli
 

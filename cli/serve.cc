@@ -14,7 +14,6 @@
 #include <signal.h>  // NOLINT(modernize-deprecated-headers): POSIX signal API
 
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -81,7 +80,6 @@ Status ParseListen(const std::string& listen, std::string* host, uint16_t* port)
 
 bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
-void Log(const std::string& line) { std::fprintf(stderr, "triage: %s\n", line.c_str()); }
 
 int RunServe(const ServeOptions& options) {
   std::string host;

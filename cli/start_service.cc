@@ -2,7 +2,6 @@
 // StartServiceReporting (start_service.h).
 #include "start_service.h"
 
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,8 +24,8 @@ std::unique_ptr<Service> StartServiceReporting(RuleSet rules, size_t workers,
   }
   std::unique_ptr<Service> service = std::move(started).value();
   if (service->restored_messages() > 0) {
-    std::fprintf(stderr, "triage: conversations: %s earlier messages re-run from the audit store\n",
-                 std::to_string(service->restored_messages()).c_str());
+    Log("conversations: " + std::to_string(service->restored_messages()) +
+        " earlier messages re-run from the audit store");
   }
   return service;
 }

@@ -14,7 +14,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <utility>
@@ -106,8 +105,6 @@ Status ApplyWorkerConfig(CLI::App* app, const std::string& path) {
   }
   return Status::Ok();
 }
-
-void Log(const std::string& line) { std::fprintf(stderr, "triage: %s\n", line.c_str()); }
 
 std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));

@@ -486,6 +486,19 @@ TEST(WorkerTest, UsageErrorsExitTwoWithoutTouchingRedis) {
   EXPECT_EQ(RunTriage({"worker", "--stream", "in"}).exit_code, 2);
 }
 
+TEST(WorkerTest, AnAuditStoreThatCannotBeOpenedStopsTheWorkerBeforeRedis) {
+  // The service starts before the worker connects: a store it cannot open is exit 1, reported
+  // once, and no Redis (nothing listens on port 1) is ever tried.
+  const std::string dir = test_support::MakeTempDir("triage-worker-audit-");
+  const ProcessResult result = RunTriage(
+      {"worker", "--redis", "redis://127.0.0.1:1", "--stream", "in", "--group", "g", "--consumer",
+       "c", "--out", "out", "--config", kConfig, "--audit", dir + "/no/such/dir/audit.db"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("triage: error: "), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("retrying"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("worker c of group"), std::string::npos) << result.err;
+}
+
 TEST(WorkerTest, AnOutputKeyOfAnotherTypeIsAUsageError) {
   REQUIRE_REDIS();
   Call(redis.get(), {"SET", "out", "a string"});
