@@ -21,6 +21,7 @@ import glob
 import os
 import tempfile
 import argparse
+import collections
 import json
 import subprocess
 import sys
@@ -64,67 +65,54 @@ def main():
                 labels[label["id"]] = label
     out = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
                           args.records], check=True, capture_output=True, text=True).stdout
-    n = urgent = under = band_ok = top_ok = p4 = over = merged_ok = 0
     no_case = {"hotline_contact", "unclassified"}
     misses = []
-    rounds = {}  # round -> [n, urgent, under, band_ok, top_ok, p4, over]
+    rounds = {}  # round ("r13") -> Counter of the figures' numerators and denominators
     for line in out.splitlines():
         d = json.loads(line)
         label = labels.get(d.get("id"))
         if label is None or "error" in d["triage"]:
             continue
         t = d["triage"]
-        n += 1
         decided = t["urgency"]["band"]
         top = t["categories"][0]["name"] if t["categories"] else ""
-        is_urgent = label["band"] in URGENT
-        is_p4 = label["band"] == "P4"
-        row = rounds.setdefault(d["id"].split("w")[0], [0] * 7)
-        for i, add in enumerate((1, is_urgent, is_urgent and decided not in URGENT,
-                                 decided == label["band"],
-                                 top in (label["categories"] or ["unclassified"]),
-                                 is_p4, is_p4 and decided in URGENT)):
-            row[i] += int(add)
-        if label["band"] in URGENT:
-            urgent += 1
-            if decided not in URGENT:
-                under += 1
-                misses.append(("under", d["id"], label["band"], decided, top, label["categories"]))
-        if label["band"] == "P4":
-            p4 += 1
-            if decided in URGENT:
-                over += 1
-                misses.append(("over", d["id"], label["band"], decided, top, label["categories"]))
-        band_ok += decided == label["band"]
         wanted = label["categories"] or ["unclassified"]
-        merged_ok += top in wanted or (top in no_case and bool(no_case & set(wanted)))
-        if top in wanted:
-            top_ok += 1
-        else:
+        urgent = label["band"] in URGENT
+        p4 = label["band"] == "P4"
+        row = {"n": True, "urgent": urgent, "under": urgent and decided not in URGENT,
+               "band": decided == label["band"], "top": top in wanted,
+               "merged": top in wanted or (top in no_case and bool(no_case & set(wanted))),
+               "p4": p4, "over": p4 and decided in URGENT}
+        rounds.setdefault(d["id"].split("w")[0], collections.Counter()).update(
+            {k: int(v) for k, v in row.items()})
+        miss = "under" if row["under"] else "over" if row["over"] else None
+        if miss:
+            misses.append((miss, d["id"], label["band"], decided, top, label["categories"]))
+        if not row["top"]:
             misses.append(("category", d["id"], label["band"], decided, top, label["categories"]))
+    total = sum(rounds.values(), collections.Counter())
 
     def pct(a, b):
         return f"{a}/{b} = {100.0 * a / b:.1f}%" if b else "-"
-    print(f"records {n}")
-    print(f"under-triage  {pct(under, urgent)}")
-    print(f"band agrees   {pct(band_ok, n)}")
-    print(f"top category  {pct(top_ok, n)}")
-    print(f"over-triage   {pct(over, p4)}")
-    print(f"no-case merged {pct(merged_ok, n)}  (top category, hotline_contact = unclassified)")
+    print(f"records {total['n']}")
+    print(f"under-triage  {pct(total['under'], total['urgent'])}")
+    print(f"band agrees   {pct(total['band'], total['n'])}")
+    print(f"top category  {pct(total['top'], total['n'])}")
+    print(f"over-triage   {pct(total['over'], total['p4'])}")
+    print(f"no-case merged {pct(total['merged'], total['n'])}  (top category, hotline_contact = unclassified)")
     if args.per_round:
-        def share(a, b):
-            return f"{a}/{b} = {100.0 * a / b:.1f}%" if b else "-"
         print("| round | records | under | band | top category | over |")
         print("|---|---:|---:|---:|---:|---:|")
         for key in sorted(rounds, key=lambda k: int(k[1:]) if k[1:].isdigit() else 0):
             r = rounds[key]
-            print(f"| {key[1:]} | {r[0]} | {share(r[2], r[1])} | {share(r[3], r[0])} | "
-                  f"{share(r[4], r[0])} | {share(r[6], r[5])} |")
+            print(f"| {key[1:]} | {r['n']} | {pct(r['under'], r['urgent'])} | {pct(r['band'], r['n'])} | "
+                  f"{pct(r['top'], r['n'])} | {pct(r['over'], r['p4'])} |")
     if args.list:
         for m in misses:
             print("  %-8s %-10s labelled %s decided %s top %-28s want %s" % (
                 m[0], m[1], m[2], m[3], m[4], ",".join(m[5])))
     failed = 0
+    under, over = total["under"], total["over"]
     if args.max_under is not None and under > args.max_under:
         print(f"blind_figures: under-triage {under} exceeds --max-under {args.max_under}", file=sys.stderr)
         failed = 1
