@@ -284,6 +284,42 @@ struct TermsList {
   std::string location;
 };
 
+// A Bloom filter over 64-bit key hashes: two bits a key, about 8 bits a key (under 5% false
+// positives), at least 4,096 bits. Most of a record's tokens are keys of no table; the filter
+// answers them from a few kilobytes that stay in cache, where a probe of the tables, which grow
+// with the pack, would miss it, so the cost per token stays flat as lists are added. Empty (it
+// may hold anything) until Reset with at least one key.
+class HashFilter {
+ public:
+  // Sizes the filter for `keys` keys, none added yet; with none it stays empty.
+  void Reset(size_t keys) {
+    bits_.clear();
+    shift_ = 64;
+    if (keys == 0) return;
+    int log2_bits = 12;
+    while ((size_t{1} << log2_bits) < keys * 8 && log2_bits < 40) ++log2_bits;
+    bits_.assign((size_t{1} << log2_bits) / 64, 0);
+    shift_ = 64 - log2_bits;
+  }
+  void Add(uint64_t h) {
+    for (const uint64_t bit : {First(h), Second(h)}) bits_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+  // False when no key with hash `h` was added.
+  bool MayHold(uint64_t h) const {
+    if (bits_.empty()) return true;
+    const uint64_t a = First(h);
+    const uint64_t b = Second(h);
+    return ((bits_[a >> 6] >> (a & 63)) & (bits_[b >> 6] >> (b & 63)) & 1) != 0;
+  }
+
+ private:
+  uint64_t First(uint64_t h) const { return (h * 0x9E3779B97F4A7C15ULL) >> shift_; }
+  uint64_t Second(uint64_t h) const { return (h * 0xC2B2AE3D27D4EB4FULL) >> shift_; }
+
+  std::vector<uint64_t> bits_;
+  int shift_ = 64;  // 64 - log2(the filter's bits)
+};
+
 // Phrases by their first element: a token's form or its stem in a language leads to the phrases
 // that can start at it, so the cost per token does not grow with the number of lists.
 struct TermIndex {
@@ -294,12 +330,8 @@ struct TermIndex {
   // The most tokens a phrase of a leet list can span (its words and its gaps' widths): a match
   // that starts further than this before a leet word cannot reach it.
   int leet_reach = 0;
-  // A Bloom filter (two bits per key, about 8 bits per key) over every key of by_word and
-  // by_stem, built by FinishTermIndex (compile/words.h). Most tokens start no phrase; the filter
-  // answers them from a few kilobytes that stay in cache, where a probe of the tables, which
-  // grow with the pack, would miss it, so the cost per token stays flat as lists are added.
-  std::vector<uint64_t> filter;
-  int filter_shift = 64;  // 64 - log2(the filter's bits)
+  // Every key of by_word and by_stem (std::hash), built by FinishTermIndex (compile/words.h).
+  HashFilter filter;
   // The vocabulary of every phrase element (FinishTermIndex): each distinct word of a kWord
   // element, and per stemmer language each distinct stem of a kStem element, as dense ids.
   StringTable words;
@@ -308,23 +340,13 @@ struct TermIndex {
   // phrases_by_word[phrases_by_word_begin[id], phrases_by_word_begin[id + 1]).
   std::vector<uint32_t> phrases_by_word_begin;
   std::vector<int> phrases_by_word;
-  // A Bloom filter over every word of `words`, keyed by HashWord (two bits per word, about 8
-  // bits a word; empty when there are no words). A record's tokens are looked up in `words`
-  // (FindWord) one by one; most are in no phrase, and the filter, a few kilobytes that stay in
-  // cache, answers them where a probe of `words`, which grows with the pack, would miss it.
-  std::vector<uint64_t> word_filter;
-  int word_filter_shift = 64;
+  // Every word of `words` (HashWord): a record's tokens are looked up in `words` one by one
+  // (FindWord), and most are in no phrase.
+  HashFilter word_filter;
   // The id of `form` in `words`, or StringTable::kNone.
   uint32_t FindWord(std::string_view form) const {
     const uint64_t h = HashWord(form);
-    if (!word_filter.empty()) {
-      const uint64_t a = (h * 0x9E3779B97F4A7C15ULL) >> word_filter_shift;
-      const uint64_t b = (h * 0xC2B2AE3D27D4EB4FULL) >> word_filter_shift;
-      if (((word_filter[a >> 6] >> (a & 63)) & (word_filter[b >> 6] >> (b & 63)) & 1) == 0) {
-        return StringTable::kNone;
-      }
-    }
-    return words.Find(form, h);
+    return word_filter.MayHold(h) ? words.Find(form, h) : StringTable::kNone;
   }
   // The phrases whose first element is word `id` of `words`, in by_word's order.
   std::pair<const int*, const int*> PhrasesByWord(uint32_t id) const {
@@ -334,11 +356,7 @@ struct TermIndex {
 
   // False when `key` is certainly no key of by_word or by_stem.
   bool MayHold(std::string_view key) const {
-    if (filter.empty()) return true;
-    const uint64_t h = std::hash<std::string_view>()(key);
-    const uint64_t a = (h * 0x9E3779B97F4A7C15ULL) >> filter_shift;
-    const uint64_t b = (h * 0xC2B2AE3D27D4EB4FULL) >> filter_shift;
-    return ((filter[a >> 6] >> (a & 63)) & (filter[b >> 6] >> (b & 63)) & 1) != 0;
+    return filter.MayHold(std::hash<std::string_view>()(key));
   }
 };
 

@@ -25,10 +25,6 @@ bool SameElements(const std::vector<TermElement>& a, const std::vector<TermEleme
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), SameElement);
 }
 
-void SetFilterBit(uint64_t bit, std::vector<uint64_t>* filter) {
-  (*filter)[bit >> 6] |= uint64_t{1} << (bit & 63);
-}
-
 // Parses "{m,n}" or "{n}" at text[i] (text[i] == '{'); returns the index after '}' or npos.
 size_t ParseGap(const std::string& text, size_t i, int* min, int* max) {
   size_t j = i + 1;
@@ -155,19 +151,10 @@ void FinishTermIndex(Program* program) {
       }
     }
   }
-  // The words' filter (TermIndex::FindWord), about 8 bits a word, at least 4,096 bits.
-  index->word_filter.clear();
-  index->word_filter_shift = 64;
-  if (!index->words.empty()) {
-    int log2_bits = 12;
-    while ((size_t{1} << log2_bits) < index->words.size() * 8 && log2_bits < 40) ++log2_bits;
-    index->word_filter.assign((size_t{1} << log2_bits) / 64, 0);
-    index->word_filter_shift = 64 - log2_bits;
-    for (uint32_t id = 0; id < index->words.size(); ++id) {
-      const uint64_t h = HashWord(index->words.view(id));
-      SetFilterBit((h * 0x9E3779B97F4A7C15ULL) >> index->word_filter_shift, &index->word_filter);
-      SetFilterBit((h * 0xC2B2AE3D27D4EB4FULL) >> index->word_filter_shift, &index->word_filter);
-    }
+  // The words' filter (TermIndex::FindWord).
+  index->word_filter.Reset(index->words.size());
+  for (uint32_t id = 0; id < index->words.size(); ++id) {
+    index->word_filter.Add(HashWord(index->words.view(id)));
   }
   index->phrases_by_word_begin.assign(1, 0);
   index->phrases_by_word.clear();
@@ -181,16 +168,9 @@ void FinishTermIndex(Program* program) {
   }
   size_t keys = index->by_word.size();
   for (const auto& stems : index->by_stem) keys += stems.size();
-  if (keys == 0) return;
-  // About 8 bits a key (two probes: under 5% false positives), at least 4,096 bits.
-  int log2_bits = 12;
-  while ((size_t{1} << log2_bits) < keys * 8 && log2_bits < 40) ++log2_bits;
-  index->filter.assign((size_t{1} << log2_bits) / 64, 0);
-  index->filter_shift = 64 - log2_bits;
+  index->filter.Reset(keys);
   auto add = [index](std::string_view key) {
-    const uint64_t h = std::hash<std::string_view>()(key);
-    SetFilterBit((h * 0x9E3779B97F4A7C15ULL) >> index->filter_shift, &index->filter);
-    SetFilterBit((h * 0xC2B2AE3D27D4EB4FULL) >> index->filter_shift, &index->filter);
+    index->filter.Add(std::hash<std::string_view>()(key));
   };
   for (const auto& [word, phrases] : index->by_word) add(word);
   for (const auto& stems : index->by_stem) {

@@ -50,6 +50,40 @@ context terminate = breaks
   EXPECT_TRUE(t.symbols.terms.at("negation").used);
 }
 
+TEST(TermsTest, TheIndexFindsEveryPhraseWordAndTurnsAwayOthersThroughItsFilters) {
+  Terms t(R"(
+terms took = "took {0,3} passport", "keeps her papers"
+rule r { when text ~ took }
+)");
+  const TermIndex& index = t.f.program.term_index;
+  for (const char* word : {"took", "passport", "keeps", "her", "papers"}) {
+    EXPECT_NE(index.FindWord(word), StringTable::kNone) << word;
+  }
+  EXPECT_TRUE(index.MayHold("took"));  // a phrase's first word is a key
+  EXPECT_TRUE(index.MayHold("keeps"));
+  EXPECT_EQ(index.FindWord("wallet"), StringTable::kNone);
+  EXPECT_EQ(index.FindWord(""), StringTable::kNone);
+}
+
+TEST(TermsTest, AHashFilterHoldsWhatWasAddedAndFewOthers) {
+  HashFilter empty;
+  EXPECT_TRUE(empty.MayHold(42));  // never reset: it may hold anything
+  empty.Reset(0);
+  EXPECT_TRUE(empty.MayHold(42));
+  HashFilter filter;
+  filter.Reset(1000);
+  const auto key = [](uint64_t i) { return i * 0x2545F4914F6CDD1DULL + 7; };
+  for (uint64_t i = 0; i < 1000; ++i) filter.Add(key(i));
+  for (uint64_t i = 0; i < 1000; ++i) EXPECT_TRUE(filter.MayHold(key(i))) << i;
+  int others = 0;
+  for (uint64_t i = 1000; i < 11000; ++i) others += filter.MayHold(key(i)) ? 1 : 0;
+  EXPECT_LT(others, 1000) << "about 8 bits a key should turn away over 90% of other keys";
+  filter.Reset(10);  // a reset forgets what was added: no bit is set
+  int kept = 0;
+  for (uint64_t i = 0; i < 1000; ++i) kept += filter.MayHold(key(i)) ? 1 : 0;
+  EXPECT_EQ(kept, 0);
+}
+
 TEST(TermsTest, ReportsBadOptionsPhrasesAndContexts) {
   Terms t(R"(
 terms a (stem, leet, leet, fancy) = "x"
