@@ -129,6 +129,11 @@ py::dict Config(const PyRuleSet& self) {
   out["assign_min"] = config.assign_min;
   out["max_labels"] = config.max_labels;
   out["fallback"] = config.fallback;
+  py::dict fallback_by_band;
+  for (const BandFallback& entry : config.fallback_by_band) {
+    fallback_by_band[py::str(entry.band)] = entry.category;
+  }
+  out["fallback_by_band"] = std::move(fallback_by_band);
   out["max_record_bytes"] = config.max_record_bytes;
   out["max_rule_file_bytes"] = config.max_rule_file_bytes;
   out["max_rules"] = config.max_rules;

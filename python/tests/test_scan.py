@@ -6,7 +6,7 @@ import json
 import pytest
 
 import triage
-from conftest import LABOR, MEETING, QUIET, URGENT
+from conftest import LABOR, MEETING, PACK, QUIET, URGENT
 
 
 def test_scan_a_dict(pack):
@@ -31,6 +31,17 @@ def test_categories_and_fallback(pack):
     quiet = pack.scan(QUIET)
     assert quiet.band == "P4" and quiet.urgency == 0 and quiet.rules == []
     assert quiet.category_names == ["unclassified"]
+
+
+def test_fallback_by_band(pack):
+    assert pack.config["fallback_by_band"] == {}
+    banded = triage.compile(PACK, "categories:\n  fallback_by_band: {P4: hotline_contact}\n")
+    assert banded.config["fallback_by_band"] == {"P4": "hotline_contact"}
+    assert banded.digest != triage.compile(PACK).digest
+    quiet = banded.scan(QUIET)
+    assert quiet.band == "P4" and quiet.category_names == ["hotline_contact"]
+    meeting = banded.scan(MEETING)
+    assert meeting.category_names == ["enticement"]
 
 
 def test_str_bytes_and_dict_give_the_same_decision(pack):

@@ -147,8 +147,8 @@ class RuleSet:
 
     @property
     def config(self) -> Dict[str, Any]:
-        """The config's settings: urgency_max, assign_min, max_labels, fallback, limits,
-        overrides, analysis and the rule files."""
+        """The config's settings: urgency_max, assign_min, max_labels, fallback,
+        fallback_by_band (band -> category), limits, overrides, analysis and the rule files."""
         return self._core.config
 
     @property

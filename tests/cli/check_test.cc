@@ -78,6 +78,37 @@ TEST(CheckTest, ConfigErrorsArePositioned) {
   EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:[0-9]+:[0-9]+: error: )")) << result.err;
 }
 
+TEST(CheckTest, FallbackByBandErrorsArePositionedWithTheLineAndACaret) {
+  // The pack's triage.yaml has three lines before these: the categories start on line 4.
+  TempRulePack pack(kBasicRules,
+                    "categories:\n"
+                    "  fallback_by_band:\n"
+                    "    P5: hotline_contact\n"
+                    "    P4: hotline contact\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:6:5: error: .*\[unknown-band\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *6 \|     P5: hotline_contact$)")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {5}\^~$)")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:6:5: note: did you mean 'P[1-4]'\?)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:7:9: error: .*\[bad-value\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {9}\^~{14}$)")) << result.err;
+}
+
+TEST(CheckTest, AnUndeclaredBandFallbackIsAWarning) {
+  // kBasicRules declares no hotline_contact: declared implicitly, and the config is told.
+  TempRulePack pack(kBasicRules, "categories:\n  fallback_by_band: {P4: hotline_contact}\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("ok: 3 rules", 0), 0U) << result.out;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:5:26: warning: .*\[unknown-category\]$)"))
+      << result.err;
+}
+
 TEST(CheckTest, MissingConfigExitsOne) {
   TempRulePack pack;
   const ProcessResult result = RunTriage({"check", "--config", pack.dir() + "/nope.yaml"});

@@ -241,6 +241,37 @@ TEST_F(ExplainTest, CategoriesShowWhatReachedAssignMinAndTheFallback) {
       << text.out;
 }
 
+TEST_F(ExplainTest, CategoriesShowTheFallbackOfTheDecidedBand) {
+  TempRulePack pack(kRules,
+                    OverridesYaml() + "categories:\n  fallback_by_band: {P4: hotline_contact}\n");
+  const auto explain_json = [&](const std::string& record, rapidjson::Document* doc) {
+    const ProcessResult result =
+        RunTriage({"explain", "--config", pack.config(), "--format", "json"}, record + "\n");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    doc->Parse(result.out.c_str());
+    ASSERT_TRUE(doc->IsObject()) << result.out;
+  };
+  rapidjson::Document school;
+  explain_json(kSchool, &school);  // nothing fires: P4, the band's fallback
+  EXPECT_STREQ(school["triage"]["urgency"]["band"].GetString(), "P4");
+  EXPECT_STREQ(school["categories"]["fallback"].GetString(), "hotline_contact");
+  ASSERT_EQ(school["categories"]["assigned"].Size(), 1U);
+  EXPECT_STREQ(school["categories"]["assigned"][0]["name"].GetString(), "hotline_contact");
+
+  rapidjson::Document photos;  // photo_request alone: P3, csam below assign_min
+  explain_json(R"({"id":"m-7","summary":"He asked her for photos"})", &photos);
+  EXPECT_STREQ(photos["triage"]["urgency"]["band"].GetString(), "P3");
+  EXPECT_STREQ(photos["categories"]["fallback"].GetString(), "unclassified");
+
+  rapidjson::Document meet;  // a category reached assign_min: no fallback
+  explain_json(kMeetAndPhotos, &meet);
+  EXPECT_TRUE(meet["categories"]["fallback"].IsNull());
+
+  const ProcessResult text = RunTriage({"explain", "--config", pack.config()}, Jsonl({kAgeOnly}));
+  EXPECT_NE(text.out.find("no category reached 30: fallback hotline_contact"), std::string::npos)
+      << text.out;
+}
+
 // --- The counterfactual ---------------------------------------------------------------------
 
 // Returns the band `triage filter` gives `record` with `disabled` switched off by the config.

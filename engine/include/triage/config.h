@@ -114,6 +114,15 @@ struct ConversationConfig {
   size_t remembered_limit() const { return max_remembered != 0 ? max_remembered : 4 * max_open; }
 };
 
+// One entry of categories.fallback_by_band: the fallback category of a record decided in `band`
+// (in place of categories.fallback).
+struct BandFallback {
+  std::string band;
+  std::string category;
+  SourceSpan band_span;      // of the key
+  SourceSpan category_span;  // of the value
+};
+
 struct EngineConfig {
   FileId file;  // the YAML file, invalid for the built-in default
   std::vector<std::string> rule_files;  // as written, relative to the config's directory
@@ -127,6 +136,9 @@ struct EngineConfig {
   int max_labels = 2;
   std::string fallback = "unclassified";
   SourceSpan fallback_span;
+  // categories.fallback_by_band, in the config's order; each band a declared band name, listed
+  // at most once. A record decided in a listed band gets its category as the fallback.
+  std::vector<BandFallback> fallback_by_band;
   std::vector<RuleOverride> overrides;
   size_t max_record_bytes = 1048576;
   // limits.max_rule_file_bytes: a larger rule file is refused before it is read (file-too-large).

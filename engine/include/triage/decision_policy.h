@@ -9,7 +9,8 @@
 //   band       = the first band (most urgent first) whose min the urgency reaches
 //   categories = the categories whose total reaches categories.assign_min, highest total first
 //                (ties by name), at most categories.max_labels; none: the fallback (when the
-//                ruleset declares it), with its total or 0
+//                ruleset declares it), with its total or 0. The fallback is the decided band's
+//                entry of categories.fallback_by_band when there is one, else categories.fallback
 //
 // Pure functions: safe to call from several threads at once.
 #ifndef TRIAGE_DECISION_POLICY_H_
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "triage/config.h"
@@ -47,8 +49,21 @@ TRIAGE_EXPORT const UrgencyBand* DecideBand(int urgency, const std::vector<Urgen
 TRIAGE_EXPORT std::vector<CategoryScore> AssignCategories(const std::vector<CategoryScore>& totals,
                                                           int assign_min, int max_labels);
 
-// Sets decision->urgency, band and categories from `tally` under `config`. `fallback_declared`:
-// the ruleset declares config.fallback as a category (else no fallback is given).
+// The fallback category of a record decided in band `band` (a band name, or "" for none):
+// config.fallback_by_band's category for that band when it lists the band, else config.fallback.
+// The reference stays valid as long as `config`.
+TRIAGE_EXPORT const std::string& FallbackCategory(const EngineConfig& config,
+                                                  std::string_view band);
+
+// A decision's categories: AssignCategories(totals, assign_min, max_labels), or when that is
+// empty, `fallback` (unless null) with its total in `totals`, or 0.
+TRIAGE_EXPORT std::vector<CategoryScore> DecideCategories(const std::vector<CategoryScore>& totals,
+                                                          int assign_min, int max_labels,
+                                                          const std::string* fallback);
+
+// Sets decision->urgency, band and categories from `tally` under `config`; the fallback is
+// FallbackCategory(config, decided band). `fallback_declared`: the ruleset declares the config's
+// fallback categories (a compiled ruleset always does; else no fallback is given).
 TRIAGE_EXPORT void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config,
                                        bool fallback_declared, Decision* decision);
 

@@ -40,6 +40,7 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 struct CategoryCase {
   std::vector<CategoryScore> totals;  // every category a fired rule scored (RuleTally::totals)
   std::vector<std::string> expected;  // without the fallback
+  std::string fallback;               // the fallback of the record's band (FallbackCategory)
 };
 
 class CategorySweeper {
@@ -53,9 +54,10 @@ class CategorySweeper {
     point.threshold = threshold;
     size_t total = 0;
     for (const CategoryCase& c : cases_) {
-      // The decision policy at this threshold (the fallback plays no part in recall or load).
+      // The decision policy at this threshold. The fallback plays no part in recall or load; a
+      // band's fallback (categories.fallback_by_band) is a category like the others.
       const std::vector<CategoryScore> assigned =
-          AssignCategories(c.totals, threshold, max_labels_);
+          DecideCategories(c.totals, threshold, max_labels_, &c.fallback);
       for (const CategoryScore& category : assigned) {
         if (category.name != fallback_) ++point.load;
       }
@@ -311,6 +313,8 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
       }
       CategoryCase c;
       c.totals = record.totals;
+      c.fallback = FallbackCategory(
+          config, record.band < band_count ? config.bands[record.band].name : std::string());
       for (const std::string& name : expected) {
         if (name != config.fallback) c.expected.push_back(name);
       }

@@ -2,6 +2,7 @@
 // The overrides pass (compile/overrides.h).
 #include "compile/overrides.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -75,24 +76,48 @@ void ApplyOverrides(const EngineConfig& config, Symbols* symbols, Program* progr
   }
 }
 
+namespace {
+
+// Returns the index of fallback category `name` in program->categories, declaring it implicitly
+// (at the end) when no rule file declares it; a declared one is marked used. `named_at`: where
+// the config names it (an invalid span when it does not: the default), for the warning.
+int DeclareFallback(const std::string& name, SourceSpan named_at, const EngineConfig& config,
+                    Symbols* symbols, Program* program, Reporter* reporter) {
+  auto it = symbols->categories.find(name);
+  if (it != symbols->categories.end()) {
+    it->second.used = true;
+    return it->second.index;
+  }
+  // An undeclared fallback is declared implicitly; only a config that names it is told.
+  if (named_at.end != 0) {
+    reporter->diagnostics()->Warning(
+        "unknown-category", "fallback category '" + name + "' is not declared by any rule file",
+        config.file, named_at);
+  }
+  const auto declared = std::find(program->categories.begin(), program->categories.end(), name);
+  if (declared != program->categories.end()) {  // implicitly, by an earlier fallback
+    return static_cast<int>(declared - program->categories.begin());
+  }
+  program->categories.push_back(name);
+  program->category_descriptions.emplace_back();
+  return static_cast<int>(program->categories.size()) - 1;
+}
+
+}  // namespace
+
 void SetUpFallback(const EngineConfig& config, Symbols* symbols, Program* program,
                    Reporter* reporter) {
-  auto it = symbols->categories.find(config.fallback);
-  if (it == symbols->categories.end()) {
-    // An undeclared fallback is declared implicitly; only a config that names it is told.
-    if (config.fallback_span.end != 0) {
-      reporter->diagnostics()->Warning(
-          "unknown-category",
-          "fallback category '" + config.fallback + "' is not declared by any rule file",
-          config.file, config.fallback_span);
-    }
-    program->fallback_category = static_cast<int>(program->categories.size());
-    program->categories.push_back(config.fallback);
-    program->category_descriptions.emplace_back();
-    return;
+  program->fallback_category =
+      DeclareFallback(config.fallback, config.fallback_span, config, symbols, program, reporter);
+  // categories.fallback_by_band: each category the same way, told once per name the config
+  // names.
+  std::vector<std::string> named;
+  if (config.fallback_span.end != 0) named.push_back(config.fallback);
+  for (const BandFallback& entry : config.fallback_by_band) {
+    if (std::find(named.begin(), named.end(), entry.category) != named.end()) continue;
+    named.push_back(entry.category);
+    DeclareFallback(entry.category, entry.category_span, config, symbols, program, reporter);
   }
-  it->second.used = true;
-  program->fallback_category = it->second.index;
 }
 
 }  // namespace triage::internal

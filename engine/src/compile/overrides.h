@@ -2,8 +2,8 @@
 // The overrides pass: what the config changes in the compiled rules without touching their
 // logic (DESIGN.md, `overrides:`) — a rule disabled, its urgency, floor or category scores
 // replaced, each range-checked (unknown-rule-override, score-range, unknown-category) — and the
-// fallback category, declared implicitly when no rule file declares it (with a warning when the
-// config names it).
+// fallback categories (categories.fallback and fallback_by_band), declared implicitly when no rule
+// file declares them (with a warning when the config names them).
 #ifndef TRIAGE_COMPILE_OVERRIDES_H_
 #define TRIAGE_COMPILE_OVERRIDES_H_
 
@@ -21,7 +21,8 @@ void ApplyOverrides(const EngineConfig& config, Symbols* symbols, Program* progr
                     Reporter* reporter);
 
 // Sets Program::fallback_category to config.fallback, marked used, adding it to the program's
-// categories when no rule file declares it.
+// categories when no rule file declares it; the categories of config.fallback_by_band likewise
+// (a warning, unknown-category, for each undeclared one the config names).
 void SetUpFallback(const EngineConfig& config, Symbols* symbols, Program* program,
                    Reporter* reporter);
 

@@ -76,7 +76,7 @@ const std::vector<std::string_view>& BandKeys() {
 }
 const std::vector<std::string_view>& CategoriesKeys() {
   static const auto* keys =
-      new std::vector<std::string_view>{"assign_min", "max_labels", "fallback"};
+      new std::vector<std::string_view>{"assign_min", "max_labels", "fallback", "fallback_by_band"};
   return *keys;
 }
 const std::vector<std::string_view>& FieldKeys() {
@@ -353,6 +353,10 @@ class ConfigReader {
   void ReadUrgency(const Entry& entry, EngineConfig* config);
   void ReadBands(const Entry& entry, std::optional<int> max, EngineConfig* config);
   void ReadCategories(const Entry& entry, EngineConfig* config);
+  void ReadFallbackByBand(const Entry& entry, EngineConfig* config);
+  // Reports the keys of categories.fallback_by_band that name no band (unknown-band), once the
+  // bands are known, and drops them.
+  void CheckFallbackBands(EngineConfig* config);
   void ReadOverrides(const Entry& entry, EngineConfig* config);
   void ReadOverride(const Entry& entry, EngineConfig* config);
   void ReadLimits(const Entry& entry, EngineConfig* config);
@@ -375,6 +379,9 @@ class ConfigReader {
   bool max_valid_ = true;  // false once `urgency.max` was reported
   SourceSpan max_span_;    // of `urgency.max`'s value, when given
   bool bands_given_ = false;
+  // The names of urgency.bands as written (incomplete bands included); unset when the list was
+  // not readable at all, so that fallback_by_band is not held to it.
+  std::optional<std::vector<std::string>> given_band_names_;
 };
 
 uint32_t ConfigReader::Offset(const YAML::Mark& mark) const {
@@ -633,6 +640,7 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
               std::to_string(max),
           max_span_);
   }
+  CheckFallbackBands(config);
 }
 
 // A file name or a list of them (`rules:`, `analysis.dictionaries:`), each non-empty.
@@ -795,6 +803,7 @@ void ConfigReader::ReadBands(const Entry& entry, std::optional<int> max, EngineC
     bool complete = false;
   };
   std::vector<ParsedBand> parsed;
+  given_band_names_.emplace();
   size_t index = 0;
   for (const YAML::Node& item : value) {
     const std::string where = "urgency.bands[" + std::to_string(index++) + "]";
@@ -818,6 +827,7 @@ void ConfigReader::ReadBands(const Entry& entry, std::optional<int> max, EngineC
         }
         if (name && !name->empty()) {
           band.band.name = *name;
+          given_band_names_->push_back(*name);
         } else {
           ok = false;
         }
@@ -912,8 +922,64 @@ void ConfigReader::ReadCategories(const Entry& entry, EngineConfig* config) {
         continue;
       }
       config->fallback = *fallback;
+    } else if (part.key == "fallback_by_band") {
+      ReadFallbackByBand(part, config);
     }
   }
+}
+
+void ConfigReader::ReadFallbackByBand(const Entry& entry, EngineConfig* config) {
+  const std::string what = "categories.fallback_by_band";
+  if (entry.value.IsNull()) return;  // no value: absent, as a section
+  if (!entry.value.IsMap()) {
+    WrongType(entry.value, Span(entry.value, entry.key_span), "a map of band name to category",
+              what);
+    return;
+  }
+  // The band names are checked once the whole file is read (CheckFallbackBands): urgency.bands
+  // may come after this section.
+  for (const Entry& band : Entries(entry.value, AnyKey(), what)) {
+    const SourceSpan span = Span(band.value, band.key_span);
+    const std::optional<std::string> category = String(band.value, span, what + "." + band.key);
+    if (!category) continue;
+    if (!IsIdentifier(*category)) {
+      Error("bad-value",
+            "'" + what + "." + band.key + "' must be a category identifier, found '" + *category +
+                "'",
+            span);
+      continue;
+    }
+    config->fallback_by_band.push_back({band.key, *category, band.key_span, span});
+  }
+}
+
+void ConfigReader::CheckFallbackBands(EngineConfig* config) {
+  if (config->fallback_by_band.empty()) return;
+  std::vector<std::string> names;
+  if (given_band_names_) {
+    names = *given_band_names_;
+  } else if (!bands_given_) {
+    for (const UrgencyBand& band : config->bands) names.push_back(band.name);
+  } else {
+    return;  // urgency.bands was reported unreadable: nothing to hold the keys to
+  }
+  const std::vector<std::string_view> known(names.begin(), names.end());
+  std::string list;
+  for (std::string_view name : known) list.append(list.empty() ? "" : ", ").append(name);
+  std::vector<BandFallback> kept;
+  for (BandFallback& entry : config->fallback_by_band) {
+    if (std::find(known.begin(), known.end(), entry.band) != known.end()) {
+      kept.push_back(std::move(entry));
+      continue;
+    }
+    Error("unknown-band",
+          "'categories.fallback_by_band' names unknown band '" + entry.band + "'; the bands are " +
+              list,
+          entry.band_span);
+    const std::string suggestion = internal::ClosestYamlName(entry.band, known);
+    if (!suggestion.empty()) Note("did you mean '" + suggestion + "'?", entry.band_span);
+  }
+  config->fallback_by_band = std::move(kept);
 }
 
 void ConfigReader::ReadOverrides(const Entry& entry, EngineConfig* config) {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace triage {
@@ -41,19 +43,36 @@ std::vector<CategoryScore> AssignCategories(const std::vector<CategoryScore>& to
   return assigned;
 }
 
+const std::string& FallbackCategory(const EngineConfig& config, std::string_view band) {
+  for (const BandFallback& entry : config.fallback_by_band) {
+    if (entry.band == band) return entry.category;
+  }
+  return config.fallback;
+}
+
+std::vector<CategoryScore> DecideCategories(const std::vector<CategoryScore>& totals,
+                                            int assign_min, int max_labels,
+                                            const std::string* fallback) {
+  std::vector<CategoryScore> categories = AssignCategories(totals, assign_min, max_labels);
+  if (categories.empty() && fallback != nullptr) {
+    int score = 0;
+    for (const CategoryScore& total : totals) {
+      if (total.name == *fallback) score = total.score;
+    }
+    categories.push_back({*fallback, score});
+  }
+  return categories;
+}
+
 void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config, bool fallback_declared,
                          Decision* decision) {
   decision->urgency = DecideUrgency(tally, config.urgency_max);
   const UrgencyBand* band = DecideBand(decision->urgency, config.bands);
   decision->band = band != nullptr ? band->name : std::string();
-  decision->categories = AssignCategories(tally.totals, config.assign_min, config.max_labels);
-  if (decision->categories.empty() && fallback_declared) {
-    int score = 0;
-    for (const CategoryScore& total : tally.totals) {
-      if (total.name == config.fallback) score = total.score;
-    }
-    decision->categories.push_back({config.fallback, score});
-  }
+  // The fallback depends on the band: decided after it.
+  decision->categories =
+      DecideCategories(tally.totals, config.assign_min, config.max_labels,
+                       fallback_declared ? &FallbackCategory(config, decision->band) : nullptr);
 }
 
 }  // namespace triage

@@ -18,7 +18,7 @@
 //    count(...), and only for atoms the set reported.
 // 4. Decision. Urgency is clamped to [0, max], raised to the highest floor; the band is the first
 //    whose minimum it reaches; categories at or above assign_min, highest first (ties by name),
-//    at most max_labels, else the fallback.
+//    at most max_labels, else the band's fallback (triage/decision_policy.h).
 #include "triage/scanner.h"
 
 #include <simdjson.h>

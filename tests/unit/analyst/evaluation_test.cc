@@ -143,6 +143,46 @@ TEST_F(EvaluationTest, SweepAndTargetRecallFindTheHighestThreshold) {
   EXPECT_EQ(report.targets[1].best->threshold, 35);  // y's total
 }
 
+TEST(EvaluationFallbackByBandTest, ABandsFallbackIsDecidedAndSweptLikeTheEngineDoes) {
+  // P4's fallback is y: a P4 record in which no category reaches assign_min is decided y.
+  const RuleSet rules = MustCompile(kRules, "categories:\n  fallback_by_band: {P4: y}\n");
+  Scanner scanner(rules);
+  std::vector<ScoredRecord> records;
+  for (const char* json : {R"({"id":"a","summary":"weak"})",      // P4, y 20: y by fallback
+                           R"({"id":"b","summary":"middle"})",    // P2, y 35: y assigned
+                           R"({"id":"c","summary":"nothing"})"})  // P4, nothing: y by fallback
+  {
+    ScoredRecord record;
+    ASSERT_TRUE(ScoreRecord(&scanner, json, true, &record).ok());
+    records.push_back(record);
+  }
+  LabelSet labels;
+  LabelParser parser(rules.config(), rules.category_names());
+  ASSERT_TRUE(parser.Add(R"({"id":"a","categories":["y"]})", 1, &labels).ok());
+  ASSERT_TRUE(parser.Add(R"({"id":"b","categories":["y"]})", 2, &labels).ok());
+  ASSERT_TRUE(parser.Add(R"({"id":"c","categories":["unclassified"]})", 3, &labels).ok());
+  const EvalReport report = ComputeEval(rules, records, labels, EvalSettings());
+  const CategoryMetrics& y = report.categories[1];
+  ASSERT_EQ(y.name, "y");
+  EXPECT_EQ(y.tp, 2u);
+  EXPECT_EQ(y.fp, 1u);  // c
+  EXPECT_EQ(report.categories.back().name, "unclassified");
+  EXPECT_EQ(report.categories.back().fn, 1u);
+
+  // The assign_min sweep applies the same policy: at 30 (now) a's y comes from its band.
+  const Sweep& sweep = report.sweeps.back();
+  ASSERT_EQ(sweep.kind, Sweep::Kind::kAssignMin);
+  EXPECT_EQ(sweep.at_current.reached, 2u);
+  EXPECT_DOUBLE_EQ(*sweep.at_current.recall, 1.0);
+  EXPECT_EQ(sweep.at_current.load, 3u);  // y on every record
+  for (const SweepPoint& point : sweep.points) {
+    if (point.threshold != 40) continue;
+    // b's 35 no longer reaches: b is P2, whose fallback is unclassified (no category, no load).
+    EXPECT_EQ(point.reached, 1u);
+    EXPECT_EQ(point.load, 2u);
+  }
+}
+
 TEST_F(EvaluationTest, ParseRecallTargetRejectsWhatCannotBeSwept) {
   const EngineConfig& config = rules_.config();
   const Strings categories = rules_.category_names();

@@ -234,6 +234,22 @@ TEST(LowerTest, DigestCoversRulesAndConfig) {
   EXPECT_EQ(crlf.rules->digest(), lf.rules->digest());
 }
 
+TEST(LowerTest, DigestCoversFallbackByBand) {
+  const std::string rules = "category hotline_contact\nrule r { when text ~ /a/ urgency +5 }\n";
+  Compiled without = CompileText(rules);
+  Compiled p4 = CompileText(rules, "categories:\n  fallback_by_band: {P4: hotline_contact}\n");
+  Compiled p4_again =
+      CompileText(rules, "categories:\n  fallback_by_band: {P4: hotline_contact}\n");
+  Compiled p3 = CompileText(rules, "categories:\n  fallback_by_band: {P3: hotline_contact}\n");
+  Compiled other = CompileText(rules, "categories:\n  fallback_by_band: {P4: other_contact}\n");
+  ASSERT_TRUE(without.rules && p4.rules && p4_again.rules && p3.rules && other.rules);
+  EXPECT_EQ(p4.rules->digest(), p4_again.rules->digest());
+  EXPECT_NE(without.rules->digest(), p4.rules->digest());
+  EXPECT_NE(p4.rules->digest(), p3.rules->digest());
+  EXPECT_NE(p4.rules->digest(), other.rules->digest());
+  EXPECT_NE(p3.rules->digest(), other.rules->digest());
+}
+
 TEST(ExampleTest, PassingExamplesCompile) {
   ExpectCompiles(R"(
 category enticement

@@ -85,5 +85,28 @@ TEST(OverridesTest, AnUndeclaredFallbackIsDeclaredImplicitly) {
   EXPECT_TRUE(named_symbols.categories["x"].used);
 }
 
+TEST(OverridesTest, BandFallbacksAreDeclaredLikeTheFallback) {
+  PassFixture f;
+  Symbols symbols;
+  SetUpProgram(&f, &symbols);
+  // "y" is declared; "contact" is not (named twice: declared and told once); "unclassified"
+  // is the default fallback, which the config does not name, but fallback_by_band does.
+  f.config.fallback_by_band = {{"P4", "contact", {}, {40, 47}},
+                               {"P3", "y", {}, {50, 51}},
+                               {"P2", "contact", {}, {60, 67}},
+                               {"P1", "unclassified", {}, {70, 82}}};
+  SetUpFallback(f.config, &symbols, &f.program, &f.reporter);
+  EXPECT_EQ(f.program.categories, (std::vector<std::string>{"x", "y", "unclassified", "contact"}));
+  EXPECT_EQ(f.program.category_descriptions.size(), f.program.categories.size());
+  EXPECT_EQ(f.program.fallback_category, 2);
+  EXPECT_TRUE(symbols.categories["y"].used);
+  EXPECT_FALSE(symbols.categories["x"].used);
+  EXPECT_EQ(f.Codes(), (std::vector<std::string>{"unknown-category", "unknown-category"}));
+  EXPECT_EQ(f.diagnostics.warning_count(), 2u);
+  EXPECT_EQ(f.diagnostics.error_count(), 0u);
+  EXPECT_EQ(f.diagnostics.items()[0].span.begin, 40u);  // contact, where first named
+  EXPECT_EQ(f.diagnostics.items()[1].span.begin, 70u);  // unclassified, named by the band
+}
+
 }  // namespace
 }  // namespace triage::internal::testing

@@ -88,6 +88,7 @@ void ExpectDefaults(const EngineConfig& config) {
   EXPECT_EQ(config.assign_min, 30);
   EXPECT_EQ(config.max_labels, 2);
   EXPECT_EQ(config.fallback, "unclassified");
+  EXPECT_TRUE(config.fallback_by_band.empty());
   EXPECT_TRUE(config.overrides.empty());
   EXPECT_EQ(config.max_record_bytes, 1048576u);
 }
@@ -656,6 +657,87 @@ TEST_F(YamlConfigTest, LargeRecordLimitIsAccepted) {
 
 TEST_F(YamlConfigTest, BadValueForFallbackThatIsNotAnIdentifier) {
   ExpectOneError("categories:\n  fallback: not classified\n", "bad-value", 2, 13);
+}
+
+TEST_F(YamlConfigTest, FallbackByBandIsReadInOrderWithItsSpans) {
+  const Result<EngineConfig> config = Load(
+      "categories:\n"
+      "  fallback: unclassified\n"
+      "  fallback_by_band:\n"
+      "    P4: hotline_contact\n"
+      "    P3: \"needs_review\"\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_TRUE(diagnostics_.empty()) << Rendered();
+  ASSERT_EQ(config->fallback_by_band.size(), 2u);
+  const BandFallback& p4 = config->fallback_by_band[0];
+  EXPECT_EQ(p4.band, "P4");
+  EXPECT_EQ(p4.category, "hotline_contact");
+  EXPECT_EQ(SpanText(p4.band_span), "P4");
+  EXPECT_EQ(SpanText(p4.category_span), "hotline_contact");
+  EXPECT_EQ(config->fallback_by_band[1].band, "P3");
+  EXPECT_EQ(config->fallback_by_band[1].category, "needs_review");
+  EXPECT_EQ(config->fallback, "unclassified");
+}
+
+TEST_F(YamlConfigTest, FallbackByBandWithNoValueIsAbsent) {
+  const Result<EngineConfig> config = Load("categories:\n  fallback_by_band:\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_TRUE(config->fallback_by_band.empty());
+}
+
+TEST_F(YamlConfigTest, FallbackByBandKeysAreTheConfigsOwnBandsWhereverTheyAreGiven) {
+  // The bands come after the categories: the keys are held to them, not to the defaults.
+  const Result<EngineConfig> config = Load(
+      "categories:\n"
+      "  fallback_by_band: {low: hotline_contact}\n"
+      "urgency:\n"
+      "  bands:\n"
+      "    - {name: high, min: 50}\n"
+      "    - {name: low, min: 0}\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  ASSERT_EQ(config->fallback_by_band.size(), 1u);
+  EXPECT_EQ(config->fallback_by_band[0].band, "low");
+
+  ExpectOneError(
+      "categories:\n"
+      "  fallback_by_band: {P4: hotline_contact}\n"
+      "urgency:\n"
+      "  bands:\n"
+      "    - {name: high, min: 50}\n"
+      "    - {name: low, min: 0}\n",
+      "unknown-band", 2, 22);
+}
+
+TEST_F(YamlConfigTest, UnknownBandInFallbackByBandAtItsKey) {
+  ExpectOneError("categories:\n  fallback_by_band:\n    P5: hotline_contact\n", "unknown-band", 3,
+                 5);
+  EXPECT_EQ(Notes(), (std::vector<Position>{{3, 5}}));  // did you mean 'P1'?
+  // The message lists the bands.
+  EXPECT_NE(diagnostics_.items()[0].message.find("P4"), std::string::npos);
+}
+
+TEST_F(YamlConfigTest, UnknownBandIsNotReportedAgainstBandsThatCouldNotBeRead) {
+  // urgency.bands is wrong itself: that one error, not one per fallback_by_band key.
+  ExpectOneError("urgency:\n  bands: 3\ncategories:\n  fallback_by_band: {P4: hotline_contact}\n",
+                 "wrong-type", 2, 10);
+}
+
+TEST_F(YamlConfigTest, BadValueForFallbackByBandThatIsNotAnIdentifier) {
+  ExpectOneError("categories:\n  fallback_by_band:\n    P4: hotline contact\n", "bad-value", 3, 9);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_band: {P4: 7}\n", "bad-value", 2, 26);
+}
+
+TEST_F(YamlConfigTest, WrongTypeForFallbackByBand) {
+  ExpectOneError("categories:\n  fallback_by_band: [P4, hotline_contact]\n", "wrong-type", 2, 21);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_band: {P4: [a, b]}\n", "wrong-type", 2, 26);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_band: {P4: }\n", "wrong-type", 2, 22);
+}
+
+TEST_F(YamlConfigTest, DuplicateBandInFallbackByBand) {
+  ExpectOneError("categories:\n  fallback_by_band: {P4: a, P4: b}\n", "duplicate-key", 2, 29);
 }
 
 TEST_F(YamlConfigTest, OverrideScoreRangesAreLeftToTheChecker) {

@@ -25,6 +25,7 @@ using conversation_testing::Info;
 using conversation_testing::Sms;
 using conversation_testing::StoryConfig;
 using conversation_testing::Thread;
+using testing::ScoreNames;
 
 std::vector<std::string> Names(const std::vector<CategoryScore>& categories) {
   std::vector<std::string> names;
@@ -142,6 +143,24 @@ TEST(ConversationScannerTest, AKeywordIsAContactNotAnEmptyMessage) {
   EXPECT_EQ(Info(help).message_categories.front().name, "hotline_contact");
   EXPECT_EQ(help.reply, "Hotline: text your question. Reply STOP to opt out.");
   EXPECT_EQ(Info(help).state, ConversationState::kOpen);
+}
+
+TEST(ConversationScannerTest, TheConversationsFallbackIsThatOfItsBand) {
+  // categories.fallback_by_band decides the conversation's categories the way it decides a
+  // record's: the conversation's band picks the fallback.
+  Thread thread(
+      CompileStory(StoryConfig() + "categories:\n  fallback_by_band: {P4: hotline_contact}\n"));
+  const Decision first =
+      thread.Scan(Sms{"s-1", "can I ask something", "2026-11-02T10:00:00Z", "c-1"});
+  EXPECT_EQ(first.band, "P4");
+  EXPECT_EQ(ScoreNames(first.categories), std::vector<std::string>{"hotline_contact:0"});
+  Decision message;
+  const Decision second =
+      thread.Scan(Sms{"s-2", "I am at the motel", "2026-11-02T10:01:00Z", "c-1"}, &message);
+  EXPECT_EQ(second.band, "P3");
+  EXPECT_EQ(ScoreNames(second.categories), std::vector<std::string>{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(Info(second).message_categories),
+            std::vector<std::string>{"unclassified:0"});
 }
 
 TEST(ConversationScannerTest, KeywordsAreWholeTrimmedMessagesInAnyCase) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "triage/explain.h"
+#include "triage/ledger.h"
 #include "triage/scanner.h"
 
 #include "support/compile_helpers.h"
@@ -77,6 +78,94 @@ TEST(DecisionPolicyTest, FallbackWhenNothingReachesAssignMinWithItsOwnTotal) {
   tally.totals = {{"csam", 30}};
   ApplyDecisionPolicy(tally, config, true, &decision);
   EXPECT_EQ(ScoreNames(decision.categories), Strings{"csam:30"});
+}
+
+TEST(DecisionPolicyTest, FallbackByBandGivesTheDecidedBandsFallbackWithItsTotal) {
+  EngineConfig config;
+  config.bands = DefaultBands();
+  config.fallback_by_band = {{"P4", "hotline_contact", {}, {}}};
+  EXPECT_EQ(FallbackCategory(config, "P4"), "hotline_contact");
+  EXPECT_EQ(FallbackCategory(config, "P3"), "unclassified");
+  EXPECT_EQ(FallbackCategory(config, ""), "unclassified");  // no band
+
+  RuleTally tally;
+  tally.urgency_sum = 10;
+  tally.totals = {{"csam", 20}, {"hotline_contact", 12}};
+  Decision decision;
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:12"});
+
+  tally.urgency_sum = 25;  // P3: not listed, the fallback
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(decision.band, "P3");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+
+  tally.urgency_sum = 10;  // a floor decides the band, and so the fallback
+  tally.floor = 20;
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(decision.band, "P3");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+
+  tally.floor.reset();
+  tally.totals = {{"csam", 30}};  // an assigned category: no fallback at all
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"csam:30"});
+  tally.totals = {};
+  ApplyDecisionPolicy(tally, config, /*fallback_declared=*/false, &decision);
+  EXPECT_TRUE(decision.categories.empty());
+
+  EXPECT_EQ(ScoreNames(DecideCategories({{"a", 10}}, 30, 2, nullptr)), Strings{});
+  const std::string fallback = "a";
+  EXPECT_EQ(ScoreNames(DecideCategories({{"a", 10}}, 30, 2, &fallback)), Strings{"a:10"});
+  EXPECT_EQ(ScoreNames(DecideCategories({{"a", 10}}, 10, 2, &fallback)), Strings{"a:10"});
+}
+
+// A pack with a contact rule (P4) and a rule that makes a record P3 without assigning a
+// category.
+constexpr const char* kContactRules = R"(
+category hotline_contact "A contact with no case in it yet"
+category csam "Child sexual abuse material"
+rule question { when text ~ /\bhours\b/ urgency +5 category hotline_contact +10 }
+rule photos   { when text ~ /\bphotos\b/ urgency +25 category csam +20 }
+)";
+constexpr const char* kContactConfig = "categories:\n  fallback_by_band: {P4: hotline_contact}\n";
+
+TEST(DecisionPolicyTest, ScannerGivesTheBandFallbackForP4AndNotForP3) {
+  const RuleSet rules = MustCompile(kContactRules, kContactConfig);
+  Decision decision = Decide(rules, R"({"summary":"what are your hours"})");
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:10"});
+  decision = Decide(rules, R"({"summary":"nothing to say"})");
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:0"});
+  decision = Decide(rules, R"({"summary":"he asked for photos"})");
+  EXPECT_EQ(decision.band, "P3");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+  decision = Decide(rules, R"({"summary":"photos and your hours"})");
+  EXPECT_EQ(decision.band, "P3");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+
+  // Explain makes the same decision, and its category report names the fallback that applied.
+  Scanner scanner(rules);
+  Explanation explanation;
+  ASSERT_TRUE(
+      scanner.Explain(R"({"summary":"what are your hours"})", ScanOptions(), &explanation).ok());
+  EXPECT_EQ(ScoreNames(explanation.decision.categories), Strings{"hotline_contact:10"});
+  EXPECT_EQ(BuildCategoryReport(explanation, rules.config()).fallback, "hotline_contact");
+  ASSERT_TRUE(
+      scanner.Explain(R"({"summary":"he asked for photos"})", ScanOptions(), &explanation).ok());
+  EXPECT_EQ(BuildCategoryReport(explanation, rules.config()).fallback, "unclassified");
+}
+
+TEST(DecisionPolicyTest, WithoutFallbackByBandEveryBandGetsTheFallback) {
+  const RuleSet rules = MustCompile(kContactRules);
+  Decision decision = Decide(rules, R"({"summary":"what are your hours"})");
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+  decision = Decide(rules, R"({"summary":"he asked for photos"})");
+  EXPECT_EQ(decision.band, "P3");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
 }
 
 constexpr const char* kRules = R"(
