@@ -160,6 +160,12 @@ class WordState {
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;
   std::vector<int> lexeme_candidates_;
+  // Parallel to lexeme_candidates_: the TermIndex::words id a candidate's second element needs
+  // at the next token (a word element), or kAnyNext when the phrase has one element or its second
+  // is a stem or a gap. MatchValue rejects a candidate on it without reading the phrase: at a
+  // common first word most candidates fail there, and reading each phrase missed the cache.
+  static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
+  std::vector<uint32_t> lexeme_next_;
   std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 

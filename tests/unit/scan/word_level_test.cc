@@ -97,6 +97,28 @@ rule h { when text ~ negated(hit) }
   EXPECT_EQ(FiredOn(rules, "he did n0t hit her"), Strings{"h"});
 }
 
+// Phrases that share a first word are told apart by their second (the word pass rejects a
+// candidate on its second word before reading it): a word, a stem, a gap, a one-word phrase, and
+// a phrase cut short by the end of the text.
+TEST(WordLevelTest, PhrasesSharingAFirstWordAreToldApartByTheirSecond) {
+  RuleSet rules = MustCompile(R"(
+terms meet_up = "meet up"
+terms meet_sell (stem) = "meet selling"
+terms meet_gap = "meet {0,2} alone"
+terms meet_one = "meet"
+rule up { when text ~ meet_up }
+rule sell { when text ~ meet_sell }
+rule gap { when text ~ meet_gap }
+rule one { when text ~ meet_one }
+)");
+  EXPECT_EQ(FiredOn(rules, "we can meet up"), (Strings{"up", "one"}));
+  EXPECT_EQ(FiredOn(rules, "meet sells"), (Strings{"sell", "one"}));
+  EXPECT_EQ(FiredOn(rules, "meet me alone"), (Strings{"gap", "one"}));
+  EXPECT_EQ(FiredOn(rules, "meet alone"), (Strings{"gap", "one"}));
+  EXPECT_EQ(FiredOn(rules, "up meet"), Strings{"one"});  // the text ends after the first word
+  EXPECT_EQ(FiredOn(rules, "meet down"), Strings{"one"});
+}
+
 TEST(WordLevelTest, GapsInsidePhrasesSkipUpToTheirWidth) {
   RuleSet rules = MustCompile(R"(
 terms took_papers = "took {0,3} passport"
