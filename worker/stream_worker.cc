@@ -387,36 +387,45 @@ class StreamWorker::Impl {
     return Status::Ok();
   }
 
-  // Waits until entry `id` (another consumer's) is acknowledged. Returns true then; false when
-  // the worker should leave the rest of its batch pending and read its own pending entries again:
-  // it claimed `id` (its consumer idle past claim_idle: dead), `id` is its own, or it is asked
-  // to stop.
-  Result<bool> AwaitAcknowledged(const std::string& id) {
+  // How a wait for an earlier entry ended.
+  enum class Waited { kAcknowledged, kClaimed, kStopped };
+
+  // Waits until entry `id` (another consumer's, or one of this consumer's outside the batch in
+  // hand) is acknowledged. When its consumer has been idle for claim_idle (dead), or it is this
+  // consumer's own, claims it into *claimed (with its delivery count) instead, for the caller to
+  // triage before the entry that waits. Returns kStopped when asked to stop.
+  Result<Waited> AwaitAcknowledged(const std::string& id, Entry* claimed, uint64_t* delivered) {
     std::chrono::milliseconds pause(2);
     while (true) {
       TRIAGE_ASSIGN_OR_RETURN(RedisReply reply, connection_->Command({"XPENDING", options_.stream,
                                                                       options_.group, id, id, "1"}));
       if (reply.is_error()) return Status::Internal("XPENDING failed: " + reply.str);
-      if (reply.elements.empty()) return true;
+      if (reply.elements.empty()) return Waited::kAcknowledged;
       const RedisReply& item = reply.elements[0];
-      if (item.elements.size() < 3) return Status::Internal("unexpected XPENDING reply");
-      if (item.elements[1].str == options_.consumer) {
-        own_pending_ = true;
-        return false;
-      }
-      if (item.elements[2].integer >= options_.claim_idle.count()) {
+      if (item.elements.size() < 4) return Status::Internal("unexpected XPENDING reply");
+      const bool own = item.elements[1].str == options_.consumer;
+      if (own || item.elements[2].integer >= options_.claim_idle.count()) {
+        // XCLAIM (without JUSTID) counts a delivery and returns the entry.
         TRIAGE_ASSIGN_OR_RETURN(
-            RedisReply claimed,
+            RedisReply taken,
             connection_->Command({"XCLAIM", options_.stream, options_.group, options_.consumer,
-                                  std::to_string(options_.claim_idle.count()), id, "JUSTID"}));
-        if (!claimed.is_error() && !claimed.elements.empty()) {
-          ++counters_->claimed;
-          options_.log("claimed an idle entry of another consumer that a conversation waits for");
-          own_pending_ = true;
-          return false;
+                                  own ? "0" : std::to_string(options_.claim_idle.count()), id}));
+        if (taken.is_error()) return Status::Internal("XCLAIM failed: " + taken.str);
+        if (!taken.elements.empty()) {
+          std::vector<Entry> entries = ParseEntries(taken, options_.field);
+          if (entries.empty()) return Status::Internal("unexpected XCLAIM reply");
+          *claimed = std::move(entries.front());
+          *delivered = static_cast<uint64_t>(item.elements[3].integer) + 1;
+          if (!own) {
+            ++counters_->claimed;
+            options_.log("claimed an idle entry of another consumer that a conversation waits for");
+          }
+          ++counters_->consumed;
+          return Waited::kClaimed;
         }
+        // Claimed by another worker meanwhile (its idle time starts again): wait on.
       }
-      if (stop_->load()) return false;
+      if (stop_->load()) return Waited::kStopped;
       std::this_thread::sleep_for(pause);
       pause = std::min(pause * 2, std::chrono::milliseconds(100));
     }
@@ -443,13 +452,115 @@ class StreamWorker::Impl {
     ++counters_->errors;
   }
 
+  // Triages one entry (or dead-letters it, or writes its earlier output again) into *segment.
+  // `key` is its conversation key ("" : none), `delivered` its delivery count. REQUIRES, for a
+  // conversation message: every earlier entry of its conversation outside *segment was
+  // acknowledged.
+  Status Handle(const Entry& entry, const std::string& key, uint64_t delivered, Segment* segment) {
+    // An earlier message of the conversation waits in the segment: written and acknowledged
+    // first, so that at most one message of a conversation is ever applied and unacknowledged.
+    if (!key.empty() && segment->keys.count(key) > 0) TRIAGE_RETURN_IF_ERROR(Flush(segment));
+    if (!key.empty()) segment->keys.insert(key);
+    ++line_;
+    if (delivered > options_.max_deliveries) {
+      const Status error = Status::InvalidRecord(
+          "max_deliveries", "the entry was delivered " + std::to_string(delivered) +
+                                " times without a decision; it is in the dead-letter stream");
+      if (Status recorded =
+              service_->RecordFailure(line_, entry.record ? entry.record->size() : 0, error);
+          !recorded.ok()) {
+        audit_failed_ = true;
+        return recorded;
+      }
+      DeadLetter(entry, delivered, error, segment);
+      return Status::Ok();
+    }
+    if (const auto written = unacked_.find(entry.id); written != unacked_.end()) {
+      // Triaged by this process already, its acknowledgement lost with the connection: the
+      // same output again, without applying the record to a conversation a second time.
+      segment->xadds.push_back(
+          {"XADD", options_.out, "*", "id", entry.id, "decision", written->second});
+      segment->ids.push_back(entry.id);
+      return Status::Ok();
+    }
+    std::string output;
+    if (!entry.record) {
+      const Status error =
+          entry.deleted
+              ? Status::InvalidRecord("missing_entry",
+                                      "the entry was deleted from the stream before it was read")
+              : Status::InvalidRecord("missing_record",
+                                      "the entry has no '" + options_.field + "' field");
+      if (Status recorded = service_->RecordFailure(line_, 0, error); !recorded.ok()) {
+        audit_failed_ = true;
+        return recorded;
+      }
+      output = FormatErrorLine(1, std::nullopt, error);
+      ++counters_->errors;
+    } else {
+      if (!key.empty()) options_.conversations->BeginMessage(entry.id);
+      const Status status = service_->TriageRecord(0, *entry.record, line_, &decision_);
+      if (status.code() != Status::Code::kOk && status.code() != Status::Code::kInvalidRecord) {
+        // The audit store failed: no decision may leave unrecorded; nothing is acknowledged.
+        audit_failed_ = true;
+        return Status::IoError(status.message());
+      }
+      if (!key.empty()) {
+        switch (options_.conversations->outcome()) {
+          case RedisConversationStore::Outcome::kFailed: {
+            const Status failure = options_.conversations->failure();
+            if (connection_->broken()) {
+              // Redis went away: as any lost connection, the entry stays pending and is triaged
+              // again after the reconnect.
+              return Status::IoError("conversation state: " + failure.message());
+            }
+            // Redis answered, but the conversation's state cannot be used (it does not parse:
+            // written by another version or by someone else; the key holds another type).
+            // Trying again gives the same answer: the entry goes to the dead-letter stream, with
+            // the record, for a person to look at, and its output is the error line.
+            options_.log("dead-lettered a conversation message: " + failure.message());
+            DeadLetter(entry, 0,
+                       Status::InvalidRecord("conversation_state",
+                                             "the conversation's shared state cannot be used; "
+                                             "the entry is in the dead-letter stream"),
+                       segment);
+            return Status::Ok();
+          }
+          case RedisConversationStore::Outcome::kStale:
+            // A later message of its conversation was applied, which happens only once this
+            // entry was acknowledged (with its output) by another delivery: nothing to write.
+            ++counters_->repeats;
+            segment->ids.push_back(entry.id);
+            return Status::Ok();
+          case RedisConversationStore::Outcome::kRecomputed:
+            ++counters_->repeats;
+            break;
+          case RedisConversationStore::Outcome::kNone:
+          case RedisConversationStore::Outcome::kApplied:
+            break;
+        }
+      }
+      if (status.ok()) {
+        output = FormatDecisionLine(*entry.record, decision_, options_.mode);
+      } else {
+        output = FormatErrorLine(1, decision_.id, status);
+        ++counters_->errors;
+      }
+    }
+    segment->xadds.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", output});
+    segment->ids.push_back(entry.id);
+    unacked_[entry.id] = std::move(output);
+    return Status::Ok();
+  }
+
   // Triages `entries` and writes and acknowledges their outputs.
   //
   // With shared conversation state, a conversation message is applied only when every earlier
   // entry of its conversation is acknowledged: one of this batch is written and acknowledged
-  // first (Flush), one of another consumer is waited for (after writing what is done, so that no
-  // worker waits while holding outputs another may wait for). A worker takes its batch in stream
-  // order and waits only for earlier entries, so waits form no cycle.
+  // first (Handle), one of another consumer is waited for — after writing what is done, so that
+  // no worker waits while holding outputs another may wait for — or, its consumer dead, claimed
+  // and triaged first. A worker takes its batch in stream order and waits only for earlier
+  // entries, so waits form no cycle.
   Status Process(const std::vector<Entry>& entries, bool redelivered) {
     if (entries.empty()) return Status::Ok();
     counters_->consumed += entries.size();
@@ -473,121 +584,32 @@ class StreamWorker::Impl {
     for (size_t i = 0; i < entries.size(); ++i) {
       const Entry& entry = entries[i];
       const std::string& key = keys[i];
-      // An earlier message of the conversation in this batch: written and acknowledged first.
-      if (!key.empty() && segment.keys.count(key) > 0) TRIAGE_RETURN_IF_ERROR(Flush(&segment));
       const auto found = deliveries.find(entry.id);
       const uint64_t delivered = found == deliveries.end() ? 1 : found->second;
-      if (delivered > options_.max_deliveries) {
-        ++line_;
-        const Status error = Status::InvalidRecord(
-            "max_deliveries", "the entry was delivered " + std::to_string(delivered) +
-                                  " times without a decision; it is in the dead-letter stream");
-        if (Status recorded =
-                service_->RecordFailure(line_, entry.record ? entry.record->size() : 0, error);
-            !recorded.ok()) {
-          audit_failed_ = true;
-          return recorded;
-        }
-        DeadLetter(entry, delivered, error, &segment);
-        if (!key.empty()) segment.keys.insert(key);
-        continue;
-      }
-      if (const auto written = unacked_.find(entry.id); written != unacked_.end()) {
-        // Triaged by this process already, its acknowledgement lost with the connection: the
-        // same output again, without applying the record to a conversation a second time.
-        ++line_;
-        segment.xadds.push_back(
-            {"XADD", options_.out, "*", "id", entry.id, "decision", written->second});
-        segment.ids.push_back(entry.id);
-        if (!key.empty()) segment.keys.insert(key);
-        continue;
-      }
-      if (!key.empty()) {
+      if (!key.empty() && delivered <= options_.max_deliveries) {
         bool waited = false;
         if (const auto others = earlier.find(key); others != earlier.end()) {
+          // In stream order: when one is reached, those before it are done.
           for (Other& other : others->second) {
             if (other.acknowledged || CompareStreamIds(other.id, entry.id) >= 0) continue;
             TRIAGE_RETURN_IF_ERROR(Flush(&segment));
-            TRIAGE_ASSIGN_OR_RETURN(const bool acknowledged, AwaitAcknowledged(other.id));
-            // Not now: the rest of the batch stays pending, read again in order.
-            if (!acknowledged) return Status::Ok();
+            Entry claimed;
+            uint64_t claimed_deliveries = 0;
+            TRIAGE_ASSIGN_OR_RETURN(const Waited how,
+                                    AwaitAcknowledged(other.id, &claimed, &claimed_deliveries));
+            // Asked to stop: the rest of the batch stays pending (for the next start, or
+            // another worker).
+            if (how == Waited::kStopped) return Status::Ok();
+            if (how == Waited::kClaimed) {
+              TRIAGE_RETURN_IF_ERROR(Handle(claimed, key, claimed_deliveries, &segment));
+            }
             other.acknowledged = true;
             waited = true;
           }
         }
         if (waited) ++counters_->waits;
-        options_.conversations->BeginMessage(entry.id);
       }
-      ++line_;
-      std::string output;
-      if (!entry.record) {
-        const Status error =
-            entry.deleted
-                ? Status::InvalidRecord("missing_entry",
-                                        "the entry was deleted from the stream before it was read")
-                : Status::InvalidRecord("missing_record",
-                                        "the entry has no '" + options_.field + "' field");
-        if (Status recorded = service_->RecordFailure(line_, 0, error); !recorded.ok()) {
-          audit_failed_ = true;
-          return recorded;
-        }
-        output = FormatErrorLine(1, std::nullopt, error);
-        ++counters_->errors;
-      } else {
-        const Status status = service_->TriageRecord(0, *entry.record, line_, &decision_);
-        if (status.code() != Status::Code::kOk && status.code() != Status::Code::kInvalidRecord) {
-          // The audit store failed: no decision may leave unrecorded; nothing is acknowledged.
-          audit_failed_ = true;
-          return Status::IoError(status.message());
-        }
-        if (!key.empty()) {
-          segment.keys.insert(key);
-          switch (options_.conversations->outcome()) {
-            case RedisConversationStore::Outcome::kFailed: {
-              const Status failure = options_.conversations->failure();
-              if (connection_->broken()) {
-                // Redis went away: as any lost connection, the entry stays pending and is
-                // triaged again after the reconnect. What is done is written if it can be.
-                (void)Flush(&segment);
-                return Status::IoError("conversation state: " + failure.message());
-              }
-              // Redis answered, but the conversation's state cannot be used (it does not parse:
-              // written by another version or by someone else; the key holds another type).
-              // Trying again gives the same answer: the entry goes to the dead-letter stream, with
-              // the record, for a person to look at, and its output is the error line.
-              options_.log("dead-lettered a conversation message: " + failure.message());
-              DeadLetter(entry, 0,
-                         Status::InvalidRecord(
-                             "conversation_state",
-                             "the conversation's shared state cannot be used; the entry is in "
-                             "the dead-letter stream"),
-                         &segment);
-              continue;
-            }
-            case RedisConversationStore::Outcome::kStale:
-              // A later message of its conversation was applied, which happens only once this
-              // entry was acknowledged (with its output) by another delivery: nothing to write.
-              ++counters_->repeats;
-              segment.ids.push_back(entry.id);
-              continue;
-            case RedisConversationStore::Outcome::kRecomputed:
-              ++counters_->repeats;
-              break;
-            case RedisConversationStore::Outcome::kNone:
-            case RedisConversationStore::Outcome::kApplied:
-              break;
-          }
-        }
-        if (status.ok()) {
-          output = FormatDecisionLine(*entry.record, decision_, options_.mode);
-        } else {
-          output = FormatErrorLine(1, decision_.id, status);
-          ++counters_->errors;
-        }
-      }
-      segment.xadds.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", output});
-      segment.ids.push_back(entry.id);
-      unacked_[entry.id] = std::move(output);
+      TRIAGE_RETURN_IF_ERROR(Handle(entry, key, delivered, &segment));
     }
     return Flush(&segment);
   }

@@ -705,6 +705,56 @@ TEST(WorkerTest, TwoWorkersSharingConversationStateGiveTheFiltersConversationDec
   }
 }
 
+TEST(WorkerTest, AKilledWorkersConversationMessagesAreClaimedAndAppliedOnce) {
+  REQUIRE_REDIS();
+  // The conversations thirty times over: every copy continues (or reopens) the same five, so a
+  // message applied twice, or out of order, changes the decisions of those after it.
+  const std::vector<std::string> lines =
+      Records({"examples/conversations.jsonl", "examples/sms.jsonl"}, 30);
+  const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
+  // A consumer that read ten entries and died before applying any.
+  Call(redis.get(), {"XGROUP", "CREATE", "in", "triage", "0"});
+  Call(redis.get(),
+       {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "10", "STREAMS", "in", ">"});
+  const std::vector<std::string> shared = {"--conversations", "redis", "--claim-idle", "0.2",
+                                           "--claim-interval", "0.2"};
+  // A worker killed while it works: wherever the kill lands (a message applied and not
+  // acknowledged, an output written and not acknowledged), the verdict below holds.
+  Worker doomed;
+  std::vector<std::string> doomed_options = shared;
+  doomed_options.insert(doomed_options.end(), {"--batch", "20"});
+  ASSERT_TRUE(doomed.Start(server, "doomed", doomed_options)) << doomed.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", 1));
+  doomed.process().Signal(SIGKILL);
+  doomed.process().Wait(seconds(30));
+
+  Worker first;
+  Worker second;
+  std::vector<std::string> options = shared;
+  options.insert(options.end(), {"--batch", "7"});
+  ASSERT_TRUE(first.Start(server, "w1", options)) << first.process().err();
+  ASSERT_TRUE(second.Start(server, "w2", options)) << second.process().err();
+  const auto deadline = std::chrono::steady_clock::now() + seconds(120);
+  while (true) {
+    std::set<std::string> done;
+    for (const Output& output : ReadStream(redis.get(), "out")) done.insert(output.id);
+    if ((done.size() == ids.size() && Pending(redis.get(), "in", "triage") == 0) ||
+        std::chrono::steady_clock::now() > deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(first.Stop().exit_code, 0);
+  EXPECT_EQ(second.Stop().exit_code, 0);
+  EXPECT_EQ(Pending(redis.get(), "in", "triage"), 0);
+  // Every record has the filter's line (duplicates, of outputs whose acknowledgement died with
+  // the worker, identical).
+  const std::vector<std::string> expected = FilterDecisions(lines);
+  const std::map<std::string, std::string> by_id = OutputsById(redis.get());
+  ASSERT_EQ(by_id.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(by_id.at(ids[i]), expected[i]) << "record " << i;
+}
+
 // The default pack, loaded as the worker loads it.
 RuleSet DefaultRules() {
   SourceManager sources;
