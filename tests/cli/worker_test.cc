@@ -492,6 +492,12 @@ TEST(WorkerTest, UsageErrorsExitTwoWithoutTouchingRedis) {
     EXPECT_EQ(result.err.find("secret"), std::string::npos) << result.err;
   }
   EXPECT_EQ(RunTriage({"worker", "--stream", "in"}).exit_code, 2);
+  std::vector<std::string> args = common;
+  args.insert(args.end(), {"--conversations", "shared"});
+  EXPECT_EQ(RunTriage(args).exit_code, 2);
+  args = common;
+  args.insert(args.end(), {"--conversations", "redis", "--conversation-ttl", "-1"});
+  EXPECT_EQ(RunTriage(args).exit_code, 2);
 }
 
 TEST(WorkerTest, AnAuditStoreThatCannotBeOpenedStopsTheWorkerBeforeRedis) {
