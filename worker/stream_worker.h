@@ -25,6 +25,14 @@
 // no output, so a record whose output was written but whose XACK was lost is triaged again and
 // its output written twice, with the same `id` (at least once, de-duplicable by stream id).
 //
+// Shared conversations. With StreamWorkerOptions::conversations (a RedisConversationStore, the one
+// the service threads with), a conversation message is applied only once every earlier entry of
+// its conversation is acknowledged: an earlier one in the batch is written and acknowledged first;
+// one pending with another consumer is waited for (after writing what is done), or claimed and
+// triaged first when that consumer has been idle for claim_idle. So messages of a conversation
+// are applied in stream order across workers, and a redelivery is recomputed, never re-applied
+// (docs/worker.md section 4).
+//
 // Thread-safety: not thread-safe; Run() on one thread. Several workers (processes) may share one
 // group.
 #ifndef TRIAGE_WORKER_STREAM_WORKER_H_
