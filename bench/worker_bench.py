@@ -9,6 +9,10 @@ stream holds N entries (records/s, from the first XADD to the last output). Then
 records XADDed at --rate per second (10 every 10 ms) for 1 + --seconds (the first second warms
 up and is not counted), and the end-to-end latency of each, from its input entry's stream id to its output entry's stream id (both Redis server times,
 milliseconds), as p50/p99/max. Needs redis-server and redis-cli (tools/setup.sh installs them).
+
+--sms N loads SMS messages of N conversations instead of reports (message k belongs to
+conversation k mod N, received 100 ms after message k-1, bodies from examples/conversations.jsonl),
+and --conversations memory|redis is passed to the workers (docs/worker.md section 4).
 """
 import argparse
 import json
@@ -71,7 +75,23 @@ def cli(port, *args):
                           capture_output=True, text=True).stdout
 
 
+SMS = 0  # --sms: the number of conversations (0: reports)
+
+
 def records(n):
+    if SMS:
+        bodies = [json.loads(l)["body"] for l in open(os.path.join(ROOT,
+                                                                   "examples/conversations.jsonl"))
+                  if '"kind":"sms"' in l]
+        for k in range(n):
+            at = 1793664000000 + 100 * k  # from 2026-11-03T00:00:00Z, in ms
+            yield json.dumps({"id": "b%d" % k, "kind": "sms", "conversation": "bc-%d" % (k % SMS),
+                              "from": "h:%d" % (k % SMS), "to": "233733",
+                              "received_at": time.strftime("%Y-%m-%dT%H:%M:%S",
+                                                           time.gmtime(at // 1000)) +
+                              ".%03dZ" % (at % 1000),
+                              "body": bodies[k % len(bodies)]}, separators=(",", ":"))
+        return
     lines = [l.strip() for l in open(os.path.join(ROOT, "examples/reports.jsonl")) if l.strip()]
     for k in range(n):
         yield lines[k % len(lines)].replace('"id":"', '"id":"b%d-' % k, 1)
@@ -83,7 +103,8 @@ def start_workers(args, port, count, batch, tag):
         p = subprocess.Popen(
             [args.triage, "worker", "--redis", "redis://127.0.0.1:%d" % port, "--stream",
              "in-" + tag, "--group", "g", "--consumer", "c%d" % i, "--out", "out-" + tag,
-             "--config", args.config, "--batch", str(batch), "--block-ms", "100"],
+             "--config", args.config, "--batch", str(batch), "--block-ms", "100",
+             "--conversations", args.conversations, "--conversation-prefix", tag + ":conv:"],
             stderr=subprocess.PIPE, text=True)
         procs.append(p)
     for p in procs:  # each says so once connected and ready
@@ -168,7 +189,13 @@ def main():
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--sms", type=int, default=0,
+                        help="SMS messages of this many conversations instead of reports")
+    parser.add_argument("--conversations", choices=("memory", "redis"), default="memory")
+    parser.add_argument("--batches", default="1,100,1000", help="the batch sizes to time")
     args = parser.parse_args()
+    global SMS
+    SMS = args.sms
     if shutil.which("redis-server") is None or shutil.which("redis-cli") is None:
         sys.exit("redis-server and redis-cli are needed (tools/setup.sh installs them)")
     port = free_port()
@@ -183,7 +210,7 @@ def main():
         print("| workers | batch | records/s |")
         print("|---:|---:|---:|")
         for workers in (1, 2):
-            for batch in (1, 100, 1000):
+            for batch in [int(b) for b in args.batches.split(",")]:
                 rate = throughput(args, port, workers, batch)
                 print("| %d | %d | %s |" % (workers, batch, format(round(rate), ",")), flush=True)
         print()

@@ -11,8 +11,10 @@
 namespace triage::cli {
 
 std::unique_ptr<Service> StartServiceReporting(RuleSet rules, size_t workers,
-                                               const FilterAuditOptions& audit) {
+                                               const FilterAuditOptions& audit,
+                                               ConversationStore* conversations) {
   ServiceOptions options;
+  options.conversations = conversations;
   options.workers = workers;
   options.audit_path = audit.path;
   options.audit_input = audit.input == "digest" ? AuditInput::kDigest : AuditInput::kText;

@@ -16,9 +16,12 @@ namespace triage::cli {
 
 // Starts the service on `rules` with `workers` scanners and the audit store of `audit` (none when
 // its path is empty). Logs on stderr how many conversation messages were re-run from the audit
-// store. On failure reports the error on stderr and returns null.
+// store. `conversations`, when not null, is the conversation store to use instead of the
+// service's own (ServiceOptions::conversations). On failure reports the error on stderr and
+// returns null.
 std::unique_ptr<Service> StartServiceReporting(RuleSet rules, size_t workers,
-                                               const FilterAuditOptions& audit);
+                                               const FilterAuditOptions& audit,
+                                               ConversationStore* conversations = nullptr);
 
 }  // namespace triage::cli
 

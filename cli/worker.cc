@@ -55,6 +55,9 @@ struct WorkerOptions {
   double claim_interval = 10;
   uint64_t max_deliveries = 5;
   double stats_interval = 0;
+  std::string conversations = "memory";
+  std::string conversation_prefix;
+  double conversation_ttl = 0;
   std::string worker_config;
 };
 
@@ -127,8 +130,18 @@ int RunWorker(const WorkerOptions& options) {
   Result<RuleSet> rules = LoadRulesReporting(config_path, nullptr);
   if (!rules.ok()) return kExitErrors;
 
+  // With --conversations redis the conversation state lives in Redis, shared by every worker of
+  // the group; the service threads SMS messages over it instead of its own in-process store.
+  std::unique_ptr<worker::RedisConversationStore> shared;
+  if (options.conversations == "redis") {
+    worker::RedisConversationOptions store;
+    store.prefix = options.conversation_prefix.empty() ? options.stream + ":conv:"
+                                                       : options.conversation_prefix;
+    store.ttl = Millis(options.conversation_ttl);
+    shared = std::make_unique<worker::RedisConversationStore>(std::move(store));
+  }
   const std::unique_ptr<Service> service =
-      StartServiceReporting(std::move(rules).value(), 1, options.audit);
+      StartServiceReporting(std::move(rules).value(), 1, options.audit, shared.get());
   if (service == nullptr) return kExitErrors;
 
   run.stream = options.stream;
@@ -144,11 +157,13 @@ int RunWorker(const WorkerOptions& options) {
   run.claim_interval = Millis(options.claim_interval);
   run.max_deliveries = options.max_deliveries;
   run.stats_interval = Millis(options.stats_interval);
+  run.conversations = shared.get();
   run.log = Log;
   run.load = [config_path]() { return LoadRulesReporting(config_path, nullptr); };
   worker::StreamWorker stream_worker(service.get(), std::move(run));
   Log("worker " + options.consumer + " of group " + options.group + " on stream " + options.stream +
-      " (ruleset " + service->rules().digest() + ")");
+      " (ruleset " + service->rules().digest() + ", conversations in " +
+      (shared != nullptr ? "Redis" : "this process") + ")");
 
   const Status status = stream_worker.Run(&g_stop, &g_reload);
   const Status stopped = service->Stop();
@@ -225,6 +240,19 @@ Command AddWorkerCommand(CLI::App* parent) {
   app->add_option("--stats-interval", options->stats_interval,
                   "Write a stats line to stderr this often, in seconds (0: only at exit)")
       ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  app->add_option("--conversations", options->conversations,
+                  "Where SMS conversation state lives: memory (this process: one worker per SMS "
+                  "stream) or redis (shared by every worker of the group, in order)")
+      ->check(CLI::IsMember({"memory", "redis"}))
+      ->capture_default_str();
+  app->add_option("--conversation-prefix", options->conversation_prefix,
+                  "With --conversations redis: the prefix of the conversation hashes (default: "
+                  "the input stream's name + ':conv:')");
+  app->add_option("--conversation-ttl", options->conversation_ttl,
+                  "With --conversations redis: forget a conversation key this many seconds after "
+                  "its last message (0: never)")
+      ->check(CLI::Range(0.0, 31622400.0))
       ->capture_default_str();
   return Command{
       app, [app, options] {

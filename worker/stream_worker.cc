@@ -15,10 +15,13 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "triage/conversation_scanner.h"
 
 namespace triage::worker {
 namespace {
@@ -84,6 +87,7 @@ class StreamWorker::Impl {
   }
 
   Status Run(std::atomic<bool>* stop, std::atomic<bool>* reload) {
+    stop_ = stop;
     Clock::time_point next_stats = Clock::now() + options_.stats_interval;
     while (!stop->load()) {
       if (connection_ == nullptr) {
@@ -99,7 +103,7 @@ class StreamWorker::Impl {
         // (LOADING after a restart, a replica promoted, a key changed under us). The batch in
         // hand stays pending; connect again (with backoff) and start over from it.
         options_.log(step.message() + "; reconnecting");
-        connection_.reset();
+        Disconnect();
         continue;
       }
       if (options_.stats_interval.count() > 0 && Clock::now() >= next_stats) {
@@ -118,7 +122,10 @@ class StreamWorker::Impl {
            " claimed=" + std::to_string(c.claimed) +
            " dead_lettered=" + std::to_string(c.dead_lettered) +
            " errors=" + std::to_string(c.errors) + " reconnects=" + std::to_string(c.reconnects) +
-           " lag=" + (c.lag < 0 ? std::string("unknown") : std::to_string(c.lag));
+           " lag=" + (c.lag < 0 ? std::string("unknown") : std::to_string(c.lag)) +
+           (options_.conversations == nullptr
+                ? std::string()
+                : " waits=" + std::to_string(c.waits) + " repeats=" + std::to_string(c.repeats));
   }
 
  private:
@@ -133,6 +140,9 @@ class StreamWorker::Impl {
       Status status = connected.status();
       if (connected.ok()) {
         connection_ = std::move(connected).value();
+        if (options_.conversations != nullptr) {
+          options_.conversations->set_connection(connection_.get());
+        }
         status = Prepare();
         if (status.ok()) {
           if (ever_connected_) {
@@ -149,7 +159,7 @@ class StreamWorker::Impl {
         }
         // A wrong type: retrying will not help.
         if (status.code() == Status::Code::kInvalidArgument) return status;
-        connection_.reset();
+        Disconnect();
       }
       if (first_failure || backoff >= std::chrono::milliseconds(5000)) {
         options_.log(status.message() + "; retrying in " + std::to_string(backoff.count()) + " ms");
@@ -162,6 +172,11 @@ class StreamWorker::Impl {
       backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
     }
     return Status::Ok();
+  }
+
+  void Disconnect() {
+    if (options_.conversations != nullptr) options_.conversations->set_connection(nullptr);
+    connection_.reset();
   }
 
   // Creates the group (and the stream) if missing; checks that OUT and the dead-letter key are
@@ -259,7 +274,293 @@ class StreamWorker::Impl {
     return deliveries;
   }
 
+  // Outputs computed and not yet written, and the entries they answer.
+  struct Segment {
+    std::vector<std::vector<std::string>> xadds;  // XADD commands, in entry order
+    std::vector<std::string> ids;                 // the entries to acknowledge
+    std::set<std::string> keys;                   // conversation keys of its messages
+  };
+
+  // Writes the segment's outputs in one transaction and, once EXEC said every XADD was written,
+  // acknowledges its entries; then empties it.
+  Status Flush(Segment* segment) {
+    if (segment->ids.empty()) return Status::Ok();
+    if (!segment->xadds.empty()) {
+      std::vector<std::vector<std::string>> commands;
+      commands.reserve(segment->xadds.size() + 2);
+      commands.push_back({"MULTI"});
+      for (std::vector<std::string>& xadd : segment->xadds) commands.push_back(std::move(xadd));
+      commands.push_back({"EXEC"});
+      TRIAGE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, connection_->Pipeline(commands));
+      const RedisReply& exec = replies.back();
+      if (exec.type != RedisReply::Type::kArray) {
+        return Status::Internal("writing the outputs failed: " +
+                                (exec.is_error() ? exec.str : std::string("transaction aborted")));
+      }
+      for (const RedisReply& reply : exec.elements) {
+        if (reply.is_error()) return Status::Internal("writing an output failed: " + reply.str);
+      }
+    }
+    // Every output is in Redis: now, and only now, the entries are acknowledged.
+    std::vector<std::string> ack = {"XACK", options_.stream, options_.group};
+    ack.insert(ack.end(), segment->ids.begin(), segment->ids.end());
+    TRIAGE_ASSIGN_OR_RETURN(RedisReply acked, connection_->Command(ack));
+    if (acked.is_error()) return Status::Internal("XACK failed: " + acked.str);
+    counters_->acked += static_cast<uint64_t>(acked.integer);
+    for (const std::string& id : segment->ids) unacked_.erase(id);
+    // Entries given up on (claimed meanwhile by another worker, say) are not kept forever.
+    if (unacked_.size() > 4 * options_.batch) unacked_.clear();
+    *segment = Segment();
+    return Status::Ok();
+  }
+
+  // The conversation key of a record ("" : no conversation message), as the service threads it.
+  std::string ConversationKey(const std::string& record) {
+    const RuleSet rules = service_->rules();
+    if (!router_.has_value() || router_digest_ != rules.digest()) {
+      router_.emplace(rules, options_.conversations);
+      router_digest_ = rules.digest();
+      key_cache_.clear();
+    }
+    ConversationTicket ticket;
+    return router_->Route(record, &ticket) >= 0 ? ticket.key : std::string();
+  }
+
+  // An entry pending in the group, outside the batch in hand, before its last entry.
+  struct Other {
+    std::string id;
+    bool acknowledged = false;  // seen acknowledged since
+  };
+
+  // Fills *others with the entries pending in the group — of any consumer — that come before the
+  // batch's last entry and are not in the batch, by conversation key, for the keys in `keys`.
+  // Entries before a batch entry were all delivered before it (XREADGROUP delivers in stream
+  // order), so this list can only shrink: what is not in it was acknowledged already.
+  Status FindEarlierPending(const std::vector<Entry>& entries, const std::vector<std::string>& keys,
+                            std::map<std::string, std::vector<Other>>* others) {
+    std::set<std::string> batch;
+    std::string last = entries.front().id;
+    for (const Entry& entry : entries) {
+      batch.insert(entry.id);
+      if (CompareStreamIds(entry.id, last) > 0) last = entry.id;
+    }
+    const std::set<std::string> wanted(keys.begin(), keys.end());
+    std::vector<std::string> pending;
+    constexpr int kPage = 1000;
+    std::string start = "-";
+    while (true) {
+      TRIAGE_ASSIGN_OR_RETURN(
+          RedisReply reply, connection_->Command({"XPENDING", options_.stream, options_.group,
+                                                  start, last, std::to_string(kPage)}));
+      if (reply.is_error()) return Status::Internal("XPENDING failed: " + reply.str);
+      for (const RedisReply& item : reply.elements) {
+        if (item.elements.empty()) continue;
+        if (batch.count(item.elements[0].str) == 0) pending.push_back(item.elements[0].str);
+      }
+      if (reply.elements.size() < static_cast<size_t>(kPage)) break;
+      start = "(" + reply.elements.back().elements[0].str;
+    }
+    // The keys of entries not seen before: their records, read in one pipeline.
+    std::vector<std::vector<std::string>> reads;
+    std::vector<const std::string*> read_ids;
+    for (const std::string& id : pending) {
+      if (key_cache_.count(id) == 0) {
+        reads.push_back({"XRANGE", options_.stream, id, id});
+        read_ids.push_back(&id);
+      }
+    }
+    if (!reads.empty()) {
+      TRIAGE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, connection_->Pipeline(reads));
+      for (size_t i = 0; i < replies.size(); ++i) {
+        if (replies[i].is_error()) return Status::Internal("XRANGE failed: " + replies[i].str);
+        const std::vector<Entry> read = ParseEntries(replies[i], options_.field);
+        // A deleted entry has no key: nothing can wait for it.
+        key_cache_[*read_ids[i]] =
+            read.size() == 1 && read[0].record ? ConversationKey(*read[0].record) : std::string();
+      }
+    }
+    for (const std::string& id : pending) {
+      const std::string& key = key_cache_[id];
+      if (!key.empty() && wanted.count(key) > 0) (*others)[key].push_back(Other{id});
+    }
+    if (key_cache_.size() > 100000) key_cache_.clear();  // ids are cheap to read again
+    return Status::Ok();
+  }
+
+  // How a wait for an earlier entry ended.
+  enum class Waited { kAcknowledged, kClaimed, kStopped };
+
+  // Waits until entry `id` (another consumer's, or one of this consumer's outside the batch in
+  // hand) is acknowledged. When its consumer has been idle for claim_idle (dead), or it is this
+  // consumer's own, claims it into *claimed (with its delivery count) instead, for the caller to
+  // triage before the entry that waits. Returns kStopped when asked to stop.
+  Result<Waited> AwaitAcknowledged(const std::string& id, Entry* claimed, uint64_t* delivered) {
+    std::chrono::milliseconds pause(2);
+    while (true) {
+      TRIAGE_ASSIGN_OR_RETURN(RedisReply reply, connection_->Command({"XPENDING", options_.stream,
+                                                                      options_.group, id, id, "1"}));
+      if (reply.is_error()) return Status::Internal("XPENDING failed: " + reply.str);
+      if (reply.elements.empty()) return Waited::kAcknowledged;
+      const RedisReply& item = reply.elements[0];
+      if (item.elements.size() < 4) return Status::Internal("unexpected XPENDING reply");
+      const bool own = item.elements[1].str == options_.consumer;
+      if (own || item.elements[2].integer >= options_.claim_idle.count()) {
+        // XCLAIM (without JUSTID) counts a delivery and returns the entry.
+        TRIAGE_ASSIGN_OR_RETURN(
+            RedisReply taken,
+            connection_->Command({"XCLAIM", options_.stream, options_.group, options_.consumer,
+                                  own ? "0" : std::to_string(options_.claim_idle.count()), id}));
+        if (taken.is_error()) return Status::Internal("XCLAIM failed: " + taken.str);
+        if (!taken.elements.empty()) {
+          std::vector<Entry> entries = ParseEntries(taken, options_.field);
+          if (entries.empty()) return Status::Internal("unexpected XCLAIM reply");
+          *claimed = std::move(entries.front());
+          *delivered = static_cast<uint64_t>(item.elements[3].integer) + 1;
+          if (!own) {
+            ++counters_->claimed;
+            options_.log("claimed an idle entry of another consumer that a conversation waits for");
+          }
+          ++counters_->consumed;
+          return Waited::kClaimed;
+        }
+        // Claimed by another worker meanwhile (its idle time starts again): wait on.
+      }
+      if (stop_->load()) return Waited::kStopped;
+      std::this_thread::sleep_for(pause);
+      pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    }
+  }
+
+  // Adds to *segment the dead-letter entry of `entry` (with its record) and its output, the error
+  // line of `error`; `delivered` is its delivery count (0: not counted).
+  void DeadLetter(const Entry& entry, uint64_t delivered, const Status& error, Segment* segment) {
+    const std::string error_line = FormatErrorLine(1, std::nullopt, error);
+    std::vector<std::string> dead = {"XADD", options_.dead_letter, "*", "id", entry.id, "error",
+                                     error_line};
+    if (delivered > 0) {
+      dead.emplace_back("deliveries");
+      dead.push_back(std::to_string(delivered));
+    }
+    if (entry.record) {
+      dead.emplace_back(options_.field);
+      dead.push_back(*entry.record);
+    }
+    segment->xadds.push_back(std::move(dead));
+    segment->xadds.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", error_line});
+    segment->ids.push_back(entry.id);
+    ++counters_->dead_lettered;
+    ++counters_->errors;
+  }
+
+  // Triages one entry (or dead-letters it, or writes its earlier output again) into *segment.
+  // `key` is its conversation key ("" : none), `delivered` its delivery count. REQUIRES, for a
+  // conversation message: every earlier entry of its conversation outside *segment was
+  // acknowledged.
+  Status Handle(const Entry& entry, const std::string& key, uint64_t delivered, Segment* segment) {
+    // An earlier message of the conversation waits in the segment: written and acknowledged
+    // first, so that at most one message of a conversation is ever applied and unacknowledged.
+    if (!key.empty() && segment->keys.count(key) > 0) TRIAGE_RETURN_IF_ERROR(Flush(segment));
+    if (!key.empty()) segment->keys.insert(key);
+    ++line_;
+    if (delivered > options_.max_deliveries) {
+      const Status error = Status::InvalidRecord(
+          "max_deliveries", "the entry was delivered " + std::to_string(delivered) +
+                                " times without a decision; it is in the dead-letter stream");
+      if (Status recorded =
+              service_->RecordFailure(line_, entry.record ? entry.record->size() : 0, error);
+          !recorded.ok()) {
+        audit_failed_ = true;
+        return recorded;
+      }
+      DeadLetter(entry, delivered, error, segment);
+      return Status::Ok();
+    }
+    if (const auto written = unacked_.find(entry.id); written != unacked_.end()) {
+      // Triaged by this process already, its acknowledgement lost with the connection: the
+      // same output again, without applying the record to a conversation a second time.
+      segment->xadds.push_back(
+          {"XADD", options_.out, "*", "id", entry.id, "decision", written->second});
+      segment->ids.push_back(entry.id);
+      return Status::Ok();
+    }
+    std::string output;
+    if (!entry.record) {
+      const Status error =
+          entry.deleted
+              ? Status::InvalidRecord("missing_entry",
+                                      "the entry was deleted from the stream before it was read")
+              : Status::InvalidRecord("missing_record",
+                                      "the entry has no '" + options_.field + "' field");
+      if (Status recorded = service_->RecordFailure(line_, 0, error); !recorded.ok()) {
+        audit_failed_ = true;
+        return recorded;
+      }
+      output = FormatErrorLine(1, std::nullopt, error);
+      ++counters_->errors;
+    } else {
+      if (!key.empty()) options_.conversations->BeginMessage(entry.id);
+      const Status status = service_->TriageRecord(0, *entry.record, line_, &decision_);
+      if (status.code() != Status::Code::kOk && status.code() != Status::Code::kInvalidRecord) {
+        // The audit store failed: no decision may leave unrecorded; nothing is acknowledged.
+        audit_failed_ = true;
+        return Status::IoError(status.message());
+      }
+      if (!key.empty()) {
+        switch (options_.conversations->outcome()) {
+          case RedisConversationStore::Outcome::kFailed: {
+            const Status failure = options_.conversations->failure();
+            if (connection_->broken()) {
+              // Redis went away: as any lost connection, the entry stays pending and is triaged
+              // again after the reconnect.
+              return Status::IoError("conversation state: " + failure.message());
+            }
+            // Redis answered, but the conversation's state cannot be used (it does not parse:
+            // written by another version or by someone else; the key holds another type).
+            // Trying again gives the same answer: the entry goes to the dead-letter stream, with
+            // the record, for a person to look at, and its output is the error line.
+            options_.log("dead-lettered a conversation message: " + failure.message());
+            DeadLetter(entry, 0,
+                       Status::InvalidRecord("conversation_state",
+                                             "the conversation's shared state cannot be used; "
+                                             "the entry is in the dead-letter stream"),
+                       segment);
+            return Status::Ok();
+          }
+          case RedisConversationStore::Outcome::kStale:
+            // A later message of its conversation was applied, which happens only once this
+            // entry was acknowledged (with its output) by another delivery: nothing to write.
+            ++counters_->repeats;
+            segment->ids.push_back(entry.id);
+            return Status::Ok();
+          case RedisConversationStore::Outcome::kRecomputed:
+            ++counters_->repeats;
+            break;
+          case RedisConversationStore::Outcome::kNone:
+          case RedisConversationStore::Outcome::kApplied:
+            break;
+        }
+      }
+      if (status.ok()) {
+        output = FormatDecisionLine(*entry.record, decision_, options_.mode);
+      } else {
+        output = FormatErrorLine(1, decision_.id, status);
+        ++counters_->errors;
+      }
+    }
+    segment->xadds.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", output});
+    segment->ids.push_back(entry.id);
+    unacked_[entry.id] = std::move(output);
+    return Status::Ok();
+  }
+
   // Triages `entries` and writes and acknowledges their outputs.
+  //
+  // With shared conversation state, a conversation message is applied only when every earlier
+  // entry of its conversation is acknowledged: one of this batch is written and acknowledged
+  // first (Handle), one of another consumer is waited for — after writing what is done, so that
+  // no worker waits while holding outputs another may wait for — or, its consumer dead, claimed
+  // and triaged first. A worker takes its batch in stream order and waits only for earlier
+  // entries, so waits form no cycle.
   Status Process(const std::vector<Entry>& entries, bool redelivered) {
     if (entries.empty()) return Status::Ok();
     counters_->consumed += entries.size();
@@ -269,93 +570,48 @@ class StreamWorker::Impl {
       TRIAGE_ASSIGN_OR_RETURN(
           deliveries, Deliveries(entries.front().id, entries.back().id, entries.size() * 2 + 100));
     }
-    std::vector<std::vector<std::string>> commands;
-    commands.push_back({"MULTI"});
-    std::vector<std::string> ack = {"XACK", options_.stream, options_.group};
-    for (const Entry& entry : entries) {
-      ack.push_back(entry.id);
-      ++line_;
+    std::vector<std::string> keys(entries.size());
+    std::map<std::string, std::vector<Other>> earlier;
+    if (options_.conversations != nullptr) {
+      bool any = false;
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].record) keys[i] = ConversationKey(*entries[i].record);
+        any = any || !keys[i].empty();
+      }
+      if (any) TRIAGE_RETURN_IF_ERROR(FindEarlierPending(entries, keys, &earlier));
+    }
+    Segment segment;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Entry& entry = entries[i];
+      const std::string& key = keys[i];
       const auto found = deliveries.find(entry.id);
       const uint64_t delivered = found == deliveries.end() ? 1 : found->second;
-      if (delivered > options_.max_deliveries) {
-        const Status error = Status::InvalidRecord(
-            "max_deliveries", "the entry was delivered " + std::to_string(delivered) +
-                                  " times without a decision; it is in the dead-letter stream");
-        if (Status recorded =
-                service_->RecordFailure(line_, entry.record ? entry.record->size() : 0, error);
-            !recorded.ok()) {
-          audit_failed_ = true;
-          return recorded;
+      if (!key.empty() && delivered <= options_.max_deliveries) {
+        bool waited = false;
+        if (const auto others = earlier.find(key); others != earlier.end()) {
+          // In stream order: when one is reached, those before it are done.
+          for (Other& other : others->second) {
+            if (other.acknowledged || CompareStreamIds(other.id, entry.id) >= 0) continue;
+            TRIAGE_RETURN_IF_ERROR(Flush(&segment));
+            Entry claimed;
+            uint64_t claimed_deliveries = 0;
+            TRIAGE_ASSIGN_OR_RETURN(const Waited how,
+                                    AwaitAcknowledged(other.id, &claimed, &claimed_deliveries));
+            // Asked to stop: the rest of the batch stays pending (for the next start, or
+            // another worker).
+            if (how == Waited::kStopped) return Status::Ok();
+            if (how == Waited::kClaimed) {
+              TRIAGE_RETURN_IF_ERROR(Handle(claimed, key, claimed_deliveries, &segment));
+            }
+            other.acknowledged = true;
+            waited = true;
+          }
         }
-        const std::string error_line = FormatErrorLine(1, std::nullopt, error);
-        std::vector<std::string> dead = {
-            "XADD",       options_.dead_letter,     "*", "id", entry.id, "error", error_line,
-            "deliveries", std::to_string(delivered)};
-        if (entry.record) {
-          dead.emplace_back(options_.field);
-          dead.push_back(*entry.record);
-        }
-        commands.push_back(std::move(dead));
-        commands.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", error_line});
-        ++counters_->dead_lettered;
-        ++counters_->errors;
-        continue;
+        if (waited) ++counters_->waits;
       }
-      std::string output;
-      if (const auto written = unacked_.find(entry.id); written != unacked_.end()) {
-        // Triaged by this process already, its acknowledgement lost with the connection: the
-        // same output again, without applying the record to a conversation a second time.
-        commands.push_back(
-            {"XADD", options_.out, "*", "id", entry.id, "decision", written->second});
-        continue;
-      }
-      if (!entry.record) {
-        const Status error =
-            entry.deleted
-                ? Status::InvalidRecord("missing_entry",
-                                        "the entry was deleted from the stream before it was read")
-                : Status::InvalidRecord("missing_record",
-                                        "the entry has no '" + options_.field + "' field");
-        if (Status recorded = service_->RecordFailure(line_, 0, error); !recorded.ok()) {
-          audit_failed_ = true;
-          return recorded;
-        }
-        output = FormatErrorLine(1, std::nullopt, error);
-        ++counters_->errors;
-      } else {
-        const Status status = service_->TriageRecord(0, *entry.record, line_, &decision_);
-        if (status.ok()) {
-          output = FormatDecisionLine(*entry.record, decision_, options_.mode);
-        } else if (status.code() == Status::Code::kInvalidRecord) {
-          output = FormatErrorLine(1, decision_.id, status);
-          ++counters_->errors;
-        } else {
-          // The audit store failed: no decision may leave unrecorded; nothing is acknowledged.
-          audit_failed_ = true;
-          return Status::IoError(status.message());
-        }
-      }
-      commands.push_back({"XADD", options_.out, "*", "id", entry.id, "decision", output});
-      unacked_[entry.id] = std::move(output);
+      TRIAGE_RETURN_IF_ERROR(Handle(entry, key, delivered, &segment));
     }
-    commands.push_back({"EXEC"});
-    TRIAGE_ASSIGN_OR_RETURN(std::vector<RedisReply> replies, connection_->Pipeline(commands));
-    const RedisReply& exec = replies.back();
-    if (exec.type != RedisReply::Type::kArray) {
-      return Status::Internal("writing the outputs failed: " +
-                              (exec.is_error() ? exec.str : std::string("transaction aborted")));
-    }
-    for (const RedisReply& reply : exec.elements) {
-      if (reply.is_error()) return Status::Internal("writing an output failed: " + reply.str);
-    }
-    // Every output is in Redis: now, and only now, the entries are acknowledged.
-    TRIAGE_ASSIGN_OR_RETURN(RedisReply acked, connection_->Command(ack));
-    if (acked.is_error()) return Status::Internal("XACK failed: " + acked.str);
-    counters_->acked += static_cast<uint64_t>(acked.integer);
-    for (const Entry& entry : entries) unacked_.erase(entry.id);
-    // Entries given up on (claimed meanwhile by another worker, say) are not kept forever.
-    if (unacked_.size() > 4 * options_.batch) unacked_.clear();
-    return Status::Ok();
+    return Flush(&segment);
   }
 
   void UpdateLag() {
@@ -376,6 +632,7 @@ class StreamWorker::Impl {
 
   Service* service_;
   StreamWorkerOptions options_;
+  const std::atomic<bool>* stop_ = nullptr;
   StreamWorkerCounters* counters_;
   std::unique_ptr<RedisConnection> connection_;
   bool ever_connected_ = false;
@@ -388,6 +645,11 @@ class StreamWorker::Impl {
   // The outputs of entries triaged but not yet acknowledged (the batch in hand, or one whose
   // acknowledgement was lost with the connection), by stream id.
   std::map<std::string, std::string> unacked_;
+  // With shared conversation state: the records' router (the live ruleset's fields), and the
+  // conversation keys of other consumers' pending entries read so far, by stream id.
+  std::optional<ConversationScanner> router_;
+  std::string router_digest_;
+  std::map<std::string, std::string> key_cache_;
 };
 
 StreamWorker::StreamWorker(Service* service, StreamWorkerOptions options)

@@ -25,6 +25,14 @@
 // no output, so a record whose output was written but whose XACK was lost is triaged again and
 // its output written twice, with the same `id` (at least once, de-duplicable by stream id).
 //
+// Shared conversations. With StreamWorkerOptions::conversations (a RedisConversationStore, the one
+// the service threads with), a conversation message is applied only once every earlier entry of
+// its conversation is acknowledged: an earlier one in the batch is written and acknowledged first;
+// one pending with another consumer is waited for (after writing what is done), or claimed and
+// triaged first when that consumer has been idle for claim_idle. So messages of a conversation
+// are applied in stream order across workers, and a redelivery is recomputed, never re-applied
+// (docs/worker.md section 4).
+//
 // Thread-safety: not thread-safe; Run() on one thread. Several workers (processes) may share one
 // group.
 #ifndef TRIAGE_WORKER_STREAM_WORKER_H_
@@ -43,6 +51,7 @@
 #include "triage/status.h"
 
 #include "redis_connection.h"
+#include "redis_conversation_store.h"
 
 namespace triage::worker {
 
@@ -62,6 +71,11 @@ struct StreamWorkerOptions {
   uint64_t max_deliveries = 5;                      // delivered more often than this: dead-lettered
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds stats_interval{0};  // a stats line this often (0: only at the end)
+  // The shared conversation state (`--conversations redis`; not owned, and the one the service
+  // threads with), or null for the service's own in-process store. With it the worker keeps the
+  // per-conversation order across workers (docs/worker.md section 4): a conversation's message
+  // is applied only once every earlier entry of that conversation is acknowledged.
+  RedisConversationStore* conversations = nullptr;
   // Where log lines go (never record text). Required.
   std::function<void(const std::string&)> log;
   // Loads the rules again for a reload (SIGHUP). Required.
@@ -77,6 +91,9 @@ struct StreamWorkerCounters {
   uint64_t errors = 0;         // entries whose output is an error line
   uint64_t reconnects = 0;     // connections re-established after a failure
   int64_t lag = -1;            // the group's lag (XINFO GROUPS) when last asked; -1: unknown
+  // With shared conversation state (StreamWorkerOptions::conversations):
+  uint64_t waits = 0;    // messages that waited for an earlier one of their conversation
+  uint64_t repeats = 0;  // messages applied before (redelivered): recomputed, or stale and skipped
 };
 
 class StreamWorker {
@@ -97,7 +114,8 @@ class StreamWorker {
   Status Run(std::atomic<bool>* stop, std::atomic<bool>* reload);
 
   const StreamWorkerCounters& counters() const { return counters_; }
-  // The stats line: "consumed=… acked=… claimed=… dead_lettered=… errors=… reconnects=… lag=…".
+  // The stats line: "consumed=… acked=… claimed=… dead_lettered=… errors=… reconnects=… lag=…",
+  // and with shared conversation state " waits=… repeats=…".
   std::string StatsLine() const;
 
  private:

@@ -21,7 +21,14 @@
 
 #include <gtest/gtest.h>
 
+#include "triage/conversation_scanner.h"
+#include "triage/diagnostic.h"
+#include "triage/options.h"
+#include "triage/rule_set.h"
+#include "triage/source.h"
+
 #include "redis_connection.h"
+#include "redis_conversation_store.h"
 #include "support/cli_harness.h"
 #include "support/run_process.h"
 #include <netinet/in.h>
@@ -39,6 +46,7 @@ using test_support::Subprocess;
 using test_support::TriageBinary;
 using test_support::TriageProcessOptions;
 using worker::RedisConnection;
+using worker::RedisConversationStore;
 using worker::RedisReply;
 
 const std::string kConfig = std::string(TRIAGE_SOURCE_DIR) + "/rules/triage.yaml";
@@ -484,6 +492,12 @@ TEST(WorkerTest, UsageErrorsExitTwoWithoutTouchingRedis) {
     EXPECT_EQ(result.err.find("secret"), std::string::npos) << result.err;
   }
   EXPECT_EQ(RunTriage({"worker", "--stream", "in"}).exit_code, 2);
+  std::vector<std::string> args = common;
+  args.insert(args.end(), {"--conversations", "shared"});
+  EXPECT_EQ(RunTriage(args).exit_code, 2);
+  args = common;
+  args.insert(args.end(), {"--conversations", "redis", "--conversation-ttl", "-1"});
+  EXPECT_EQ(RunTriage(args).exit_code, 2);
 }
 
 TEST(WorkerTest, AnAuditStoreThatCannotBeOpenedStopsTheWorkerBeforeRedis) {
@@ -612,6 +626,407 @@ TEST(WorkerTest, TheAuditStoreRecordsEveryEntryAndReplays) {
       << verify.out;
   const ProcessResult replay = RunTriage({"replay", "--audit", audit});
   EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
+}
+
+// ---- Shared conversation state (--conversations redis) ----
+
+// The lines of `file` (examples/...), unchanged.
+std::vector<std::string> ExampleLines(const std::string& file) { return Records({file}, 1); }
+
+// Delivers the whole of stream "in" to group "triage" by hand, `chunk` entries at a time to each
+// consumer of `consumers` in turn, and returns nothing: the entries wait in those consumers'
+// pending lists, so that the workers started with those names read them first, split exactly so
+// (no verdict depends on which worker happens to read what).
+void DealEntries(RedisConnection* redis, const std::vector<std::string>& consumers, int chunk) {
+  Call(redis, {"XGROUP", "CREATE", "in", "triage", "0"});
+  for (size_t turn = 0;; ++turn) {
+    const RedisReply reply =
+        Call(redis, {"XREADGROUP", "GROUP", "triage", consumers[turn % consumers.size()], "COUNT",
+                     std::to_string(chunk), "STREAMS", "in", ">"});
+    if (reply.is_nil() || reply.elements.empty()) break;
+  }
+}
+
+// The outputs by input id, every duplicate checked to be identical to the first.
+std::map<std::string, std::string> OutputsById(RedisConnection* redis) {
+  std::map<std::string, std::string> by_id;
+  for (const Output& output : ReadStream(redis, "out")) {
+    const auto [at, inserted] = by_id.emplace(output.id, output.line);
+    EXPECT_TRUE(inserted || at->second == output.line) << "a duplicate differs: " << output.id;
+  }
+  return by_id;
+}
+
+TEST(WorkerTest, TwoWorkersSharingConversationStateGiveTheFiltersConversationDecisions) {
+  REQUIRE_REDIS();
+  // Five conversations interleaved with reports, three times over (the copies continue and
+  // reopen the same conversations: an order the output depends on), plus the SMS examples.
+  const std::vector<std::string> lines =
+      Records({"examples/conversations.jsonl", "examples/sms.jsonl"}, 3);
+  const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
+  // Every conversation's messages are split between the two workers, two entries at a time.
+  DealEntries(redis.get(), {"w1", "w2"}, 2);
+  Worker first;
+  Worker second;
+  const std::vector<std::string> shared = {"--conversations", "redis", "--batch", "5"};
+  ASSERT_TRUE(first.Start(server, "w1", shared)) << first.process().err();
+  ASSERT_TRUE(second.Start(server, "w2", shared)) << second.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", static_cast<int64_t>(ids.size())));
+  const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+  while (Pending(redis.get(), "in", "triage") > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const ProcessResult stopped_first = first.Stop();
+  const ProcessResult stopped_second = second.Stop();
+  EXPECT_EQ(stopped_first.exit_code, 0) << stopped_first.err;
+  EXPECT_EQ(stopped_second.exit_code, 0) << stopped_second.err;
+
+  // Byte for byte the filter's line for each record: the conversation objects (id, index, state,
+  // the conversation's urgency that never drops, replies) included; only the stream ids are the
+  // worker's own.
+  const std::vector<std::string> expected = FilterDecisions(lines);
+  const std::map<std::string, std::string> by_id = OutputsById(redis.get());
+  ASSERT_EQ(by_id.size(), ids.size());
+  size_t conversation_lines = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    EXPECT_EQ(by_id.at(ids[i]), expected[i]) << "record " << i;
+    if (expected[i].find("\"conversation\":{") != std::string::npos) ++conversation_lines;
+  }
+  EXPECT_GT(conversation_lines, 40U);
+  EXPECT_EQ(Pending(redis.get(), "in", "triage"), 0);
+  for (const ProcessResult* stopped : {&stopped_first, &stopped_second}) {
+    EXPECT_NE(stopped->err.find("conversations in Redis"), std::string::npos) << stopped->err;
+    EXPECT_NE(stopped->err.find("waits="), std::string::npos) << stopped->err;
+    // The log names no record, no conversation and no sender.
+    EXPECT_EQ(stopped->err.find("motel"), std::string::npos) << stopped->err;
+    EXPECT_EQ(stopped->err.find("c-201"), std::string::npos) << stopped->err;
+    EXPECT_EQ(stopped->err.find("h:4d1e9a07"), std::string::npos) << stopped->err;
+  }
+  // The state is in Redis under digests of the keys, never the keys themselves.
+  const RedisReply keys = Call(redis.get(), {"KEYS", "in:conv:*"});
+  EXPECT_GE(keys.elements.size(), 5U);
+  for (const RedisReply& key : keys.elements) {
+    EXPECT_EQ(key.str.find("c-20"), std::string::npos) << key.str;
+    EXPECT_EQ(key.str.find("h:"), std::string::npos) << key.str;
+  }
+}
+
+TEST(WorkerTest, AKilledWorkersConversationMessagesAreClaimedAndAppliedOnce) {
+  REQUIRE_REDIS();
+  // The conversations thirty times over: every copy continues (or reopens) the same five, so a
+  // message applied twice, or out of order, changes the decisions of those after it.
+  const std::vector<std::string> lines =
+      Records({"examples/conversations.jsonl", "examples/sms.jsonl"}, 30);
+  const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
+  // A consumer that read ten entries and died before applying any.
+  Call(redis.get(), {"XGROUP", "CREATE", "in", "triage", "0"});
+  Call(redis.get(),
+       {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "10", "STREAMS", "in", ">"});
+  const std::vector<std::string> shared = {"--conversations", "redis", "--claim-idle", "0.2",
+                                           "--claim-interval", "0.2"};
+  // A worker killed while it works: wherever the kill lands (a message applied and not
+  // acknowledged, an output written and not acknowledged), the verdict below holds.
+  Worker doomed;
+  std::vector<std::string> doomed_options = shared;
+  doomed_options.insert(doomed_options.end(), {"--batch", "20"});
+  ASSERT_TRUE(doomed.Start(server, "doomed", doomed_options)) << doomed.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", 1));
+  doomed.process().Signal(SIGKILL);
+  doomed.process().Wait(seconds(30));
+
+  Worker first;
+  Worker second;
+  std::vector<std::string> options = shared;
+  options.insert(options.end(), {"--batch", "7"});
+  ASSERT_TRUE(first.Start(server, "w1", options)) << first.process().err();
+  ASSERT_TRUE(second.Start(server, "w2", options)) << second.process().err();
+  const auto deadline = std::chrono::steady_clock::now() + seconds(120);
+  while (true) {
+    std::set<std::string> done;
+    for (const Output& output : ReadStream(redis.get(), "out")) done.insert(output.id);
+    if ((done.size() == ids.size() && Pending(redis.get(), "in", "triage") == 0) ||
+        std::chrono::steady_clock::now() > deadline) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(first.Stop().exit_code, 0);
+  EXPECT_EQ(second.Stop().exit_code, 0);
+  EXPECT_EQ(Pending(redis.get(), "in", "triage"), 0);
+  // Every record has the filter's line (duplicates, of outputs whose acknowledgement died with
+  // the worker, identical).
+  const std::vector<std::string> expected = FilterDecisions(lines);
+  const std::map<std::string, std::string> by_id = OutputsById(redis.get());
+  ASSERT_EQ(by_id.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(by_id.at(ids[i]), expected[i]) << "record " << i;
+}
+
+// The default pack, loaded as the worker loads it.
+RuleSet DefaultRules() {
+  SourceManager sources;
+  Diagnostics diagnostics;
+  Result<RuleSet> rules = LoadRuleSet(&sources, kConfig, LoadOptions(), &diagnostics);
+  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
+  return std::move(rules).value();
+}
+
+// Applies `line` as the message of stream id `id` through `scanner`; returns its decision line
+// ("" when it could not be triaged).
+std::string ApplyMessage(ConversationScanner* scanner, RedisConversationStore* store,
+                         const std::string& id, const std::string& line) {
+  store->BeginMessage(id);
+  Decision decision;
+  if (!scanner->ScanJson(line, &decision).ok()) return "";
+  return FormatDecisionLine(line, decision, OutputMode::kDecision);
+}
+
+TEST(WorkerTest, AClaimedConversationMessageThatWasAppliedIsNotAppliedTwice) {
+  REQUIRE_REDIS();
+  const std::vector<std::string> lines = ExampleLines("examples/conversations.jsonl");
+  const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
+  // A worker ("ghost") read the first three entries, applied the first to the shared state
+  // (c-201's "help"), and died before writing its output or acknowledging anything.
+  Call(redis.get(), {"XGROUP", "CREATE", "in", "triage", "0"});
+  Call(redis.get(),
+       {"XREADGROUP", "GROUP", "triage", "ghost", "COUNT", "3", "STREAMS", "in", ">"});
+  const RuleSet rules = DefaultRules();
+  worker::RedisConversationOptions options;
+  options.prefix = "in:conv:";
+  RedisConversationStore ghost_store(options);
+  ghost_store.set_connection(redis.get());
+  ConversationScanner ghost(rules, &ghost_store);
+  const std::vector<std::string> expected = FilterDecisions(lines);
+  ASSERT_EQ(ApplyMessage(&ghost, &ghost_store, ids[0], lines[0]), expected[0]);
+
+  // A worker takes over: c-201's later messages wait for the ghost's entries, which it claims
+  // once they are idle; the applied one is recomputed from the state before it, not applied again.
+  Worker survivor;
+  ASSERT_TRUE(survivor.Start(server, "survivor",
+                             {"--conversations", "redis", "--batch", "4", "--claim-idle", "0.2",
+                              "--claim-interval", "0.2"}))
+      << survivor.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", static_cast<int64_t>(ids.size())));
+  const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+  while (Pending(redis.get(), "in", "triage") > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const ProcessResult stopped = survivor.Stop();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  const std::map<std::string, std::string> by_id = OutputsById(redis.get());
+  ASSERT_EQ(by_id.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(by_id.at(ids[i]), expected[i]) << i;
+  EXPECT_EQ(Pending(redis.get(), "in", "triage"), 0);
+  EXPECT_NE(stopped.err.find("repeats=1"), std::string::npos) << stopped.err;
+  // c-201 holds five messages, not six.
+  const std::string hash = RedisConversationStore::HashName("in:conv:", std::string("c\x1f") + "c-201");
+  ThreadState state;
+  ASSERT_TRUE(worker::DecodeThreadState(Call(redis.get(), {"HGET", hash, "state"}).str, &state).ok());
+  EXPECT_EQ(state.messages, 5U);
+}
+
+TEST(WorkerTest, AConversationStateThatCannotBeReadDeadLettersItsMessagesOnly) {
+  REQUIRE_REDIS();
+  const std::vector<std::string> lines = ExampleLines("examples/conversations.jsonl");
+  // c-201's hash holds something this version cannot read (another version wrote it, say).
+  const std::string hash = RedisConversationStore::HashName("in:conv:", std::string("c\x1f") + "c-201");
+  Call(redis.get(), {"HSET", hash, "id", "1-1", "state", "triage-thread-9\nnot ours", "prev", ""});
+  // ... and c-203's key holds a string.
+  const std::string other = RedisConversationStore::HashName("in:conv:", std::string("c\x1f") + "c-203");
+  Call(redis.get(), {"SET", other, "a string"});
+  const std::vector<std::string> ids = AddRecords(redis.get(), "in", lines);
+  Worker worker;
+  ASSERT_TRUE(worker.Start(server, "w1", {"--conversations", "redis"})) << worker.process().err();
+  ASSERT_TRUE(WaitForLength(redis.get(), "out", static_cast<int64_t>(ids.size())));
+  const ProcessResult stopped = worker.Stop();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+
+  const std::vector<std::string> expected = FilterDecisions(lines);
+  const std::map<std::string, std::string> by_id = OutputsById(redis.get());
+  std::set<std::string> dead_ids;
+  for (const Output& dead : ReadStream(redis.get(), "in:dead", "error")) {
+    EXPECT_EQ(ErrorCodeOf(dead.line), "conversation_state");
+    dead_ids.insert(dead.id);
+  }
+  size_t failed = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const bool broken = lines[i].find("\"c-201\"") != std::string::npos ||
+                        lines[i].find("\"c-203\"") != std::string::npos;
+    if (broken) {
+      ++failed;
+      EXPECT_EQ(ErrorCodeOf(by_id.at(ids[i])), "conversation_state") << i;
+      EXPECT_EQ(dead_ids.count(ids[i]), 1U) << i;
+    } else {
+      // The other conversations and the reports are the filter's, untouched.
+      EXPECT_EQ(by_id.at(ids[i]), expected[i]) << i;
+    }
+  }
+  EXPECT_EQ(failed, 9U);
+  EXPECT_EQ(dead_ids.size(), failed);
+  EXPECT_EQ(Pending(redis.get(), "in", "triage"), 0);
+  // Left as they were, for a person to look at; the log names the hash, not the conversation.
+  EXPECT_EQ(Call(redis.get(), {"HGET", hash, "state"}).str, "triage-thread-9\nnot ours");
+  EXPECT_EQ(Call(redis.get(), {"GET", other}).str, "a string");
+  EXPECT_NE(stopped.err.find(hash), std::string::npos) << stopped.err;
+  EXPECT_NE(stopped.err.find("WRONGTYPE"), std::string::npos) << stopped.err;
+  EXPECT_EQ(stopped.err.find("c-201"), std::string::npos) << stopped.err;
+  EXPECT_EQ(stopped.err.find("motel"), std::string::npos) << stopped.err;
+  EXPECT_NE(stopped.err.find("dead_lettered=9"), std::string::npos) << stopped.err;
+}
+
+TEST(RedisConversationStoreTest, AppliesInStreamOrderOnceAndRecomputesARedelivery) {
+  REQUIRE_REDIS();
+  const std::vector<std::string> lines = ExampleLines("examples/conversations.jsonl");
+  const std::vector<std::string> expected = FilterDecisions(lines);
+  const RuleSet rules = DefaultRules();
+  RedisConversationStore store(worker::RedisConversationOptions{});
+  store.set_connection(redis.get());
+  ConversationScanner scanner(rules, &store);
+  // c-201: "help" (line 0), "im at a motel" (2), "he has my phone, hes coming back" (6).
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "5-0", lines[0]), expected[0]);
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kApplied);
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "5-2", lines[2]), expected[2]);
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kApplied);
+  // Delivered again: the same decision, from the state before it; nothing written.
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "5-2", lines[2]), expected[2]);
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kRecomputed);
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "5-6", lines[6]), expected[6]);
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kApplied);
+  // An earlier message after a later one was applied: a stale duplicate, not run.
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "5-2", lines[2]), "");
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kStale);
+  // A record of no conversation does not touch the store.
+  EXPECT_NE(ApplyMessage(&scanner, &store, "5-4", lines[4]), "");
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kNone);
+
+  const std::string hash = RedisConversationStore::HashName("triage:conv:", std::string("c\x1f") + "c-201");
+  EXPECT_EQ(Call(redis.get(), {"HGET", hash, "id"}).str, "5-6");
+  EXPECT_EQ(Call(redis.get(), {"TTL", hash}).integer, -1);  // no expiry unless asked
+  ThreadState state;
+  ASSERT_TRUE(worker::DecodeThreadState(Call(redis.get(), {"HGET", hash, "state"}).str, &state).ok());
+  EXPECT_EQ(state.messages, 3U);
+  EXPECT_EQ(state.texts.size(), 2U);  // "help" is a keyword: not text
+
+  // With a ttl, every message renews the expiry.
+  worker::RedisConversationOptions expiring;
+  expiring.ttl = std::chrono::hours(1);
+  RedisConversationStore expiring_store(expiring);
+  expiring_store.set_connection(redis.get());
+  ConversationScanner expiring_scanner(rules, &expiring_store);
+  EXPECT_EQ(ApplyMessage(&expiring_scanner, &expiring_store, "6-0", lines[3]), expected[3]);
+  const std::string c203 = RedisConversationStore::HashName("triage:conv:", std::string("c\x1f") + "c-203");
+  EXPECT_GT(Call(redis.get(), {"TTL", c203}).integer, 3500);
+}
+
+TEST(RedisConversationStoreTest, FailuresLeaveTheStateAloneAndNameNoKey) {
+  REQUIRE_REDIS();
+  const std::vector<std::string> lines = ExampleLines("examples/conversations.jsonl");
+  const RuleSet rules = DefaultRules();
+  RedisConversationStore store(worker::RedisConversationOptions{});
+  ConversationScanner scanner(rules, &store);
+  // No connection.
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "1-0", lines[0]), "");
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kFailed);
+  EXPECT_EQ(store.failure().code(), Status::Code::kIoError);
+
+  store.set_connection(redis.get());
+  const std::string hash = RedisConversationStore::HashName("triage:conv:", std::string("c\x1f") + "c-201");
+  for (const std::string& bad : {std::string("garbage"), std::string("triage-thread-1\n3:abc"),
+                                 std::string("triage-thread-1\n99999:x")}) {
+    Call(redis.get(), {"HSET", hash, "id", "1-0", "state", bad, "prev", ""});
+    EXPECT_EQ(ApplyMessage(&scanner, &store, "1-1", lines[0]), "") << bad;
+    EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kFailed);
+    EXPECT_NE(store.failure().message().find("cannot be read"), std::string::npos)
+        << store.failure().ToString();
+    EXPECT_NE(store.failure().message().find(hash), std::string::npos);
+    EXPECT_EQ(store.failure().message().find("c-201"), std::string::npos);
+    EXPECT_EQ(Call(redis.get(), {"HGET", hash, "state"}).str, bad);
+    EXPECT_EQ(Call(redis.get(), {"HGET", hash, "id"}).str, "1-0");
+  }
+  // An id that is no stream id.
+  Call(redis.get(), {"HSET", hash, "id", "yesterday"});
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "1-1", lines[0]), "");
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kFailed);
+
+  // The key of a (from, to) conversation, a phone number, is never in the hash's name.
+  const std::string sender =
+      R"({"id":"p-1","kind":"sms","from":"+15555550123","to":"233733","received_at":"2026-11-02T23:10:00Z","body":"help"})";
+  EXPECT_NE(ApplyMessage(&scanner, &store, "2-0", sender), "");
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kApplied);
+  for (const RedisReply& key : Call(redis.get(), {"KEYS", "*"}).elements) {
+    EXPECT_EQ(key.str.find("5555"), std::string::npos) << key.str;
+  }
+
+  // Redis gone: a failure of the connection, which the worker answers by reconnecting.
+  server.Stop();
+  EXPECT_EQ(ApplyMessage(&scanner, &store, "2-1", sender), "");
+  EXPECT_EQ(store.outcome(), RedisConversationStore::Outcome::kFailed);
+  EXPECT_EQ(store.failure().code(), Status::Code::kIoError);
+  EXPECT_TRUE(redis->broken());
+}
+
+TEST(RedisConversationStoreTest, TheStateRoundTripsAndATruncatedOneIsRefused) {
+  ThreadState state;
+  state.id = "c-201@2026-11-02T23:10:00Z";
+  state.serial = 2;
+  state.messages = 3;
+  state.opened_at = 1796252600000000;
+  state.last_at = -5;
+  state.ended = true;
+  state.opted_out = true;
+  state.decision.id = "m-06";
+  state.decision.urgency = 85;
+  state.decision.band = "P1";
+  state.decision.categories = {{"enticement", 40}, {"hotline_contact", 0}};
+  RuleHit hit;
+  hit.rule = "meeting_a_minor";
+  hit.urgency = 35;
+  hit.floor = 90;
+  hit.categories = {{"enticement", 40}};
+  state.decision.rules = {hit, RuleHit{"other", 0, std::nullopt, {}}};
+  state.decision.tags = {"minor", ""};
+  state.decision.routes = {"duty-officer"};
+  ConversationInfo info;
+  info.id = "c-201@x";
+  info.index = 3;
+  info.state = ConversationState::kOptedOut;
+  info.at = 7;
+  info.keyword = CarrierKeyword::kStart;
+  info.context_lost = true;
+  info.message_urgency = 5;
+  info.message_band = "P4";
+  info.message_categories = {{"hotline_contact", 50}};
+  info.message_rules = {"sms_keyword_only"};
+  state.decision.conversation = info;
+  state.decision.reply = "a reply\nwith: colons 3:x";
+  state.decision.ruleset = "sha256:abc";
+  state.decision.engine = "0.1.0";
+  state.texts = {"help", std::string("bytes \0\x1f and 12:34", 18), ""};
+
+  const std::string blob = worker::EncodeThreadState(state);
+  ThreadState back;
+  ASSERT_TRUE(worker::DecodeThreadState(blob, &back).ok());
+  EXPECT_EQ(worker::EncodeThreadState(back), blob);
+  EXPECT_EQ(back.texts, state.texts);
+  EXPECT_EQ(DecisionToJson(back.decision), DecisionToJson(state.decision));
+  EXPECT_EQ(back.last_at, state.last_at);
+  EXPECT_TRUE(back.opted_out);
+  // Every truncation, and anything appended, is refused (and leaves the output alone).
+  for (size_t size = 0; size < blob.size(); ++size) {
+    ThreadState untouched;
+    untouched.id = "kept";
+    EXPECT_FALSE(worker::DecodeThreadState(blob.substr(0, size), &untouched).ok()) << size;
+    EXPECT_EQ(untouched.id, "kept");
+  }
+  EXPECT_FALSE(worker::DecodeThreadState(blob + "0:", &back).ok());
+  EXPECT_TRUE(worker::DecodeThreadState(worker::EncodeThreadState(ThreadState()), &back).ok());
+  EXPECT_EQ(back.id, "");
+
+  EXPECT_EQ(worker::CompareStreamIds("1-2", "1-10"), -1);
+  EXPECT_EQ(worker::CompareStreamIds("10-0", "9-99"), 1);
+  EXPECT_EQ(worker::CompareStreamIds("3-3", "3-3"), 0);
+  EXPECT_FALSE(worker::ParseStreamId("3").has_value());
+  EXPECT_FALSE(worker::ParseStreamId("-3").has_value());
+  EXPECT_FALSE(worker::ParseStreamId("3-x").has_value());
 }
 
 }  // namespace

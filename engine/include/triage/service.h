@@ -35,6 +35,7 @@
 #include <string_view>
 
 #include "triage/audit.h"
+#include "triage/conversation_store.h"
 #include "triage/decision.h"
 #include "triage/explain_report.h"
 #include "triage/export.h"
@@ -76,6 +77,11 @@ struct ServiceOptions {
   const AuditClock* clock = nullptr;
   // What Explain() computes beyond the ledger.
   ExplainReportOptions explain;
+  // The conversation store to thread SMS messages in (not owned; outlives the service), or null
+  // for the service's own MemoryConversationStore. A store given here holds its conversations
+  // already: the audit store's are not re-run into it (a shared store, `triage worker
+  // --conversations redis`). It is configured with the ruleset's limits as the own one is.
+  ConversationStore* conversations = nullptr;
 };
 
 class TRIAGE_EXPORT Service {

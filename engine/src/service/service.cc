@@ -80,7 +80,13 @@ ServiceResponse ServiceError(int status, std::string_view code, std::string_view
 class Service::Impl {
  public:
   Impl(RuleSet rules, const ServiceOptions& options)
-      : options_(options), engine_(rules), store_(rules.config().conversations) {
+      : options_(options), engine_(rules) {
+    if (options.conversations != nullptr) {
+      store_ = options.conversations;
+    } else {
+      own_store_ = std::make_unique<MemoryConversationStore>(rules.config().conversations);
+      store_ = own_store_.get();
+    }
     workers_.resize(std::max<size_t>(options.workers, 1));
     for (auto& worker : workers_) worker = std::make_unique<Worker>();
   }
@@ -93,8 +99,11 @@ class Service::Impl {
     store_options.clock = options_.clock;
     Result<AuditStore> store = AuditStore::Open(options_.audit_path, store_options);
     if (!store.ok()) return store.status();
-    // The store's earlier runs: their open conversations carry on in this one, as in the filter.
-    TRIAGE_RETURN_IF_ERROR(store->RestoreConversations(&store_, &restored_));
+    // The store's earlier runs: their open conversations carry on in this one, as in the filter
+    // (a store given by the caller holds them already).
+    if (own_store_ != nullptr) {
+      TRIAGE_RETURN_IF_ERROR(store->RestoreConversations(own_store_.get(), &restored_));
+    }
     audit_ = std::make_unique<internal::AuditCommitter>(std::move(store).value());
     return Status::Ok();
   }
@@ -117,7 +126,7 @@ class Service::Impl {
     if (generation != worker.generation) {
       RuleSet rules = engine_.current();
       worker.generation = generation;
-      worker.conversations.emplace(rules, &store_);
+      worker.conversations.emplace(rules, store_);
       worker.scanner.reset();
       worker.rules = std::move(rules);
     }
@@ -134,12 +143,12 @@ class Service::Impl {
     if (scanner.Route(json, &worker.ticket) >= 0) {
       std::lock_guard<std::mutex> lock(conversation_mutex_);
       if (configured_ != worker.rules->digest()) {
-        store_.Configure(worker.rules->config().conversations);
+        store_->Configure(worker.rules->config().conversations);
         configured_ = worker.rules->digest();
       }
       scanner.Admit(&worker.ticket);
       status = scanner.ScanJson(json, worker.ticket, &worker.decision);
-      store_.Settle();
+      store_->Settle();
       if (audit_ != nullptr) *ticket = audit_->Reserve();
     } else {
       status = scanner.ScanJson(json, worker.ticket, &worker.decision);
@@ -305,7 +314,7 @@ class Service::Impl {
     out += "# HELP triage_ready 1 while the service answers triage requests.\n";
     out += "# TYPE triage_ready gauge\n";
     out += std::string("triage_ready ") + (ready() ? "1" : "0") + "\n";
-    const ConversationStoreStats conversations = store_.stats();
+    const ConversationStoreStats conversations = store_->stats();
     out += "# HELP triage_conversations_open SMS conversations held now.\n";
     out += "# TYPE triage_conversations_open gauge\n";
     out += "triage_conversations_open " + std::to_string(conversations.open) + "\n";
@@ -336,7 +345,8 @@ class Service::Impl {
  private:
   ServiceOptions options_;
   Engine engine_;
-  MemoryConversationStore store_;
+  std::unique_ptr<MemoryConversationStore> own_store_;  // when the options gave none
+  ConversationStore* store_;                            // own_store_, or the options'
   std::vector<std::unique_ptr<Worker>> workers_;
   std::unique_ptr<internal::AuditCommitter> audit_;
   uint64_t restored_ = 0;
