@@ -166,6 +166,19 @@ TEST(CheckTest, SlowPatternIsWarnedAtItsDeclaration) {
   EXPECT_EQ(strict.exit_code, 1);
 }
 
+TEST(CheckTest, ATermThatDropsTextIsWarnedAtItsString) {
+  TempRulePack pack("terms close = \"wrong #\"\nrule a { when text ~ close }\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(AnyLineMatches(
+      result.err,
+      R"(test\.rules:1:15: warning: term "wrong #" reads as "wrong": '#' is not part of any word \(the analysis drops it\) \[term-drops-text\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {15}\^~~~~~~~~$)")) << result.err;
+  const ProcessResult strict = RunTriage({"check", "--werror", "--config", pack.config()});
+  EXPECT_EQ(strict.exit_code, 1);
+}
+
 TEST(CheckTest, NoColourWithoutATerminal) {
   TempRulePack pack("rule broken { when text ~ nope urgency +5 }\n");
   const ProcessResult result = RunTriage({"check", "--config", pack.config()}, "", {"NO_COLOR="});

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "compile/words.h"
+
 namespace triage::internal {
 
 // Warns about declarations no rule uses, in source order.
@@ -39,6 +41,23 @@ void WarnUnused(const Symbols& symbols, Diagnostics* diagnostics) {
     return a.file.value != b.file.value ? a.file.value < b.file.value : a.span.begin < b.span.begin;
   });
   for (Diagnostic& d : warnings) diagnostics->Add(std::move(d));
+}
+
+// Warns about each phrase that reads as less than is written, in source order.
+void WarnDroppedText(const std::vector<LossyPhrase>& phrases, Diagnostics* diagnostics) {
+  std::vector<const LossyPhrase*> sorted;
+  sorted.reserve(phrases.size());
+  for (const LossyPhrase& phrase : phrases) sorted.push_back(&phrase);
+  std::sort(sorted.begin(), sorted.end(), [](const LossyPhrase* a, const LossyPhrase* b) {
+    return a->file.value != b->file.value ? a->file.value < b->file.value
+                                          : a->span.begin < b->span.begin;
+  });
+  for (const LossyPhrase* phrase : sorted) {
+    diagnostics->Warning("term-drops-text",
+                         "term \"" + phrase->written + "\" reads as \"" + phrase->reading.words +
+                             "\": " + DescribeDropped(phrase->reading.dropped),
+                         phrase->file, phrase->span);
+  }
 }
 
 // Warns about each regex the plan must run on its own on every value (no set can hold it

@@ -66,6 +66,7 @@ Result<std::shared_ptr<Program>> Lower(const SourceManager& sources, const Engin
   LowerExamples(symbols, position, config, program.get(), &reporter);
   SetUpFallback(config, &symbols, program.get(), &reporter);
   WarnUnused(symbols, diagnostics);
+  WarnDroppedText(terms.lossy_phrases(), diagnostics);
   if (reporter.errors() != 0) return reporter.Fail();
 
   // What the scanner runs.

@@ -12,7 +12,8 @@
 //   order       order.h        rule references acyclic; the stable evaluation order
 //   overrides   overrides.h    the config's overrides and fallback category
 //   examples    examples.h     inline examples tied to their rules
-//   lint        lint.h         warnings: unused declarations, slow patterns
+//   lint        lint.h         warnings: unused declarations, terms that drop text, slow
+//                              patterns
 //   matchers    matcher_plan.h each field's multi-pattern matcher
 //   gates       gates.h        each rule's cheapest necessary condition
 //

@@ -70,8 +70,9 @@ void TermTable::CompileTerms() {
     program_->terms.push_back(std::move(list));
     for (const ast::StringLit& phrase : decl.phrases) {
       std::vector<TermElement> elements;
+      PhraseReading reading;
       const std::string problem =
-          CompilePhrase(analyzer, scratch.get(), phrase.value, stem, &elements);
+          CompilePhrase(analyzer, scratch.get(), phrase.value, stem, &elements, &reading);
       if (!problem.empty()) {
         reporter_->Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
                          phrase.span);
@@ -81,6 +82,9 @@ void TermTable::CompileTerms() {
       if (leet && !CheckLeetPhrase(name, phrase, info.file, scratch.get())) {
         info.valid = false;
         continue;
+      }
+      if (!reading.dropped.empty()) {
+        lossy_phrases_.push_back({info.file, phrase.span, phrase.value, std::move(reading)});
       }
       AddPhrase(std::move(elements), info.index, program_);
     }

@@ -20,11 +20,21 @@
 #include "compile/program.h"
 #include "compile/reporter.h"
 #include "compile/symbols.h"
+#include "compile/words.h"
 #include "dsl/ast.h"
 
 namespace triage::internal {
 
 namespace ast = dsl::ast;
+
+// A phrase whose written text holds characters that its analysis drops (PhraseReading::dropped,
+// compile/words.h), for the lint's term-drops-text warning (compile/lint.h).
+struct LossyPhrase {
+  FileId file;
+  SourceSpan span;      // the phrase's string literal
+  std::string written;  // the phrase as written
+  PhraseReading reading;
+};
 
 class TermTable {
  public:
@@ -38,8 +48,9 @@ class TermTable {
         reporter_(reporter) {}
 
   // Compiles every terms list, in name order, into Program::terms and Program::phrases
-  // (duplicate-option, no-stemmer, unknown-option, bad-phrase, bad-leet). Then
-  // FinishTermIndex (compile/words.h) indexes them.
+  // (duplicate-option, no-stemmer, unknown-option, bad-phrase, bad-leet); the phrases that lose
+  // characters to the analysis are kept for lossy_phrases(). Then FinishTermIndex
+  // (compile/words.h) indexes them.
   void CompileTerms();
 
   // Compiles the context declarations into Program::triggers and Program::terminators
@@ -63,6 +74,9 @@ class TermTable {
   // no-context-triggers when filters are used with no trigger declared.
   void FinishWordFields();
 
+  // The compiled phrases that lose characters to the analysis, in the order compiled.
+  const std::vector<LossyPhrase>& lossy_phrases() const { return lossy_phrases_; }
+
  private:
   bool CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,
                        AnalyzerScratch* scratch);
@@ -74,6 +88,7 @@ class TermTable {
   Reporter* reporter_;
   std::vector<int> word_field_of_;
   std::map<std::pair<int, int>, int> term_atom_index_;
+  std::vector<LossyPhrase> lossy_phrases_;
   bool uses_context_ = false;
 };
 

@@ -11,6 +11,9 @@
 #include <string_view>
 #include <utility>
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 namespace triage::internal {
 namespace {
 
@@ -45,16 +48,64 @@ size_t ParseGap(const std::string& text, size_t i, int* min, int* max) {
   return j + 1;
 }
 
+bool IsHyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
+bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2018 || c == 0x2019 || c == 0x02BC; }
+
+// Adds to *dropped the characters of `part` that lie in no token of `analyzed` and are no word
+// separator (PhraseReading), each once.
+void CollectDropped(std::string_view part, const AnalyzedText& analyzed,
+                    std::vector<std::string>* dropped) {
+  // Per byte offset: inside a token, a token begins there, a token ends there.
+  enum : uint8_t { kInside = 1, kBegin = 2, kEnd = 4 };
+  std::vector<uint8_t> at(part.size() + 1, 0);
+  for (const Token& token : analyzed.tokens) {
+    for (uint32_t b = token.begin; b < token.end; ++b) at[b] |= kInside;
+    at[token.begin] |= kBegin;
+    at[token.end] |= kEnd;
+  }
+  const auto* s = reinterpret_cast<const uint8_t*>(part.data());
+  const auto length = static_cast<int32_t>(part.size());
+  for (int32_t i = 0; i < length;) {
+    const int32_t begin = i;
+    UChar32 c = 0;
+    U8_NEXT(s, i, length, c);
+    if ((at[begin] & kInside) != 0 || (c >= 0 && u_isUWhiteSpace(c))) continue;
+    const bool after_word = (at[begin] & kEnd) != 0;
+    const bool before_word = (at[i] & kBegin) != 0;
+    if (IsHyphen(c) && after_word && before_word) continue;
+    if (IsApostrophe(c) && (after_word || before_word)) continue;
+    std::string character(part.substr(begin, i - begin));
+    if (std::find(dropped->begin(), dropped->end(), character) == dropped->end()) {
+      dropped->push_back(std::move(character));
+    }
+  }
+}
+
 }  // namespace
 
+std::string DescribeDropped(const std::vector<std::string>& dropped) {
+  std::string list;
+  for (size_t i = 0; i < dropped.size(); ++i) {
+    if (i > 0) list += i + 1 == dropped.size() ? " and " : ", ";
+    list += "'" + dropped[i] + "'";
+  }
+  return dropped.size() == 1 ? list + " is not part of any word (the analysis drops it)"
+                             : list + " are not part of any word (the analysis drops them)";
+}
+
 std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
-                          const std::string& phrase, bool stem,
-                          std::vector<TermElement>* elements) {
+                          const std::string& phrase, bool stem, std::vector<TermElement>* elements,
+                          PhraseReading* reading) {
   elements->clear();
+  reading->words.clear();
+  reading->dropped.clear();
   AnalyzedText analyzed;
-  auto add_words = [&](const std::string& text) {
+  auto add_words = [&](std::string_view text) {
     analyzer.Analyze(text, scratch, &analyzed);
+    CollectDropped(text, analyzed, &reading->dropped);
     for (const Token& token : analyzed.tokens) {
+      if (!reading->words.empty()) reading->words += ' ';
+      reading->words += token.form;
       TermElement e;
       if (stem && !token.is_number && !analyzer.config().stem_languages.empty()) {
         e.kind = TermElement::Kind::kStem;
@@ -67,10 +118,11 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
       elements->push_back(std::move(e));
     }
   };
+  const std::string_view text = phrase;
   size_t start = 0;
   for (size_t i = 0; i < phrase.size(); ++i) {
     if (phrase[i] != '{') continue;
-    add_words(phrase.substr(start, i - start));
+    add_words(text.substr(start, i - start));
     TermElement gap;
     gap.kind = TermElement::Kind::kGap;
     const size_t next = ParseGap(phrase, i, &gap.gap_min, &gap.gap_max);
@@ -82,11 +134,17 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
       return "a gap must stand between two words";
     }
     elements->push_back(gap);
+    reading->words += " {" + std::to_string(gap.gap_min);
+    if (gap.gap_max != gap.gap_min) reading->words += "," + std::to_string(gap.gap_max);
+    reading->words += "}";
     start = next;
     i = next - 1;
   }
-  add_words(phrase.substr(start));
-  if (elements->empty()) return "the phrase has no word";
+  add_words(text.substr(start));
+  if (elements->empty()) {
+    if (reading->dropped.empty()) return "the phrase has no word";
+    return "the phrase has no word: " + DescribeDropped(reading->dropped);
+  }
   if (elements->back().kind == TermElement::Kind::kGap) return "a gap must stand between two words";
   return "";
 }

@@ -17,11 +17,29 @@
 
 namespace triage::internal {
 
-// Splits and analyses one phrase. On success fills *elements and returns "" ; otherwise returns
-// what is wrong (an empty phrase, a gap at an edge, a malformed or too wide gap).
+// What the analysis made of a phrase as written, for the lint (term-drops-text, compile/lint.h).
+// A character of the phrase outside its gaps is dropped when it is part of no word and is not
+// read as a word separator: whitespace, a hyphen between two words ("14-year-old" reads
+// "14 year old", as it does in a text) and an apostrophe at a word's edge ("'em", "kids'": the
+// word rules never keep one there, and one inside a word stays in it, "don't"). What the
+// dictionary replaces a word by is no loss: its source characters belong to the word.
+struct PhraseReading {
+  // The words read, gaps as {m,n} or {n}: "took {0,3} passport".
+  std::string words;
+  // Each dropped character (UTF-8) once, in order.
+  std::vector<std::string> dropped;
+};
+
+// Splits and analyses one phrase. On success fills *elements and *reading and returns "";
+// otherwise returns what is wrong (a phrase with no word, a gap at an edge, a malformed or too
+// wide gap).
 std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
-                          const std::string& phrase, bool stem,
-                          std::vector<TermElement>* elements);
+                          const std::string& phrase, bool stem, std::vector<TermElement>* elements,
+                          PhraseReading* reading);
+
+// "'#' is not part of any word (the analysis drops it)", for `dropped` (not empty) characters;
+// several are listed, "'/' and '+' are ... drops them".
+std::string DescribeDropped(const std::vector<std::string>& dropped);
 
 // Adds `elements` as a phrase of list `list` to the program's phrase table and index (a phrase
 // that several lists share is stored and matched once). REQUIRES: program->terms[list] exists

@@ -24,6 +24,21 @@ TEST(LintTest, WarnsAboutUnusedDeclarationsInSourceOrder) {
   EXPECT_EQ(f.At(3), "4:10");
 }
 
+TEST(LintTest, WarnsAboutTermsThatDropTextInSourceOrder) {
+  PassFixture f;
+  const FileId file = f.sources.AddFile("t.rules", "terms a = \"c/o\"\nterms b = \"wrong #\"\n");
+  LossyPhrase later{file, SourceSpan{26, 35}, "wrong #", {"wrong", {"#"}}};
+  LossyPhrase earlier{file, SourceSpan{10, 15}, "c/o", {"c o", {"/"}}};
+  WarnDroppedText({later, earlier}, &f.diagnostics);
+  EXPECT_EQ(f.Codes(), (std::vector<std::string>{"term-drops-text", "term-drops-text"}));
+  EXPECT_EQ(f.At(0), "1:11");
+  EXPECT_EQ(f.At(1), "2:11");
+  EXPECT_NE(f.Rendered().find("term \"wrong #\" reads as \"wrong\": '#' is not part of any word "
+                              "(the analysis drops it)"),
+            std::string::npos)
+      << f.Rendered();
+}
+
 TEST(LintTest, WarnsAboutPatternsRunOnEveryValue) {
   PassFixture f;
   const FileId file = f.sources.AddFile("t.rules", std::string(40, ' '));

@@ -384,6 +384,85 @@ TEST(WordLevelCheckTest, ReportsLeetMisuseAtItsPosition) {
   EXPECT_TRUE(Check("terms a = \"k1ll\"\nrule r { when text ~ a }").Codes().empty());
 }
 
+// ---- terms that read as less than is written (term-drops-text) -------------------------------
+
+TEST(WordLevelCheckTest, ATermWithACharacterTheAnalysisDropsIsWarnedAtItsString) {
+  Compiled c = Check("terms close = \"wrong #\", \"wrong number\"\nrule r { when text ~ close }");
+  ASSERT_TRUE(c.rules) << c.Rendered();  // a warning: the ruleset loads
+  EXPECT_EQ(c.Codes(), Strings{"term-drops-text"});
+  EXPECT_TRUE(c.Has("term-drops-text", 1, 15)) << c.Rendered();
+  EXPECT_NE(c.Rendered().find("term \"wrong #\" reads as \"wrong\": '#' is not part of any word "
+                              "(the analysis drops it)"),
+            std::string::npos)
+      << c.Rendered();
+  // What it warns about: the term is the bare word.
+  EXPECT_EQ(FiredOn(*c.rules, "I may be wrong about ages"), Strings{"r"});
+}
+
+TEST(WordLevelCheckTest, ATermWarnsWithWhatItReadsAsAndEachCharacterDropped) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"c/o", "reads as \"c o\": '/' is not"},
+      {"+18", "reads as \"18\": '+' is not"},
+      {"18+", "reads as \"18\": '+' is not"},
+      {"n/a", "reads as \"n a\": '/' is not"},
+      {"$$$ fast", "reads as \"fast\": '$' is not"},
+      {"u @ home", "reads as \"you home\": '@' is not"},  // the dictionary still applies
+      {"took # {0,3} passport", "reads as \"took {0,3} passport\": '#' is not"},
+      {"a/b+c/d",
+       "reads as \"a b c d\": '/' and '+' are not part of any word (the analysis "
+       "drops them)"},
+      {"who's this?!", "reads as \"who's this\": '?' and '!' are not"},
+  };
+  for (const auto& [term, reading] : cases) {
+    Compiled c = Check("terms a = \"" + term + "\"\nrule r { when text ~ a }");
+    ASSERT_TRUE(c.rules) << term << "\n" << c.Rendered();
+    EXPECT_TRUE(c.Has("term-drops-text", 1, 11)) << term << "\n" << c.Rendered();
+    EXPECT_NE(c.Rendered().find("term \"" + term + "\" " + reading), std::string::npos)
+        << c.Rendered();
+  }
+}
+
+TEST(WordLevelCheckTest, CaseAccentsGapsHyphensApostrophesAndTheDictionaryLoseNothing) {
+  // Folding and the dictionary are the analysis's purpose; a hyphen between words reads as a
+  // space in the text too; an apostrophe inside a word stays in it ("don't" is not "dont"), and
+  // one at a word's edge is a quote mark, never part of a word in the text either.
+  Compiled c = Check(R"(terms a = "NIÑA", "Él La Vendió", "took {0,3} passport", "a {0,2} b",
+  "keeps {2} papers", "14-year-old", "don't tell", "don’t tell", "rock 'n' roll", "'em", "kids'",
+  "call me rn", "u up", "2.5 hours", "e.g this"
+rule r { when text ~ a })");
+  ASSERT_TRUE(c.rules) << c.Rendered();
+  EXPECT_TRUE(c.Codes().empty()) << c.Rendered();
+}
+
+TEST(WordLevelCheckTest, ATermOfOnlyDroppedCharactersIsAnError) {
+  Compiled c = Check("terms a = \"x\", \"###\", \"+ / +\", \"\"\nrule r { when text ~ a }");
+  EXPECT_FALSE(c.rules);
+  EXPECT_EQ(c.Codes(), (Strings{"bad-phrase", "bad-phrase", "bad-phrase"})) << c.Rendered();
+  EXPECT_TRUE(c.Has("bad-phrase", 1, 16)) << c.Rendered();
+  EXPECT_NE(c.Rendered().find("has no word: '#' is not part of any word (the analysis drops it)"),
+            std::string::npos)
+      << c.Rendered();
+  EXPECT_TRUE(c.Has("bad-phrase", 1, 23)) << c.Rendered();
+  EXPECT_NE(c.Rendered().find("has no word: '+' and '/' are not part of any word"),
+            std::string::npos)
+      << c.Rendered();
+  EXPECT_TRUE(c.Has("bad-phrase", 1, 32)) << c.Rendered();
+}
+
+TEST(WordLevelCheckTest, TermsThatDropTextAreWarnedInSourceOrder) {
+  // Lists compile in name order; their warnings come in the order of the files.
+  Compiled c =
+      Check("terms z = \"x #\"\nterms a = \"y #\", \"w & v\"\nrule r { when text ~ any(a, z) }");
+  ASSERT_TRUE(c.rules) << c.Rendered();
+  ASSERT_EQ(c.diagnostics.items().size(), 3u) << c.Rendered();
+  EXPECT_TRUE(c.Has("term-drops-text", 1, 11)) << c.Rendered();
+  EXPECT_TRUE(c.Has("term-drops-text", 2, 11)) << c.Rendered();
+  EXPECT_TRUE(c.Has("term-drops-text", 2, 18)) << c.Rendered();
+  const std::vector<Diagnostic>& items = c.diagnostics.items();
+  EXPECT_LT(items[0].span.begin, items[1].span.begin);
+  EXPECT_LT(items[1].span.begin, items[2].span.begin);
+}
+
 TEST(WordLevelCheckTest, MissingAndMalformedDictionariesAreErrors) {
   EXPECT_TRUE(Check("rule r { when text ~ /x/ }",
                     "analysis:\n  dictionaries: [absent.dict]\n").Codes() ==
