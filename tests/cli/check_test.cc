@@ -182,6 +182,21 @@ TEST(CheckTest, ATermThatDropsTextIsWarnedAtItsString) {
   EXPECT_EQ(strict.exit_code, 1);
 }
 
+TEST(CheckTest, AStemLanguageTheConfigLacksIsAnErrorAtItsName) {
+  TempRulePack pack("terms t (leet, stem english french) = \"sell\"\nrule a { when text ~ t }\n",
+                    "analysis:\n  stemmers: [english, spanish]\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(AnyLineMatches(
+      result.err,
+      R"(test\.rules:1:29: error: terms 't' asks for stems in 'french', which is not a configured stemmer \(analysis\.stemmers: english and spanish\) \[unknown-stemmer\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *1 \| terms t \(leet, stem english french\))"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {29}\^~{5}$)")) << result.err;
+}
+
 TEST(CheckTest, NoColourWithoutATerminal) {
   TempRulePack pack("rule broken { when text ~ nope urgency +5 }\n");
   const ProcessResult result = RunTriage({"check", "--config", pack.config()}, "", {"NO_COLOR="});

@@ -258,9 +258,14 @@ struct TermElement {
   enum class Kind : uint8_t { kWord, kStem, kGap };
   Kind kind = Kind::kWord;
   std::string word;                // kWord: the folded form
-  std::vector<std::string> stems;  // kStem: the stem in each analysis stemmer language
-  // The same as ids of TermIndex::words and TermIndex::stems[language], set by FinishTermIndex:
-  // the scanner compares a token's ids with these instead of strings.
+  // kStem: the languages the element compares in (indexes into the config's
+  // analysis.stem_languages, ascending: every language for a plain `(stem)` list, those named
+  // for `(stem english)`), and the word's stem in each of them, in the same order. A token
+  // matches when its stem equals the element's in one of these languages.
+  std::vector<uint32_t> languages;
+  std::vector<std::string> stems;
+  // The same as ids of TermIndex::words and TermIndex::stems[languages[i]], set by
+  // FinishTermIndex: the scanner compares a token's ids with these instead of strings.
   uint32_t word_id = StringTable::kNone;
   std::vector<uint32_t> stem_ids;
   int gap_min = 0;                 // kGap: {min,max} tokens, any
@@ -277,7 +282,9 @@ struct TermPhrase {
 // A `terms` declaration.
 struct TermsList {
   std::string name;
-  bool stem = false;
+  // The stemmer languages its words compare in (indexes into analysis.stem_languages,
+  // ascending); empty: no stems, words compare by their folded form.
+  std::vector<uint32_t> stem_languages;
   bool leet = false;  // also matched on the leet readings of the text (analysis/leet.h)
   FileId file;
   SourceSpan span;

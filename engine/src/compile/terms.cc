@@ -2,6 +2,7 @@
 // The word-level tables (compile/terms.h).
 #include "compile/terms.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -13,6 +14,7 @@
 #include "analysis/leet.h"
 #include "compile/literals.h"
 #include "compile/words.h"
+#include "util/spelling.h"
 
 namespace triage::internal {
 
@@ -28,33 +30,41 @@ void TermTable::CompileTerms() {
   program_->term_index.by_word.reserve(phrases);
   for (auto& [name, info] : symbols_->terms) {
     const ast::TermsDecl& decl = *info.decl;
-    bool stem = false;
     bool leet = false;
+    std::vector<uint32_t> stem_languages;
     std::set<std::string> seen;
-    for (const ast::Identifier& option : decl.options) {
-      if (!seen.insert(option.name).second) {
-        reporter_->Error("duplicate-option", "terms option '" + option.name + "' is given twice",
-                         info.file, option.span);
+    for (const ast::TermsOption& option : decl.options) {
+      const std::string& option_name = option.name.name;
+      if (!seen.insert(option_name).second) {
+        reporter_->Error("duplicate-option", "terms option '" + option_name + "' is given twice",
+                         info.file, option.name.span);
+        if (option_name == "stem") {
+          reporter_->Note("name several languages in one option: (stem english spanish)", info.file,
+                          option.name.span);
+        }
         info.valid = false;
         continue;
       }
-      if (option.name == "stem") {
-        stem = true;
-        if (config_.analysis.stem_languages.empty()) {
-          reporter_->Error("no-stemmer",
-                           "terms '" + name + "' asks for stems but no stemmer is configured",
-                           info.file, option.span);
-          reporter_->Note(
-              "name the languages in the config: analysis: {stemmers: [english, spanish]}",
-              info.file, option.span);
+      if (option_name == "stem") {
+        if (!StemLanguages(name, option, info.file, &stem_languages)) info.valid = false;
+      } else if (option_name == "leet") {
+        leet = true;
+        if (!option.args.empty()) {
+          reporter_->Error(
+              "unknown-option",
+              "terms option 'leet' takes no argument, not '" + option.args.front().name + "'",
+              info.file, option.args.front().span);
+          reporter_->Note(option.args.front().name == "stem"
+                              ? "separate options with a comma: (leet, stem)"
+                              : "only 'stem' takes words after it, its languages: (stem english)",
+                          info.file, option.args.front().span);
           info.valid = false;
         }
-      } else if (option.name == "leet") {
-        leet = true;
       } else {
-        reporter_->Error("unknown-option", "unknown terms option '" + option.name + "'", info.file,
-                         option.span);
-        reporter_->Note("the terms options are 'stem' and 'leet'", info.file, option.span);
+        reporter_->Error("unknown-option", "unknown terms option '" + option_name + "'", info.file,
+                         option.name.span);
+        reporter_->Note("the terms options are 'stem' (or 'stem LANGUAGE ...') and 'leet'",
+                        info.file, option.name.span);
         info.valid = false;
       }
     }
@@ -62,7 +72,7 @@ void TermTable::CompileTerms() {
     info.index = static_cast<int>(program_->terms.size());
     TermsList list;
     list.name = name;
-    list.stem = stem;
+    list.stem_languages = stem_languages;
     list.leet = leet;
     list.file = info.file;
     list.span = decl.name.span;
@@ -72,7 +82,7 @@ void TermTable::CompileTerms() {
       std::vector<TermElement> elements;
       PhraseReading reading;
       const std::string problem =
-          CompilePhrase(analyzer, scratch.get(), phrase.value, stem, &elements, &reading);
+          CompilePhrase(analyzer, scratch.get(), phrase.value, stem_languages, &elements, &reading);
       if (!problem.empty()) {
         reporter_->Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
                          phrase.span);
@@ -89,6 +99,65 @@ void TermTable::CompileTerms() {
       AddPhrase(std::move(elements), info.index, program_);
     }
   }
+}
+
+// The languages of a `stem` option: every configured stemmer for a bare `stem`, else the ones it
+// names, as indexes into analysis.stem_languages in the config's order. Reports no-stemmer (none
+// configured), unknown-stemmer (a name the config does not list) and duplicate-option (a
+// language named twice); returns false if any.
+bool TermTable::StemLanguages(const std::string& list, const ast::TermsOption& option, FileId file,
+                              std::vector<uint32_t>* languages) {
+  const std::vector<std::string>& configured = config_.analysis.stem_languages;
+  if (configured.empty()) {
+    reporter_->Error("no-stemmer",
+                     "terms '" + list + "' asks for stems but no stemmer is configured", file,
+                     option.name.span);
+    reporter_->Note("name the languages in the config: analysis: {stemmers: [english, spanish]}",
+                    file, option.name.span);
+    return false;
+  }
+  std::vector<bool> named(configured.size(), false);
+  bool ok = true;
+  for (const ast::Identifier& language : option.args) {
+    const auto found = std::find(configured.begin(), configured.end(), language.name);
+    if (found == configured.end()) {
+      std::string names;
+      for (size_t l = 0; l < configured.size(); ++l) {
+        names += (l == 0 ? "" : l + 1 == configured.size() ? " and " : ", ") + configured[l];
+      }
+      reporter_->Error("unknown-stemmer",
+                       "terms '" + list + "' asks for stems in '" + language.name +
+                           "', which is not a configured stemmer (analysis.stemmers: " + names +
+                           ")",
+                       file, language.span);
+      const std::string closest = ClosestName(language.name, configured);
+      if (language.name == "leet") {
+        reporter_->Note("separate options with a comma: (stem, leet)", file, language.span);
+      } else if (!closest.empty()) {
+        reporter_->Note("did you mean '" + closest + "'?", file, language.span);
+      } else {
+        reporter_->Note("a list stems only in the languages of analysis.stemmers: add '" +
+                            language.name + "' there to stem in it",
+                        file, language.span);
+      }
+      ok = false;
+      continue;
+    }
+    const auto l = static_cast<size_t>(found - configured.begin());
+    if (named[l]) {
+      reporter_->Error("duplicate-option",
+                       "stemmer '" + language.name + "' is named twice in terms '" + list + "'",
+                       file, language.span);
+      ok = false;
+      continue;
+    }
+    named[l] = true;
+  }
+  languages->clear();
+  for (size_t l = 0; l < configured.size(); ++l) {
+    if (option.args.empty() || named[l]) languages->push_back(static_cast<uint32_t>(l));
+  }
+  return ok;
 }
 
 // A phrase of a (leet) list is written plainly: a word spelled with leet characters would match

@@ -48,9 +48,9 @@ class TermTable {
         reporter_(reporter) {}
 
   // Compiles every terms list, in name order, into Program::terms and Program::phrases
-  // (duplicate-option, no-stemmer, unknown-option, bad-phrase, bad-leet); the phrases that lose
-  // characters to the analysis are kept for lossy_phrases(). Then FinishTermIndex
-  // (compile/words.h) indexes them.
+  // (duplicate-option, no-stemmer, unknown-stemmer, unknown-option, bad-phrase, bad-leet); the
+  // phrases that lose characters to the analysis are kept for lossy_phrases(). Then
+  // FinishTermIndex (compile/words.h) indexes them.
   void CompileTerms();
 
   // Compiles the context declarations into Program::triggers and Program::terminators
@@ -78,6 +78,8 @@ class TermTable {
   const std::vector<LossyPhrase>& lossy_phrases() const { return lossy_phrases_; }
 
  private:
+  bool StemLanguages(const std::string& list, const ast::TermsOption& option, FileId file,
+                     std::vector<uint32_t>* languages);
   bool CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,
                        AnalyzerScratch* scratch);
 

@@ -20,8 +20,8 @@ namespace {
 constexpr int kMaxGap = 20;
 
 bool SameElement(const TermElement& a, const TermElement& b) {
-  return a.kind == b.kind && a.word == b.word && a.stems == b.stems && a.gap_min == b.gap_min &&
-         a.gap_max == b.gap_max;
+  return a.kind == b.kind && a.word == b.word && a.languages == b.languages && a.stems == b.stems &&
+         a.gap_min == b.gap_min && a.gap_max == b.gap_max;
 }
 
 bool SameElements(const std::vector<TermElement>& a, const std::vector<TermElement>& b) {
@@ -94,8 +94,8 @@ std::string DescribeDropped(const std::vector<std::string>& dropped) {
 }
 
 std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
-                          const std::string& phrase, bool stem, std::vector<TermElement>* elements,
-                          PhraseReading* reading) {
+                          const std::string& phrase, const std::vector<uint32_t>& stem_languages,
+                          std::vector<TermElement>* elements, PhraseReading* reading) {
   elements->clear();
   reading->words.clear();
   reading->dropped.clear();
@@ -107,11 +107,10 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
       if (!reading->words.empty()) reading->words += ' ';
       reading->words += token.form;
       TermElement e;
-      if (stem && !token.is_number && !analyzer.config().stem_languages.empty()) {
+      if (!stem_languages.empty() && !token.is_number) {
         e.kind = TermElement::Kind::kStem;
-        for (size_t l = 0; l < analyzer.config().stem_languages.size(); ++l) {
-          e.stems.push_back(analyzer.Stem(token.form, l, scratch));
-        }
+        e.languages = stem_languages;
+        for (uint32_t l : stem_languages) e.stems.push_back(analyzer.Stem(token.form, l, scratch));
       } else {
         e.word = token.form;
       }
@@ -158,11 +157,14 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   if (first.kind == TermElement::Kind::kWord) {
     bucket = &index.by_word[first.word];
   } else {
-    if (index.by_stem.size() < first.stems.size()) index.by_stem.resize(first.stems.size());
+    if (index.by_stem.size() <= first.languages.back()) {
+      index.by_stem.resize(first.languages.back() + 1);
+    }
     index.any_stem = true;
-    // Deduplicated within its first language's bucket; indexed under every language's stem (the
-    // scanner looks up each language's stem of a token, and an element accepts any language).
-    bucket = &index.by_stem[0][first.stems[0]];
+    // Deduplicated within its first language's bucket; indexed under the stem of each of its
+    // languages (the scanner looks up each language's stem of a token, and an element accepts
+    // any of its languages).
+    bucket = &index.by_stem[first.languages[0]][first.stems[0]];
   }
   const bool leet = program->terms[list].leet;
   if (leet) {
@@ -181,6 +183,7 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
     }
   }
   const bool first_is_stem = first.kind == TermElement::Kind::kStem;
+  const std::vector<uint32_t> first_languages = first.languages;
   const std::vector<std::string> first_stems = first.stems;
   TermPhrase phrase;
   phrase.elements = std::move(elements);
@@ -189,7 +192,9 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   const int id = static_cast<int>(program->phrases.size());
   bucket->push_back(id);
   if (first_is_stem) {
-    for (size_t l = 1; l < first_stems.size(); ++l) index.by_stem[l][first_stems[l]].push_back(id);
+    for (size_t i = 1; i < first_stems.size(); ++i) {
+      index.by_stem[first_languages[i]][first_stems[i]].push_back(id);
+    }
   }
   program->phrases.push_back(std::move(phrase));
 }
@@ -201,10 +206,10 @@ void FinishTermIndex(Program* program) {
       if (e.kind == TermElement::Kind::kWord) {
         e.word_id = index->words.Intern(e.word);
       } else if (e.kind == TermElement::Kind::kStem) {
-        if (index->stems.size() < e.stems.size()) index->stems.resize(e.stems.size());
+        if (index->stems.size() <= e.languages.back()) index->stems.resize(e.languages.back() + 1);
         e.stem_ids.clear();
-        for (size_t l = 0; l < e.stems.size(); ++l) {
-          e.stem_ids.push_back(index->stems[l].Intern(e.stems[l]));
+        for (size_t i = 0; i < e.stems.size(); ++i) {
+          e.stem_ids.push_back(index->stems[e.languages[i]].Intern(e.stems[i]));
         }
       }
     }

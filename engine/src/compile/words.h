@@ -5,11 +5,13 @@
 //
 // Phrase syntax, inside the quotes: words separated by spaces; `{m,n}` (or `{n}`) between two
 // words is a gap of m to n arbitrary tokens ("took {0,3} passport"). A list with the `stem`
-// option compares each word by its Snowball stem in every configured stemmer language; the
-// `leet` option also matches the leet readings of the text (analysis/leet.h) at scan time.
+// option compares each word by its Snowball stem in every configured stemmer language, or with
+// `stem english` (`stem english spanish`) in the languages named; the `leet` option also matches
+// the leet readings of the text (analysis/leet.h) at scan time.
 #ifndef TRIAGE_COMPILE_WORDS_H_
 #define TRIAGE_COMPILE_WORDS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,12 +32,13 @@ struct PhraseReading {
   std::vector<std::string> dropped;
 };
 
-// Splits and analyses one phrase. On success fills *elements and *reading and returns "";
-// otherwise returns what is wrong (a phrase with no word, a gap at an edge, a malformed or too
-// wide gap).
+// Splits and analyses one phrase. Its words (but numbers) become stem elements in
+// `stem_languages` (indexes into analysis.stem_languages, ascending; empty: word elements). On
+// success fills *elements and *reading and returns ""; otherwise returns what is wrong (a phrase
+// with no word, a gap at an edge, a malformed or too wide gap).
 std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
-                          const std::string& phrase, bool stem, std::vector<TermElement>* elements,
-                          PhraseReading* reading);
+                          const std::string& phrase, const std::vector<uint32_t>& stem_languages,
+                          std::vector<TermElement>* elements, PhraseReading* reading);
 
 // "'#' is not part of any word (the analysis drops it)", for `dropped` (not empty) characters;
 // several are listed, "'/' and '+' are ... drops them".

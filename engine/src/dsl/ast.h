@@ -219,10 +219,16 @@ struct ListDecl : Node {
   std::vector<StringLit> phrases;
 };
 
+// An option of a terms list and its arguments: `leet`, `stem`, `stem english spanish`.
+struct TermsOption : Node {
+  Identifier name;
+  std::vector<Identifier> args;  // stem: the languages; empty: every configured stemmer
+};
+
 // terms name (options) = "phrase", ...: a word-level list, matched on analysed tokens.
 struct TermsDecl : Node {
   Identifier name;
-  std::vector<Identifier> options;  // (stem)
+  std::vector<TermsOption> options;  // (stem english, leet)
   std::vector<StringLit> phrases;
 };
 

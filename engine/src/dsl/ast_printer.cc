@@ -183,11 +183,17 @@ class Printer {
     for (const ast::Identifier& option : node.options) Print(option, "option");
     for (const ast::StringLit& phrase : node.phrases) Print(phrase);
   }
+  void Print(const ast::TermsOption& node) {
+    Line("option " + node.name.name, node);
+    if (node.args.empty()) return;
+    Nested nested(this);
+    for (const ast::Identifier& arg : node.args) Print(arg, "arg");
+  }
   void Print(const ast::TermsDecl& node) {
     Line("terms", node);
     Nested nested(this);
     Print(node.name, "name");
-    for (const ast::Identifier& option : node.options) Print(option, "option");
+    for (const ast::TermsOption& option : node.options) Print(option);
     for (const ast::StringLit& phrase : node.phrases) Print(phrase);
   }
   void Print(const ast::ContextScope& node) {

@@ -71,11 +71,17 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   const TermIndex& index = program.term_index;
   Lexeme x;
   x.word_id = index.FindWord(form);
-  // Stems: for every form once the pack has a stem element, in every language (an element
-  // accepts a stem of any language, and the index is keyed by each language's stem).
+  // Stems: for every form once the pack has a stem element, in every language some stem element
+  // compares in (an element accepts a stem of any of its languages, and the index is keyed by
+  // each of their stems); a language no element uses is not stemmed, and matches nothing.
   x.stems = static_cast<uint32_t>(lexeme_stems_.size());
   stems_.resize(index.stems.size());
   for (size_t l = 0; l < index.stems.size(); ++l) {
+    if (index.stems[l].empty()) {
+      stems_[l].clear();
+      lexeme_stems_.push_back(StringTable::kNone);
+      continue;
+    }
     stems_[l] = program.analyzer->Stem(form, l, scratch_.get());
     lexeme_stems_.push_back(index.stems[l].Find(stems_[l]));
   }
@@ -99,6 +105,7 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   append_word();
   if (index.any_stem) {
     for (size_t l = 0; l < index.by_stem.size(); ++l) {
+      if (index.by_stem[l].empty()) continue;
       const std::string& stem = stems_[l];
       if (!index.MayHold(stem)) continue;
       auto found = index.by_stem[l].find(stem);
@@ -137,8 +144,8 @@ bool WordState::ElementMatches(const TermElement& element, uint32_t key, bool is
   const Lexeme& x = lexemes_[key];
   if (element.kind == TermElement::Kind::kWord) return x.word_id == element.word_id;
   if (is_number) return false;
-  for (size_t l = 0; l < element.stem_ids.size(); ++l) {
-    if (lexeme_stems_[x.stems + l] == element.stem_ids[l]) return true;
+  for (size_t i = 0; i < element.stem_ids.size(); ++i) {
+    if (lexeme_stems_[x.stems + element.languages[i]] == element.stem_ids[i]) return true;
   }
   return false;
 }

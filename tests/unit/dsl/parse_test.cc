@@ -114,6 +114,26 @@ TEST(ParseTest, ListWithOptionsAndEscapes) {
   EXPECT_EQ(p->At(list.phrases[2].span).column, 3u);
 }
 
+TEST(ParseTest, TermsOptionsTakeWordsAfterTheirName) {
+  auto p = ParseText("terms t (stem english spanish, leet, stem) = \"x\"");
+  ASSERT_TRUE(p->ok) << p->diagnostics.Summary();
+  const auto& terms = As<ast::TermsDecl>(p->result.decls[0]);
+  ASSERT_EQ(terms.options.size(), 3u);
+  EXPECT_EQ(terms.options[0].name.name, "stem");
+  ASSERT_EQ(terms.options[0].args.size(), 2u);
+  EXPECT_EQ(terms.options[0].args[0].name, "english");
+  EXPECT_EQ(terms.options[0].args[1].name, "spanish");
+  EXPECT_EQ(p->Text(terms.options[0].span), "stem english spanish");
+  EXPECT_EQ(p->Text(terms.options[0].args[1].span), "spanish");
+  EXPECT_EQ(terms.options[1].name.name, "leet");
+  EXPECT_TRUE(terms.options[1].args.empty());
+  EXPECT_EQ(p->Text(terms.options[1].span), "leet");
+  EXPECT_TRUE(terms.options[2].args.empty());
+  // Options are still separated by commas, and the list needs its ')'.
+  EXPECT_FALSE(ParseText("terms t (stem english = \"x\"")->ok);
+  EXPECT_FALSE(ParseText("terms t (stem, ) = \"x\"")->ok);
+}
+
 TEST(ParseTest, RuleWithEveryClause) {
   auto p = ParseText(R"(rule r "desc" {
   when    text ~ x

@@ -60,6 +60,72 @@ rule s { when text ~ sell }
   EXPECT_EQ(FiredOn(rules, "a quiet street"), Strings{});
 }
 
+// (stem english) compares by English stems only, (stem spanish) by Spanish ones, plain (stem) in
+// every configured language. "made" and "mad" share only their Spanish stem ("mad"), "selling"
+// and "sells" only their English one ("sell"), "vender" and "venden" only their Spanish one
+// ("vend"). The same phrase in lists of different languages is kept apart.
+TEST(WordLevelTest, AStemListInNamedLanguagesComparesOnlyTheirStems) {
+  RuleSet rules = MustCompile(R"(
+terms made_en (stem english) = "made"
+terms made_es (stem spanish) = "made"
+terms made_any (stem) = "made"
+terms sell_en (stem english) = "selling"
+terms sell_es (stem spanish) = "selling"
+terms vender_es (stem spanish) = "vender"
+terms vender_en (stem english) = "vender"
+terms vender_both (stem spanish english) = "vender {0,2} ninas"
+rule made_en { when text ~ made_en }
+rule made_es { when text ~ made_es }
+rule made_any { when text ~ made_any }
+rule sell_en { when text ~ sell_en }
+rule sell_es { when text ~ sell_es }
+rule vender_es { when text ~ vender_es }
+rule vender_en { when text ~ vender_en }
+rule vender_both { when text ~ vender_both }
+)");
+  // Only a Spanish stem is equal.
+  EXPECT_EQ(FiredOn(rules, "he gets mad"), (Strings{"made_es", "made_any"}));
+  EXPECT_EQ(FiredOn(rules, "la venden"), Strings{"vender_es"});
+  // Only an English stem is equal.
+  EXPECT_EQ(FiredOn(rules, "he sells"), Strings{"sell_en"});
+  // The word as written has equal stems in every language.
+  EXPECT_EQ(FiredOn(rules, "he made it"), (Strings{"made_en", "made_es", "made_any"}));
+  EXPECT_EQ(FiredOn(rules, "selling"), (Strings{"sell_en", "sell_es"}));
+  EXPECT_EQ(FiredOn(rules, "vender"), (Strings{"vender_es", "vender_en"}));
+  // Several languages: a stem equal in any of them, in a phrase with a gap.
+  EXPECT_EQ(FiredOn(rules, "venden a las ninas"), (Strings{"vender_es", "vender_both"}));
+}
+
+TEST(WordLevelTest, StemEnglishSpanishIsPlainStemWithBothConfigured) {
+  const std::string text = "he sells them; la venden; he gets mad; a quiet street";
+  Strings fired[3];
+  const char* options[3] = {"stem", "stem english spanish", "stem spanish english"};
+  for (int i = 0; i < 3; ++i) {
+    RuleSet rules = MustCompile(std::string("terms a (") + options[i] +
+                                ") = \"selling\", \"vender\", \"made\"\n"
+                                "rule r { when count(text ~ a) >= 3 }\n");
+    fired[i] = FiredOn(rules, text);
+  }
+  EXPECT_EQ(fired[0], Strings{"r"});
+  EXPECT_EQ(fired[1], fired[0]);
+  EXPECT_EQ(fired[2], fired[0]);
+}
+
+// A pack whose only stem list is Spanish never stems in English (the word pass skips a language
+// no list compares in), and an English-only equal stem matches nothing.
+TEST(WordLevelTest, AStemLanguageNoListUsesMatchesNothing) {
+  RuleSet rules = MustCompile(R"(
+terms sell (stem spanish) = "selling", "vender"
+terms leet_sell (stem spanish, leet) = "vendiendo"
+rule s { when text ~ sell }
+rule l { when text ~ leet_sell }
+)");
+  EXPECT_EQ(FiredOn(rules, "he sells"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "la venden"), (Strings{"s", "l"}));
+  EXPECT_EQ(FiredOn(rules, "la v3nd3n"), Strings{"l"});
+  EXPECT_EQ(FiredOn(rules, "selling"), Strings{"s"});
+}
+
 TEST(WordLevelTest, LeetListsReadLeetWordsAsLettersAndNumbersKeepTheirValue) {
   RuleSet rules = MustCompile(R"(
 terms sex_word (leet) = "sex", "kill"
@@ -382,6 +448,66 @@ TEST(WordLevelCheckTest, ReportsLeetMisuseAtItsPosition) {
                   .Codes()
                   .empty());
   EXPECT_TRUE(Check("terms a = \"k1ll\"\nrule r { when text ~ a }").Codes().empty());
+}
+
+TEST(WordLevelCheckTest, AStemLanguageMustBeAConfiguredStemmer) {
+  Compiled french = Check("terms a (stem french) = \"x\"\nrule r { when text ~ a }");
+  EXPECT_FALSE(french.rules);
+  EXPECT_EQ(french.Codes(), Strings{"unknown-stemmer"});
+  EXPECT_TRUE(french.Has("unknown-stemmer", 1, 15)) << french.Rendered();
+  EXPECT_NE(french.Rendered().find("terms 'a' asks for stems in 'french', which is not a "
+                                   "configured stemmer (analysis.stemmers: english and spanish)"),
+            std::string::npos)
+      << french.Rendered();
+  EXPECT_NE(french.Rendered().find("add 'french' there"), std::string::npos) << french.Rendered();
+  EXPECT_NE(french.Rendered().find("| terms a (stem french) = \"x\"\n"), std::string::npos)
+      << french.Rendered();
+  EXPECT_NE(french.Rendered().find("|               ^~~~~~\n"), std::string::npos)
+      << french.Rendered();
+
+  Compiled typo = Check("terms a (stem englsh, leet) = \"x\"\nrule r { when text ~ a }");
+  EXPECT_TRUE(typo.Has("unknown-stemmer", 1, 15)) << typo.Rendered();
+  EXPECT_NE(typo.Rendered().find("did you mean 'english'?"), std::string::npos) << typo.Rendered();
+
+  // A comma forgotten between two options reads the second as a language.
+  Compiled comma = Check("terms a (stem leet) = \"x\"\nrule r { when text ~ a }");
+  EXPECT_TRUE(comma.Has("unknown-stemmer", 1, 15)) << comma.Rendered();
+  EXPECT_NE(comma.Rendered().find("separate options with a comma: (stem, leet)"), std::string::npos)
+      << comma.Rendered();
+  EXPECT_TRUE(Check("terms a (leet english) = \"x\"\nrule r { when text ~ a }")
+                  .Has("unknown-option", 1, 15));
+
+  // Each language once, in one option.
+  EXPECT_TRUE(Check("terms a (stem english spanish english) = \"x\"\nrule r { when text ~ a }")
+                  .Has("duplicate-option", 1, 31));
+  Compiled twice = Check("terms a (stem english, stem spanish) = \"x\"\nrule r { when text ~ a }");
+  EXPECT_TRUE(twice.Has("duplicate-option", 1, 24)) << twice.Rendered();
+  EXPECT_NE(twice.Rendered().find("name several languages in one option: (stem english spanish)"),
+            std::string::npos)
+      << twice.Rendered();
+
+  // No stemmer configured at all: no-stemmer, as for a plain (stem).
+  EXPECT_EQ(CompileText("terms a (stem english) = \"x\"\nrule r { when text ~ a }").Codes(),
+            Strings{"no-stemmer"});
+  // Any configured language is fine, whatever its position in the list.
+  EXPECT_TRUE(Check("terms a (stem spanish) = \"x\"\nterms b (stem english, leet) = \"y\"\n"
+                    "rule r { when text ~ any(a, b) }")
+                  .Codes()
+                  .empty());
+}
+
+TEST(WordLevelCheckTest, AStemListsLanguagesArePartOfTheDigest) {
+  auto digest = [](const std::string& options) {
+    Compiled c = Check("terms a " + options + " = \"sell\"\nrule r { when text ~ a }");
+    EXPECT_TRUE(c.rules) << c.Rendered();
+    return c.rules ? c.rules->digest() : std::string();
+  };
+  const std::string plain = digest("(stem)");
+  EXPECT_EQ(digest("(stem)"), plain);
+  EXPECT_NE(digest("(stem english)"), plain);
+  EXPECT_NE(digest("(stem spanish)"), plain);
+  EXPECT_NE(digest("(stem english)"), digest("(stem spanish)"));
+  EXPECT_NE(digest("(stem english spanish)"), plain);
 }
 
 // ---- terms that read as less than is written (term-drops-text) -------------------------------

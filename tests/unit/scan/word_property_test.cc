@@ -8,9 +8,10 @@
 // sentences, and Snowball stems, from internal::Analyzer built with the same config): it does not
 // use the phrase table, the term index or WordState. It works per rule and per token, with no
 // index, no memo and no pruning:
-//   - a phrase is its words analysed one by one (a stem list compares Snowball stems in every
-//     language, numbers excepted) and gaps; at each start token every way of filling the gaps
-//     is tried, and the mention ends at the nearest end found;
+//   - a phrase is its words analysed one by one (a stem list compares Snowball stems in each of
+//     its languages, every configured one for a plain (stem), numbers excepted) and gaps; at each
+//     start token every way of filling the gaps is tried, and the mention ends at the nearest
+//     end found;
 //   - number(lo..hi): each number token in range;
 //   - near/ordered/sentence: every combination of one mention per part is tried;
 //   - contexts: each trigger mention opens a scope of N tokens after and/or before it that stops
@@ -83,6 +84,8 @@ class Random {
 struct List {
   std::string name;
   bool stem = false;
+  // The languages named in (stem ...), as indexes into kConfig's stemmers; empty: every one.
+  std::vector<size_t> languages;
   std::vector<std::string> phrases;  // as written: words and {m,n} gaps separated by spaces
 };
 
@@ -217,7 +220,14 @@ std::string Render(const Case& c, const Cond& cond) {
 std::string Render(const Case& c) {
   std::string out;
   for (const List& l : c.lists) {
-    out += "terms " + l.name + (l.stem ? " (stem)" : "") + " = ";
+    static const char* const kLanguages[] = {"english", "spanish"};
+    out += "terms " + l.name;
+    if (l.stem) {
+      out += " (stem";
+      for (size_t language : l.languages) out += std::string(" ") + kLanguages[language];
+      out += ")";
+    }
+    out += " = ";
     for (size_t i = 0; i < l.phrases.size(); ++i) {
       out += (i ? ", \"" : "\"") + l.phrases[i] + "\"";
     }
@@ -243,12 +253,13 @@ std::string Render(const Case& c) {
 // Words of the texts and of the phrases: plain words, inflections for the stems, accents and
 // case, dictionary entries (u, rn, fourteen, catorce), numbers, digits+letters, trigger words.
 const std::vector<std::string> kWords = {
-    "alpha",  "beta",   "gamma",    "delta",   "sell", "sells", "selling",  "sold",
-    "vender", "venden", "niña",     "nina",    "café", "cafe",  "passport", "took",
-    "my",     "old",    "the",      "he",      "she",  "girl",  "girls",    "years",
-    "ago",    "not",    "never",    "no",      "one",  "but",   "pero",     "u",
-    "you",    "rn",     "right",    "now",     "3",    "14",    "17",       "20",
-    "2.5",    "99",     "fourteen", "catorce", "14yo", "3rd",   "0"};
+    "alpha", "beta", "gamma", "delta", "sell", "sells", "selling", "sold", "vender", "venden",
+    "niña", "nina", "café", "cafe", "passport", "took", "my", "old", "the", "he", "she", "girl",
+    "girls", "years", "ago", "not", "never", "no", "one", "but", "pero", "u", "you", "rn", "right",
+    "now", "3", "14", "17", "20", "2.5", "99", "fourteen", "catorce", "14yo", "3rd", "0",
+    // Stems equal in one language only: "made" and "mad" in Spanish, "sells" and "selling" in
+    // English, "vender" and "venden" in Spanish.
+    "made", "mad"};
 const std::vector<std::string> kTriggerPhrases = {"not",  "never",     "no one", "but",
                                                   "pero", "years ago", "u",      "no"};
 // Stock fragments that texts carry now and then, and phrases that overlap them and the
@@ -339,6 +350,21 @@ class Generator {
       List l;
       l.name = "t" + std::to_string(i);
       l.stem = rng_.Chance(30);
+      if (l.stem) {
+        switch (rng_.Below(5)) {
+          case 2:
+            l.languages = {0};
+            break;
+          case 3:
+            l.languages = {1};
+            break;
+          case 4:
+            l.languages = {1, 0};  // written in any order
+            break;
+          default:
+            break;  // plain (stem): every language
+        }
+      }
       const int phrases = rng_.Between(1, 3);
       for (int p = 0; p < phrases; ++p) l.phrases.push_back(RandomPhrase(&rng_, false));
       c.lists.push_back(l);
@@ -477,14 +503,14 @@ struct Mention {
 };
 using Mentions = std::set<Mention>;
 
-// One word of a phrase: a form or the stems of one in every language; or a gap.
+// One word of a phrase: a form or its stems in its list's languages; or a gap.
 struct Element {
   bool gap = false;
   int gap_min = 0;
   int gap_max = 0;
   bool stem = false;
   std::string form;
-  std::vector<std::string> stems;
+  std::vector<std::pair<size_t, std::string>> stems;  // (language, stem)
 };
 
 class Reference {
@@ -493,7 +519,7 @@ class Reference {
     scratch_ = analyzer.NewScratch();
     for (const List& list : c.lists) {
       std::vector<std::vector<Element>> phrases;
-      for (const std::string& phrase : list.phrases) phrases.push_back(Phrase(phrase, list.stem));
+      for (const std::string& phrase : list.phrases) phrases.push_back(Phrase(phrase, list));
       lists_.push_back(std::move(phrases));
     }
   }
@@ -528,7 +554,7 @@ class Reference {
 
  private:
   // A phrase as written: its words analysed one at a time, gaps as they are.
-  std::vector<Element> Phrase(const std::string& phrase, bool stem) {
+  std::vector<Element> Phrase(const std::string& phrase, const List& list) {
     std::vector<Element> elements;
     std::istringstream in(phrase);
     std::string word;
@@ -547,10 +573,13 @@ class Reference {
       for (const Token& t : analyzed.tokens) {
         Element e;
         e.form = t.form;
-        if (stem && !t.is_number) {
+        if (list.stem && !t.is_number) {
           e.stem = true;
           for (size_t l = 0; l < analyzer_.config().stem_languages.size(); ++l) {
-            e.stems.push_back(analyzer_.Stem(t.form, l, scratch_.get()));
+            const bool named =
+                list.languages.empty() ||
+                std::find(list.languages.begin(), list.languages.end(), l) != list.languages.end();
+            if (named) e.stems.emplace_back(l, analyzer_.Stem(t.form, l, scratch_.get()));
           }
         }
         elements.push_back(e);
@@ -562,8 +591,8 @@ class Reference {
   bool Matches(const Element& e, const Token& t) {
     if (!e.stem) return t.form == e.form;
     if (t.is_number) return false;
-    for (size_t l = 0; l < e.stems.size(); ++l) {
-      if (analyzer_.Stem(t.form, l, scratch_.get()) == e.stems[l]) return true;
+    for (const auto& [language, stem] : e.stems) {
+      if (analyzer_.Stem(t.form, language, scratch_.get()) == stem) return true;
     }
     return false;
   }
