@@ -78,8 +78,9 @@ void WriteHttpResponse(const HttpResponseHead& head, std::string_view body, std:
                                             static_cast<char>('0' + head.status % 10),
                                             ' '};
   out->append(status_line.data(), status_line.size()).append(reason).append("\r\n");
-  for (const auto& [name, value] : fields)
+  for (const auto& [name, value] : fields) {
     out->append(name).append(": ").append(value).append("\r\n");
+  }
   out->append("\r\n").append(body);
 }
 

@@ -356,10 +356,10 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       if (!parser_->got_some()) return Close();
       ec = {};
       parser_->put_eof(ec);
-      if (ec) return (void)ReadFailed(ec);
+      if (ec) return ReadFailed(ec);
       return OnBody();
     }
-    if (ec) return (void)ReadFailed(ec);
+    if (ec) return ReadFailed(ec);
     Read();
   }
 
@@ -374,7 +374,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       const size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
       if (ec == http::error::need_more) return ReadMore();
-      if (ec) return (void)ReadFailed(ec);
+      if (ec) return ReadFailed(ec);
       if (!header_done_ && parser_->is_header_done()) {
         header_done_ = true;
         if (OnHeader()) return;  // refused, or writing `100 Continue` (then reads on)
@@ -384,10 +384,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // Handles a failed read of a request: refuses what was too large or malformed, closes on a
-  // timeout or a client that went away. Returns false when `ec` is no error.
-  bool ReadFailed(const beast::error_code& ec) {
-    if (!ec) return false;
+  // Handles a failed read of a request (`ec` is an error): refuses what was too large or
+  // malformed, closes on a timeout or a client that went away.
+  void ReadFailed(const beast::error_code& ec) {
     if (ec == http::error::header_limit) {
       Refuse(431, "header_too_large", "the request's header is too large");
     } else if (ec == http::error::body_limit) {
@@ -399,7 +398,6 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     } else {
       Refuse(400, "bad_request", "the request is not valid HTTP/1.1");
     }
-    return true;
   }
 
   // The request's header is complete. Returns true if the session goes on elsewhere: the request
