@@ -19,12 +19,24 @@
 // Requests that need no scanner (GET /healthz, /readyz, /metrics, /) are answered on the loop
 // thread itself; the others go to the workers and count as in flight.
 //
+// The cost of a request (bench/README.md, "triage serve: where a request's time goes"). The
+// parse is Beast's (http::request_parser), fed from the session's buffer as bytes arrive: a
+// request that arrived whole is parsed whole, without a completion handler per step (Beast's
+// async_read_header and async_read posted one per step). The response is written in one piece
+// (WriteHttpResponse: Beast's bytes, one string) and at once, from the handler that has it — the
+// socket (non-blocking) takes a small answer whole — and waits for the socket only when it
+// would block. The timeouts cost a stored deadline per step, not a timer operation
+// (Session::SetDeadline). The I/O objects use the io_context's own executor type, not the
+// type-erased any_io_executor.
+//
 // Shutdown: the loop closes the listening socket, stops watching signals, closes the idle
 // sessions, and lets the others finish their request; the loop's work guard is released when the
 // last session closes, so run() returns exactly when every request received has been answered.
 
 #include "http_server.h"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -40,6 +52,7 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -50,6 +63,7 @@
 
 #include "triage/service.h"
 
+#include "http_response_writer.h"
 #include "router.h"
 
 namespace triage::serve {
@@ -60,6 +74,12 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// The loop's I/O objects, bound to the io_context's own executor type (not the type-erased
+// any_io_executor): no executor is copied through a polymorphic wrapper per operation.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using Acceptor = net::basic_socket_acceptor<tcp, Executor>;
+using Timer = net::basic_waitable_timer<Clock, net::wait_traits<Clock>, Executor>;
 
 // Worker threads: a job queue and N threads; job k runs on whichever thread is free, and gets that
 // thread's index (its Service worker slot).
@@ -122,7 +142,7 @@ class HttpServer::Impl {
       : router_(router),
         service_(service),
         options_(options),
-        acceptor_(ioc_),
+        acceptor_(ioc_.get_executor()),
         signals_(ioc_, SIGTERM, SIGINT, SIGHUP),
         work_(net::make_work_guard(ioc_)),
         pool_(std::max<size_t>(options.workers, 1)) {}
@@ -171,6 +191,11 @@ class HttpServer::Impl {
   Router* router() const { return router_; }
   Service* service() const { return service_; }
   const HttpServerOptions& options() const { return options_; }
+  // The shorter of the two timeouts (at least 1 ms): how far ahead a session's timer is armed.
+  std::chrono::milliseconds min_timeout() const {
+    return std::max(std::chrono::milliseconds(1),
+                    std::min(options_.read_timeout, options_.idle_timeout));
+  }
   bool shutting_down() const { return shutting_down_; }
   void Dispatch(std::function<void(size_t)> job) { pool_.Post(std::move(job)); }
   void Log(const std::string& line) const {
@@ -228,7 +253,7 @@ class HttpServer::Impl {
   Service* service_;
   HttpServerOptions options_;
   net::io_context ioc_{1};
-  tcp::acceptor acceptor_;
+  Acceptor acceptor_;
   net::signal_set signals_;
   net::executor_work_guard<net::io_context::executor_type> work_;
   WorkerPool pool_;
@@ -244,10 +269,14 @@ class HttpServer::Impl {
 
 class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Impl* server) : stream_(std::move(socket)), server_(server) {}
+  Session(Socket socket, Impl* server)
+      : socket_(std::move(socket)), timer_(socket_.get_executor()), server_(server) {}
 
   void Start() {
     server_->sessions_.insert(this);
+    // Reads and writes are tried at once, and wait for the socket only when it would block.
+    beast::error_code ignored;
+    socket_.non_blocking(true, ignored);
     WaitForRequest();
   }
 
@@ -259,34 +288,105 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
  private:
   enum class State { kIdle, kReading, kProcessing, kWriting, kDraining, kClosed };
 
-  void WaitForRequest() {
-    if (server_->shutting_down()) return Close();
-    state_ = State::kIdle;
-    if (buffer_.size() > 0) return ReadHeader();  // the next request is here already
-    stream_.expires_after(server_->options().idle_timeout);
-    stream_.async_read_some(buffer_.prepare(4096),
-                            [self = shared_from_this()](const beast::error_code& ec, size_t bytes) {
-                              if (ec) return self->Close();
-                              self->buffer_.commit(bytes);
-                              self->ReadHeader();
-                            });
+  // Timeouts. The session has one deadline at a time (none while a worker decides) and one timer,
+  // which is not re-armed on every change of the deadline: it is armed at most min_timeout ahead
+  // (the shorter of read_timeout and idle_timeout), and every deadline set lies at least that far
+  // ahead, so the timer always fires at or before the deadline; when it fires early it is armed
+  // again. A request thus costs no timer operation (a busy connection's timer fires once every
+  // min_timeout), and a deadline that passes closes the connection as Beast's timeouts did.
+  void SetDeadline(std::chrono::milliseconds timeout) {
+    deadline_ = Clock::now() + timeout;
+    if (!timer_armed_) ArmTimer();
+  }
+  void ClearDeadline() { deadline_ = Clock::time_point::max(); }
+
+  void ArmTimer() {
+    timer_armed_ = true;
+    timer_.expires_at(std::min(deadline_, Clock::now() + server_->min_timeout()));
+    timer_.async_wait([self = shared_from_this()](const beast::error_code& ec) {
+      self->timer_armed_ = false;
+      if (ec || self->state_ == State::kClosed) return;
+      if (self->deadline_ == Clock::time_point::max()) return;  // armed again at the next deadline
+      if (Clock::now() >= self->deadline_) return self->Close();  // pending operations: aborted
+      self->ArmTimer();
+    });
   }
 
-  void ReadHeader() {
+  void WaitForRequest() {
+    if (server_->shutting_down()) return Close();
+    if (buffer_.size() > 0) {
+      // The next request is here already (pipelined). Posted, not called: a long pipeline of
+      // requests answered on this thread must not recurse.
+      BeginRequest();
+      net::post(socket_.get_executor(), [self = shared_from_this()] { self->Read(); });
+      return;
+    }
+    state_ = State::kIdle;
+    SetDeadline(server_->options().idle_timeout);
+    ReadMore();
+  }
+
+  // The first byte of a request has arrived: from now on the read timeout applies.
+  void BeginRequest() {
     state_ = State::kReading;
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(server_->options().max_header_bytes));
     parser_->body_limit(server_->options().max_body_bytes);
-    stream_.expires_after(server_->options().read_timeout);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](const beast::error_code& ec, size_t) { self->OnHeader(ec); });
+    header_done_ = false;
+    SetDeadline(server_->options().read_timeout);
   }
 
-  // Handles a failed read of a request: refuses what was too large or malformed, closes on a
-  // timeout or a client that went away. Returns false when `ec` is no error.
-  bool ReadFailed(const beast::error_code& ec) {
-    if (!ec) return false;
+  // Reads more bytes into the buffer. Asio tries the read at once only when the socket has
+  // signalled data since the last read that emptied it (else it waits, with no system call).
+  void ReadMore() {
+    socket_.async_read_some(buffer_.prepare(beast::read_size(buffer_, 65536)),
+                            [self = shared_from_this()](const beast::error_code& ec, size_t got) {
+                              self->OnRead(ec, got);
+                            });
+  }
+
+  void OnRead(beast::error_code ec, size_t got) {
+    if (state_ == State::kClosed) return;
+    buffer_.commit(got);
+    if (state_ == State::kIdle) {
+      if (ec) return Close();  // the client went away between requests, or a timeout
+      BeginRequest();
+    }
+    if (ec == net::error::eof) {  // as Beast: within a request, a partial message
+      if (!parser_->got_some()) return Close();
+      ec = {};
+      parser_->put_eof(ec);
+      if (ec) return ReadFailed(ec);
+      return OnBody();
+    }
+    if (ec) return ReadFailed(ec);
+    Read();
+  }
+
+  // Parses what the buffer holds, and reads more while the request is incomplete; then OnBody.
+  // What Beast's async_read_header and async_read did — the same parser (request_parser::put)
+  // and limits, the same errors, the same end of stream — without a completion handler per
+  // step: a request that arrived whole is parsed at once.
+  void Read() {
+    for (;;) {
+      if (buffer_.size() == 0) return ReadMore();
+      beast::error_code ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) return ReadMore();
+      if (ec) return ReadFailed(ec);
+      if (!header_done_ && parser_->is_header_done()) {
+        header_done_ = true;
+        if (OnHeader()) return;  // refused, or writing `100 Continue` (then reads on)
+      }
+      if (parser_->is_done()) return OnBody();
+      if (used == 0) return ReadMore();
+    }
+  }
+
+  // Handles a failed read of a request (`ec` is an error): refuses what was too large or
+  // malformed, closes on a timeout or a client that went away.
+  void ReadFailed(const beast::error_code& ec) {
     if (ec == http::error::header_limit) {
       Refuse(431, "header_too_large", "the request's header is too large");
     } else if (ec == http::error::body_limit) {
@@ -298,38 +398,33 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     } else {
       Refuse(400, "bad_request", "the request is not valid HTTP/1.1");
     }
-    return true;
   }
 
-  void OnHeader(const beast::error_code& ec) {
-    if (ReadFailed(ec)) return;
+  // The request's header is complete. Returns true if the session goes on elsewhere: the request
+  // is refused, or `100 Continue` is being written (and Read() resumes after it).
+  bool OnHeader() {
     const auto& request = parser_->get();
-    endpoint_ = Router::EndpointOf(std::string(request.target()));
+    endpoint_ =
+        Router::EndpointOf(std::string_view(request.target().data(), request.target().size()));
     const auto length = parser_->content_length();
     if (length.has_value() && *length > server_->options().max_body_bytes) {
-      return RefuseTooLarge();
+      RefuseTooLarge();
+      return true;
     }
     if (beast::iequals(request[http::field::expect], "100-continue")) {
       continue_ = http::response<http::empty_body>(http::status::continue_, request.version());
-      http::async_write(stream_, continue_,
+      http::async_write(socket_, continue_,
                         [self = shared_from_this()](const beast::error_code& write_ec, size_t) {
                           if (write_ec) return self->Close();
-                          self->ReadBody();
+                          self->Read();
                         });
-      return;
+      return true;
     }
-    ReadBody();
+    return false;
   }
 
-  void ReadBody() {
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](const beast::error_code& ec, size_t) { self->OnBody(ec); });
-  }
-
-  void OnBody(const beast::error_code& ec) {
-    if (ReadFailed(ec)) return;
-    stream_.expires_never();
+  void OnBody() {
+    ClearDeadline();
     state_ = State::kProcessing;
     received_ = Clock::now();
     http::request<http::string_body> message = parser_->release();
@@ -353,7 +448,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     server_->Dispatch([self = shared_from_this(), request](size_t worker) {
       RoutedResponse routed = self->server_->router()->Handle(worker, *request);
       // Back to the loop thread, which alone touches the session.
-      net::post(self->stream_.get_executor(),
+      net::post(self->socket_.get_executor(),
                 [self, routed = std::move(routed)]() mutable { self->Respond(std::move(routed)); });
     });
   }
@@ -379,26 +474,43 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void Respond(RoutedResponse routed) {
     state_ = State::kWriting;
-    const bool keep_alive = keep_alive_ && !server_->shutting_down();
-    response_ = http::response<http::string_body>(static_cast<http::status>(routed.response.status),
-                                                  version_ == 10 ? 10 : 11);
-    response_.set(http::field::content_type, routed.response.content_type);
-    response_.set(http::field::cache_control, "no-store");
-    response_.set("X-Content-Type-Options", "nosniff");
-    for (const auto& [name, value] : routed.headers) response_.set(name, value);
-    response_.body() = std::move(routed.response.body);
-    response_.keep_alive(keep_alive);
-    response_.prepare_payload();
+    write_keep_alive_ = keep_alive_ && !server_->shutting_down();
+    HttpResponseHead head;
+    head.status = routed.response.status;
+    head.version = version_ == 10 ? 10 : 11;
+    head.keep_alive = write_keep_alive_;
+    head.content_type = routed.response.content_type;
+    head.headers = &routed.headers;
+    out_.clear();
+    WriteHttpResponse(head, routed.response.body, &out_);
+    written_ = 0;
     status_ = routed.response.status;
     endpoint_ = std::move(routed.endpoint);
-    stream_.expires_after(server_->options().read_timeout);
-    http::async_write(stream_, response_,
-                      [self = shared_from_this(), keep_alive](const beast::error_code& ec, size_t) {
-                        self->OnWritten(ec, keep_alive);
-                      });
+    SetDeadline(server_->options().read_timeout);
+    Write();
   }
 
-  void OnWritten(const beast::error_code& ec, bool keep_alive) {
+  // Writes what is left of out_: at once while the socket takes it (a response usually fits in
+  // one send), else when the socket can take more.
+  void Write() {
+    while (written_ < out_.size()) {
+      beast::error_code ec;
+      const size_t sent =
+          socket_.write_some(net::buffer(out_.data() + written_, out_.size() - written_), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        net::async_write(socket_, net::buffer(out_.data() + written_, out_.size() - written_),
+                         [self = shared_from_this()](const beast::error_code& write_ec, size_t) {
+                           self->OnWritten(write_ec);
+                         });
+        return;
+      }
+      if (ec) return OnWritten(ec);
+      written_ += sent;
+    }
+    OnWritten({});
+  }
+
+  void OnWritten(const beast::error_code& ec) {
     const double seconds = std::chrono::duration<double>(Clock::now() - received_).count();
     server_->service()->metrics().ObserveRequest(endpoint_, status_, seconds);
     if (in_flight_) {
@@ -406,12 +518,12 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       in_flight_ = false;
     }
     endpoint_.clear();
-    response_ = {};
-    if (ec) return Close();
+    if (out_.capacity() > kKeptBufferBytes) out_ = std::string();  // after a large answer
+    if (ec || state_ == State::kClosed) return Close();
     if (refused_) return Drain();
-    if (!keep_alive) {
+    if (!write_keep_alive_) {
       beast::error_code ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
       return Close();
     }
     WaitForRequest();
@@ -422,14 +534,14 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   void Drain() {
     state_ = State::kDraining;
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
     buffer_.consume(buffer_.size());
-    stream_.expires_after(server_->options().read_timeout);
+    SetDeadline(server_->options().read_timeout);
     DrainSome();
   }
 
   void DrainSome() {
-    stream_.async_read_some(net::buffer(discard_),
+    socket_.async_read_some(net::buffer(discard_),
                             [self = shared_from_this()](const beast::error_code& ec, size_t) {
                               if (ec) return self->Close();
                               self->DrainSome();
@@ -440,29 +552,39 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (state_ == State::kClosed) return;
     state_ = State::kClosed;
     beast::error_code ignored;
-    stream_.socket().close(ignored);
+    timer_.cancel(ignored);
+    socket_.close(ignored);
     server_->Closed(this);
   }
 
-  beast::tcp_stream stream_;
+  // A response buffer larger than this is not kept for the connection's next answer.
+  static constexpr size_t kKeptBufferBytes = size_t{64} << 10;
+
+  Socket socket_;
+  Timer timer_;
   Impl* server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::empty_body> continue_;
-  http::response<http::string_body> response_;
+  std::string out_;     // the response being written
+  size_t written_ = 0;  // bytes of out_ written
   std::array<char, 4096> discard_{};
   State state_ = State::kIdle;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timer_armed_ = false;
+  bool header_done_ = false;
   Clock::time_point received_;
   std::string endpoint_;
   int status_ = 0;
   unsigned version_ = 11;
-  bool keep_alive_ = true;
+  bool keep_alive_ = true;        // the request's
+  bool write_keep_alive_ = true;  // the response's
   bool refused_ = false;
   bool in_flight_ = false;
 };
 
 void HttpServer::Impl::Accept() {
-  acceptor_.async_accept([this](const beast::error_code& ec, tcp::socket socket) {
+  acceptor_.async_accept([this](const beast::error_code& ec, Socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || shutting_down_) return;
       Accept();  // a failed accept (no descriptor left...) is not the end of the server

@@ -5,6 +5,7 @@
 // with a generous deadline that only a hang reaches.
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -26,7 +27,10 @@
 #include "support/cli_harness.h"
 #include "support/run_process.h"
 #include "util/base64.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 namespace triage {
@@ -299,6 +303,154 @@ TEST(ServeTest, ARequestThatDoesNotArriveInTimeIsDropped) {
   EXPECT_FALSE(slow.ReadResponse(&response));
   EXPECT_EQ(slow.error(), "connection closed");
   EXPECT_EQ(server.Get("/healthz").status, 200);
+  EXPECT_EQ(server.Stop().exit_code, 0);
+}
+
+TEST(ServeTest, AnIdleKeepAliveConnectionIsClosed) {
+  TempRulePack pack;
+  Server server;
+  // The read timeout is the shorter: the session's timer fires first at 0.1 s, finds the idle
+  // deadline not reached, and fires again at it.
+  server.Start(pack.config(), {"--idle-timeout", "0.3", "--read-timeout", "0.1"});
+  HttpClient client("127.0.0.1", server.port());
+  HttpResponse response;
+  ASSERT_TRUE(client.Request("POST", "/v1/triage", kRecord, kJson, &response)) << client.error();
+  EXPECT_EQ(response.status, 200);
+  // Then nothing: the server closes the connection (what is asserted is the close).
+  EXPECT_FALSE(client.ReadResponse(&response));
+  EXPECT_EQ(client.error(), "connection closed");
+  EXPECT_EQ(server.Get("/healthz").status, 200);
+  EXPECT_EQ(server.Stop().exit_code, 0);
+}
+
+// Sends `request` on a fresh connection and returns every byte the server sends until it closes.
+std::string RawExchange(uint16_t port, const std::string& request) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string received;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size())) {
+    char chunk[4096];
+    for (ssize_t got; (got = recv(fd, chunk, sizeof chunk, 0)) > 0;) {
+      received.append(chunk, static_cast<size_t>(got));
+    }
+  }
+  close(fd);
+  return received;
+}
+
+TEST(ServeTest, AnAnswerIsExactlyTheseBytes) {
+  TempRulePack pack;
+  Server server;
+  server.Start(pack.config());
+  const ProcessResult filter = test_support::RunTriage(
+      {"filter", "--output", "decision", "--config", pack.config()}, std::string(kRecord) + "\n");
+  const std::string decision = filter.out.substr(0, filter.out.size() - 1);
+  const std::string request =
+      "POST /v1/triage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(sizeof kRecord - 1) + "\r\n\r\n" + kRecord;
+  EXPECT_EQ(RawExchange(server.port(), request),
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+            "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: " +
+                std::to_string(decision.size()) + "\r\n\r\n" + decision);
+  // HTTP/1.0 closes unless asked to keep the connection.
+  EXPECT_EQ(RawExchange(server.port(), "GET /healthz HTTP/1.0\r\n\r\n"),
+            "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+            "X-Content-Type-Options: nosniff\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}");
+  EXPECT_EQ(server.Stop().exit_code, 0);
+}
+
+TEST(ServeTest, ConcurrentKeepAliveConnectionsEachGetTheirOwnAnswersInOrder) {
+  TempRulePack pack;
+  Server server;
+  server.Start(pack.config());
+  // Eight connections, each with a conversation of its own and reports between its messages;
+  // one more sends its requests pipelined (all in one write), health checks among them.
+  constexpr int kConnections = 9;
+  constexpr int kRequests = 40;
+  const char* const texts[] = {"HELP", "im at a motel room 12", "he has my phone",
+                               "she is 13 and he will meet up with her tonight"};
+  std::vector<std::vector<std::string>> records(kConnections);
+  std::string all;
+  for (int c = 0; c < kConnections; ++c) {
+    for (int i = 0; i < kRequests; ++i) {
+      const std::string id = "m-" + std::to_string(c) + "-" + std::to_string(i);
+      std::string record = i % 3 == 2
+                               ? R"({"id":")" + id + R"(","summary":")" + texts[(c + i) % 4] + "\"}"
+                               : Sms(id, "c-" + std::to_string(c), texts[(c + i) % 4],
+                                     "2026-11-02T10:" + std::to_string(10 + i) + ":00Z");
+      all += record + "\n";
+      records[c].push_back(std::move(record));
+    }
+  }
+  // The conversations are independent, so the filter over all of them, connection after
+  // connection, decides each record as the server must.
+  const ProcessResult filter =
+      test_support::RunTriage({"filter", "--output", "decision", "--config", pack.config()}, all);
+  ASSERT_EQ(filter.exit_code, 0) << filter.err;
+  const std::vector<std::string> expected = SplitLines(filter.out);
+  ASSERT_EQ(expected.size(), static_cast<size_t>(kConnections * kRequests));
+
+  std::vector<std::vector<std::string>> answers(kConnections);
+  std::vector<std::string> failures(kConnections);
+  std::vector<std::thread> clients;
+  for (int c = 0; c + 1 < kConnections; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient client("127.0.0.1", server.port());
+      for (const std::string& record : records[c]) {
+        HttpResponse response;
+        if (!client.Request("POST", "/v1/triage", record, kJson, &response)) {
+          failures[c] = client.error();
+          return;
+        }
+        answers[c].push_back(response.body);
+      }
+    });
+  }
+  clients.emplace_back([&] {
+    const int c = kConnections - 1;
+    std::string pipeline;
+    for (size_t i = 0; i < records[c].size(); ++i) {
+      pipeline +=
+          "POST /v1/triage HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          "Content-Length: " +
+          std::to_string(records[c][i].size()) + "\r\n\r\n" + records[c][i];
+      if (i % 4 == 0) pipeline += "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    }
+    HttpClient client("127.0.0.1", server.port());
+    if (!client.SendRaw(pipeline)) {
+      failures[c] = client.error();
+      return;
+    }
+    for (size_t i = 0; i < records[c].size(); ++i) {
+      HttpResponse response;
+      if (!client.ReadResponse(&response)) {
+        failures[c] = client.error();
+        return;
+      }
+      answers[c].push_back(response.body);
+      if (i % 4 == 0) {
+        if (!client.ReadResponse(&response)) {
+          failures[c] = client.error();
+          return;
+        }
+        if (response.body != R"({"status":"ok"})") failures[c] = "not a health answer";
+      }
+    }
+  });
+  for (std::thread& client : clients) client.join();
+  for (int c = 0; c < kConnections; ++c) {
+    EXPECT_EQ(failures[c], "") << "connection " << c;
+    ASSERT_EQ(answers[c].size(), static_cast<size_t>(kRequests)) << "connection " << c;
+    for (int i = 0; i < kRequests; ++i) {
+      EXPECT_EQ(answers[c][i], expected[c * kRequests + i]) << "connection " << c << ", " << i;
+    }
+  }
   EXPECT_EQ(server.Stop().exit_code, 0);
 }
 
