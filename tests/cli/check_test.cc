@@ -182,6 +182,29 @@ TEST(CheckTest, ATermThatDropsTextIsWarnedAtItsString) {
   EXPECT_EQ(strict.exit_code, 1);
 }
 
+TEST(CheckTest, AShortStemIsWarnedAtItsString) {
+  TempRulePack pack("terms live (stem english) = \"camming\"\nrule a { when text ~ live }\n",
+                    "analysis:\n  stemmers: [english, spanish]\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(AnyLineMatches(
+      result.err,
+      R"(test\.rules:1:29: warning: stemmed term "camming" reads as the stem "cam" in english: it matches every word with that stem \[short-stem\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {29}\^~{8}$)")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(
+      result.err,
+      R"(test\.rules:1:29: note: write the forms it should match in a list without \(stem\)$)"))
+      << result.err;
+  const ProcessResult strict = RunTriage({"check", "--werror", "--config", pack.config()});
+  EXPECT_EQ(strict.exit_code, 1);
+  // In Spanish "camming" is its own stem: nothing to warn about.
+  pack.SetRules("terms live (stem spanish) = \"camming\"\nrule a { when text ~ live }\n");
+  const ProcessResult spanish = RunTriage({"check", "--werror", "--config", pack.config()});
+  EXPECT_EQ(spanish.exit_code, 0) << spanish.err;
+  EXPECT_EQ(spanish.err, "");
+}
+
 TEST(CheckTest, AStemLanguageTheConfigLacksIsAnErrorAtItsName) {
   TempRulePack pack("terms t (leet, stem english french) = \"sell\"\nrule a { when text ~ t }\n",
                     "analysis:\n  stemmers: [english, spanish]\n");

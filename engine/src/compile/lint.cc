@@ -60,6 +60,64 @@ void WarnDroppedText(const std::vector<LossyPhrase>& phrases, Diagnostics* diagn
   }
 }
 
+namespace {
+
+// The characters (code points) of UTF-8 `text`.
+size_t CodePoints(const std::string& text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// "english", "english and spanish", "english, spanish and catalan".
+std::string JoinAnd(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+// Warns about each one-word stemmed term whose stem is short and not the word, in source order.
+void WarnShortStems(const std::vector<StemmedTerm>& terms, Diagnostics* diagnostics) {
+  std::vector<const StemmedTerm*> sorted;
+  sorted.reserve(terms.size());
+  for (const StemmedTerm& term : terms) sorted.push_back(&term);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const StemmedTerm* a, const StemmedTerm* b) {
+    return a->file.value != b->file.value ? a->file.value < b->file.value
+                                          : a->span.begin < b->span.begin;
+  });
+  for (const StemmedTerm* term : sorted) {
+    // Each short stem with the languages that give it, in the list's order.
+    std::vector<std::pair<std::string, std::vector<std::string>>> shorts;
+    for (const auto& [language, stem] : term->stems) {
+      if (stem == term->form || CodePoints(stem) > kShortStemMax) continue;
+      auto same = std::find_if(shorts.begin(), shorts.end(),
+                               [&stem = stem](const auto& s) { return s.first == stem; });
+      if (same == shorts.end()) {
+        shorts.push_back({stem, {language}});
+      } else {
+        same->second.push_back(language);
+      }
+    }
+    if (shorts.empty()) continue;
+    std::vector<std::string> readings;
+    for (const auto& [stem, languages] : shorts) {
+      readings.push_back("\"" + stem + "\" in " + JoinAnd(languages));
+    }
+    diagnostics->Warning("short-stem",
+                         "stemmed term \"" + term->written + "\" reads as the stem " +
+                             JoinAnd(readings) + ": it matches every word with " +
+                             (shorts.size() == 1 ? "that stem" : "those stems"),
+                         term->file, term->span);
+    diagnostics->Note("write the forms it should match in a list without (stem)", term->file,
+                      term->span);
+  }
+}
+
 // Warns about each regex the plan must run on its own on every value (no set can hold it
 // cheaply and no literal can prefilter it), in source order: it costs a full pass per value.
 void WarnSlowPatterns(const Program& program, Diagnostics* diagnostics) {

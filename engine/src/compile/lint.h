@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The lint pass: warnings about a ruleset that compiles — declarations no rule uses
 // (unused-pattern, unused-list, unused-terms, unused-category), terms phrases whose written text
-// holds characters the analysis drops (term-drops-text), and regexes the matching plan must run
-// on their own on every value (slow-pattern) — each list in source order. Warnings never fail a
-// load (`triage check --werror` makes them errors).
+// holds characters the analysis drops (term-drops-text), one-word stemmed terms with a short stem
+// that is not the word itself (short-stem), and regexes the matching plan must run on their own
+// on every value (slow-pattern) — each list in source order. Warnings never fail a load
+// (`triage check --werror` makes them errors).
 #ifndef TRIAGE_COMPILE_LINT_H_
 #define TRIAGE_COMPILE_LINT_H_
 
+#include <cstddef>
 #include <vector>
 
 #include "triage/diagnostic.h"
@@ -24,6 +26,15 @@ void WarnUnused(const Symbols& symbols, Diagnostics* diagnostics);
 // written, since a character such as the '#' of "wrong #" is in no word, and the phrase reads
 // "wrong".
 void WarnDroppedText(const std::vector<LossyPhrase>& phrases, Diagnostics* diagnostics);
+
+// The longest stem, in characters, that short-stem warns about.
+constexpr size_t kShortStemMax = 3;
+
+// Warns about each term of `terms` (TermTable::stemmed_terms) whose stem in one of its list's
+// languages is at most kShortStemMax characters and is not the term itself: "camming" reads as
+// the English stem "cam", and matches "on cam" (short-stem). A term that is its own stem ("sex")
+// matches what it says, and its inflections.
+void WarnShortStems(const std::vector<StemmedTerm>& terms, Diagnostics* diagnostics);
 
 // Warns about each atom of `program` whose strategy is kEveryValue. REQUIRES: the matchers are
 // built (matcher_plan.h).

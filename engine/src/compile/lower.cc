@@ -67,6 +67,7 @@ Result<std::shared_ptr<Program>> Lower(const SourceManager& sources, const Engin
   SetUpFallback(config, &symbols, program.get(), &reporter);
   WarnUnused(symbols, diagnostics);
   WarnDroppedText(terms.lossy_phrases(), diagnostics);
+  WarnShortStems(terms.stemmed_terms(), diagnostics);
   if (reporter.errors() != 0) return reporter.Fail();
 
   // What the scanner runs.

@@ -93,6 +93,14 @@ void TermTable::CompileTerms() {
         info.valid = false;
         continue;
       }
+      if (elements.size() == 1 && elements[0].kind == TermElement::Kind::kStem) {
+        StemmedTerm term{info.file, phrase.span, phrase.value, reading.words, {}};
+        for (size_t i = 0; i < elements[0].languages.size(); ++i) {
+          term.stems.emplace_back(config_.analysis.stem_languages[elements[0].languages[i]],
+                                  elements[0].stems[i]);
+        }
+        stemmed_terms_.push_back(std::move(term));
+      }
       if (!reading.dropped.empty()) {
         lossy_phrases_.push_back({info.file, phrase.span, phrase.value, std::move(reading)});
       }

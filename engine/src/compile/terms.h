@@ -36,6 +36,17 @@ struct LossyPhrase {
   PhraseReading reading;
 };
 
+// A one-word term of a stemmed list, with its stem in each language of the list, for the lint's
+// short-stem warning (compile/lint.h).
+struct StemmedTerm {
+  FileId file;
+  SourceSpan span;      // the phrase's string literal
+  std::string written;  // the phrase as written
+  std::string form;     // its one word, analysed (folded)
+  // Per language of the list, in the config's order: the language's name and the word's stem.
+  std::vector<std::pair<std::string, std::string>> stems;
+};
+
 class TermTable {
  public:
   // Every argument outlives the table; `symbols` holds the terms and context declarations.
@@ -49,8 +60,9 @@ class TermTable {
 
   // Compiles every terms list, in name order, into Program::terms and Program::phrases
   // (duplicate-option, no-stemmer, unknown-stemmer, unknown-option, bad-phrase, bad-leet); the
-  // phrases that lose characters to the analysis are kept for lossy_phrases(). Then
-  // FinishTermIndex (compile/words.h) indexes them.
+  // phrases that lose characters to the analysis are kept for lossy_phrases(), and the one-word
+  // terms of stemmed lists for stemmed_terms(). Then FinishTermIndex (compile/words.h) indexes
+  // them.
   void CompileTerms();
 
   // Compiles the context declarations into Program::triggers and Program::terminators
@@ -76,6 +88,8 @@ class TermTable {
 
   // The compiled phrases that lose characters to the analysis, in the order compiled.
   const std::vector<LossyPhrase>& lossy_phrases() const { return lossy_phrases_; }
+  // The compiled one-word terms of stemmed lists, in the order compiled.
+  const std::vector<StemmedTerm>& stemmed_terms() const { return stemmed_terms_; }
 
  private:
   bool StemLanguages(const std::string& list, const ast::TermsOption& option, FileId file,
@@ -91,6 +105,7 @@ class TermTable {
   std::vector<int> word_field_of_;
   std::map<std::pair<int, int>, int> term_atom_index_;
   std::vector<LossyPhrase> lossy_phrases_;
+  std::vector<StemmedTerm> stemmed_terms_;
   bool uses_context_ = false;
 };
 

@@ -39,6 +39,57 @@ TEST(LintTest, WarnsAboutTermsThatDropTextInSourceOrder) {
       << f.Rendered();
 }
 
+TEST(LintTest, WarnsAboutShortStemsThatAreNotTheTermInSourceOrder) {
+  PassFixture f;
+  const FileId file = f.sources.AddFile(
+      "t.rules", "terms a (stem) = \"flies\", \"cam\"\nterms b (stem) = \"camming\"\n");
+  const StemmedTerm camming{
+      file, SourceSpan{49, 58}, "camming", "camming", {{"english", "cam"}, {"spanish", "camming"}}};
+  const StemmedTerm flies{
+      file, SourceSpan{17, 24}, "flies", "flies", {{"english", "fli"}, {"spanish", "fli"}}};
+  const StemmedTerm cam{file, SourceSpan{26, 31}, "cam", "cam", {{"english", "cam"}}};
+  const StemmedTerm four{file, SourceSpan{26, 31}, "girls", "girls", {{"english", "girl"}}};
+  const StemmedTerm two{file, SourceSpan{26, 31}, "Ads", "ads", {{"english", "ad"}, {"x", "a"}}};
+  WarnShortStems({camming, flies, cam, four, two}, &f.diagnostics);
+  EXPECT_EQ(f.Codes(), (std::vector<std::string>{"short-stem", "short-stem", "short-stem"}));
+  // Each warning with its note.
+  ASSERT_EQ(f.diagnostics.items().size(), 6u);
+  EXPECT_EQ(f.At(0), "1:18");
+  EXPECT_EQ(f.At(1), "1:18");
+  EXPECT_EQ(f.At(2), "1:27");
+  EXPECT_EQ(f.At(4), "2:18");
+  const std::string rendered = f.Rendered();
+  EXPECT_NE(
+      rendered.find("stemmed term \"flies\" reads as the stem \"fli\" in english and spanish: "
+                    "it matches every word with that stem"),
+      std::string::npos)
+      << rendered;
+  EXPECT_NE(
+      rendered.find("stemmed term \"Ads\" reads as the stem \"ad\" in english and \"a\" in x: "
+                    "it matches every word with those stems"),
+      std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find("stemmed term \"camming\" reads as the stem \"cam\" in english: it "
+                          "matches every word with that stem"),
+            std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find("note: write the forms it should match in a list without (stem)"),
+            std::string::npos)
+      << rendered;
+}
+
+TEST(LintTest, AShortStemIsAtMostThreeCharacters) {
+  PassFixture f;
+  const FileId file = f.sources.AddFile("t.rules", std::string(40, ' '));
+  // Characters, not bytes: "niñ" is three.
+  const StemmedTerm three{file, SourceSpan{0, 5}, "niña", "niña", {{"spanish", "niñ"}}};
+  const StemmedTerm four{file, SourceSpan{6, 9}, "niñas", "niñas", {{"spanish", "niña"}}};
+  WarnShortStems({three, four}, &f.diagnostics);
+  EXPECT_EQ(f.Codes(), std::vector<std::string>{"short-stem"});
+  EXPECT_EQ(f.At(0), "1:1");
+  EXPECT_EQ(kShortStemMax, 3u);
+}
+
 TEST(LintTest, WarnsAboutPatternsRunOnEveryValue) {
   PassFixture f;
   const FileId file = f.sources.AddFile("t.rules", std::string(40, ' '));

@@ -510,6 +510,52 @@ TEST(WordLevelCheckTest, AStemListsLanguagesArePartOfTheDigest) {
   EXPECT_NE(digest("(stem english spanish)"), plain);
 }
 
+// ---- one-word stemmed terms with a short stem (short-stem) -----------------------------------
+
+TEST(WordLevelCheckTest, AStemmedTermWithAShortStemIsWarnedAtItsString) {
+  Compiled c = Check("terms live (stem english) = \"camming\"\nrule r { when text ~ live }");
+  ASSERT_TRUE(c.rules) << c.Rendered();  // a warning: the ruleset loads
+  EXPECT_EQ(c.Codes(), Strings{"short-stem"});
+  EXPECT_TRUE(c.Has("short-stem", 1, 29)) << c.Rendered();
+  EXPECT_NE(c.Rendered().find("stemmed term \"camming\" reads as the stem \"cam\" in english: it "
+                              "matches every word with that stem"),
+            std::string::npos)
+      << c.Rendered();
+  // What it warns about.
+  EXPECT_EQ(FiredOn(*c.rules, "she is on cam every night"), Strings{"r"});
+}
+
+TEST(WordLevelCheckTest, AShortStemIsWarnedInTheLanguagesOfItsList) {
+  // "made" is its own English stem and reads "mad" in Spanish: plain (stem) warns, (stem english)
+  // does not; "camming" is its own Spanish stem.
+  const std::vector<std::pair<std::string, std::string>> warned = {
+      {"(stem) = \"made\"", "\"made\" reads as the stem \"mad\" in spanish"},
+      {"(stem spanish) = \"made\"", "\"made\" reads as the stem \"mad\" in spanish"},
+      {"(stem) = \"camming\"", "\"camming\" reads as the stem \"cam\" in english"},
+      {"(stem) = \"flies\"", "\"flies\" reads as the stem \"fli\" in english and spanish"},
+      {"(stem, leet) = \"kids\"", "\"kids\" reads as the stem \"kid\" in english"},
+      {"(stem) = \"ads\"", "\"ads\" reads as the stem \"ad\" in english"},
+  };
+  for (const auto& [decl, message] : warned) {
+    Compiled c = Check("terms a " + decl + "\nrule r { when text ~ a }");
+    EXPECT_EQ(c.Codes(), Strings{"short-stem"}) << decl << "\n" << c.Rendered();
+    EXPECT_NE(c.Rendered().find("stemmed term " + message), std::string::npos) << c.Rendered();
+  }
+}
+
+TEST(WordLevelCheckTest, NoShortStemForPhrasesLongStemsOrTermsThatAreTheirStem) {
+  // Gaps and several words narrow a phrase; a stem of 4 characters or more, a term that is its
+  // own stem in every language ("cam", "sex"), a number and a list without stems are not warned.
+  Compiled c = Check(R"(terms a (stem) = "camming {0,2} show", "camming show", "girls", "cooking",
+  "cam", "sex", "14"
+terms b (stem english) = "made", "selling"
+terms c (stem spanish) = "camming"
+terms d = "camming", "kids"
+rule r { when text ~ any(a, b, c, d) })");
+  ASSERT_TRUE(c.rules) << c.Rendered();
+  EXPECT_TRUE(c.Codes().empty()) << c.Rendered();
+}
+
 // ---- terms that read as less than is written (term-drops-text) -------------------------------
 
 TEST(WordLevelCheckTest, ATermWithACharacterTheAnalysisDropsIsWarnedAtItsString) {
