@@ -174,7 +174,7 @@ void Folder::Fold(std::string_view word, FoldBuffers* buffers, std::string* out)
   }
   for (int32_t i = 0; i < b.length(); ++i) {
     const UChar u = b.charAt(i);
-    if (u == 0x2018 || u == 0x2019 || u == 0x02BC) b.setCharAt(i, u'\'');
+    if (u != u'\'' && IsFoldedApostrophe(u)) b.setCharAt(i, u'\'');
   }
   if (confusables_) FoldConfusables(&b);
   b.toUTF8String(*out);

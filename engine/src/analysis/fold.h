@@ -28,6 +28,11 @@
 
 namespace triage::internal {
 
+// The apostrophes step c folds to U+0027, U+0027 itself included: U+2018, U+2019, U+02BC.
+inline bool IsFoldedApostrophe(UChar32 c) {
+  return c == '\'' || c == 0x2018 || c == 0x2019 || c == 0x02BC;
+}
+
 // Reusable buffers of Folder::Fold. Not thread-safe; one per thread.
 struct FoldBuffers {
   icu::UnicodeString a;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "compile/words.h"
+#include "util/spelling.h"
 
 namespace triage::internal {
 
@@ -43,16 +44,26 @@ void WarnUnused(const Symbols& symbols, Diagnostics* diagnostics) {
   for (Diagnostic& d : warnings) diagnostics->Add(std::move(d));
 }
 
-// Warns about each phrase that reads as less than is written, in source order.
-void WarnDroppedText(const std::vector<LossyPhrase>& phrases, Diagnostics* diagnostics) {
-  std::vector<const LossyPhrase*> sorted;
-  sorted.reserve(phrases.size());
-  for (const LossyPhrase& phrase : phrases) sorted.push_back(&phrase);
-  std::sort(sorted.begin(), sorted.end(), [](const LossyPhrase* a, const LossyPhrase* b) {
+namespace {
+
+// Pointers to `items` (each with a file and a span) in source order, ties kept in given order.
+template <typename T>
+std::vector<const T*> InSourceOrder(const std::vector<T>& items) {
+  std::vector<const T*> sorted;
+  sorted.reserve(items.size());
+  for (const T& item : items) sorted.push_back(&item);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const T* a, const T* b) {
     return a->file.value != b->file.value ? a->file.value < b->file.value
                                           : a->span.begin < b->span.begin;
   });
-  for (const LossyPhrase* phrase : sorted) {
+  return sorted;
+}
+
+}  // namespace
+
+// Warns about each phrase that reads as less than is written, in source order.
+void WarnDroppedText(const std::vector<LossyPhrase>& phrases, Diagnostics* diagnostics) {
+  for (const LossyPhrase* phrase : InSourceOrder(phrases)) {
     diagnostics->Warning("term-drops-text",
                          "term \"" + phrase->written + "\" reads as \"" + phrase->reading.words +
                              "\": " + DescribeDropped(phrase->reading.dropped),
@@ -69,28 +80,11 @@ size_t CodePoints(const std::string& text) {
   return n;
 }
 
-// "english", "english and spanish", "english, spanish and catalan".
-std::string JoinAnd(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 // Warns about each one-word stemmed term whose stem is short and not the word, in source order.
 void WarnShortStems(const std::vector<StemmedTerm>& terms, Diagnostics* diagnostics) {
-  std::vector<const StemmedTerm*> sorted;
-  sorted.reserve(terms.size());
-  for (const StemmedTerm& term : terms) sorted.push_back(&term);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const StemmedTerm* a, const StemmedTerm* b) {
-    return a->file.value != b->file.value ? a->file.value < b->file.value
-                                          : a->span.begin < b->span.begin;
-  });
-  for (const StemmedTerm* term : sorted) {
+  for (const StemmedTerm* term : InSourceOrder(terms)) {
     // Each short stem with the languages that give it, in the list's order.
     std::vector<std::pair<std::string, std::vector<std::string>>> shorts;
     for (const auto& [language, stem] : term->stems) {

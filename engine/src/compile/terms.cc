@@ -129,10 +129,7 @@ bool TermTable::StemLanguages(const std::string& list, const ast::TermsOption& o
   for (const ast::Identifier& language : option.args) {
     const auto found = std::find(configured.begin(), configured.end(), language.name);
     if (found == configured.end()) {
-      std::string names;
-      for (size_t l = 0; l < configured.size(); ++l) {
-        names += (l == 0 ? "" : l + 1 == configured.size() ? " and " : ", ") + configured[l];
-      }
+      const std::string names = JoinAnd(configured);
       reporter_->Error("unknown-stemmer",
                        "terms '" + list + "' asks for stems in '" + language.name +
                            "', which is not a configured stemmer (analysis.stemmers: " + names +

@@ -14,6 +14,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "analysis/fold.h"
+#include "util/spelling.h"
+
 namespace triage::internal {
 namespace {
 
@@ -49,7 +52,6 @@ size_t ParseGap(const std::string& text, size_t i, int* min, int* max) {
 }
 
 bool IsHyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
-bool IsApostrophe(UChar32 c) { return c == '\'' || c == 0x2018 || c == 0x2019 || c == 0x02BC; }
 
 // Adds to *dropped the characters of `part` that lie in no token of `analyzed` and are no word
 // separator (PhraseReading), each once.
@@ -73,7 +75,7 @@ void CollectDropped(std::string_view part, const AnalyzedText& analyzed,
     const bool after_word = (at[begin] & kEnd) != 0;
     const bool before_word = (at[i] & kBegin) != 0;
     if (IsHyphen(c) && after_word && before_word) continue;
-    if (IsApostrophe(c) && (after_word || before_word)) continue;
+    if (IsFoldedApostrophe(c) && (after_word || before_word)) continue;
     std::string character(part.substr(begin, i - begin));
     if (std::find(dropped->begin(), dropped->end(), character) == dropped->end()) {
       dropped->push_back(std::move(character));
@@ -84,11 +86,10 @@ void CollectDropped(std::string_view part, const AnalyzedText& analyzed,
 }  // namespace
 
 std::string DescribeDropped(const std::vector<std::string>& dropped) {
-  std::string list;
-  for (size_t i = 0; i < dropped.size(); ++i) {
-    if (i > 0) list += i + 1 == dropped.size() ? " and " : ", ";
-    list += "'" + dropped[i] + "'";
-  }
+  std::vector<std::string> quoted;
+  quoted.reserve(dropped.size());
+  for (const std::string& character : dropped) quoted.push_back("'" + character + "'");
+  const std::string list = JoinAnd(quoted);
   return dropped.size() == 1 ? list + " is not part of any word (the analysis drops it)"
                              : list + " are not part of any word (the analysis drops them)";
 }

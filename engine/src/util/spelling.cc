@@ -36,4 +36,13 @@ std::string ClosestName(std::string_view name, const std::vector<std::string>& c
   return best_distance <= limit ? best : std::string();
 }
 
+std::string JoinAnd(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
 }  // namespace triage::internal

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "support/compile_helpers.h"
+#include "util/spelling.h"
 
 namespace triage::testing {
 namespace {
@@ -323,6 +324,14 @@ TEST(RuleSetTest, ArchiveWithABrokenRuleFileIsRefused) {
                                       LoadOptions(), &diagnostics)
                    .ok());
   EXPECT_TRUE(diagnostics.Contains("syntax"));
+}
+
+TEST(SpellingTest, JoinAndListsItemsAsAMessageDoes) {
+  using triage::internal::JoinAnd;
+  EXPECT_EQ(JoinAnd({}), "");
+  EXPECT_EQ(JoinAnd({"english"}), "english");
+  EXPECT_EQ(JoinAnd({"english", "spanish"}), "english and spanish");
+  EXPECT_EQ(JoinAnd({"'/'", "'+'", "'#'"}), "'/', '+' and '#'");
 }
 
 TEST(SpellingTest, PublicEditDistanceRanksLikeTheCompiler) {
