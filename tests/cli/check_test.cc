@@ -220,6 +220,19 @@ TEST(CheckTest, AStemLanguageTheConfigLacksIsAnErrorAtItsName) {
   EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {29}\^~{5}$)")) << result.err;
 }
 
+TEST(CheckTest, ATermsListThatIncludesItselfIsAnErrorAtTheName) {
+  TempRulePack pack("terms a = b, \"x\"\nterms b = \"y\", a\nrule r { when text ~ a }\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(AnyLineMatches(
+      result.err,
+      R"(test\.rules:2:16: error: terms 'a' includes itself: a -> b -> a \[include-cycle\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *2 \| terms b = "y", a$)")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {16}\^$)")) << result.err;
+}
+
 TEST(CheckTest, NoColourWithoutATerminal) {
   TempRulePack pack("rule broken { when text ~ nope urgency +5 }\n");
   const ProcessResult result = RunTriage({"check", "--config", pack.config()}, "", {"NO_COLOR="});

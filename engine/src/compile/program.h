@@ -276,7 +276,10 @@ struct TermElement {
 struct TermPhrase {
   std::vector<TermElement> elements;  // starts and ends with a word or stem
   std::vector<int> lists;
-  bool leet = false;  // some list of `lists` has the leet option
+  // Per entry of `lists`: 1 if the phrase is matched for that list on the text's leet readings
+  // (the list that wrote the phrase has the leet option; a list including it inherits that).
+  std::vector<uint8_t> leet_lists;
+  bool leet = false;  // some entry of leet_lists is 1
 };
 
 // A `terms` declaration.
@@ -285,7 +288,9 @@ struct TermsList {
   // The stemmer languages its words compare in (indexes into analysis.stem_languages,
   // ascending); empty: no stems, words compare by their folded form.
   std::vector<uint32_t> stem_languages;
-  bool leet = false;  // also matched on the leet readings of the text (analysis/leet.h)
+  // Its own phrases are also matched on the leet readings of the text (analysis/leet.h); the
+  // phrases it includes from other lists follow TermPhrase::leet_lists.
+  bool leet = false;
   FileId file;
   SourceSpan span;
   std::string location;

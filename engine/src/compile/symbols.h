@@ -50,7 +50,8 @@ struct TermsInfo {
   FileId file;
   int index = -1;  // in Program::terms, once compiled
   bool valid = true;
-  bool used = false;
+  bool used = false;                  // by a rule, a context, or a list that includes it
+  std::vector<std::string> includes;  // the terms lists it names, in order, once resolved
 };
 
 struct RuleInfo {

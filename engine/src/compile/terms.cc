@@ -3,6 +3,7 @@
 #include "compile/terms.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -25,49 +26,15 @@ void TermTable::CompileTerms() {
   // A large pack has tens of thousands of phrases: size the table and the index once rather
   // than rehash them as they grow.
   size_t phrases = 0;
-  for (const auto& [name, info] : symbols_->terms) phrases += info.decl->phrases.size();
+  for (const auto& [name, info] : symbols_->terms) phrases += info.decl->items.size();
   program_->phrases.reserve(phrases);
   program_->term_index.by_word.reserve(phrases);
+  // First every list's options and includes, so that a list may include one declared after it.
+  std::map<std::string, std::vector<uint32_t>> stem_languages_of;
   for (auto& [name, info] : symbols_->terms) {
-    const ast::TermsDecl& decl = *info.decl;
-    bool leet = false;
-    std::vector<uint32_t> stem_languages;
-    std::set<std::string> seen;
-    for (const ast::TermsOption& option : decl.options) {
-      const std::string& option_name = option.name.name;
-      if (!seen.insert(option_name).second) {
-        reporter_->Error("duplicate-option", "terms option '" + option_name + "' is given twice",
-                         info.file, option.name.span);
-        if (option_name == "stem") {
-          reporter_->Note("name several languages in one option: (stem english spanish)", info.file,
-                          option.name.span);
-        }
-        info.valid = false;
-        continue;
-      }
-      if (option_name == "stem") {
-        if (!StemLanguages(name, option, info.file, &stem_languages)) info.valid = false;
-      } else if (option_name == "leet") {
-        leet = true;
-        if (!option.args.empty()) {
-          reporter_->Error(
-              "unknown-option",
-              "terms option 'leet' takes no argument, not '" + option.args.front().name + "'",
-              info.file, option.args.front().span);
-          reporter_->Note(option.args.front().name == "stem"
-                              ? "separate options with a comma: (leet, stem)"
-                              : "only 'stem' takes words after it, its languages: (stem english)",
-                          info.file, option.args.front().span);
-          info.valid = false;
-        }
-      } else {
-        reporter_->Error("unknown-option", "unknown terms option '" + option_name + "'", info.file,
-                         option.name.span);
-        reporter_->Note("the terms options are 'stem' (or 'stem LANGUAGE ...') and 'leet'",
-                        info.file, option.name.span);
-        info.valid = false;
-      }
-    }
+    std::vector<uint32_t>& stem_languages = stem_languages_of[name];
+    const bool leet = CompileOptions(name, &info, &stem_languages);
+    ResolveIncludes(name, &info);
     if (!info.valid) continue;
     info.index = static_cast<int>(program_->terms.size());
     TermsList list;
@@ -75,26 +42,42 @@ void TermTable::CompileTerms() {
     list.stem_languages = stem_languages;
     list.leet = leet;
     list.file = info.file;
-    list.span = decl.name.span;
-    list.location = SourceLocation(sources_, info.file, decl.name.span);
+    list.span = info.decl->name.span;
+    list.location = SourceLocation(sources_, info.file, info.decl->name.span);
     program_->terms.push_back(std::move(list));
-    for (const ast::StringLit& phrase : decl.phrases) {
+  }
+  CheckIncludeCycles();
+  // Then each list's own phrases, kept (for the lists that others include) to add them again
+  // under every list that includes them.
+  std::set<std::string> included;
+  for (const auto& [name, info] : symbols_->terms) {
+    included.insert(info.includes.begin(), info.includes.end());
+  }
+  std::map<std::string, std::vector<std::vector<TermElement>>> own_phrases;
+  for (auto& [name, info] : symbols_->terms) {
+    if (!info.valid) continue;
+    const bool leet = program_->terms[info.index].leet;
+    std::vector<std::vector<TermElement>>* kept =
+        included.count(name) != 0 ? &own_phrases[name] : nullptr;
+    for (const ast::TermsItem& item : info.decl->items) {
+      const auto* phrase = boost::get<ast::StringLit>(&item);
+      if (phrase == nullptr) continue;
       std::vector<TermElement> elements;
       PhraseReading reading;
-      const std::string problem =
-          CompilePhrase(analyzer, scratch.get(), phrase.value, stem_languages, &elements, &reading);
+      const std::string problem = CompilePhrase(analyzer, scratch.get(), phrase->value,
+                                                stem_languages_of[name], &elements, &reading);
       if (!problem.empty()) {
         reporter_->Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
-                         phrase.span);
+                         phrase->span);
         info.valid = false;
         continue;
       }
-      if (leet && !CheckLeetPhrase(name, phrase, info.file, scratch.get())) {
+      if (leet && !CheckLeetPhrase(name, *phrase, info.file, scratch.get())) {
         info.valid = false;
         continue;
       }
       if (elements.size() == 1 && elements[0].kind == TermElement::Kind::kStem) {
-        StemmedTerm term{info.file, phrase.span, phrase.value, reading.words, {}};
+        StemmedTerm term{info.file, phrase->span, phrase->value, reading.words, {}};
         for (size_t i = 0; i < elements[0].languages.size(); ++i) {
           term.stems.emplace_back(config_.analysis.stem_languages[elements[0].languages[i]],
                                   elements[0].stems[i]);
@@ -102,10 +85,167 @@ void TermTable::CompileTerms() {
         stemmed_terms_.push_back(std::move(term));
       }
       if (!reading.dropped.empty()) {
-        lossy_phrases_.push_back({info.file, phrase.span, phrase.value, std::move(reading)});
+        lossy_phrases_.push_back({info.file, phrase->span, phrase->value, std::move(reading)});
       }
-      AddPhrase(std::move(elements), info.index, program_);
+      if (kept != nullptr) kept->push_back(elements);
+      AddPhrase(std::move(elements), info.index, leet, program_);
     }
+  }
+  // Last, each including list gets the phrases of every list it reaches, each list once, with
+  // that list's leet: scanning it is then scanning a literal list, one index lookup a token.
+  for (auto& [name, info] : symbols_->terms) {
+    if (!info.valid || info.includes.empty()) continue;
+    std::vector<std::string> reached;
+    std::set<std::string> seen = {name};
+    std::vector<std::string> stack(info.includes.rbegin(), info.includes.rend());
+    while (!stack.empty()) {
+      std::string next = std::move(stack.back());
+      stack.pop_back();
+      if (!seen.insert(next).second) continue;
+      const TermsInfo& part = symbols_->terms.at(next);
+      stack.insert(stack.end(), part.includes.rbegin(), part.includes.rend());
+      reached.push_back(std::move(next));
+    }
+    bool parts_valid = true;
+    for (const std::string& part : reached)
+      parts_valid = parts_valid && symbols_->terms.at(part).valid;
+    if (!parts_valid) {
+      info.valid = false;  // a part's own error is reported at the part
+      continue;
+    }
+    for (const std::string& part : reached) {
+      const bool leet = program_->terms[symbols_->terms.at(part).index].leet;
+      for (const std::vector<TermElement>& elements : own_phrases[part]) {
+        AddPhrase(elements, info.index, leet, program_);
+      }
+    }
+  }
+}
+
+// The options of list `name`: its stem languages into *stem_languages, and whether it has the
+// leet option (returned). Reports duplicate-option, unknown-option and StemLanguages' errors,
+// marking the list invalid.
+bool TermTable::CompileOptions(const std::string& name, TermsInfo* info,
+                               std::vector<uint32_t>* stem_languages) {
+  bool leet = false;
+  std::set<std::string> seen;
+  for (const ast::TermsOption& option : info->decl->options) {
+    const std::string& option_name = option.name.name;
+    if (!seen.insert(option_name).second) {
+      reporter_->Error("duplicate-option", "terms option '" + option_name + "' is given twice",
+                       info->file, option.name.span);
+      if (option_name == "stem") {
+        reporter_->Note("name several languages in one option: (stem english spanish)", info->file,
+                        option.name.span);
+      }
+      info->valid = false;
+      continue;
+    }
+    if (option_name == "stem") {
+      if (!StemLanguages(name, option, info->file, stem_languages)) info->valid = false;
+    } else if (option_name == "leet") {
+      leet = true;
+      if (!option.args.empty()) {
+        reporter_->Error(
+            "unknown-option",
+            "terms option 'leet' takes no argument, not '" + option.args.front().name + "'",
+            info->file, option.args.front().span);
+        reporter_->Note(option.args.front().name == "stem"
+                            ? "separate options with a comma: (leet, stem)"
+                            : "only 'stem' takes words after it, its languages: (stem english)",
+                        info->file, option.args.front().span);
+        info->valid = false;
+      }
+    } else {
+      reporter_->Error("unknown-option", "unknown terms option '" + option_name + "'", info->file,
+                       option.name.span);
+      reporter_->Note("the terms options are 'stem' (or 'stem LANGUAGE ...') and 'leet'",
+                      info->file, option.name.span);
+      info->valid = false;
+    }
+  }
+  return leet;
+}
+
+// The lists that list `name` includes by name, into info->includes, each marked used. Reports
+// unknown-name (no such terms list, or a character-level list or pattern), include-cycle (the
+// list itself) and duplicate-include, marking the list invalid.
+void TermTable::ResolveIncludes(const std::string& name, TermsInfo* info) {
+  std::map<std::string, SourceSpan> first;
+  for (const ast::TermsItem& item : info->decl->items) {
+    const auto* part = boost::get<ast::Identifier>(&item);
+    if (part == nullptr) continue;
+    if (part->name == name) {
+      reporter_->Error("include-cycle", "terms '" + name + "' includes itself", info->file,
+                       part->span);
+      info->valid = false;
+      continue;
+    }
+    auto it = symbols_->terms.find(part->name);
+    if (it == symbols_->terms.end()) {
+      if (symbols_->matchers.count(part->name) != 0) {
+        reporter_->Error("unknown-name",
+                         "'" + part->name + "' is a character-level list or pattern; " +
+                             "a terms list includes only terms lists",
+                         info->file, part->span);
+      } else {
+        reporter_->Error("unknown-name", "unknown terms '" + part->name + "'", info->file,
+                         part->span);
+        std::vector<std::string> names;
+        for (const auto& [n, t] : symbols_->terms) names.push_back(n);
+        reporter_->SuggestNote(part->name, names, info->file, part->span);
+      }
+      info->valid = false;
+      continue;
+    }
+    const auto [previous, fresh] = first.emplace(part->name, part->span);
+    if (!fresh) {
+      reporter_->Error("duplicate-include",
+                       "terms '" + name + "' includes '" + part->name + "' twice", info->file,
+                       part->span);
+      reporter_->Note("first included here", info->file, previous->second);
+      info->valid = false;
+      continue;
+    }
+    it->second.used = true;
+    info->includes.push_back(part->name);
+  }
+}
+
+// Reports include-cycle at the name that closes each cycle of includes (a includes b, b
+// includes a), marking every list on it invalid.
+void TermTable::CheckIncludeCycles() {
+  std::map<std::string, int> state;  // absent: unvisited; 1: on the path; 2: done
+  std::vector<std::string> path;
+  std::function<void(const std::string&)> visit = [&](const std::string& name) {
+    state[name] = 1;
+    path.push_back(name);
+    TermsInfo& info = symbols_->terms.at(name);
+    for (const ast::TermsItem& item : info.decl->items) {
+      const auto* part = boost::get<ast::Identifier>(&item);
+      if (part == nullptr || part->name == name || symbols_->terms.count(part->name) == 0) {
+        continue;
+      }
+      const auto it = state.find(part->name);
+      if (it == state.end()) {
+        visit(part->name);
+      } else if (it->second == 1) {
+        const auto from = std::find(path.begin(), path.end(), part->name);
+        std::string cycle;
+        for (auto p = from; p != path.end(); ++p) {
+          cycle += *p + " -> ";
+          symbols_->terms.at(*p).valid = false;
+        }
+        reporter_->Error("include-cycle",
+                         "terms '" + part->name + "' includes itself: " + cycle + part->name,
+                         info.file, part->span);
+      }
+    }
+    path.pop_back();
+    state[name] = 2;
+  };
+  for (const auto& [name, info] : symbols_->terms) {
+    if (state.count(name) == 0) visit(name);
   }
 }
 

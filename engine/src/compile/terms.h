@@ -59,7 +59,10 @@ class TermTable {
         reporter_(reporter) {}
 
   // Compiles every terms list, in name order, into Program::terms and Program::phrases
-  // (duplicate-option, no-stemmer, unknown-stemmer, unknown-option, bad-phrase, bad-leet); the
+  // (duplicate-option, no-stemmer, unknown-stemmer, unknown-option, bad-phrase, bad-leet; for a
+  // list that includes others by name, unknown-name, duplicate-include and include-cycle). A
+  // list's phrases are its own, compiled with its options, and those of every list it includes,
+  // directly or through others, each compiled with its own list's options; the
   // phrases that lose characters to the analysis are kept for lossy_phrases(), and the one-word
   // terms of stemmed lists for stemmed_terms(). Then FinishTermIndex (compile/words.h) indexes
   // them.
@@ -92,6 +95,10 @@ class TermTable {
   const std::vector<StemmedTerm>& stemmed_terms() const { return stemmed_terms_; }
 
  private:
+  bool CompileOptions(const std::string& name, TermsInfo* info,
+                      std::vector<uint32_t>* stem_languages);
+  void ResolveIncludes(const std::string& name, TermsInfo* info);
+  void CheckIncludeCycles();
   bool StemLanguages(const std::string& list, const ast::TermsOption& option, FileId file,
                      std::vector<uint32_t>* languages);
   bool CheckLeetPhrase(const std::string& list, const ast::StringLit& phrase, FileId file,

@@ -150,6 +150,11 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
 }
 
 void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
+  const bool leet = program->terms[list].leet;
+  AddPhrase(std::move(elements), list, leet, program);
+}
+
+void AddPhrase(std::vector<TermElement> elements, int list, bool leet, Program* program) {
   // Linear dedup would be quadratic over a large pack: the index's first-element bucket holds
   // every phrase that could be equal.
   TermIndex& index = program->term_index;
@@ -167,7 +172,6 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
     // any of its languages).
     bucket = &index.by_stem[first.languages[0]][first.stems[0]];
   }
-  const bool leet = program->terms[list].leet;
   if (leet) {
     index.any_leet = true;
     int reach = 0;
@@ -177,9 +181,14 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   }
   for (int p : *bucket) {
     if (SameElements(program->phrases[p].elements, elements)) {
-      std::vector<int>& lists = program->phrases[p].lists;
-      if (lists.empty() || lists.back() != list) lists.push_back(list);
-      program->phrases[p].leet = program->phrases[p].leet || leet;
+      TermPhrase& shared = program->phrases[p];
+      if (shared.lists.empty() || shared.lists.back() != list) {
+        shared.lists.push_back(list);
+        shared.leet_lists.push_back(leet ? 1 : 0);
+      } else if (leet) {
+        shared.leet_lists.back() = 1;
+      }
+      shared.leet = shared.leet || leet;
       return;
     }
   }
@@ -189,6 +198,7 @@ void AddPhrase(std::vector<TermElement> elements, int list, Program* program) {
   TermPhrase phrase;
   phrase.elements = std::move(elements);
   phrase.lists.push_back(list);
+  phrase.leet_lists.push_back(leet ? 1 : 0);
   phrase.leet = leet;
   const int id = static_cast<int>(program->phrases.size());
   bucket->push_back(id);

@@ -45,8 +45,12 @@ std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
 std::string DescribeDropped(const std::vector<std::string>& dropped);
 
 // Adds `elements` as a phrase of list `list` to the program's phrase table and index (a phrase
-// that several lists share is stored and matched once). REQUIRES: program->terms[list] exists
-// (its leet option marks the phrase and widens the index's leet reach).
+// that several lists share is stored and matched once). `leet`: the phrase is also matched for
+// `list` on the text's leet readings (it marks the phrase and widens the index's leet reach); a
+// list that includes other lists adds their phrases with their own lists' leet.
+// REQUIRES: program->terms[list] exists.
+void AddPhrase(std::vector<TermElement> elements, int list, bool leet, Program* program);
+// As above, with list `list`'s own leet option.
 void AddPhrase(std::vector<TermElement> elements, int list, Program* program);
 
 // Builds the term index's Bloom filter (TermIndex::MayHold) and vocabulary (TermIndex::words,

@@ -225,11 +225,18 @@ struct TermsOption : Node {
   std::vector<Identifier> args;  // stem: the languages; empty: every configured stemmer
 };
 
-// terms name (options) = "phrase", ...: a word-level list, matched on analysed tokens.
+// An element of a terms list: a phrase, or the name of another terms list whose phrases it
+// includes (each compiled with its own list's options).
+struct TermsItem : x3::variant<StringLit, Identifier> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+// terms name (options) = "phrase", other_list, ...: a word-level list, matched on analysed tokens.
 struct TermsDecl : Node {
   Identifier name;
-  std::vector<TermsOption> options;  // (stem english, leet)
-  std::vector<StringLit> phrases;
+  std::vector<TermsOption> options;  // (stem english, leet): for its own phrases only
+  std::vector<TermsItem> items;
 };
 
 // The scope of a context trigger: `after 5`, `before 3`, `around 6`.

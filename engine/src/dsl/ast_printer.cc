@@ -194,7 +194,13 @@ class Printer {
     Nested nested(this);
     Print(node.name, "name");
     for (const ast::TermsOption& option : node.options) Print(option);
-    for (const ast::StringLit& phrase : node.phrases) Print(phrase);
+    for (const ast::TermsItem& item : node.items) {
+      if (const auto* phrase = boost::get<ast::StringLit>(&item)) {
+        Print(*phrase);
+      } else {
+        Print(boost::get<ast::Identifier>(item), "include");
+      }
+    }
   }
   void Print(const ast::ContextScope& node) {
     Line("scope", node);

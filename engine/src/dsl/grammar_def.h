@@ -117,6 +117,7 @@ TRIAGE_NODE_RULE(category_decl, ast::CategoryDecl, "a category declaration")
 TRIAGE_NODE_RULE(pattern_decl, ast::PatternDecl, "a pattern declaration")
 TRIAGE_NODE_RULE(list_decl, ast::ListDecl, "a list declaration")
 TRIAGE_NODE_RULE(terms_option, ast::TermsOption, "a terms option")
+TRIAGE_NODE_RULE(terms_item, ast::TermsItem, "a phrase or a terms name")
 TRIAGE_NODE_RULE(terms_decl, ast::TermsDecl, "a terms declaration")
 TRIAGE_NODE_RULE(context_scope, ast::ContextScope, "a context scope")
 TRIAGE_NODE_RULE(context_decl, ast::ContextDecl, "a context declaration")
@@ -227,11 +228,13 @@ const auto pattern_decl_def = Kw("pattern") > identifier > equals > regex_lit;
 const auto list_decl_def = Kw("list") > identifier >
                            -(x3::lit('(') > (identifier % ',') > close_paren) > equals >
                            (string_lit % ',');
+// A phrase, or the name of a terms list to include.
+const auto terms_item_def = string_lit | identifier;
 // An option is a name and its arguments, if any, separated by spaces: (stem english spanish, leet).
 const auto terms_option_def = identifier >> *identifier;
 const auto terms_decl_def = Kw("terms") > identifier >
                             -(x3::lit('(') > (terms_option % ',') > close_paren) > equals >
-                            (string_lit % ',');
+                            (terms_item % ',');
 const auto context_scope_def = identifier >> number_lit;
 const auto context_decl_def = Kw("context") > identifier > -context_scope > equals > identifier;
 const auto rule_decl_def = visibility >> Kw("rule") > identifier > -string_lit > open_brace > *clause >
@@ -249,13 +252,13 @@ const auto decl_def = grammar::category_decl | grammar::pattern_decl | grammar::
 namespace grammar {
 BOOST_SPIRIT_DEFINE(ident_text, field_text, string_text, number_text, regex_body, identifier,
                     field_ref, string_lit, number_lit, bool_lit, regex_lit, literal, any_of,
-                    number_range, span_call, matcher, count_of, terms_option, terms_decl,
-                    context_scope, context_decl, range_dots, span_func, visibility, match_test,
-                    count_test, exists_test, compare_test, in_test, rule_ref, not_expr, and_terms,
-                    and_expr, or_terms, or_expr, unary, primary, when_clause, urgency_clause,
-                    category_clause, text_clause, example_decl, clause, category_decl, pattern_decl,
-                    list_decl, rule_decl, clause_or_close, close_paren, open_paren, equals,
-                    open_brace, compare_op, tilde)
+                    number_range, span_call, matcher, count_of, terms_option, terms_item,
+                    terms_decl, context_scope, context_decl, range_dots, span_func, visibility,
+                    match_test, count_test, exists_test, compare_test, in_test, rule_ref, not_expr,
+                    and_terms, and_expr, or_terms, or_expr, unary, primary, when_clause,
+                    urgency_clause, category_clause, text_clause, example_decl, clause,
+                    category_decl, pattern_decl, list_decl, rule_decl, clause_or_close, close_paren,
+                    open_paren, equals, open_brace, compare_op, tilde)
 }  // namespace grammar
 
 BOOST_SPIRIT_DEFINE(decl)

@@ -304,9 +304,9 @@ void WordState::MatchLeet(const Program& program, int word_field, uint32_t value
       if (!phrase.leet) continue;
       const int end = MatchElements(phrase.elements, 0, items, p, match);
       if (end < 0) continue;
-      for (int list : phrase.lists) {
-        const int atom = wf.term_atom[list];
-        if (atom < 0 || !program.terms[list].leet) continue;
+      for (size_t k = 0; k < phrase.lists.size(); ++k) {
+        const int atom = wf.term_atom[phrase.lists[k]];
+        if (atom < 0 || phrase.leet_lists[k] == 0) continue;
         AddTermMention(atom, {value, item.first, leet_items_[static_cast<size_t>(end) - 1].last, 0});
       }
     }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "analysis/analyzer.h"
+#include "compile/terms.h"
 #include "unit/compile/pass_fixture.h"
 
 namespace triage::internal::testing {
@@ -22,6 +24,21 @@ TEST(LintTest, WarnsAboutUnusedDeclarationsInSourceOrder) {
                                                  "unused-category"}));
   EXPECT_EQ(f.At(0), "1:6");
   EXPECT_EQ(f.At(3), "4:10");
+}
+
+// A list used only through a list that includes it is used; the including list, if no rule
+// uses it, is not.
+TEST(LintTest, AListIncludedByAnotherIsUsed) {
+  PassFixture f;
+  f.Parse("terms part = \"a\"\nterms whole = part, \"b\"\n");
+  Symbols symbols;
+  CollectDeclarations(f.files, &symbols, &f.program, &f.reporter);
+  f.program.analyzer = Analyzer::Create(f.config.analysis, Dictionary()).value();
+  TermTable table(f.sources, f.config, &symbols, &f.program, &f.reporter);
+  table.CompileTerms();
+  WarnUnused(symbols, &f.diagnostics);
+  EXPECT_EQ(f.Codes(), (std::vector<std::string>{"unused-terms"})) << f.Rendered();
+  EXPECT_EQ(f.At(0), "2:7");
 }
 
 TEST(LintTest, WarnsAboutTermsThatDropTextInSourceOrder) {

@@ -2,6 +2,8 @@
 // The word-level tables alone (compile/terms.h): terms lists, contexts, word fields, term atoms.
 #include "compile/terms.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "analysis/analyzer.h"
@@ -104,6 +106,73 @@ context negated after 3 = c
                                       "bad-leet", "bad-phrase", "bad-context", "bad-context",
                                       "bad-context", "unknown-context", "unknown-name"}))
       << t.f.Rendered();
+}
+
+// A list that includes others holds each of their phrases under its own index too, compiled
+// with the options of the list that wrote it; its own options cover its own phrases only.
+TEST(TermsTest, AComposedListHoldsThePhrasesOfItsPartsWithTheirOptions) {
+  Terms t(R"(
+terms all = en, more, "plain words"
+terms en (leet) = "kill"
+terms more = es, "x y"
+terms es = "matar"
+)");
+  EXPECT_TRUE(t.f.Codes().empty()) << t.f.Rendered();
+  ASSERT_EQ(t.f.program.terms.size(), 4u);  // all, en, es, more
+  const int all = t.symbols.terms.at("all").index;
+  const int en = t.symbols.terms.at("en").index;
+  EXPECT_EQ(t.symbols.terms.at("all").includes, (std::vector<std::string>{"en", "more"}));
+  EXPECT_FALSE(t.f.program.terms[all].leet);
+  EXPECT_EQ(t.f.program.phrases.size(), 4u);  // each phrase stored once
+  for (const TermPhrase& phrase : t.f.program.phrases) {
+    EXPECT_NE(std::find(phrase.lists.begin(), phrase.lists.end(), all), phrase.lists.end());
+    ASSERT_EQ(phrase.lists.size(), phrase.leet_lists.size());
+    const bool is_kill = phrase.elements[0].word == "kill";
+    EXPECT_EQ(phrase.leet, is_kill);
+    for (size_t k = 0; k < phrase.lists.size(); ++k) {
+      // "kill" is matched on leet readings for en and for all, which includes it from en.
+      EXPECT_EQ(phrase.leet_lists[k] != 0, is_kill) << phrase.elements[0].word;
+    }
+    if (is_kill) {
+      EXPECT_EQ(phrase.lists, (std::vector<int>{en, all}));
+    }
+  }
+  // Used through a composition counts as used.
+  EXPECT_TRUE(t.symbols.terms.at("en").used);
+  EXPECT_TRUE(t.symbols.terms.at("es").used);
+  EXPECT_FALSE(t.symbols.terms.at("all").used);
+}
+
+TEST(TermsTest, ReportsBadIncludes) {
+  Terms t(R"(
+terms a = b_list, self, c, "x"
+list b_list = "y"
+terms c = "z"
+terms d = c, "w", c, ee
+terms ee = f
+terms f = g
+terms g = ee
+terms self = self
+)");
+  // Each list's names in name order (a: a character-level list; d: c twice; self: itself),
+  // then the cycles through others (ee -> f -> g -> ee), reported once.
+  EXPECT_EQ(t.f.Codes(), (std::vector<std::string>{"unknown-name", "duplicate-include",
+                                                   "include-cycle", "include-cycle"}))
+      << t.f.Rendered();
+  EXPECT_FALSE(t.symbols.terms.at("a").valid);
+  EXPECT_FALSE(t.symbols.terms.at("ee").valid);
+  EXPECT_FALSE(t.symbols.terms.at("g").valid);
+  EXPECT_FALSE(t.symbols.terms.at("self").valid);
+  EXPECT_TRUE(t.symbols.terms.at("c").valid);
+}
+
+TEST(TermsTest, AnUnknownIncludeSuggestsTheClosestTermsName) {
+  Terms t(R"(
+terms sexual_en = "x"
+terms all = sexual_em
+)");
+  EXPECT_EQ(t.f.Codes(), (std::vector<std::string>{"unknown-name"})) << t.f.Rendered();
+  EXPECT_NE(t.f.Rendered().find("did you mean 'sexual_en'?"), std::string::npos) << t.f.Rendered();
 }
 
 TEST(TermsTest, WordFieldsAndTermAtomsAreEnteredOnceAndFinished) {

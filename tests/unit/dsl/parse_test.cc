@@ -134,6 +134,19 @@ TEST(ParseTest, TermsOptionsTakeWordsAfterTheirName) {
   EXPECT_FALSE(ParseText("terms t (stem, ) = \"x\"")->ok);
 }
 
+TEST(ParseTest, TermsItemsArePhrasesOrNamesOfOtherLists) {
+  auto p = ParseText("terms all (stem) = part_en, \"a phrase\", part_es");
+  ASSERT_TRUE(p->ok) << p->diagnostics.Summary();
+  const auto& terms = As<ast::TermsDecl>(p->result.decls[0]);
+  ASSERT_EQ(terms.items.size(), 3u);
+  EXPECT_EQ(boost::get<ast::Identifier>(terms.items[0]).name, "part_en");
+  EXPECT_EQ(boost::get<ast::StringLit>(terms.items[1]).value, "a phrase");
+  const ast::Identifier& last = boost::get<ast::Identifier>(terms.items[2]);
+  EXPECT_EQ(p->Text(last.span), "part_es");
+  EXPECT_FALSE(ParseText("terms t = a,")->ok);
+  EXPECT_FALSE(ParseText("terms t = /x/")->ok);
+}
+
 TEST(ParseTest, RuleWithEveryClause) {
   auto p = ParseText(R"(rule r "desc" {
   when    text ~ x

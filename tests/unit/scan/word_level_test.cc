@@ -2,13 +2,16 @@
 // The word-level language through the public API: terms lists on analysed tokens (dictionary,
 // stems, gaps), number(lo..hi), near/ordered/sentence, ConText triggers and filters, N of (...),
 // private rules, and the checker's errors for each construct.
+#include <algorithm>
 #include <random>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
-#include "support/compile_helpers.h"
 #include "triage/explain.h"
 #include "triage/scanner.h"
+
+#include "support/compile_helpers.h"
 
 namespace triage::testing {
 namespace {
@@ -679,6 +682,88 @@ rule n { when text ~ negated(hit) }
   EXPECT_EQ(e.rules[0].spans[0].end, 14u);
   ASSERT_EQ(e.texts.size(), 1u);  // the word field's text, for highlighting
   EXPECT_EQ(e.texts[0].field, "text");
+}
+
+}  // namespace
+}  // namespace triage::testing
+
+namespace triage::testing {
+namespace {
+
+// The spans of rule `rule` in an explanation, sorted, and whether it fired.
+std::vector<std::tuple<std::string, uint32_t, uint32_t, uint32_t>> SpansOf(const Explanation& e,
+                                                                           const std::string& rule,
+                                                                           bool* fired) {
+  std::vector<std::tuple<std::string, uint32_t, uint32_t, uint32_t>> out;
+  *fired = false;
+  for (const RuleTrace& trace : e.rules) {
+    if (trace.rule != rule) continue;
+    *fired = trace.fired;
+    for (const MatchSpan& s : trace.spans) out.emplace_back(s.field, s.value, s.begin, s.end);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A list that includes others by name holds their phrases, each compiled with its own list's
+// options (stems in one language, leet), as if any(...) of them were written: the same records
+// fire with the same mention spans, also under a context filter and in a context trigger.
+TEST(WordLevelTest, AComposedListMatchesAsAnyOfItsParts) {
+  RuleSet rules = MustCompile(R"(
+terms sell_en (stem english) = "selling"
+terms sell_es (stem spanish) = "vender"
+terms kill_leet (leet) = "kill"
+terms neg_en = "not"
+terms neg_es = "no"
+terms neg = neg_en, neg_es
+terms sell_all = sell_en, sell_es, kill_leet, "right now"
+context negated after 3 = neg
+rule composed { when text ~ sell_all }
+rule spelled { when text ~ any(sell_en, sell_es, kill_leet, now_plain) }
+rule composed_aff { when text ~ affirmed(sell_all) }
+rule spelled_aff { when text ~ affirmed(any(sell_en, sell_es, kill_leet, now_plain)) }
+terms now_plain = "right now"
+)");
+  Scanner scanner(rules);
+  const Strings texts = {"he sells girls",
+                         "la venden rn en internet",
+                         "i will k1ll u",
+                         "he does not sell, la vende ahora",
+                         "no venden right now",
+                         "a quiet street",
+                         "selling selling vendemos k1ll kill right now"};
+  for (const std::string& text : texts) {
+    Explanation e;
+    ASSERT_TRUE(scanner.Explain(R"({"body":")" + text + R"("})", ScanOptions(), &e).ok());
+    bool composed = false;
+    bool spelled = false;
+    EXPECT_EQ(SpansOf(e, "composed", &composed), SpansOf(e, "spelled", &spelled)) << text;
+    EXPECT_EQ(composed, spelled) << text;
+    EXPECT_EQ(SpansOf(e, "composed_aff", &composed), SpansOf(e, "spelled_aff", &spelled)) << text;
+    EXPECT_EQ(composed, spelled) << text;
+  }
+  EXPECT_EQ(FiredOn(rules, "he sells girls"),
+            (Strings{"composed", "spelled", "composed_aff", "spelled_aff"}));
+  EXPECT_EQ(FiredOn(rules, "no venden"), (Strings{"composed", "spelled"}));  // negated by neg_es
+  EXPECT_EQ(FiredOn(rules, "a quiet street"), Strings{});
+}
+
+TEST(WordLevelTest, ComposedListErrorsAreReportedAtTheName) {
+  Compiled c = CompileText(R"(
+terms a = "x"
+pattern p = /y/
+terms bad = a, nope, p, a
+terms loop1 = loop2
+terms loop2 = loop1
+rule r { when text ~ bad or text ~ loop1 }
+)");
+  EXPECT_FALSE(c.rules);
+  const std::string rendered = c.Rendered();
+  EXPECT_NE(rendered.find("test.rules:4:16: error: unknown terms 'nope' [unknown-name]"),
+            std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find("[include-cycle]"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("[duplicate-include]"), std::string::npos) << rendered;
 }
 
 }  // namespace
