@@ -473,6 +473,7 @@ struct Program {
   TermIndex term_index;
   std::vector<ContextTrigger> triggers;
   std::vector<int> terminators;  // terms lists that end a context scope
+  std::vector<int> pseudo_triggers;  // terms lists whose mentions cancel the triggers they contain
   std::vector<TermAtom> term_atoms;
   std::vector<WordField> word_fields;
   std::vector<int> word_field_of;  // by field: index into word_fields, or -1

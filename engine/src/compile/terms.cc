@@ -333,28 +333,30 @@ bool TermTable::CheckLeetPhrase(const std::string& list, const ast::StringLit& p
 void TermTable::CompileContexts() {
   static const std::map<std::string, uint8_t> kKinds = {
       {"negated", kNegated}, {"historical", kHistorical}, {"hypothetical", kHypothetical},
-      {"other", kOther},     {"media", kMedia},           {"terminate", 0}};
+      {"other", kOther},     {"media", kMedia},           {"terminate", 0},
+      {"pseudo", 0}};
   for (const auto& [decl, file] : symbols_->contexts) {
     auto kind = kKinds.find(decl->kind.name);
     if (kind == kKinds.end()) {
       reporter_->Error("unknown-context", "unknown context kind '" + decl->kind.name + "'", file,
                        decl->kind.span);
       reporter_->Note(
-          "context kinds are negated, historical, hypothetical, other, media and terminate", file,
-          decl->kind.span);
+          "context kinds are negated, historical, hypothetical, other, media, terminate and pseudo",
+          file, decl->kind.span);
       continue;
     }
     const int list = Index(decl->terms, file);
     if (list < 0) continue;
-    if (kind->second == 0) {
+    if (kind->second == 0) {  // terminate or pseudo: a list, no scope
       if (decl->scope) {
-        reporter_->Error(
-            "bad-context",
-            "'terminate' takes no scope: write context terminate = " + decl->terms.name, file,
-            decl->scope->span);
+        reporter_->Error("bad-context",
+                         "'" + decl->kind.name + "' takes no scope: write context " +
+                             decl->kind.name + " = " + decl->terms.name,
+                         file, decl->scope->span);
         continue;
       }
-      program_->terminators.push_back(list);
+      (decl->kind.name == "pseudo" ? program_->pseudo_triggers : program_->terminators)
+          .push_back(list);
       continue;
     }
     if (!decl->scope) {
@@ -444,6 +446,7 @@ void TermTable::FinishWordFields() {
     if (!wf.context) continue;
     for (const ContextTrigger& t : program_->triggers) TermAtomFor(wf.field, t.list);
     for (int list : program_->terminators) TermAtomFor(wf.field, list);
+    for (int list : program_->pseudo_triggers) TermAtomFor(wf.field, list);
   }
   program_->word_field_of.assign(fields, -1);
   for (size_t w = 0; w < program_->word_fields.size(); ++w) {

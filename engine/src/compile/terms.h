@@ -68,7 +68,8 @@ class TermTable {
   // them.
   void CompileTerms();
 
-  // Compiles the context declarations into Program::triggers and Program::terminators
+  // Compiles the context declarations into Program::triggers, Program::terminators and
+  // Program::pseudo_triggers
   // (unknown-context, bad-context, unknown-name, and a scope's window as a score).
   void CompileContexts();
 

@@ -29,6 +29,7 @@ struct WordState::FieldState {
   };
   std::vector<std::vector<Scope>> scopes;  // by value
   std::vector<uint8_t> terminator;         // scratch: by token of the value being marked
+  std::vector<std::pair<uint32_t, uint32_t>> pseudo;  // scratch: pseudo-trigger mentions' tokens
   size_t values = 0;
 };
 
@@ -329,11 +330,28 @@ void WordState::MarkContexts(const Program& program, int word_field, uint32_t va
       for (uint32_t t = m.first; t < m.last; ++t) terminator[t] = 1;
     }
   }
+  // A pseudo-trigger ("homework app", "no doubt") holds a trigger's words without being one: a
+  // trigger mention inside one of its mentions opens no scope.
+  std::vector<std::pair<uint32_t, uint32_t>>& pseudo = state.pseudo;
+  pseudo.clear();
+  for (int list : program.pseudo_triggers) {
+    const int atom = wf.term_atom[list];
+    if (atom < 0) continue;
+    for (const Mention& m : term_mentions_[atom]) {
+      if (m.value == value) pseudo.emplace_back(m.first, m.last);
+    }
+  }
+  auto cancelled = [&pseudo](const Mention& m) {
+    for (const auto& [first, last] : pseudo) {
+      if (first <= m.first && m.last <= last) return true;
+    }
+    return false;
+  };
   for (const ContextTrigger& trigger : program.triggers) {
     const int atom = wf.term_atom[trigger.list];
     if (atom < 0) continue;
     for (const Mention& m : term_mentions_[atom]) {
-      if (m.value != value) continue;
+      if (m.value != value || cancelled(m)) continue;
       const uint32_t sentence = tokens[m.first].sentence;
       FieldState::Scope scope;
       scope.trigger_first = m.first;

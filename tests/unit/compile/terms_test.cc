@@ -94,6 +94,7 @@ terms c = "{1,2} edge"
 terms ok = "not"
 context negated = ok
 context terminate after 3 = ok
+context pseudo around 2 = ok
 context negated upward 3 = ok
 context sideways after 3 = ok
 context negated after 3 = no_such_terms
@@ -104,7 +105,8 @@ context negated after 3 = c
   EXPECT_EQ(t.f.Codes(),
             (std::vector<std::string>{"no-stemmer", "duplicate-option", "unknown-option",
                                       "bad-leet", "bad-phrase", "bad-context", "bad-context",
-                                      "bad-context", "unknown-context", "unknown-name"}))
+                                      "bad-context", "bad-context", "unknown-context",
+                                      "unknown-name"}))
       << t.f.Rendered();
 }
 

@@ -279,6 +279,39 @@ rule held_now { when text ~ affirmed(held) }
   EXPECT_EQ(FiredOn(rules, "el patron no me deja salir"), Strings{"held_now"});
 }
 
+TEST(WordLevelTest, APseudoTriggerHoldsATriggersWordsWithoutOpeningItsScope) {
+  RuleSet rules = MustCompile(R"(
+terms neg = "no", "not"
+terms school = "homework"
+terms pseudo = "no doubt", "not only", "homework app"
+terms hit = "hit", "asked"
+context negated after 4 = neg
+context media around 6 = school
+context pseudo = pseudo
+rule yes { when text ~ affirmed(hit) }
+rule neg_hit { when text ~ negated(hit) }
+rule media_hit { when text ~ media(hit) }
+)");
+  // The pseudo-triggers: no scope.
+  EXPECT_EQ(FiredOn(rules, "no doubt he hit her"), Strings{"yes"});
+  EXPECT_EQ(FiredOn(rules, "not only did he hit her"), Strings{"yes"});
+  EXPECT_EQ(FiredOn(rules, "a man on a homework app asked her age"), Strings{"yes"});
+  // The triggers alone, or outside the pseudo mention, still open theirs.
+  EXPECT_EQ(FiredOn(rules, "no he did not hit her"), Strings{"neg_hit"});
+  EXPECT_EQ(FiredOn(rules, "no doubt, and not hit"), Strings{"neg_hit"});
+  EXPECT_EQ(FiredOn(rules, "for homework she asked about it"), Strings{"media_hit"});
+  // A pseudo mention that holds only part of a trigger does not cancel it.
+  RuleSet partial = MustCompile(R"(
+terms neg = "never again"
+terms pseudo = "never"
+terms hit = "hit"
+context negated after 3 = neg
+context pseudo = pseudo
+rule yes { when text ~ affirmed(hit) }
+)");
+  EXPECT_EQ(FiredOn(partial, "never again hit"), Strings{});
+}
+
 TEST(WordLevelTest, UnnegatedKeepsEveryMentionButTheNegatedOnes) {
   RuleSet rules = MustCompile(R"(
 terms neg = "not", "never"

@@ -15,7 +15,8 @@
 //   - number(lo..hi): each number token in range;
 //   - near/ordered/sentence: every combination of one mention per part is tried;
 //   - contexts: each trigger mention opens a scope of N tokens after and/or before it that stops
-//     at a terminator token and at the end of its sentence; a mention is marked by a scope it
+//     at a terminator token and at the end of its sentence (a trigger mention inside a mention of
+//     a pseudo-trigger list opens none); a mention is marked by a scope it
 //     overlaps unless it contains that scope's trigger; a composite carries its parts' marks;
 //   - a mention is its tokens and its marks: the same tokens reached with different marks are
 //     different mentions for the filters, one mention for count(...).
@@ -98,8 +99,8 @@ enum ContextBits : uint8_t {
 };
 
 struct Context {
-  std::string kind;  // negated ... media, or terminate
-  uint8_t bit = 0;   // 0 for terminate
+  std::string kind;  // negated ... media, or terminate or pseudo
+  uint8_t bit = 0;   // 0 for terminate and pseudo
   bool after = false;
   bool before = false;
   int window = 0;
@@ -400,6 +401,12 @@ class Generator {
         t.list = static_cast<int>(rng_.Below(c.lists.size()));
         c.contexts.push_back(t);
       }
+      if (rng_.Chance(30)) {
+        Context p;
+        p.kind = "pseudo";
+        p.list = static_cast<int>(rng_.Below(c.lists.size()));
+        c.contexts.push_back(p);
+      }
     }
     terms_ = lists;
     const int rules = rng_.Between(3, 8);
@@ -639,15 +646,26 @@ class Reference {
     scopes_.clear();
     std::vector<std::vector<bool>> terminator(texts_.size());
     for (size_t v = 0; v < texts_.size(); ++v) terminator[v].assign(texts_[v].tokens.size(), false);
+    std::vector<Mention> pseudo;
     for (const Context& x : case_.contexts) {
       if (x.bit != 0) continue;
       for (const Mention& m : ListMentions(x.list)) {
+        if (x.kind == "pseudo") {
+          pseudo.push_back(m);
+          continue;
+        }
         for (uint32_t t = m.first; t < m.last; ++t) terminator[m.value][t] = true;
       }
     }
     for (const Context& x : case_.contexts) {
       if (x.bit == 0) continue;
       for (const Mention& m : ListMentions(x.list)) {
+        // A trigger mention inside a pseudo-trigger mention opens no scope.
+        bool cancelled = false;
+        for (const Mention& p : pseudo) {
+          cancelled = cancelled || (p.value == m.value && p.first <= m.first && m.last <= p.last);
+        }
+        if (cancelled) continue;
         const std::vector<Token>& tokens = texts_[m.value].tokens;
         const uint32_t sentence = tokens[m.first].sentence;
         auto in_scope = [&](uint32_t t) {
