@@ -361,6 +361,7 @@ class ConfigReader {
   // Reports the keys of categories.fallback_by_band that name no band (unknown-band), once the
   // bands are known, and drops them.
   void CheckFallbackBands(EngineConfig* config);
+  // Reads categories.fallback_by_field {field, values}; keeps it only when every part is right.
   void ReadFallbackByField(const Entry& entry, EngineConfig* config);
   // Reports a categories.fallback_by_field field that is no logical field of the config
   // (unknown-field), once `fields:` is known, and drops the setting.
