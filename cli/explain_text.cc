@@ -232,8 +232,13 @@ void AppendCategories(const ExplainReport& report, const Style& style, std::stri
     *out += text + "\n";
   }
   if (categories.fallback) {
-    Appendf(out, "  no category reached %d: fallback %s\n", categories.assign_min,
+    Appendf(out, "  no category reached %d: fallback %s", categories.assign_min,
             categories.fallback->c_str());
+    if (categories.fallback_field_value) {
+      Appendf(out, " (%s: %s)", categories.fallback_field_value->first.c_str(),
+              categories.fallback_field_value->second.c_str());
+    }
+    *out += "\n";
   }
 }
 

@@ -134,6 +134,18 @@ py::dict Config(const PyRuleSet& self) {
     fallback_by_band[py::str(entry.band)] = entry.category;
   }
   out["fallback_by_band"] = std::move(fallback_by_band);
+  if (config.fallback_by_field.empty()) {
+    out["fallback_by_field"] = py::none();
+  } else {
+    py::dict values;
+    for (const FieldValueFallback& entry : config.fallback_by_field.values) {
+      values[py::str(entry.value)] = entry.category;
+    }
+    py::dict fallback_by_field;
+    fallback_by_field["field"] = config.fallback_by_field.field;
+    fallback_by_field["values"] = std::move(values);
+    out["fallback_by_field"] = std::move(fallback_by_field);
+  }
   out["max_record_bytes"] = config.max_record_bytes;
   out["max_rule_file_bytes"] = config.max_rule_file_bytes;
   out["max_rules"] = config.max_rules;

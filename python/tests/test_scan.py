@@ -44,6 +44,19 @@ def test_fallback_by_band(pack):
     assert meeting.category_names == ["enticement"]
 
 
+def test_fallback_by_field(pack):
+    assert pack.config["fallback_by_field"] is None
+    config = ("categories:\n  fallback_by_band: {P4: hotline_contact}\n"
+              "  fallback_by_field: {field: channel, values: {platform: unclassified}}\n")
+    by_field = triage.compile(PACK, config)
+    assert by_field.config["fallback_by_field"] == {
+        "field": "channel", "values": {"platform": "unclassified"}}
+    assert by_field.digest != triage.compile(PACK, config.replace("platform", "api")).digest
+    assert by_field.scan(QUIET).category_names == ["hotline_contact"]
+    assert by_field.scan(dict(QUIET, channel="sms")).category_names == ["hotline_contact"]
+    assert by_field.scan(dict(QUIET, channel="platform")).category_names == ["unclassified"]
+
+
 def test_str_bytes_and_dict_give_the_same_decision(pack):
     text = json.dumps(LABOR)
     a, b, c = pack.scan(LABOR), pack.scan(text), pack.scan(text.encode())

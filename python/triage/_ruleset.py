@@ -148,7 +148,8 @@ class RuleSet:
     @property
     def config(self) -> Dict[str, Any]:
         """The config's settings: urgency_max, assign_min, max_labels, fallback,
-        fallback_by_band (band -> category), limits, overrides, analysis and the rule files."""
+        fallback_by_band (band -> category), fallback_by_field ({"field", "values": value ->
+        category}, or None), limits, overrides, analysis and the rule files."""
         return self._core.config
 
     @property

@@ -195,6 +195,75 @@ TEST_F(AuditCliTest, VerifyAndReplayCatchAChangedArchivedRuleSet) {
   EXPECT_NE(replay.err.find("compiles to"), std::string::npos) << replay.err;
 }
 
+// categories.fallback_by_field is part of the archived ruleset: replay decides with it, even once
+// the pack on disk has dropped it, and a decision whose fallback was forged is caught.
+TEST(AuditReplayFallbackTest, ReplayReproducesAFallbackByTheRecordsChannel) {
+  const std::string yaml_extra =
+      "categories:\n"
+      "  fallback_by_band: {P4: hotline_contact}\n"
+      "  fallback_by_field: {field: channel, values: {platform: unclassified}}\n";
+  TempRulePack pack(test_support::kBasicRules, yaml_extra);
+  const std::string store = pack.dir() + "/audit.db";
+  const std::string input =
+      test_support::Jsonl({R"({"id":"p-1","channel":"platform","summary":"Duplicate upload"})",
+                           R"({"id":"p-2","channel":"sms","summary":"Duplicate upload"})"});
+  const ProcessResult filter = RunTriage(
+      {"filter", "--config", pack.config(), "--audit", store, "--output", "decision"}, input);
+  ASSERT_EQ(filter.exit_code, 0) << filter.err;
+  const std::vector<std::string> lines = SplitLines(filter.out);
+  ASSERT_EQ(lines.size(), 2U) << filter.out;
+  EXPECT_NE(lines[0].find(R"("name":"unclassified")"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"("name":"hotline_contact")"), std::string::npos) << lines[1];
+
+  // The pack on disk loses the setting: without the archive, p-1 would be a contact.
+  pack.AddFile("triage.yaml",
+               "rules: [test.rules]\ncategories:\n  fallback_by_band: {P4: hotline_contact}\n");
+  const ProcessResult now =
+      RunTriage({"filter", "--config", pack.config(), "--output", "decision"}, input);
+  ASSERT_EQ(now.exit_code, 0) << now.err;
+  EXPECT_NE(SplitLines(now.out).at(0).find(R"("name":"hotline_contact")"), std::string::npos)
+      << now.out;
+
+  const ProcessResult replay = RunTriage({"replay", "--audit", store});
+  EXPECT_EQ(replay.exit_code, 0) << replay.out << replay.err;
+  EXPECT_EQ(CountOf(replay.out, "reproduced"), 2) << replay.out;
+  EXPECT_EQ(CountOf(replay.out, "differ"), 0) << replay.out;
+
+  // p-1's stored fallback forged into a contact (the chain rewritten, so verify passes).
+  std::vector<AuditEntry> entries;
+  {
+    AuditStoreOptions read;
+    read.read_only = true;
+    Result<AuditStore> opened = AuditStore::Open(store, read);
+    ASSERT_TRUE(opened.ok());
+    ASSERT_TRUE(opened
+                    ->ForEach({},
+                              [&](const AuditEntry& entry) {
+                                entries.push_back(entry);
+                                return Status::Ok();
+                              })
+                    .ok());
+  }
+  ASSERT_EQ(entries.size(), 2U);
+  std::string& decision = entries[0].decision;
+  const std::string forged_from = R"("name":"unclassified")";
+  ASSERT_NE(decision.find(forged_from), std::string::npos) << decision;
+  decision.replace(decision.find(forged_from), forged_from.size(), R"("name":"hotline_contact")");
+  std::string sql = "BEGIN;";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) entries[i].prev_hash = entries[i - 1].hash;
+    entries[i].hash = AuditEntryHash(entries[i]);
+    sql += "UPDATE entries SET prev_hash = '" + entries[i].prev_hash + "', hash = '" +
+           entries[i].hash + "', decision = " + audit_testing::SqlQuote(entries[i].decision) +
+           " WHERE seq = " + std::to_string(entries[i].seq) + ";";
+  }
+  ASSERT_EQ(Sql(store, sql + "COMMIT;"), "");
+  const ProcessResult forged = RunTriage({"replay", "--audit", store});
+  EXPECT_EQ(forged.exit_code, 1) << forged.out;
+  EXPECT_EQ(CountOf(forged.out, "differ"), 1) << forged.out;
+  EXPECT_NE(forged.out.find("differs: entry 1 (id p-1)"), std::string::npos) << forged.out;
+}
+
 // A forger who changes a decision and rewrites every hash after it passes verify; replay does not.
 TEST_F(AuditCliTest, ReplayCatchesADecisionForgedWithARewrittenChain) {
   ASSERT_EQ(Filter(MixedInput()).exit_code, 1);

@@ -112,6 +112,42 @@ TEST(CheckTest, AnUndeclaredBandFallbackIsAWarning) {
       << result.err;
 }
 
+TEST(CheckTest, FallbackByFieldErrorsArePositionedWithTheLineAndACaret) {
+  // The pack's triage.yaml has three lines before these: the categories start on line 4. Both
+  // problems are reported at once.
+  TempRulePack pack(kBasicRules,
+                    "categories:\n"
+                    "  fallback_by_field:\n"
+                    "    field: chanel\n"
+                    "    values: {platform: not classified}\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:6:12: error: .*\[unknown-field\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *6 \|     field: chanel$)")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {12}\^~{5}$)")) << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:6:12: note: did you mean 'channel'\?)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:7:24: error: .*\[bad-value\]$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *7 \|     values: \{platform: not classified\}$)"))
+      << result.err;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(^ *\| {24}\^~{13}$)")) << result.err;
+}
+
+TEST(CheckTest, AnUndeclaredFieldValueFallbackIsAWarning) {
+  // kBasicRules declares no machine_report: declared implicitly, and the config is told where.
+  TempRulePack pack(kBasicRules,
+                    "categories:\n"
+                    "  fallback_by_field: {field: channel, values: {platform: machine_report}}\n");
+  const ProcessResult result = RunTriage({"check", "--config", pack.config()});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("ok: 3 rules", 0), 0U) << result.out;
+  EXPECT_TRUE(AnyLineMatches(result.err, R"(triage\.yaml:5:58: warning: .*\[unknown-category\]$)"))
+      << result.err;
+}
+
 TEST(CheckTest, MissingConfigExitsOne) {
   TempRulePack pack;
   const ProcessResult result = RunTriage({"check", "--config", pack.dir() + "/nope.yaml"});

@@ -272,6 +272,54 @@ TEST_F(ExplainTest, CategoriesShowTheFallbackOfTheDecidedBand) {
       << text.out;
 }
 
+TEST_F(ExplainTest, CategoriesShowTheFallbackOfTheRecordsChannel) {
+  TempRulePack pack(kRules, OverridesYaml() +
+                                "categories:\n"
+                                "  fallback_by_band: {P4: hotline_contact}\n"
+                                "  fallback_by_field:\n"
+                                "    field: channel\n"
+                                "    values: {platform: unclassified, api: unclassified}\n");
+  const auto explain_json = [&](const std::string& record, rapidjson::Document* doc) {
+    const ProcessResult result =
+        RunTriage({"explain", "--config", pack.config(), "--format", "json"}, record + "\n");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    doc->Parse(result.out.c_str());
+    ASSERT_TRUE(doc->IsObject()) << result.out;
+  };
+  const std::string platform = R"({"id":"m-8","channel":"platform","summary":"Routine check"})";
+  const std::string web = R"({"id":"m-9","channel":"web","summary":"Routine check"})";
+  rapidjson::Document doc;
+  explain_json(platform, &doc);  // nothing fires: P4, but a platform's report
+  EXPECT_STREQ(doc["triage"]["urgency"]["band"].GetString(), "P4");
+  EXPECT_STREQ(doc["categories"]["fallback"].GetString(), "unclassified");
+  ASSERT_EQ(doc["categories"]["assigned"].Size(), 1U);
+  EXPECT_STREQ(doc["categories"]["assigned"][0]["name"].GetString(), "unclassified");
+  ASSERT_TRUE(doc["categories"]["fallback_by_field"].IsObject());  // why: the channel
+  EXPECT_STREQ(doc["categories"]["fallback_by_field"]["field"].GetString(), "channel");
+  EXPECT_STREQ(doc["categories"]["fallback_by_field"]["value"].GetString(), "platform");
+  explain_json(web, &doc);  // the same at P4 from the web form: a contact, by its band
+  EXPECT_STREQ(doc["categories"]["fallback"].GetString(), "hotline_contact");
+  EXPECT_TRUE(doc["categories"]["fallback_by_field"].IsNull());
+  explain_json(kMeetAndPhotos, &doc);  // a category reached assign_min: no fallback
+  EXPECT_TRUE(doc["categories"]["fallback"].IsNull());
+  EXPECT_TRUE(doc["categories"]["fallback_by_field"].IsNull());
+
+  const ProcessResult text = RunTriage({"explain", "--config", pack.config()}, platform + "\n");
+  EXPECT_NE(text.out.find("no category reached 30: fallback unclassified (channel: platform)\n"),
+            std::string::npos)
+      << text.out;
+  const ProcessResult web_text = RunTriage({"explain", "--config", pack.config()}, web + "\n");
+  EXPECT_NE(web_text.out.find("no category reached 30: fallback hotline_contact\n"),
+            std::string::npos)
+      << web_text.out;
+  // The decision explain shows is filter's.
+  const ProcessResult filter =
+      RunTriage({"filter", "--config", pack.config(), "--output", "decision"}, platform + "\n");
+  EXPECT_NE(filter.out.find(R"("categories":[{"name":"unclassified","score":0}])"),
+            std::string::npos)
+      << filter.out;
+}
+
 // --- The counterfactual ---------------------------------------------------------------------
 
 // Returns the band `triage filter` gives `record` with `disabled` switched off by the config.

@@ -123,6 +123,27 @@ struct BandFallback {
   SourceSpan category_span;  // of the value
 };
 
+// One entry of categories.fallback_by_field's `values`: the fallback category of a record whose
+// field holds `value` (in place of categories.fallback_by_band and categories.fallback).
+struct FieldValueFallback {
+  std::string value;  // as written in the config; a record's text value must equal it exactly
+  std::string category;
+  SourceSpan value_span;     // of the key
+  SourceSpan category_span;  // of the value
+};
+
+// categories.fallback_by_field: the fallback of a record depends on the value of one of its
+// logical fields (`channel`: a platform's machine report that no category claims is not a
+// hotline contact). Absent when `field` is empty.
+struct FallbackByField {
+  std::string field;      // a logical field of the config (fields: or the default mapping)
+  SourceSpan field_span;  // of the field name
+  std::vector<FieldValueFallback> values;  // in the config's order, each value listed once
+  SourceSpan span;                         // of the key `fallback_by_field`
+
+  bool empty() const { return field.empty(); }
+};
+
 struct EngineConfig {
   FileId file;  // the YAML file, invalid for the built-in default
   std::vector<std::string> rule_files;  // as written, relative to the config's directory
@@ -139,6 +160,9 @@ struct EngineConfig {
   // categories.fallback_by_band, in the config's order; each band a declared band name, listed
   // at most once. A record decided in a listed band gets its category as the fallback.
   std::vector<BandFallback> fallback_by_band;
+  // categories.fallback_by_field: a record whose field holds a listed value (the first such value
+  // in the record's order) gets that value's category as the fallback, whatever its band.
+  FallbackByField fallback_by_field;
   std::vector<RuleOverride> overrides;
   size_t max_record_bytes = 1048576;
   // limits.max_rule_file_bytes: a larger rule file is refused before it is read (file-too-large).

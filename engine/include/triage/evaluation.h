@@ -20,10 +20,11 @@
 //   band or above) and load = records scoring >= t, over the band-labelled records. For
 //   categories.assign_min, a candidate t assigns, per record, the categories whose total (every
 //   score fired rules gave it, from Scanner::Explain) reaches t, highest first, at most
-//   max_labels, else the fallback of the record's band (the decision policy,
+//   max_labels, else the fallback of the record's field value or band (the decision policy,
 //   triage/decision_policy.h); recall = labelled categories assigned / labelled categories, and
 //   load = categories assigned, both leaving categories.fallback out (it is no category to
-//   review; a band's fallback from categories.fallback_by_band counts like any other). The table
+//   review; a fallback from categories.fallback_by_field or fallback_by_band counts like any
+//   other, unless it is categories.fallback's category itself). The table
 //   steps by 5 from 0 to urgency.max (wider steps past 100 rows); a --target-recall answer is the
 //   highest integer threshold in [0, urgency.max] that reaches the asked recall.
 #ifndef TRIAGE_EVALUATION_H_

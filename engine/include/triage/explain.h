@@ -73,6 +73,9 @@ struct Explanation {
   int urgency_max = 100;
   std::vector<RuleTrace> rules;  // every rule, evaluation order
   std::vector<CategoryScore> category_totals;  // every category some fired rule scored
+  // The record's values of the categories.fallback_by_field field (RuleTally::
+  // fallback_field_values), which the fallback depends on.
+  std::vector<std::string> fallback_field_values;
   int assign_min = 0;
   std::vector<FieldText> texts;  // every text field read by a rule
 };

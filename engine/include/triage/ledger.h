@@ -60,6 +60,9 @@ struct CategoryReport {
   std::vector<CategoryLine> lines;  // highest score first, ties by name
   // Set when no category reached assign_min and the decision fell back.
   std::optional<std::string> fallback;
+  // Set when that fallback came from categories.fallback_by_field: the field, and the record's
+  // value of it that chose the fallback.
+  std::optional<std::pair<std::string, std::string>> fallback_field_value;
 };
 
 // Returns every category total of `explanation` with its status and contributions.

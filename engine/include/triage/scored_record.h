@@ -31,6 +31,9 @@ struct ScoredRecord {
   size_t band = 0;                      // index into config().bands (0 = most urgent)
   std::vector<std::string> categories;  // assigned, highest score first (maybe the fallback)
   std::vector<CategoryScore> totals;    // every category a fired rule scored (with_totals only)
+  // The record's values of the categories.fallback_by_field field (RuleTally::
+  // fallback_field_values; with_totals only): with the band, what the fallback depends on.
+  std::vector<std::string> fallback_field_values;
   std::vector<std::string> rules;       // fired rules, evaluation order
 };
 
@@ -39,7 +42,8 @@ struct ScoredRecord {
 TRIAGE_EXPORT ScoredRecord SummarizeDecision(const EngineConfig& config, Decision* decision);
 
 // Triages `json` with `scanner` into *out (line left 0). With `with_totals`, also fills
-// out->totals with every category's total (Scanner::tally()). Errors as Scanner::ScanJson;
+// out->totals with every category's total and out->fallback_field_values (Scanner::tally()).
+// Errors as Scanner::ScanJson;
 // out->id is set whenever it could be read.
 TRIAGE_EXPORT Status ScoreRecord(Scanner* scanner, std::string_view json, bool with_totals,
                                  ScoredRecord* out);

@@ -40,7 +40,7 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 struct CategoryCase {
   std::vector<CategoryScore> totals;  // every category a fired rule scored (RuleTally::totals)
   std::vector<std::string> expected;  // without the fallback
-  std::string fallback;               // the fallback of the record's band (FallbackCategory)
+  std::string fallback;  // the record's fallback: of its field value or band (FallbackCategory)
 };
 
 class CategorySweeper {
@@ -55,7 +55,8 @@ class CategorySweeper {
     size_t total = 0;
     for (const CategoryCase& c : cases_) {
       // The decision policy at this threshold. The fallback plays no part in recall or load; a
-      // band's fallback (categories.fallback_by_band) is a category like the others.
+      // band's or a field value's fallback (categories.fallback_by_band, fallback_by_field) is a
+      // category like the others.
       const std::vector<CategoryScore> assigned =
           DecideCategories(c.totals, threshold, max_labels_, &c.fallback);
       for (const CategoryScore& category : assigned) {
@@ -314,7 +315,8 @@ EvalReport ComputeEval(const RuleSet& rules, const std::vector<ScoredRecord>& re
       CategoryCase c;
       c.totals = record.totals;
       c.fallback = FallbackCategory(
-          config, record.band < band_count ? config.bands[record.band].name : std::string());
+          config, record.band < band_count ? config.bands[record.band].name : std::string(),
+          record.fallback_field_values);
       for (const std::string& name : expected) {
         if (name != config.fallback) c.expected.push_back(name);
       }

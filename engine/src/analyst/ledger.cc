@@ -75,6 +75,21 @@ CategoryReport BuildCategoryReport(const Explanation& explanation, const EngineC
                      return a.score != b.score ? a.score > b.score : a.name < b.name;
                    });
   if (!any_reached && !assigned.empty()) report.fallback = assigned.front().name;
+  // Why that fallback: the record's field value when categories.fallback_by_field chose it (the
+  // first of its values the setting lists, as the decision policy reads them).
+  if (report.fallback) {
+    for (const std::string& value : explanation.fallback_field_values) {
+      const auto& listed = config.fallback_by_field.values;
+      const auto entry =
+          std::find_if(listed.begin(), listed.end(),
+                       [&](const FieldValueFallback& e) { return e.value == value; });
+      if (entry == listed.end()) continue;
+      if (entry->category == *report.fallback) {
+        report.fallback_field_value.emplace(config.fallback_by_field.field, value);
+      }
+      break;
+    }
+  }
   return report;
 }
 

@@ -30,7 +30,10 @@ Status ScoreRecord(Scanner* scanner, std::string_view json, bool with_totals, Sc
   Decision decision;
   const Status status = scanner->ScanJson(json, &decision);
   *out = SummarizeDecision(scanner->rules().config(), &decision);
-  if (with_totals && status.ok()) out->totals = scanner->tally().totals;
+  if (with_totals && status.ok()) {
+    out->totals = scanner->tally().totals;
+    out->fallback_field_values = scanner->tally().fallback_field_values;
+  }
   return status;
 }
 

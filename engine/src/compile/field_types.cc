@@ -110,7 +110,7 @@ FieldTable::FieldTable(const EngineConfig& config, Program* program, Reporter* r
   auto it = fields_.find("id");
   if (it != fields_.end()) program_->id_field = Use(&it->second);
   // So are the fields that thread SMS messages into conversations (conversation_scanner.h).
-  const auto use = [this](const char* name) {
+  const auto use = [this](const std::string& name) {
     auto found = fields_.find(name);
     return found == fields_.end() ? -1 : Use(&found->second);
   };
@@ -121,6 +121,11 @@ FieldTable::FieldTable(const EngineConfig& config, Program* program, Reporter* r
   conversation.to = use("to");
   conversation.received_at = use("received_at");
   conversation.text = use("text");
+  // So is the field categories.fallback_by_field reads (its text values), with no type of its
+  // own: a value of another type never matches, and no record fails for it.
+  if (!config.fallback_by_field.empty()) {
+    program_->fallback_field = use(config.fallback_by_field.field);
+  }
 }
 
 int FieldTable::Use(Info* info) {

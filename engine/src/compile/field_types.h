@@ -30,7 +30,8 @@ class FieldTable {
  public:
   // Builds the table from the defaults and `config`'s mappings (bad-field-path for a malformed
   // JSON path) and enters the always-read fields into *program (Program::id_field,
-  // Program::conversation_fields). `config`, *program and *reporter outlive the table.
+  // Program::conversation_fields, Program::fallback_field). `config`, *program and *reporter
+  // outlive the table.
   FieldTable(const EngineConfig& config, Program* program, Reporter* reporter);
 
   // Resolves `ref`, written in `file`, read as `use` (kAny: presence only). Returns the field's

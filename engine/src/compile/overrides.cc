@@ -118,6 +118,31 @@ void SetUpFallback(const EngineConfig& config, Symbols* symbols, Program* progra
     named.push_back(entry.category);
     DeclareFallback(entry.category, entry.category_span, config, symbols, program, reporter);
   }
+  // categories.fallback_by_field: its categories likewise, and its field must be one the scan
+  // extracts (the config loader checked the name; a config built in code is checked here) and
+  // reads as text.
+  const FallbackByField& by_field = config.fallback_by_field;
+  if (by_field.empty()) return;
+  for (const FieldValueFallback& entry : by_field.values) {
+    if (std::find(named.begin(), named.end(), entry.category) != named.end()) continue;
+    named.push_back(entry.category);
+    DeclareFallback(entry.category, entry.category_span, config, symbols, program, reporter);
+  }
+  const int field = program->fallback_field;
+  if (field < 0 || static_cast<size_t>(field) >= program->fields.size()) {
+    reporter->Error("unknown-field",
+                    "'categories.fallback_by_field' names unknown field '" + by_field.field + "'",
+                    config.file, by_field.field_span);
+    return;
+  }
+  const ValueType type = program->fields[field].type;
+  if (type == ValueType::kNumber || type == ValueType::kBool) {
+    reporter->Error("field-type-conflict",
+                    "'categories.fallback_by_field' compares the text values of field '" +
+                        by_field.field + "', which is " + ValueTypeName(type) +
+                        " (declared in the config or used so by a rule)",
+                    config.file, by_field.field_span);
+  }
 }
 
 }  // namespace triage::internal

@@ -452,6 +452,9 @@ struct Program {
   std::vector<Field> fields;
   int id_field = -1;
   ConversationFields conversation_fields;
+  // The field of categories.fallback_by_field (an index into `fields`, always extracted), or -1
+  // without that setting.
+  int fallback_field = -1;
   std::vector<Atom> atoms;
   std::vector<FieldMatcher> matchers;
   std::vector<ExprNode> nodes;

@@ -75,8 +75,12 @@ const std::vector<std::string_view>& BandKeys() {
   return *keys;
 }
 const std::vector<std::string_view>& CategoriesKeys() {
-  static const auto* keys =
-      new std::vector<std::string_view>{"assign_min", "max_labels", "fallback", "fallback_by_band"};
+  static const auto* keys = new std::vector<std::string_view>{
+      "assign_min", "max_labels", "fallback", "fallback_by_band", "fallback_by_field"};
+  return *keys;
+}
+const std::vector<std::string_view>& FallbackByFieldKeys() {
+  static const auto* keys = new std::vector<std::string_view>{"field", "values"};
   return *keys;
 }
 const std::vector<std::string_view>& FieldKeys() {
@@ -357,6 +361,11 @@ class ConfigReader {
   // Reports the keys of categories.fallback_by_band that name no band (unknown-band), once the
   // bands are known, and drops them.
   void CheckFallbackBands(EngineConfig* config);
+  // Reads categories.fallback_by_field {field, values}; keeps it only when every part is right.
+  void ReadFallbackByField(const Entry& entry, EngineConfig* config);
+  // Reports a categories.fallback_by_field field that is no logical field of the config
+  // (unknown-field), once `fields:` is known, and drops the setting.
+  void CheckFallbackField(EngineConfig* config);
   void ReadOverrides(const Entry& entry, EngineConfig* config);
   void ReadOverride(const Entry& entry, EngineConfig* config);
   void ReadLimits(const Entry& entry, EngineConfig* config);
@@ -382,6 +391,14 @@ class ConfigReader {
   // The names of urgency.bands as written (incomplete bands included); unset when the list was
   // not readable at all, so that fallback_by_band is not held to it.
   std::optional<std::vector<std::string>> given_band_names_;
+  // The names of the `fields:` entries as written (malformed ones included), and whether the
+  // section was there but not a map, so that fallback_by_field is not held to a list it cannot
+  // see.
+  std::vector<std::string> given_field_names_;
+  bool fields_unreadable_ = false;
+  // The field categories.fallback_by_field names and where, when it could be read: checked
+  // once `fields:` is known, even if the rest of the setting is wrong (all problems at once).
+  std::optional<std::pair<std::string, SourceSpan>> fallback_field_;
 };
 
 uint32_t ConfigReader::Offset(const YAML::Mark& mark) const {
@@ -641,6 +658,7 @@ void ConfigReader::ReadRoot(const YAML::Node& root, EngineConfig* config) {
           max_span_);
   }
   CheckFallbackBands(config);
+  CheckFallbackField(config);
 }
 
 // A file name or a list of them (`rules:`, `analysis.dictionaries:`), each non-empty.
@@ -676,8 +694,12 @@ void ConfigReader::ReadRules(const Entry& entry, EngineConfig* config) {
 }
 
 void ConfigReader::ReadFields(const Entry& entry, EngineConfig* config) {
-  if (!IsSectionMap(entry)) return;
+  if (!IsSectionMap(entry)) {
+    fields_unreadable_ = !entry.value.IsNull();
+    return;
+  }
   for (const Entry& field : Entries(entry.value, AnyKey(), "fields")) {
+    given_field_names_.push_back(field.key);
     ReadFieldMapping(field, config);
   }
 }
@@ -924,6 +946,8 @@ void ConfigReader::ReadCategories(const Entry& entry, EngineConfig* config) {
       config->fallback = *fallback;
     } else if (part.key == "fallback_by_band") {
       ReadFallbackByBand(part, config);
+    } else if (part.key == "fallback_by_field") {
+      ReadFallbackByField(part, config);
     }
   }
 }
@@ -980,6 +1004,90 @@ void ConfigReader::CheckFallbackBands(EngineConfig* config) {
     if (!suggestion.empty()) Note("did you mean '" + suggestion + "'?", entry.band_span);
   }
   config->fallback_by_band = std::move(kept);
+}
+
+void ConfigReader::ReadFallbackByField(const Entry& entry, EngineConfig* config) {
+  const std::string what = "categories.fallback_by_field";
+  if (entry.value.IsNull()) return;  // no value: absent, as fallback_by_band
+  const SourceSpan span = Span(entry.value, entry.key_span);
+  if (!entry.value.IsMap()) {
+    WrongType(entry.value, span, "a map {field, values}", what);
+    return;
+  }
+  FallbackByField parsed;
+  parsed.span = entry.key_span;
+  bool has_field = false;
+  bool has_values = false;
+  bool ok = true;
+  for (const Entry& part : Entries(entry.value, FallbackByFieldKeys(), what)) {
+    const SourceSpan part_span = Span(part.value, part.key_span);
+    const std::string part_what = what + "." + part.key;
+    if (part.key == "field") {
+      has_field = true;
+      // Whether it names a logical field is checked once the whole file is read
+      // (CheckFallbackField): `fields:` may come after this section.
+      const std::optional<std::string> field = String(part.value, part_span, part_what);
+      if (!field) {
+        ok = false;
+        continue;
+      }
+      parsed.field = *field;
+      parsed.field_span = part_span;
+      fallback_field_.emplace(*field, part_span);
+    } else if (part.key == "values") {
+      has_values = true;
+      if (!part.value.IsMap()) {
+        WrongType(part.value, part_span, "a map of field value to category", part_what);
+        ok = false;
+        continue;
+      }
+      for (const Entry& value : Entries(part.value, AnyKey(), part_what)) {
+        const SourceSpan value_span = Span(value.value, value.key_span);
+        const std::optional<std::string> category =
+            String(value.value, value_span, part_what + "." + value.key);
+        if (!category) {
+          ok = false;
+          continue;
+        }
+        if (!IsIdentifier(*category)) {
+          Error("bad-value",
+                "'" + part_what + "." + value.key + "' must be a category identifier, found '" +
+                    *category + "'",
+                value_span);
+          ok = false;
+          continue;
+        }
+        parsed.values.push_back({value.key, *category, value.key_span, value_span});
+      }
+    }
+  }
+  if (!has_field) Error("missing-key", "missing key 'field' in '" + what + "'", span);
+  if (!has_values) Error("missing-key", "missing key 'values' in '" + what + "'", span);
+  // Nothing half-loaded: a setting with any problem is left out whole (the config fails anyway).
+  if (!ok || !has_field || !has_values) return;
+  config->fallback_by_field = std::move(parsed);
+}
+
+void ConfigReader::CheckFallbackField(EngineConfig* config) {
+  if (!fallback_field_) return;
+  const auto& [field, field_span] = *fallback_field_;
+  FallbackByField& setting = config->fallback_by_field;
+  std::vector<std::string> names;
+  for (const FieldMapping& mapping : DefaultFieldMappings()) names.push_back(mapping.name);
+  for (const std::string& name : given_field_names_) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  if (std::find(names.begin(), names.end(), field) != names.end()) return;
+  setting = FallbackByField();
+  // `fields:` was reported unreadable: the field may be one of its entries.
+  if (fields_unreadable_) return;
+  Error("unknown-field",
+        "'categories.fallback_by_field' names unknown field '" + field +
+            "'; a field is one of the default mapping or of 'fields:'",
+        field_span);
+  const std::vector<std::string_view> known(names.begin(), names.end());
+  const std::string suggestion = internal::ClosestYamlName(field, known);
+  if (!suggestion.empty()) Note("did you mean '" + suggestion + "'?", field_span);
 }
 
 void ConfigReader::ReadOverrides(const Entry& entry, EngineConfig* config) {

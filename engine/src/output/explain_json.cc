@@ -183,6 +183,17 @@ void WriteCategories(JsonWriter* w, const CategoryReport& categories,
   } else {
     w->Null();
   }
+  Key(w, "fallback_by_field");
+  if (categories.fallback_field_value) {
+    w->StartObject();
+    Key(w, "field");
+    String(w, categories.fallback_field_value->first);
+    Key(w, "value");
+    String(w, categories.fallback_field_value->second);
+    w->EndObject();
+  } else {
+    w->Null();
+  }
   w->EndObject();
 }
 

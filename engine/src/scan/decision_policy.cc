@@ -43,7 +43,15 @@ std::vector<CategoryScore> AssignCategories(const std::vector<CategoryScore>& to
   return assigned;
 }
 
-const std::string& FallbackCategory(const EngineConfig& config, std::string_view band) {
+const std::string& FallbackCategory(const EngineConfig& config, std::string_view band,
+                                    const std::vector<std::string>& field_values) {
+  // The field's value first: what a record is (a platform's machine report) says more about
+  // what an empty decision means than how urgent it came out.
+  for (const std::string& value : field_values) {
+    for (const FieldValueFallback& entry : config.fallback_by_field.values) {
+      if (entry.value == value) return entry.category;
+    }
+  }
   for (const BandFallback& entry : config.fallback_by_band) {
     if (entry.band == band) return entry.category;
   }
@@ -69,10 +77,11 @@ void ApplyDecisionPolicy(const RuleTally& tally, const EngineConfig& config, boo
   decision->urgency = DecideUrgency(tally, config.urgency_max);
   const UrgencyBand* band = DecideBand(decision->urgency, config.bands);
   decision->band = band != nullptr ? band->name : std::string();
-  // The fallback depends on the band: decided after it.
-  decision->categories =
-      DecideCategories(tally.totals, config.assign_min, config.max_labels,
-                       fallback_declared ? &FallbackCategory(config, decision->band) : nullptr);
+  // The fallback depends on the band (decided after it) and the record's field value.
+  decision->categories = DecideCategories(
+      tally.totals, config.assign_min, config.max_labels,
+      fallback_declared ? &FallbackCategory(config, decision->band, tally.fallback_field_values)
+                        : nullptr);
 }
 
 }  // namespace triage

@@ -18,7 +18,8 @@
 //    count(...), and only for atoms the set reported.
 // 4. Decision. Urgency is clamped to [0, max], raised to the highest floor; the band is the first
 //    whose minimum it reaches; categories at or above assign_min, highest first (ties by name),
-//    at most max_labels, else the band's fallback (triage/decision_policy.h).
+//    at most max_labels, else the fallback of the record's field value or of its band
+//    (triage/decision_policy.h).
 #include "triage/scanner.h"
 
 #include <simdjson.h>
@@ -723,6 +724,18 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
     ++totals;
   }
   tally_.totals.resize(totals);
+  // The record's values of the fallback_by_field field, for the fallback; kept in place the same
+  // way. A conversation's evaluation reads the record's own values (only its text is replaced).
+  size_t field_values = 0;
+  if (program.fallback_field >= 0) {
+    for (std::string_view value : values_[program.fallback_field].texts) {
+      if (field_values == tally_.fallback_field_values.size()) {
+        tally_.fallback_field_values.emplace_back();
+      }
+      tally_.fallback_field_values[field_values++].assign(value);
+    }
+  }
+  tally_.fallback_field_values.resize(field_values);
   ApplyDecisionPolicy(tally_, program.config, program.fallback_category >= 0, decision);
   decision->ruleset = program.digest;
   decision->engine = EngineVersion();
@@ -853,6 +866,7 @@ void ScanState::ExplainLoaded(const Program& program, const ScanOptions& options
   explanation->urgency_sum = tally_.urgency_sum;
   explanation->floor = tally_.floor;
   explanation->category_totals = tally_.totals;
+  explanation->fallback_field_values = tally_.fallback_field_values;
   for (size_t f = 0; f < program.fields.size(); ++f) {
     const bool words = f < program.word_field_of.size() && program.word_field_of[f] >= 0;
     if (program.fields[f].matcher < 0 && !words) continue;

@@ -183,6 +183,63 @@ TEST(EvaluationFallbackByBandTest, ABandsFallbackIsDecidedAndSweptLikeTheEngineD
   }
 }
 
+TEST(EvaluationFallbackByFieldTest, AFieldValuesFallbackIsDecidedAndSweptLikeTheEngineDoes) {
+  // P4 falls back to y, but a platform's report to unclassified: the field's value comes first.
+  const RuleSet rules = MustCompile(kRules,
+                                    "categories:\n"
+                                    "  fallback_by_band: {P4: y}\n"
+                                    "  fallback_by_field: {field: channel, values: {platform: "
+                                    "unclassified, esp: x}}\n");
+  Scanner scanner(rules);
+  std::vector<ScoredRecord> records;
+  for (const char* json : {
+           R"({"id":"a","channel":"sms","summary":"weak"})",         // P4, y 20: y by its band
+           R"({"id":"b","channel":"platform","summary":"weak"})",    // P4, y 20: unclassified
+           R"({"id":"c","channel":"platform","summary":"middle"})",  // P2, y 35: y assigned
+           R"({"id":"d","channel":"esp","summary":"nothing"})",      // P4: x by its channel
+       }) {
+    ScoredRecord record;
+    ASSERT_TRUE(ScoreRecord(&scanner, json, true, &record).ok());
+    records.push_back(record);
+  }
+  EXPECT_EQ(records[0].categories, Strings{"y"});
+  EXPECT_EQ(records[1].categories, Strings{"unclassified"});
+  EXPECT_EQ(records[1].fallback_field_values, Strings{"platform"});
+  EXPECT_EQ(records[2].categories, Strings{"y"});
+  EXPECT_EQ(records[3].categories, Strings{"x"});
+  LabelSet labels;
+  LabelParser parser(rules.config(), rules.category_names());
+  ASSERT_TRUE(parser.Add(R"({"id":"a","categories":["y"]})", 1, &labels).ok());
+  ASSERT_TRUE(parser.Add(R"({"id":"b","categories":["unclassified"]})", 2, &labels).ok());
+  ASSERT_TRUE(parser.Add(R"({"id":"c","categories":["y"]})", 3, &labels).ok());
+  ASSERT_TRUE(parser.Add(R"({"id":"d","categories":["y"]})", 4, &labels).ok());
+  const EvalReport report = ComputeEval(rules, records, labels, EvalSettings());
+  const CategoryMetrics& x = report.categories[0];
+  const CategoryMetrics& y = report.categories[1];
+  const CategoryMetrics& unclassified = report.categories.back();
+  ASSERT_EQ(x.name, "x");
+  ASSERT_EQ(y.name, "y");
+  ASSERT_EQ(unclassified.name, "unclassified");
+  EXPECT_EQ(y.tp, 2u);             // a, c
+  EXPECT_EQ(y.fn, 1u);             // d: decided x by its channel
+  EXPECT_EQ(y.fp, 0u);             // b's y is not decided: its channel's fallback is unclassified
+  EXPECT_EQ(x.fp, 1u);             // d
+  EXPECT_EQ(unclassified.tp, 1u);  // b
+
+  // The assign_min sweep applies the same policy: at 30 (now) a's y comes from its band, b gets
+  // unclassified (no load), d gets x.
+  const Sweep& sweep = report.sweeps.back();
+  ASSERT_EQ(sweep.kind, Sweep::Kind::kAssignMin);
+  EXPECT_EQ(sweep.at_current.reached, 2u);  // a's and c's y
+  EXPECT_EQ(sweep.at_current.load, 3u);     // y, y, x
+  for (const SweepPoint& point : sweep.points) {
+    if (point.threshold != 20) continue;
+    // b's 20 now reaches: y is assigned to b too, its channel no longer matters.
+    EXPECT_EQ(point.reached, 2u);
+    EXPECT_EQ(point.load, 4u);
+  }
+}
+
 TEST_F(EvaluationTest, ParseRecallTargetRejectsWhatCannotBeSwept) {
   const EngineConfig& config = rules_.config();
   const Strings categories = rules_.category_names();

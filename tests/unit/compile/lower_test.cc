@@ -251,6 +251,27 @@ TEST(LowerTest, DigestCoversFallbackByBand) {
   EXPECT_NE(p3.rules->digest(), other.rules->digest());
 }
 
+TEST(LowerTest, DigestCoversFallbackByField) {
+  const std::string rules = "category hotline_contact\nrule r { when text ~ /a/ urgency +5 }\n";
+  const auto config = [](const std::string& field, const std::string& values) {
+    return "categories:\n  fallback_by_field: {field: " + field + ", values: {" + values + "}}\n";
+  };
+  Compiled without = CompileText(rules);
+  Compiled platform = CompileText(rules, config("channel", "platform: unclassified"));
+  Compiled platform_again = CompileText(rules, config("channel", "platform: unclassified"));
+  Compiled api = CompileText(rules, config("channel", "api: unclassified"));
+  Compiled other = CompileText(rules, config("channel", "platform: machine_report"));
+  Compiled kind = CompileText(rules, config("kind", "platform: unclassified"));
+  ASSERT_TRUE(without.rules && platform.rules && platform_again.rules && api.rules && other.rules &&
+              kind.rules)
+      << platform.Rendered();
+  EXPECT_EQ(platform.rules->digest(), platform_again.rules->digest());
+  EXPECT_NE(without.rules->digest(), platform.rules->digest());
+  EXPECT_NE(platform.rules->digest(), api.rules->digest());
+  EXPECT_NE(platform.rules->digest(), other.rules->digest());
+  EXPECT_NE(platform.rules->digest(), kind.rules->digest());
+}
+
 TEST(ExampleTest, PassingExamplesCompile) {
   ExpectCompiles(R"(
 category enticement

@@ -108,5 +108,56 @@ TEST(OverridesTest, BandFallbacksAreDeclaredLikeTheFallback) {
   EXPECT_EQ(f.diagnostics.items()[1].span.begin, 70u);  // unclassified, named by the band
 }
 
+TEST(OverridesTest, FieldValueFallbacksAreDeclaredLikeTheFallback) {
+  PassFixture f;
+  Symbols symbols;
+  SetUpProgram(&f, &symbols);
+  Field channel;
+  channel.name = "channel";
+  f.program.fields = {channel};
+  f.program.fallback_field = 0;
+  // "y" is declared; "machine_report" is not (named twice: declared and told once); "contact"
+  // is named by fallback_by_band first, so the field's use of it is not told again.
+  f.config.fallback_by_band = {{"P4", "contact", {}, {40, 47}}};
+  f.config.fallback_by_field.field = "channel";
+  f.config.fallback_by_field.field_span = {10, 17};
+  f.config.fallback_by_field.values = {{"platform", "machine_report", {}, {50, 64}},
+                                       {"api", "machine_report", {}, {70, 84}},
+                                       {"sms", "contact", {}, {90, 97}},
+                                       {"web", "y", {}, {100, 101}}};
+  SetUpFallback(f.config, &symbols, &f.program, &f.reporter);
+  EXPECT_EQ(f.program.categories,
+            (std::vector<std::string>{"x", "y", "unclassified", "contact", "machine_report"}));
+  EXPECT_EQ(f.program.category_descriptions.size(), f.program.categories.size());
+  EXPECT_TRUE(symbols.categories["y"].used);
+  EXPECT_EQ(f.Codes(), (std::vector<std::string>{"unknown-category", "unknown-category"}));
+  EXPECT_EQ(f.diagnostics.error_count(), 0u);
+  EXPECT_EQ(f.diagnostics.items()[1].span.begin, 50u);  // machine_report, where first named
+}
+
+TEST(OverridesTest, FieldValueFallbackNeedsAFieldTheScanReadsAsText) {
+  // A config built in code, naming a field the program does not extract.
+  PassFixture missing;
+  Symbols symbols;
+  SetUpProgram(&missing, &symbols);
+  missing.config.fallback_by_field.field = "nope";
+  missing.config.fallback_by_field.values = {{"a", "x", {}, {}}};
+  SetUpFallback(missing.config, &symbols, &missing.program, &missing.reporter);
+  EXPECT_EQ(missing.Codes(), (std::vector<std::string>{"unknown-field"}));
+
+  PassFixture number;
+  Symbols number_symbols;
+  SetUpProgram(&number, &number_symbols);
+  Field channel;
+  channel.name = "channel";
+  channel.type = ValueType::kNumber;
+  number.program.fields = {channel};
+  number.program.fallback_field = 0;
+  number.config.fallback_by_field.field = "channel";
+  number.config.fallback_by_field.values = {{"a", "x", {}, {}}};
+  SetUpFallback(number.config, &number_symbols, &number.program, &number.reporter);
+  EXPECT_EQ(number.Codes(), (std::vector<std::string>{"field-type-conflict"}));
+}
+
 }  // namespace
 }  // namespace triage::internal::testing

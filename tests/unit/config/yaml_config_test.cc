@@ -89,6 +89,7 @@ void ExpectDefaults(const EngineConfig& config) {
   EXPECT_EQ(config.max_labels, 2);
   EXPECT_EQ(config.fallback, "unclassified");
   EXPECT_TRUE(config.fallback_by_band.empty());
+  EXPECT_TRUE(config.fallback_by_field.empty());
   EXPECT_TRUE(config.overrides.empty());
   EXPECT_EQ(config.max_record_bytes, 1048576u);
 }
@@ -738,6 +739,148 @@ TEST_F(YamlConfigTest, WrongTypeForFallbackByBand) {
 
 TEST_F(YamlConfigTest, DuplicateBandInFallbackByBand) {
   ExpectOneError("categories:\n  fallback_by_band: {P4: a, P4: b}\n", "duplicate-key", 2, 29);
+}
+
+// categories.fallback_by_field
+
+TEST_F(YamlConfigTest, FallbackByFieldIsReadWithItsPositions) {
+  const Result<EngineConfig> config = Load(
+      "categories:\n"
+      "  fallback: unclassified\n"
+      "  fallback_by_band: {P4: hotline_contact}\n"
+      "  fallback_by_field:\n"
+      "    field: channel\n"
+      "    values: {platform: unclassified, api: unclassified, esp: \"esp_report\"}\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_TRUE(diagnostics_.empty()) << Rendered();
+  const FallbackByField& by_field = config->fallback_by_field;
+  EXPECT_FALSE(by_field.empty());
+  EXPECT_EQ(by_field.field, "channel");
+  EXPECT_EQ(SpanText(by_field.field_span), "channel");
+  EXPECT_EQ(SpanText(by_field.span), "fallback_by_field");
+  ASSERT_EQ(by_field.values.size(), 3u);  // the config's order
+  EXPECT_EQ(by_field.values[0].value, "platform");
+  EXPECT_EQ(by_field.values[0].category, "unclassified");
+  EXPECT_EQ(SpanText(by_field.values[0].value_span), "platform");
+  EXPECT_EQ(SpanText(by_field.values[0].category_span), "unclassified");
+  EXPECT_EQ(by_field.values[1].value, "api");
+  EXPECT_EQ(by_field.values[2].value, "esp");
+  EXPECT_EQ(by_field.values[2].category, "esp_report");
+  ASSERT_EQ(config->fallback_by_band.size(), 1u);  // the two settings side by side
+}
+
+TEST_F(YamlConfigTest, FallbackByFieldIsAbsentByDefaultAndWithNoValue) {
+  Result<EngineConfig> config = Load("");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_TRUE(config->fallback_by_field.empty());
+  config = Load("categories:\n  fallback_by_field:\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_TRUE(config->fallback_by_field.empty());
+}
+
+TEST_F(YamlConfigTest, FallbackByFieldMayNameAFieldOfTheFieldsSectionWhereverItIs) {
+  // `fields:` comes after the categories: the field is held to it, not to the defaults alone.
+  const Result<EngineConfig> config = Load(
+      "categories:\n"
+      "  fallback_by_field: {field: source.kind, values: {platform: unclassified}}\n"
+      "fields:\n"
+      "  source.kind: meta.source\n");
+  ASSERT_TRUE(config.ok()) << Rendered();
+  EXPECT_EQ(config->fallback_by_field.field, "source.kind");
+}
+
+TEST_F(YamlConfigTest, UnknownFieldInFallbackByFieldAtTheFieldWithANote) {
+  ExpectOneError(
+      "categories:\n"
+      "  fallback_by_field:\n"
+      "    field: chanel\n"
+      "    values: {platform: unclassified}\n",
+      "unknown-field", 3, 12);
+  EXPECT_EQ(Notes(), (std::vector<Position>{{3, 12}}));  // did you mean 'channel'?
+  EXPECT_NE(diagnostics_.items()[1].message.find("'channel'"), std::string::npos) << Rendered();
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_field: {field: nothing_like_it, values: {a: b}}\n",
+                 "unknown-field", 2, 30);
+  EXPECT_TRUE(Notes().empty()) << Rendered();
+}
+
+TEST_F(YamlConfigTest, UnknownFieldIsNotReportedAgainstFieldsThatCouldNotBeRead) {
+  // `fields:` is wrong itself: that one error, not another for the field it may have defined.
+  ExpectOneError(
+      "fields: 3\n"
+      "categories:\n"
+      "  fallback_by_field: {field: reporter.role, values: {a: b}}\n",
+      "wrong-type", 1, 9);
+}
+
+TEST_F(YamlConfigTest, UnknownKeyInFallbackByField) {
+  ExpectOneError(
+      "categories:\n"
+      "  fallback_by_field:\n"
+      "    field: channel\n"
+      "    values: {platform: unclassified}\n"
+      "    default: hotline_contact\n",
+      "unknown-key", 5, 5);
+  diagnostics_ = Diagnostics();
+  // A misspelt `values`: unknown there (with a note), and missing from the map.
+  const Result<EngineConfig> config = Load(
+      "categories:\n"
+      "  fallback_by_field:\n"
+      "    field: channel\n"
+      "    valuse: {platform: unclassified}\n");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(ErrorsWithCode("unknown-key"), (std::vector<Position>{{4, 5}})) << Rendered();
+  EXPECT_EQ(ErrorsWithCode("missing-key"), (std::vector<Position>{{3, 5}})) << Rendered();
+  EXPECT_EQ(Notes(), (std::vector<Position>{{4, 5}})) << Rendered();
+}
+
+TEST_F(YamlConfigTest, MissingFieldOrValuesInFallbackByField) {
+  ExpectOneError("categories:\n  fallback_by_field: {values: {platform: unclassified}}\n",
+                 "missing-key", 2, 22);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_field:\n    field: channel\n", "missing-key", 3, 5);
+}
+
+TEST_F(YamlConfigTest, WrongTypeInFallbackByField) {
+  ExpectOneError("categories:\n  fallback_by_field: channel\n", "wrong-type", 2, 22);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_field: {field: [channel], values: {a: b}}\n",
+                 "wrong-type", 2, 30);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_field: {field: channel, values: [platform]}\n",
+                 "wrong-type", 2, 47);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_field: {field: channel, values: {platform: [a, b]}}\n",
+                 "wrong-type", 2, 58);
+  diagnostics_ = Diagnostics();
+  // No value: at the key.
+  ExpectOneError("categories:\n  fallback_by_field: {field: channel, values: {platform: }}\n",
+                 "wrong-type", 2, 48);
+  diagnostics_ = Diagnostics();
+  ExpectOneError("categories:\n  fallback_by_field:\n    field:\n    values: {a: b}\n",
+                 "wrong-type", 3, 5);
+}
+
+TEST_F(YamlConfigTest, BadValueForFallbackByFieldCategoryThatIsNotAnIdentifier) {
+  ExpectOneError(
+      "categories:\n"
+      "  fallback_by_field:\n"
+      "    field: channel\n"
+      "    values: {platform: not classified}\n",
+      "bad-value", 4, 24);
+  diagnostics_ = Diagnostics();
+  ExpectOneError(
+      "categories:\n  fallback_by_field:\n    field: channel\n    values: {platform: 7}\n",
+      "bad-value", 4, 24);
+}
+
+TEST_F(YamlConfigTest, DuplicateValueInFallbackByField) {
+  ExpectOneError(
+      "categories:\n"
+      "  fallback_by_field:\n"
+      "    field: channel\n"
+      "    values: {platform: a, platform: b}\n",
+      "duplicate-key", 4, 27);
 }
 
 TEST_F(YamlConfigTest, OverrideScoreRangesAreLeftToTheChecker) {

@@ -163,6 +163,46 @@ TEST(ConversationScannerTest, TheConversationsFallbackIsThatOfItsBand) {
             std::vector<std::string>{"unclassified:0"});
 }
 
+TEST(ConversationScannerTest, TheConversationsFallbackFollowsTheRecordsField) {
+  // categories.fallback_by_field decides a conversation's categories the way it decides a
+  // record's: messages to the test line that no category claims are not contacts, both in the
+  // message's own decision and in the conversation's (the window keeps the record's fields).
+  Thread thread(CompileStory(StoryConfig() +
+                             "categories:\n"
+                             "  fallback_by_band: {P4: hotline_contact}\n"
+                             "  fallback_by_field: {field: channel, values: {test_line: "
+                             "unclassified}}\n"));
+  const auto sms = [](const Sms& message, const std::string& channel) {
+    std::string json = message.Json();
+    return json.substr(0, json.size() - 1) + R"(,"channel":")" + channel + "\"}";
+  };
+  Decision message;
+  const Decision first = thread.Scan(
+      sms(Sms{"s-1", "can I ask something", "2026-11-02T10:00:00Z", "c-1"}, "test_line"), &message);
+  EXPECT_EQ(first.band, "P4");
+  EXPECT_EQ(ScoreNames(first.categories), std::vector<std::string>{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(message.categories), std::vector<std::string>{"unclassified:0"});
+  const Decision second = thread.Scan(
+      sms(Sms{"s-2", "is it private", "2026-11-02T10:01:00Z", "c-1"}, "test_line"), &message);
+  EXPECT_EQ(Info(second).index, 2U);  // the window of two messages decided
+  EXPECT_EQ(ScoreNames(second.categories), std::vector<std::string>{"unclassified:0"});
+  EXPECT_EQ(ScoreNames(Info(second).message_categories),
+            std::vector<std::string>{"unclassified:0"});
+
+  // The same messages over the hotline's own channel are contacts, by their band.
+  const Decision other = thread.Scan(
+      sms(Sms{"s-3", "can I ask something", "2026-11-02T10:00:00Z", "c-2"}, "sms"), &message);
+  EXPECT_EQ(ScoreNames(other.categories), std::vector<std::string>{"hotline_contact:0"});
+  const Decision other_second =
+      thread.Scan(sms(Sms{"s-4", "is it private", "2026-11-02T10:01:00Z", "c-2"}, "sms"));
+  EXPECT_EQ(Info(other_second).index, 2U);
+  EXPECT_EQ(ScoreNames(other_second.categories), std::vector<std::string>{"hotline_contact:0"});
+  // A keyword's category is its rule's, whatever the channel.
+  const Decision help =
+      thread.Scan(sms(Sms{"s-5", "HELP", "2026-11-02T10:00:00Z", "c-3"}, "test_line"));
+  EXPECT_EQ(Names(help.categories), std::vector<std::string>{"hotline_contact"});
+}
+
 TEST(ConversationScannerTest, KeywordsAreWholeTrimmedMessagesInAnyCase) {
   Thread thread(CompileStory());
   const struct {

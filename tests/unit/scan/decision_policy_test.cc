@@ -3,7 +3,9 @@
 // the decision and the explanation made from it.
 #include "triage/decision_policy.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -84,9 +86,9 @@ TEST(DecisionPolicyTest, FallbackByBandGivesTheDecidedBandsFallbackWithItsTotal)
   EngineConfig config;
   config.bands = DefaultBands();
   config.fallback_by_band = {{"P4", "hotline_contact", {}, {}}};
-  EXPECT_EQ(FallbackCategory(config, "P4"), "hotline_contact");
-  EXPECT_EQ(FallbackCategory(config, "P3"), "unclassified");
-  EXPECT_EQ(FallbackCategory(config, ""), "unclassified");  // no band
+  EXPECT_EQ(FallbackCategory(config, "P4", {}), "hotline_contact");
+  EXPECT_EQ(FallbackCategory(config, "P3", {}), "unclassified");
+  EXPECT_EQ(FallbackCategory(config, "", {}), "unclassified");  // no band
 
   RuleTally tally;
   tally.urgency_sum = 10;
@@ -119,6 +121,44 @@ TEST(DecisionPolicyTest, FallbackByBandGivesTheDecidedBandsFallbackWithItsTotal)
   const std::string fallback = "a";
   EXPECT_EQ(ScoreNames(DecideCategories({{"a", 10}}, 30, 2, &fallback)), Strings{"a:10"});
   EXPECT_EQ(ScoreNames(DecideCategories({{"a", 10}}, 10, 2, &fallback)), Strings{"a:10"});
+}
+
+TEST(DecisionPolicyTest, FallbackByFieldComesBeforeTheBandsFallback) {
+  EngineConfig config;
+  config.bands = DefaultBands();
+  config.fallback_by_band = {{"P4", "hotline_contact", {}, {}}};
+  config.fallback_by_field.field = "channel";
+  config.fallback_by_field.values = {{"platform", "unclassified", {}, {}},
+                                     {"esp", "esp_report", {}, {}}};
+  using Values = std::vector<std::string>;
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{"platform"}), "unclassified");
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{"sms"}), "hotline_contact");  // not listed
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{}), "hotline_contact");       // no value
+  EXPECT_EQ(FallbackCategory(config, "P3", Values{"sms"}), "unclassified");
+  EXPECT_EQ(FallbackCategory(config, "P3", Values{"esp"}), "esp_report");  // whatever the band
+  EXPECT_EQ(FallbackCategory(config, "", Values{"esp"}), "esp_report");
+  // Compared exactly as written.
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{"Platform"}), "hotline_contact");
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{"platform "}), "hotline_contact");
+  // Several values: the first of the record's that is listed, not the config's first entry.
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{"web", "esp", "platform"}), "esp_report");
+  EXPECT_EQ(FallbackCategory(config, "P4", Values{"platform", "esp"}), "unclassified");
+
+  RuleTally tally;
+  tally.urgency_sum = 10;
+  tally.totals = {{"csam", 20}, {"hotline_contact", 12}};
+  tally.fallback_field_values = {"platform"};
+  Decision decision;
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+  tally.fallback_field_values = {"sms"};
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:12"});
+  tally.fallback_field_values = {"platform"};
+  tally.totals = {{"csam", 30}};  // an assigned category: no fallback at all
+  ApplyDecisionPolicy(tally, config, true, &decision);
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"csam:30"});
 }
 
 // A pack with a contact rule (P4) and a rule that makes a record P3 without assigning a
@@ -156,6 +196,143 @@ TEST(DecisionPolicyTest, ScannerGivesTheBandFallbackForP4AndNotForP3) {
   ASSERT_TRUE(
       scanner.Explain(R"({"summary":"he asked for photos"})", ScanOptions(), &explanation).ok());
   EXPECT_EQ(BuildCategoryReport(explanation, rules.config()).fallback, "unclassified");
+}
+
+// The default pack's shape: P4 falls back to hotline_contact, but a platform's, an API's or an
+// ESP's machine report that no category claims is unclassified.
+constexpr const char* kChannelConfig =
+    "categories:\n"
+    "  fallback_by_band: {P4: hotline_contact}\n"
+    "  fallback_by_field:\n"
+    "    field: channel\n"
+    "    values: {platform: unclassified, api: unclassified, esp: unclassified}\n";
+constexpr const char* kChannelRules = R"(
+category hotline_contact "A contact with no case in it yet"
+category csam "Child sexual abuse material"
+rule question { when text ~ /\bhours\b/ urgency +5 category hotline_contact +10 }
+rule photos   { when text ~ /\bphotos\b/ urgency +25 category csam +20 }
+rule hash     { when text ~ /\bhash match\b/ urgency +5 category csam +40 }
+)";
+
+TEST(DecisionPolicyTest, ScannerFallsBackByTheRecordsChannelBeforeItsBand) {
+  const RuleSet rules = MustCompile(kChannelRules, kChannelConfig);
+  // P4, no category: the channel decides.
+  Decision decision = Decide(rules, R"({"channel":"platform","summary":"nothing to say"})");
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+  decision = Decide(rules, R"({"channel":"sms","summary":"nothing to say"})");
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:0"});
+  decision = Decide(rules, R"({"channel":"esp","summary":"what are your hours"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});  // 10 is below 30
+  decision = Decide(rules, R"({"channel":"sms","summary":"what are your hours"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:10"});
+  // Compared exactly as written.
+  decision = Decide(rules, R"({"channel":"Platform","summary":"nothing to say"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:0"});
+  // A record without the field (or with null there): the band's fallback, or the fallback.
+  decision = Decide(rules, R"({"summary":"nothing to say"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:0"});
+  decision = Decide(rules, R"({"channel":null,"summary":"he asked for photos"})");
+  EXPECT_EQ(decision.band, "P3");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+  // A record that has a category keeps it, whatever its channel.
+  decision = Decide(rules, R"({"channel":"platform","summary":"a hash match"})");
+  EXPECT_EQ(decision.band, "P4");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"csam:40"});
+  decision = Decide(rules, R"({"channel":"sms","summary":"a hash match"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"csam:40"});
+
+  // A Record given field by field decides the same.
+  Scanner scanner(rules);
+  Record record;
+  record.Add("channel", "api").Add("text", "nothing to say");
+  ASSERT_TRUE(scanner.Scan(record, &decision).ok());
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+
+  // Explain makes the same decision, and its category report names the fallback that applied.
+  Explanation explanation;
+  ASSERT_TRUE(scanner
+                  .Explain(R"({"channel":"platform","summary":"what are your hours"})",
+                           ScanOptions(), &explanation)
+                  .ok());
+  EXPECT_EQ(ScoreNames(explanation.decision.categories), Strings{"unclassified:0"});
+  CategoryReport report = BuildCategoryReport(explanation, rules.config());
+  EXPECT_EQ(report.fallback, "unclassified");
+  using FieldValue = std::pair<std::string, std::string>;
+  EXPECT_EQ(report.fallback_field_value, FieldValue("channel", "platform"));  // why
+  ASSERT_TRUE(scanner
+                  .Explain(R"({"channel":"sms","summary":"what are your hours"})", ScanOptions(),
+                           &explanation)
+                  .ok());
+  report = BuildCategoryReport(explanation, rules.config());
+  EXPECT_EQ(report.fallback, "hotline_contact");
+  EXPECT_FALSE(report.fallback_field_value.has_value());  // the band's
+  ASSERT_TRUE(scanner
+                  .Explain(R"({"channel":"platform","summary":"a hash match"})", ScanOptions(),
+                           &explanation)
+                  .ok());
+  report = BuildCategoryReport(explanation, rules.config());
+  EXPECT_FALSE(report.fallback.has_value());  // csam assigned: no fallback, no reason
+  EXPECT_FALSE(report.fallback_field_value.has_value());
+
+  // The tally carries the values the fallback was decided from, and only the last scan's.
+  ASSERT_TRUE(scanner.ScanJson(R"({"channel":"platform","summary":"x"})", &decision).ok());
+  EXPECT_EQ(scanner.tally().fallback_field_values, Strings{"platform"});
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"x"})", &decision).ok());
+  EXPECT_TRUE(scanner.tally().fallback_field_values.empty());
+}
+
+TEST(DecisionPolicyTest, FallbackByFieldOverSeveralValuesTakesTheFirstListed) {
+  // channel fed by a list: the first value of the record's that the config lists decides.
+  const RuleSet rules = MustCompile(
+      kChannelRules, std::string(kChannelConfig) + "fields:\n  channel: \"channels[*]\"\n");
+  Decision decision = Decide(rules, R"({"channels":["web","platform"],"summary":"x"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"unclassified:0"});
+  decision = Decide(rules, R"({"channels":["web","sms"],"summary":"x"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:0"});
+  decision = Decide(rules, R"({"channels":[],"summary":"x"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"hotline_contact:0"});
+
+  const RuleSet ordered = MustCompile(kChannelRules,
+                                      "categories:\n"
+                                      "  fallback_by_field:\n"
+                                      "    field: channel\n"
+                                      "    values: {esp: esp_report, platform: platform_report}\n"
+                                      "fields:\n  channel: \"channels[*]\"\n");
+  decision = Decide(ordered, R"({"channels":["sms","platform","esp"],"summary":"x"})");
+  EXPECT_EQ(ScoreNames(decision.categories), Strings{"platform_report:0"});
+}
+
+TEST(DecisionPolicyTest, FallbackByFieldOnAFieldNoRuleReadsIsStillRead) {
+  // No rule of kContactRules reads `kind`; the fallback does.
+  const RuleSet rules =
+      MustCompile(kContactRules,
+                  "categories:\n  fallback_by_field: {field: kind, values: {test: test_only}}\n");
+  EXPECT_EQ(ScoreNames(Decide(rules, R"({"kind":"test","summary":"x"})").categories),
+            Strings{"test_only:0"});
+  EXPECT_EQ(ScoreNames(Decide(rules, R"({"kind":"report","summary":"x"})").categories),
+            Strings{"unclassified:0"});
+  // The implicitly declared fallback is a category of the ruleset.
+  const std::vector<std::string> names = rules.category_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "test_only"), names.end());
+}
+
+TEST(DecisionPolicyTest, FallbackByFieldOnANumberFieldIsATypeConflict) {
+  // Declared a number in the config: its values are never text to compare.
+  const Compiled declared = CompileText(kContactRules,
+                                        "fields:\n"
+                                        "  channel: {path: channel, type: number}\n"
+                                        "categories:\n"
+                                        "  fallback_by_field: {field: channel, values: {a: b}}\n");
+  EXPECT_FALSE(declared.rules.has_value());
+  EXPECT_TRUE(declared.Has("field-type-conflict", 4, 30)) << declared.Rendered();
+  // Used as a number by a rule.
+  const Compiled used =
+      CompileText(std::string(kContactRules) + "rule odd { when channel > 3 urgency +1 }\n",
+                  "categories:\n  fallback_by_field: {field: channel, values: {a: b}}\n");
+  EXPECT_FALSE(used.rules.has_value());
+  EXPECT_TRUE(used.Has("field-type-conflict", 2, 30)) << used.Rendered();
 }
 
 TEST(DecisionPolicyTest, WithoutFallbackByBandEveryBandGetsTheFallback) {
