@@ -38,9 +38,22 @@ WordState::WordState(const Program& program)
       term_mentions_(program.term_atoms.size()),
       memo_(program.spans.size()),
       memo_generation_(program.spans.size(), 0),
-      may_generation_(program.spans.size(), 0),
-      may_hold_(program.spans.size(), 0),
-      lexicon_(!program.term_index.stems.empty()) {}
+      may_(program.spans.size(), 0),
+      lexicon_(!program.term_index.stems.empty()) {
+  span_code_.reserve(program.spans.size());
+  for (const SpanNode& node : program.spans) {
+    SpanCode code;
+    code.op = node.op;
+    code.a = node.a;
+    code.word_field = node.field >= 0 && static_cast<size_t>(node.field) < program.word_field_of.size()
+                          ? program.word_field_of[node.field]
+                          : -1;
+    code.first_child = static_cast<uint32_t>(span_children_.size());
+    code.children = static_cast<uint16_t>(node.children.size());
+    span_children_.insert(span_children_.end(), node.children.begin(), node.children.end());
+    span_code_.push_back(code);
+  }
+}
 
 WordState::~WordState() = default;
 
@@ -53,7 +66,11 @@ void WordState::Reset() {
   // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
   for (int atom : touched_atoms_) term_mentions_[atom].clear();
   touched_atoms_.clear();
-  ++generation_;
+  if (++generation_ >= (uint32_t{1} << 31)) {
+    std::fill(memo_generation_.begin(), memo_generation_.end(), 0);
+    std::fill(may_.begin(), may_.end(), 0);
+    generation_ = 1;
+  }
   if (lexemes_.size() >= kMaxLexemes) {
     lexeme_forms_.Clear();
     lexemes_.clear();
@@ -404,19 +421,20 @@ void Normalise(std::vector<Mention>* mentions) {
 
 bool WordState::MayHold(const Program& program, int span,
                         const std::vector<uint8_t>& atom_bits) {
-  if (may_generation_[span] == generation_) return may_hold_[span] != 0;
-  const SpanNode& node = program.spans[span];
+  if ((may_[span] >> 1) == generation_) return (may_[span] & 1) != 0;
+  const SpanCode& code = span_code_[span];
+  const int* children = span_children_.data() + code.first_child;
   bool holds = false;
-  switch (node.op) {
+  switch (code.op) {
     case SpanOp::kTerms:
-      holds = HasTerm(node.a);
+      holds = HasTerm(code.a);
       break;
     case SpanOp::kRegex:
-      holds = node.a >= 0 && atom_bits[node.a] != 0 &&
-              fields_[program.word_field_of[node.field]].texts != nullptr;
+      holds = code.a >= 0 && atom_bits[code.a] != 0 && fields_[code.word_field].texts != nullptr;
       break;
     case SpanOp::kNumber: {
-      const FieldState& state = fields_[program.word_field_of[node.field]];
+      const SpanNode& node = program.spans[span];
+      const FieldState& state = fields_[code.word_field];
       for (const auto& [v, t] : state.numbers) {
         const Token& token = state.analyzed[v].tokens[t];
         if (token.number >= node.low && token.number <= node.high) {
@@ -427,8 +445,8 @@ bool WordState::MayHold(const Program& program, int span,
       break;
     }
     case SpanOp::kUnion:
-      for (int child : node.children) {
-        if (MayHold(program, child, atom_bits)) {
+      for (size_t i = 0; i < code.children; ++i) {
+        if (MayHold(program, children[i], atom_bits)) {
           holds = true;
           break;
         }
@@ -438,19 +456,18 @@ bool WordState::MayHold(const Program& program, int span,
     case SpanOp::kOrdered:
     case SpanOp::kSentence:
       holds = true;
-      for (int child : node.children) {
-        if (!MayHold(program, child, atom_bits)) {
+      for (size_t i = 0; i < code.children; ++i) {
+        if (!MayHold(program, children[i], atom_bits)) {
           holds = false;
           break;
         }
       }
       break;
     case SpanOp::kFilter:
-      holds = MayHold(program, node.children[0], atom_bits);
+      holds = MayHold(program, children[0], atom_bits);
       break;
   }
-  may_generation_[span] = generation_;
-  may_hold_[span] = holds ? 1 : 0;
+  may_[span] = generation_ << 1 | (holds ? 1U : 0U);
   return holds;
 }
 

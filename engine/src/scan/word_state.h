@@ -139,8 +139,22 @@ class WordState {
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
-  std::vector<uint32_t> may_generation_;  // by span node: MayHold's memo, valid for generation_
-  std::vector<uint8_t> may_hold_;
+  // The span nodes as MayHold reads them, 16 bytes each (a SpanNode is ten times that, and
+  // MayHold visits hundreds of nodes a record): the op, the operand, the word field, and the
+  // children at span_children_[first_child, first_child + children).
+  struct SpanCode {
+    SpanOp op = SpanOp::kTerms;
+    uint16_t children = 0;
+    int32_t a = -1;
+    int32_t word_field = -1;
+    uint32_t first_child = 0;
+  };
+  std::vector<SpanCode> span_code_;
+  std::vector<int> span_children_;
+  // By span node: MayHold's memo, generation_ << 1 | holds when computed in this record.
+  std::vector<uint32_t> may_;
+  // The record's number (since the last wrap): memo entries of other numbers are stale. It stays
+  // under 2^31, where Reset forgets every memo and starts again from 1.
   uint32_t generation_ = 1;
   std::vector<int> candidates_;
   // The leet pass's scratch: a value's leet words, and its tokens with each leet word in place
