@@ -49,7 +49,7 @@ WordState::WordState(const Program& program)
                           ? program.word_field_of[node.field]
                           : -1;
     code.first_child = static_cast<uint32_t>(span_children_.size());
-    code.children = static_cast<uint16_t>(node.children.size());
+    code.children = static_cast<uint32_t>(node.children.size());
     span_children_.insert(span_children_.end(), node.children.begin(), node.children.end());
     span_code_.push_back(code);
   }

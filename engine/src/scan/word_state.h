@@ -139,12 +139,12 @@ class WordState {
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
-  // The span nodes as MayHold reads them, 16 bytes each (a SpanNode is ten times that, and
+  // The span nodes as MayHold reads them, 20 bytes each (a SpanNode is ten times that, and
   // MayHold visits hundreds of nodes a record): the op, the operand, the word field, and the
   // children at span_children_[first_child, first_child + children).
   struct SpanCode {
     SpanOp op = SpanOp::kTerms;
-    uint16_t children = 0;
+    uint32_t children = 0;
     int32_t a = -1;
     int32_t word_field = -1;
     uint32_t first_child = 0;
