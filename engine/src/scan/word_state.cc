@@ -39,19 +39,48 @@ WordState::WordState(const Program& program)
       memo_(program.spans.size()),
       memo_generation_(program.spans.size(), 0),
       may_(program.spans.size(), 0),
+      count_(program.spans.size(), 0),
+      count_generation_(program.spans.size(), 0),
       lexicon_(!program.term_index.stems.empty()) {
-  span_code_.reserve(program.spans.size());
-  for (const SpanNode& node : program.spans) {
-    SpanCode code;
-    code.op = node.op;
-    code.a = node.a;
-    code.word_field = node.field >= 0 && static_cast<size_t>(node.field) < program.word_field_of.size()
-                          ? program.word_field_of[node.field]
-                          : -1;
-    code.first_child = static_cast<uint32_t>(span_children_.size());
-    code.children = static_cast<uint32_t>(node.children.size());
-    span_children_.insert(span_children_.end(), node.children.begin(), node.children.end());
-    span_code_.push_back(code);
+  const size_t n = program.spans.size();
+  span_code_.resize(n);
+  parents_begin_.assign(n + 1, 0);
+  term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const SpanNode& node = program.spans[i];
+    span_code_[i].op = node.op;
+    span_code_[i].children = static_cast<uint32_t>(node.children.size());
+    for (const int child : node.children) ++parents_begin_[static_cast<size_t>(child) + 1];
+    if (node.op == SpanOp::kTerms && node.a >= 0 &&
+        static_cast<size_t>(node.a) < program.term_atoms.size()) {
+      ++term_nodes_begin_[static_cast<size_t>(node.a) + 1];
+    }
+    // The leaves tested one by one, and (never in a checked pack) a proximity without parts,
+    // which holds vacuously.
+    const bool partless = node.children.empty() && (node.op == SpanOp::kNear ||
+                                                     node.op == SpanOp::kOrdered ||
+                                                     node.op == SpanOp::kSentence);
+    if (node.op == SpanOp::kRegex || node.op == SpanOp::kNumber || partless) {
+      leaf_nodes_.push_back(static_cast<int>(i));
+    }
+  }
+  for (size_t i = 0; i < n; ++i) parents_begin_[i + 1] += parents_begin_[i];
+  for (size_t a = 0; a + 1 < term_nodes_begin_.size(); ++a) {
+    term_nodes_begin_[a + 1] += term_nodes_begin_[a];
+  }
+  span_parents_.resize(parents_begin_[n]);
+  term_nodes_.resize(term_nodes_begin_.back());
+  std::vector<uint32_t> parents_fill(parents_begin_.begin(), parents_begin_.end() - 1);
+  std::vector<uint32_t> terms_fill(term_nodes_begin_.begin(), term_nodes_begin_.end() - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const SpanNode& node = program.spans[i];
+    for (const int child : node.children) {
+      span_parents_[parents_fill[static_cast<size_t>(child)]++] = static_cast<int>(i);
+    }
+    if (node.op == SpanOp::kTerms && node.a >= 0 &&
+        static_cast<size_t>(node.a) < program.term_atoms.size()) {
+      term_nodes_[terms_fill[static_cast<size_t>(node.a)]++] = static_cast<int>(i);
+    }
   }
 }
 
@@ -69,6 +98,8 @@ void WordState::Reset() {
   if (++generation_ >= (uint32_t{1} << 31)) {
     std::fill(memo_generation_.begin(), memo_generation_.end(), 0);
     std::fill(may_.begin(), may_.end(), 0);
+    std::fill(count_generation_.begin(), count_generation_.end(), 0);
+    propagated_ = 0;
     generation_ = 1;
   }
   if (lexemes_.size() >= kMaxLexemes) {
@@ -419,22 +450,28 @@ void Normalise(std::vector<Mention>* mentions) {
 
 }  // namespace
 
-bool WordState::MayHold(const Program& program, int span,
-                        const std::vector<uint8_t>& atom_bits) {
-  if ((may_[span] >> 1) == generation_) return (may_[span] & 1) != 0;
-  const SpanCode& code = span_code_[span];
-  const int* children = span_children_.data() + code.first_child;
-  bool holds = false;
-  switch (code.op) {
-    case SpanOp::kTerms:
-      holds = HasTerm(code.a);
-      break;
-    case SpanOp::kRegex:
-      holds = code.a >= 0 && atom_bits[code.a] != 0 && fields_[code.word_field].texts != nullptr;
-      break;
-    case SpanOp::kNumber: {
-      const SpanNode& node = program.spans[span];
-      const FieldState& state = fields_[code.word_field];
+void WordState::Propagate(const Program& program, const std::vector<uint8_t>& atom_bits) {
+  propagated_ = generation_;
+  stack_.clear();
+  const auto mark = [this](int span) {
+    if (may_[span] == generation_) return;
+    may_[span] = generation_;
+    stack_.push_back(span);
+  };
+  for (const int atom : touched_atoms_) {
+    for (uint32_t i = term_nodes_begin_[atom]; i < term_nodes_begin_[atom + 1]; ++i) {
+      mark(term_nodes_[i]);
+    }
+  }
+  for (const int span : leaf_nodes_) {
+    const SpanNode& node = program.spans[span];
+    bool holds = true;  // a proximity without parts
+    if (node.op == SpanOp::kRegex) {
+      holds = node.a >= 0 && atom_bits[node.a] != 0 &&
+              fields_[program.word_field_of[node.field]].texts != nullptr;
+    } else if (node.op == SpanOp::kNumber) {
+      holds = false;
+      const FieldState& state = fields_[program.word_field_of[node.field]];
       for (const auto& [v, t] : state.numbers) {
         const Token& token = state.analyzed[v].tokens[t];
         if (token.number >= node.low && token.number <= node.high) {
@@ -442,33 +479,27 @@ bool WordState::MayHold(const Program& program, int span,
           break;
         }
       }
-      break;
     }
-    case SpanOp::kUnion:
-      for (size_t i = 0; i < code.children; ++i) {
-        if (MayHold(program, children[i], atom_bits)) {
-          holds = true;
-          break;
-        }
-      }
-      break;
-    case SpanOp::kNear:
-    case SpanOp::kOrdered:
-    case SpanOp::kSentence:
-      holds = true;
-      for (size_t i = 0; i < code.children; ++i) {
-        if (!MayHold(program, children[i], atom_bits)) {
-          holds = false;
-          break;
-        }
-      }
-      break;
-    case SpanOp::kFilter:
-      holds = MayHold(program, children[0], atom_bits);
-      break;
+    if (holds) mark(span);
   }
-  may_[span] = generation_ << 1 | (holds ? 1U : 0U);
-  return holds;
+  while (!stack_.empty()) {
+    const int span = stack_.back();
+    stack_.pop_back();
+    for (uint32_t i = parents_begin_[span]; i < parents_begin_[span + 1]; ++i) {
+      const int parent = span_parents_[i];
+      const SpanCode& code = span_code_[parent];
+      if (code.op == SpanOp::kUnion || code.op == SpanOp::kFilter) {
+        mark(parent);
+        continue;
+      }
+      // near, ordered, sentence: every part (each occurrence of a part counts once).
+      if (count_generation_[parent] != generation_) {
+        count_generation_[parent] = generation_;
+        count_[parent] = 0;
+      }
+      if (++count_[parent] == code.children) mark(parent);
+    }
+  }
 }
 
 const std::vector<Mention>& WordState::Evaluate(const Program& program, int span,

@@ -122,8 +122,18 @@ class WordState {
   // False when span node `span` certainly has no mention in the current record (a term list
   // without mention, a regex that did not occur, no number in range, a part of a proximity that
   // cannot hold): a necessary condition computed without building any mention, so that
-  // Evaluate skips the expressions whose parts are absent.
-  bool MayHold(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
+  // Evaluate skips the expressions whose parts are absent. The first call of a record computes
+  // it for every node at once (Propagate); the others read a word.
+  bool MayHold(const Program& program, int span, const std::vector<uint8_t>& atom_bits) {
+    if (propagated_ != generation_) Propagate(program, atom_bits);
+    return may_[span] == generation_;
+  }
+  // Marks the nodes that may hold, bottom-up from the leaves that do: the terms nodes of the
+  // touched atoms, the regex and number nodes that hold; a node that may hold marks its parents
+  // that it completes (any(...) and a filter: one part; near, ordered, sentence: all parts). The
+  // work is in proportion to the nodes that may hold, not to the pack's nodes or its any(...)
+  // fan-out, and no node is visited twice.
+  void Propagate(const Program& program, const std::vector<uint8_t>& atom_bits);
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
   struct Choice;
@@ -139,20 +149,28 @@ class WordState {
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
-  // The span nodes as MayHold reads them, 20 bytes each (a SpanNode is ten times that, and
-  // MayHold visits hundreds of nodes a record): the op, the operand, the word field, and the
-  // children at span_children_[first_child, first_child + children).
+  // The span graph as Propagate reads it, built once per WordState: per node its op and number
+  // of children (`count_` of a near, ordered or sentence node reaches it when all parts may
+  // hold), its parents (once per occurrence among their children) at
+  // span_parents_[parents_begin_[i], parents_begin_[i + 1]); per term atom its terms nodes at
+  // term_nodes_[term_nodes_begin_[a], term_nodes_begin_[a + 1]); the regex and number nodes.
   struct SpanCode {
     SpanOp op = SpanOp::kTerms;
     uint32_t children = 0;
-    int32_t a = -1;
-    int32_t word_field = -1;
-    uint32_t first_child = 0;
   };
   std::vector<SpanCode> span_code_;
-  std::vector<int> span_children_;
-  // By span node: MayHold's memo, generation_ << 1 | holds when computed in this record.
+  std::vector<uint32_t> parents_begin_;
+  std::vector<int> span_parents_;
+  std::vector<uint32_t> term_nodes_begin_;
+  std::vector<int> term_nodes_;
+  std::vector<int> leaf_nodes_;  // kRegex and kNumber nodes (and partless proximities)
+  // By span node: generation_ when it may hold in this record (MayHold).
   std::vector<uint32_t> may_;
+  // By span node: how many of its parts may hold, valid when count_generation_ is generation_.
+  std::vector<uint32_t> count_;
+  std::vector<uint32_t> count_generation_;
+  uint32_t propagated_ = 0;  // generation_ once Propagate ran for this record
+  std::vector<int> stack_;   // Propagate's scratch
   // The record's number (since the last wrap): memo entries of other numbers are stale. It stays
   // under 2^31, where Reset forgets every memo and starts again from 1.
   uint32_t generation_ = 1;

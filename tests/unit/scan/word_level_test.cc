@@ -768,3 +768,36 @@ rule r { when text ~ bad or text ~ loop1 }
 
 }  // namespace
 }  // namespace triage::testing
+
+namespace triage::testing {
+namespace {
+
+// Rules that share a word-level subexpression (one span node after compilation) each see its
+// mentions, whichever of them is evaluated first and whether or not the others fire; a part
+// written twice in one near(...) needs two mentions; a part shared by a near(...) and an
+// any(...) completes both.
+TEST(WordLevelTest, SharedSubexpressionsHoldForEveryRuleThatReadsThem) {
+  RuleSet rules = MustCompile(R"(
+terms girl = "girl", "nina"
+terms sold = "sold", "vendida"
+terms now = "now", "ahora"
+terms hit = "hit"
+rule a { when text ~ near(girl, sold, within 2) }
+rule b { when text ~ near(girl, sold, within 2) and text ~ now }
+rule c { when text ~ any(near(girl, sold, within 2), hit) }
+rule d { when text ~ sentence(near(girl, sold, within 2), now) }
+rule twice { when text ~ near(girl, girl, within 3) }
+rule e { when a and not text ~ near(girl, sold, within 2) }
+)");
+  EXPECT_EQ(FiredOn(rules, "the girl was sold"), (Strings{"a", "c"}));
+  EXPECT_EQ(FiredOn(rules, "the girl was sold now"), (Strings{"a", "b", "c", "d"}));
+  EXPECT_EQ(FiredOn(rules, "the girl was sold. Now"), (Strings{"a", "b", "c"}));
+  EXPECT_EQ(FiredOn(rules, "he hit a girl"), Strings{"c"});
+  EXPECT_EQ(FiredOn(rules, "girl and nina"), Strings{"twice"});
+  EXPECT_EQ(FiredOn(rules, "a girl sold the girl"), (Strings{"a", "c", "twice"}));
+  EXPECT_EQ(FiredOn(rules, "girl a b c d sold now"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "now"), Strings{});
+}
+
+}  // namespace
+}  // namespace triage::testing
