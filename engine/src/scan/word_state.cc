@@ -39,17 +39,14 @@ WordState::WordState(const Program& program)
       memo_(program.spans.size()),
       memo_generation_(program.spans.size(), 0),
       may_(program.spans.size(), 0),
-      count_(program.spans.size(), 0),
-      count_generation_(program.spans.size(), 0),
+      part_counts_(program.spans.size()),
       lexicon_(!program.term_index.stems.empty()) {
   const size_t n = program.spans.size();
-  span_code_.resize(n);
   parents_begin_.assign(n + 1, 0);
   term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
   for (size_t i = 0; i < n; ++i) {
     const SpanNode& node = program.spans[i];
-    span_code_[i].op = node.op;
-    span_code_[i].children = static_cast<uint32_t>(node.children.size());
+    part_counts_[i].parts = static_cast<uint32_t>(node.children.size());
     for (const int child : node.children) ++parents_begin_[static_cast<size_t>(child) + 1];
     if (node.op == SpanOp::kTerms && node.a >= 0 &&
         static_cast<size_t>(node.a) < program.term_atoms.size()) {
@@ -74,8 +71,10 @@ WordState::WordState(const Program& program)
   std::vector<uint32_t> terms_fill(term_nodes_begin_.begin(), term_nodes_begin_.end() - 1);
   for (size_t i = 0; i < n; ++i) {
     const SpanNode& node = program.spans[i];
+    const bool any_part = node.op == SpanOp::kUnion || node.op == SpanOp::kFilter;
     for (const int child : node.children) {
-      span_parents_[parents_fill[static_cast<size_t>(child)]++] = static_cast<int>(i);
+      span_parents_[parents_fill[static_cast<size_t>(child)]++] =
+          static_cast<uint32_t>(i) | (any_part ? kAnyPart : 0);
     }
     if (node.op == SpanOp::kTerms && node.a >= 0 &&
         static_cast<size_t>(node.a) < program.term_atoms.size()) {
@@ -98,7 +97,7 @@ void WordState::Reset() {
   if (++generation_ >= (uint32_t{1} << 31)) {
     std::fill(memo_generation_.begin(), memo_generation_.end(), 0);
     std::fill(may_.begin(), may_.end(), 0);
-    std::fill(count_generation_.begin(), count_generation_.end(), 0);
+    for (PartCount& c : part_counts_) c.generation = 0;
     propagated_ = 0;
     generation_ = 1;
   }
@@ -486,18 +485,19 @@ void WordState::Propagate(const Program& program, const std::vector<uint8_t>& at
     const int span = stack_.back();
     stack_.pop_back();
     for (uint32_t i = parents_begin_[span]; i < parents_begin_[span + 1]; ++i) {
-      const int parent = span_parents_[i];
-      const SpanCode& code = span_code_[parent];
-      if (code.op == SpanOp::kUnion || code.op == SpanOp::kFilter) {
+      const uint32_t edge = span_parents_[i];
+      const auto parent = static_cast<int>(edge & ~kAnyPart);
+      if ((edge & kAnyPart) != 0) {
         mark(parent);
         continue;
       }
       // near, ordered, sentence: every part (each occurrence of a part counts once).
-      if (count_generation_[parent] != generation_) {
-        count_generation_[parent] = generation_;
-        count_[parent] = 0;
+      PartCount& c = part_counts_[parent];
+      if (c.generation != generation_) {
+        c.generation = generation_;
+        c.count = 0;
       }
-      if (++count_[parent] == code.children) mark(parent);
+      if (++c.count == c.parts) mark(parent);
     }
   }
 }

@@ -149,26 +149,27 @@ class WordState {
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
   std::vector<uint32_t> memo_generation_;
-  // The span graph as Propagate reads it, built once per WordState: per node its op and number
-  // of children (`count_` of a near, ordered or sentence node reaches it when all parts may
-  // hold), its parents (once per occurrence among their children) at
-  // span_parents_[parents_begin_[i], parents_begin_[i + 1]); per term atom its terms nodes at
-  // term_nodes_[term_nodes_begin_[a], term_nodes_begin_[a + 1]); the regex and number nodes.
-  struct SpanCode {
-    SpanOp op = SpanOp::kTerms;
-    uint32_t children = 0;
-  };
-  std::vector<SpanCode> span_code_;
+  // The span graph as Propagate reads it, built once per WordState: per node its parents (once
+  // per occurrence among their children) at span_parents_[parents_begin_[i], parents_begin_[i +
+  // 1]), each with kAnyPart set when one part completes it (any(...), a filter); per term atom
+  // its terms nodes at term_nodes_[term_nodes_begin_[a], term_nodes_begin_[a + 1]); the regex
+  // and number nodes.
+  static constexpr uint32_t kAnyPart = uint32_t{1} << 31;
   std::vector<uint32_t> parents_begin_;
-  std::vector<int> span_parents_;
+  std::vector<uint32_t> span_parents_;
   std::vector<uint32_t> term_nodes_begin_;
   std::vector<int> term_nodes_;
   std::vector<int> leaf_nodes_;  // kRegex and kNumber nodes (and partless proximities)
   // By span node: generation_ when it may hold in this record (MayHold).
   std::vector<uint32_t> may_;
-  // By span node: how many of its parts may hold, valid when count_generation_ is generation_.
-  std::vector<uint32_t> count_;
-  std::vector<uint32_t> count_generation_;
+  // By near, ordered or sentence node: how many of its parts may hold (valid when `generation`
+  // is generation_); it may hold when `count` reaches `parts`.
+  struct PartCount {
+    uint32_t generation = 0;
+    uint32_t count = 0;
+    uint32_t parts = 0;
+  };
+  std::vector<PartCount> part_counts_;
   uint32_t propagated_ = 0;  // generation_ once Propagate ran for this record
   std::vector<int> stack_;   // Propagate's scratch
   // The record's number (since the last wrap): memo entries of other numbers are stale. It stays
