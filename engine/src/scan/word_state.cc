@@ -502,15 +502,10 @@ void WordState::Propagate(const Program& program, const std::vector<uint8_t>& at
   }
 }
 
-const std::vector<Mention>& WordState::Evaluate(const Program& program, int span,
-                                                const std::vector<uint8_t>& atom_bits) {
+const std::vector<Mention>& WordState::Compute(const Program& program, int span,
+                                               const std::vector<uint8_t>& atom_bits) {
   std::vector<Mention>& out = memo_[span];
-  if (memo_generation_[span] == generation_) return out;
   out.clear();
-  if (!MayHold(program, span, atom_bits)) {
-    memo_generation_[span] = generation_;
-    return out;
-  }
   const SpanNode& node = program.spans[span];
   const int wf_index = program.word_field_of[node.field];
   FieldState& state = fields_[wf_index];

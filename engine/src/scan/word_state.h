@@ -70,8 +70,13 @@ class WordState {
 
   // The mentions of span node `span` in the current record. `atom_bits` are the character-level
   // matcher's results (a regex inside a word-level expression runs only if its bit is set).
+  // A node that cannot hold (MayHold) gets an empty list without touching its memo.
   const std::vector<Mention>& Evaluate(const Program& program, int span,
-                                       const std::vector<uint8_t>& atom_bits);
+                                       const std::vector<uint8_t>& atom_bits) {
+    if (!MayHold(program, span, atom_bits)) return no_mentions_;
+    if (memo_generation_[span] == generation_) return memo_[span];
+    return Compute(program, span, atom_bits);
+  }
 
   // The number of mentions of span node `span` in the current record, each run of tokens once
   // (Evaluate lists the same tokens once per distinct set of context bits).
@@ -134,6 +139,10 @@ class WordState {
   // work is in proportion to the nodes that may hold, not to the pack's nodes or its any(...)
   // fan-out, and no node is visited twice.
   void Propagate(const Program& program, const std::vector<uint8_t>& atom_bits);
+  // Evaluate for a node that may hold and is not memoised in this record: computes and memoises
+  // its mentions.
+  const std::vector<Mention>& Compute(const Program& program, int span,
+                                      const std::vector<uint8_t>& atom_bits);
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
   struct Choice;
@@ -148,6 +157,7 @@ class WordState {
   std::vector<std::vector<Mention>> term_mentions_;  // by term atom
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
+  const std::vector<Mention> no_mentions_;           // what a node that cannot hold has
   std::vector<uint32_t> memo_generation_;
   // The span graph as Propagate reads it, built once per WordState: per node its parents (once
   // per occurrence among their children) at span_parents_[parents_begin_[i], parents_begin_[i +
