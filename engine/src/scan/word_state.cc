@@ -165,8 +165,18 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   x.c = static_cast<uint32_t>(out.size());
   for (size_t i = lexeme_next_.size(); i < out.size(); ++i) {
     const std::vector<TermElement>& elements = program.phrases[out[i]].elements;
-    const bool word_next = elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord;
-    lexeme_next_.push_back(word_next ? elements[1].word_id : kAnyNext);
+    NextNeed need;
+    if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
+      need.word = elements[1].word_id;
+    } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kStem &&
+               index.stems.size() <= kNextStemLanguages) {
+      need.word = kStemNext;
+      const TermElement& e = elements[1];
+      for (size_t k = 0; k < e.languages.size() && k < e.stem_ids.size(); ++k) {
+        need.stems[e.languages[k]] = e.stem_ids[k];
+      }
+    }
+    lexeme_next_.push_back(need);
   }
   lexemes_.push_back(x);
   return id;
@@ -261,19 +271,42 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
   };
   for (size_t i = 0; i < tokens.size(); ++i) {
     const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
-    // With a lexicon, the next token's word id (kNone at the end of the value): a candidate whose
-    // second element is a word other than it fails (MatchElements' own first test, made on the
-    // parallel lexeme_next_ without reading the phrase).
-    const uint32_t* next_of = nullptr;
+    // With a lexicon, the next token's word id and stem ids (none at the end of the value, no
+    // stems for a number): a candidate whose second element is a word other than it, or a stem
+    // it has in none of the element's languages, fails (MatchElements' own first test, made on
+    // the parallel lexeme_next_ without reading the phrase).
+    const NextNeed* next_of = nullptr;
     uint32_t next_word = StringTable::kNone;
+    uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
+    bool next_stemmed = false;  // a next token whose stems a stem element may match
     if (lexicon_ && begin != end) {
       next_of = lexeme_next_.data() + (begin - lexeme_candidates_.data());
-      if (i + 1 < tokens.size()) next_word = lexemes_[lexemes[i + 1]].word_id;
+      if (i + 1 < tokens.size()) {
+        const Lexeme& next = lexemes_[lexemes[i + 1]];
+        next_word = next.word_id;
+        if (!tokens[i + 1].is_number) {
+          next_stemmed = true;
+          const size_t languages = program.term_index.stems.size();
+          for (size_t l = 0; l < languages && l < kNextStemLanguages; ++l) {
+            next_stems[l] = lexeme_stems_[next.stems + l];
+          }
+        }
+      }
     }
     for (const int* c = begin; c != end; ++c) {
       if (next_of != nullptr) {
-        const uint32_t need = next_of[c - begin];
-        if (need != kAnyNext && need != next_word) continue;
+        const NextNeed& need = next_of[c - begin];
+        if (need.word == kStemNext) {
+          if (!next_stemmed) continue;
+          bool stem_matches = false;
+          for (size_t l = 0; l < kNextStemLanguages; ++l) {
+            stem_matches = stem_matches ||
+                           (need.stems[l] != StringTable::kNone && need.stems[l] == next_stems[l]);
+          }
+          if (!stem_matches) continue;
+        } else if (need.word != kAnyNext && need.word != next_word) {
+          continue;
+        }
       }
       // A candidate's first element matches this token by construction (the index holds it
       // under the token's form, or under one of its stems and the token is no number).

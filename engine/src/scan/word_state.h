@@ -203,12 +203,21 @@ class WordState {
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;
   std::vector<int> lexeme_candidates_;
-  // Parallel to lexeme_candidates_: the TermIndex::words id a candidate's second element needs
-  // at the next token (a word element), or kAnyNext when the phrase has one element or its second
-  // is a stem or a gap. MatchValue rejects a candidate on it without reading the phrase: at a
-  // common first word most candidates fail there, and reading each phrase missed the cache.
+  // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token.
+  // `word`: the TermIndex::words id of a word element; kStemNext for a stem element when the pack
+  // stems in at most kNextStemLanguages languages, with `stems[l]` the element's stem id in
+  // language l (kNone in a language it does not compare in); kAnyNext when the phrase has one
+  // element or its second is a gap (or a stem in more languages). MatchValue rejects a candidate
+  // on it without reading the phrase: at a common first word most candidates fail there, and
+  // reading each phrase missed the cache.
   static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
-  std::vector<uint32_t> lexeme_next_;
+  static constexpr uint32_t kStemNext = StringTable::kNone - 2;
+  static constexpr size_t kNextStemLanguages = 2;
+  struct NextNeed {
+    uint32_t word = kAnyNext;
+    uint32_t stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
+  };
+  std::vector<NextNeed> lexeme_next_;
   std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 

@@ -188,6 +188,32 @@ rule one { when text ~ meet_one }
   EXPECT_EQ(FiredOn(rules, "meet down"), Strings{"one"});
 }
 
+// A stem as the second element is tested on the next token's stems in the element's languages
+// only (the word pass rejects the other candidates before reading them): an English-only stem,
+// a Spanish-only one and one in both languages after the same first word; a number or the end of
+// the text after the first word matches none of them.
+TEST(WordLevelTest, AStemSecondElementComparesInItsOwnLanguages) {
+  RuleSet rules = MustCompile(R"(
+terms they_sell_en (stem english) = "they selling"
+terms they_sell_es (stem spanish) = "they vender"
+terms they_made_both (stem) = "they made"
+terms they_one = "they"
+rule en { when text ~ they_sell_en }
+rule es { when text ~ they_sell_es }
+rule both { when text ~ they_made_both }
+rule one { when text ~ they_one }
+)");
+  EXPECT_EQ(FiredOn(rules, "they sells her"), (Strings{"en", "one"}));      // English stem sell
+  EXPECT_EQ(FiredOn(rules, "they venden"), (Strings{"es", "one"}));         // Spanish stem vend
+  EXPECT_EQ(FiredOn(rules, "they vendieron"), (Strings{"es", "one"}));
+  EXPECT_EQ(FiredOn(rules, "they mades"), (Strings{"both", "one"}));        // English: made
+  EXPECT_EQ(FiredOn(rules, "they mad"), (Strings{"both", "one"}));          // Spanish: mad
+  EXPECT_EQ(FiredOn(rules, "they 14"), Strings{"one"});
+  EXPECT_EQ(FiredOn(rules, "they fourteen"), Strings{"one"});  // the dictionary's number
+  EXPECT_EQ(FiredOn(rules, "it was they"), Strings{"one"});
+  EXPECT_EQ(FiredOn(rules, "they said"), Strings{"one"});
+}
+
 TEST(WordLevelTest, GapsInsidePhrasesSkipUpToTheirWidth) {
   RuleSet rules = MustCompile(R"(
 terms took_papers = "took {0,3} passport"
