@@ -171,6 +171,13 @@ class ScanState {
   // Fills code_, code_children_ and rule_root_ from the program (once, at construction).
   void BuildCode(const Program& program);
   bool Eval(const Program& program, int node);
+  // Eval of a child node, with a rule reference (four in ten of the nodes the default pack
+  // visits) answered here rather than through a call.
+  bool EvalChild(const Program& program, int node) {
+    const ExprCode& code = code_[node];
+    if (code.op == NodeOp::kRuleRef) return code.a >= 0 && fired_[code.a] != 0;
+    return Eval(program, node);
+  }
   size_t CountMatches(const Program& program, int atom);
 
   std::vector<FieldValues> values_;

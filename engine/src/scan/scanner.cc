@@ -463,16 +463,16 @@ bool ScanState::Eval(const Program& program, int index) {
   switch (node.op) {
     case NodeOp::kAnd:
       for (size_t i = 0; i < node.children; ++i) {
-        if (!Eval(program, children[i])) return false;
+        if (!EvalChild(program, children[i])) return false;
       }
       return true;
     case NodeOp::kOr:
       for (size_t i = 0; i < node.children; ++i) {
-        if (Eval(program, children[i])) return true;
+        if (EvalChild(program, children[i])) return true;
       }
       return false;
     case NodeOp::kNot:
-      return !Eval(program, children[0]);
+      return !EvalChild(program, children[0]);
     case NodeOp::kMatch:
       return node.a >= 0 && AtomHolds(program, node.a);
     case NodeOp::kNotMatch:
@@ -525,7 +525,7 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kCountOf: {
       size_t holding = 0;
       for (size_t i = 0; i < node.children; ++i) {
-        if (Eval(program, children[i]) && ++holding >= static_cast<size_t>(node.number)) {
+        if (EvalChild(program, children[i]) && ++holding >= static_cast<size_t>(node.number)) {
           return true;
         }
       }
