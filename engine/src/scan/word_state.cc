@@ -41,6 +41,19 @@ WordState::WordState(const Program& program)
       may_(program.spans.size(), 0),
       part_counts_(program.spans.size()),
       lexicon_(!program.term_index.stems.empty()) {
+  phrase_atoms_.resize(program.word_fields.size());
+  for (size_t w = 0; w < program.word_fields.size(); ++w) {
+    PhraseAtoms& pa = phrase_atoms_[w];
+    pa.begin.reserve(program.phrases.size() + 1);
+    pa.begin.push_back(0);
+    for (const TermPhrase& phrase : program.phrases) {
+      for (const int list : phrase.lists) {
+        const int atom = program.word_fields[w].term_atom[list];
+        if (atom >= 0) pa.atoms.push_back(atom);
+      }
+      pa.begin.push_back(static_cast<uint32_t>(pa.atoms.size()));
+    }
+  }
   const size_t n = program.spans.size();
   parents_begin_.assign(n + 1, 0);
   term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
@@ -262,7 +275,7 @@ void WordState::MatchField(const Program& program, int word_field,
 }
 
 void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
-  const WordField& wf = program.word_fields[word_field];
+  const PhraseAtoms& atoms = phrase_atoms_[word_field];
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[value];
@@ -313,10 +326,9 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
       const TermPhrase& phrase = program.phrases[*c];
       const int last = MatchElements(phrase.elements, 1, tokens.size(), i + 1, match);
       if (last < 0) continue;
-      for (int list : phrase.lists) {
-        const int atom = wf.term_atom[list];
-        if (atom < 0) continue;
-        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(last), 0});
+      const Mention mention{value, static_cast<uint32_t>(i), static_cast<uint32_t>(last), 0};
+      for (uint32_t k = atoms.begin[*c]; k < atoms.begin[*c + 1]; ++k) {
+        AddTermMention(atoms.atoms[k], mention);
       }
     }
   }
