@@ -382,6 +382,7 @@ std::string DecisionToJson(const Decision& decision) {
   out.reserve(1024);
   JsonWriter writer(&out);
   WriteDecision(&writer, decision);
+  writer.Finish();
   return out;
 }
 
@@ -399,6 +400,7 @@ std::string FormatDecisionLine(std::string_view record_json, const Decision& dec
   WriteKey(&writer, "triage");
   WriteDecision(&writer, decision);
   writer.EndObject();
+  writer.Finish();
   return out;
 }
 
@@ -426,6 +428,7 @@ std::string FormatErrorLine(uint64_t line, const std::optional<std::string>& id,
   writer.EndObject();
   writer.EndObject();
   writer.EndObject();
+  writer.Finish();
   return out;
 }
 

@@ -9,7 +9,7 @@
 // Why not rapidjson: `triage filter` writes a line of ~1.7 KB per report for the default pack
 // (every fired rule with its scores), and rapidjson's Writer tests and copies each byte through
 // its stream one at a time, behind a reserve per string; that was a tenth of the filter's CPU.
-// JsonOut appends runs of bytes that need no escape with one append each. The output contract
+// JsonOut grows its string ahead of the bytes and writes them in place. The output contract
 // (decision.h) is rapidjson's, so json_out_test.cc compares the two on every byte value.
 //
 // Not thread-safe; cheap, one per line. No validation: a caller that ends more than it starts,
@@ -17,8 +17,10 @@
 #ifndef TRIAGE_OUTPUT_JSON_OUT_H_
 #define TRIAGE_OUTPUT_JSON_OUT_H_
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -28,29 +30,33 @@ namespace triage::internal {
 
 class JsonOut {
  public:
-  // Writes into *out, appending (the caller clears it if it wants).
-  explicit JsonOut(std::string* out) : out_(out) {}
+  // Writes into *out, appending (the caller clears it if it wants). *out holds the bytes written
+  // once Finish has been called; until then it is larger, its tail unspecified.
+  explicit JsonOut(std::string* out) : out_(out), size_(out->size()) {}
+
+  // Trims *out to what was written. REQUIRES: called once, after the last write.
+  void Finish() { out_->resize(size_); }
 
   bool StartObject() {
     Prefix();
-    out_->push_back('{');
+    Put('{');
     levels_.push_back({false, 0});
     return true;
   }
   bool EndObject() {
     levels_.pop_back();
-    out_->push_back('}');
+    Put('}');
     return true;
   }
   bool StartArray() {
     Prefix();
-    out_->push_back('[');
+    Put('[');
     levels_.push_back({true, 0});
     return true;
   }
   bool EndArray() {
     levels_.pop_back();
-    out_->push_back(']');
+    Put(']');
     return true;
   }
   bool Key(const char* text, size_t length) { return String(text, length); }
@@ -63,7 +69,11 @@ class JsonOut {
   bool Uint64(uint64_t value) { return Integer(value); }
   bool Bool(bool value) {
     Prefix();
-    out_->append(value ? "true" : "false");
+    if (value) {
+      Put("true", 4);
+    } else {
+      Put("false", 5);
+    }
     return true;
   }
 
@@ -73,75 +83,90 @@ class JsonOut {
     uint32_t values = 0;
   };
 
+  // Room for `n` more bytes at out_->data() + size_: *out grows (doubling) ahead of the bytes
+  // written, so that a write is a store and a string a memcpy.
+  char* Room(size_t n) {
+    if (size_ + n > out_->size()) {
+      out_->resize(std::max({out_->size() * 2, size_ + n, size_t{256}}));
+    }
+    return out_->data() + size_;
+  }
+  void Put(char c) {
+    *Room(1) = c;
+    ++size_;
+  }
+  void Put(const char* text, size_t n) {
+    std::memcpy(Room(n), text, n);
+    size_ += n;
+  }
+
   // rapidjson's Writer::Prefix: a ',' between the values of an array and before each key of an
   // object but the first, a ':' between a key and its value.
   void Prefix() {
     if (levels_.empty()) return;
     Level& level = levels_.back();
-    if (level.values > 0) {
-      out_->push_back(level.array || level.values % 2 == 0 ? ',' : ':');
-    }
+    if (level.values > 0) Put(level.array || level.values % 2 == 0 ? ',' : ':');
     ++level.values;
   }
 
   template <typename T>
   bool Integer(T value) {
     Prefix();
-    char digits[24];
-    const auto result = std::to_chars(digits, digits + sizeof digits, value);
-    out_->append(digits, result.ptr);
+    char* at = Room(24);
+    size_ = static_cast<size_t>(std::to_chars(at, at + 24, value).ptr - out_->data());
     return true;
   }
 
   void WriteString(const char* text, size_t length) {
     static constexpr char kHex[] = "0123456789ABCDEF";
-    out_->push_back('"');
-    size_t run = 0;  // start of the bytes not yet written
+    // At most six bytes a byte (\u00XX) and the quotes: one check of the room.
+    char* const start = Room(length * 6 + 2);
+    char* at = start;
+    *at++ = '"';
     for (size_t i = 0; i < length; ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_->append(text + run, i - run);
-      run = i + 1;
-      char escape[6] = {'\\', 0, 0, 0, 0, 0};
-      size_t size = 2;
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        *at++ = static_cast<char>(c);
+        continue;
+      }
+      *at++ = '\\';
       switch (c) {
         case '"':
-          escape[1] = '"';
+          *at++ = '"';
           break;
         case '\\':
-          escape[1] = '\\';
+          *at++ = '\\';
           break;
         case '\b':
-          escape[1] = 'b';
+          *at++ = 'b';
           break;
         case '\t':
-          escape[1] = 't';
+          *at++ = 't';
           break;
         case '\n':
-          escape[1] = 'n';
+          *at++ = 'n';
           break;
         case '\f':
-          escape[1] = 'f';
+          *at++ = 'f';
           break;
         case '\r':
-          escape[1] = 'r';
+          *at++ = 'r';
           break;
         default:
-          escape[1] = 'u';
-          escape[2] = '0';
-          escape[3] = '0';
-          escape[4] = kHex[c >> 4];
-          escape[5] = kHex[c & 0xF];
-          size = 6;
+          *at++ = 'u';
+          *at++ = '0';
+          *at++ = '0';
+          *at++ = kHex[c >> 4];
+          *at++ = kHex[c & 0xF];
           break;
       }
-      out_->append(escape, size);
     }
-    out_->append(text + run, length - run);
-    out_->push_back('"');
+    *at++ = '"';
+    size_ += static_cast<size_t>(at - start);
   }
 
   std::string* out_;
+  size_t size_;  // the bytes of *out written so far
   std::vector<Level> levels_;
 };
 
