@@ -28,6 +28,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
@@ -240,8 +241,22 @@ void MarkClauseBreaks(std::string_view text, std::vector<Token>* tokens) {
 // follows '.', '!' or '?' and spaces or tabs ("he hit me. ahorita estoy bien"), kept sorted.
 void AddLowercaseAfterStop(std::string_view text, std::vector<uint32_t>* ends) {
   const size_t before = ends->size();
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    if (text[i] != '.' && text[i] != '!' && text[i] != '?') continue;
+  // Every stop at a position i with i + 2 < size, in order: the next of each kind is found with
+  // memchr (most bytes are none of them) and looked for again once passed.
+  const size_t limit = text.size() > 2 ? text.size() - 2 : 0;
+  constexpr char kStops[3] = {'.', '!', '?'};
+  size_t next[3];
+  const auto find = [&](size_t k, size_t from) {
+    const void* p = from < limit ? std::memchr(text.data() + from, kStops[k], limit - from) : nullptr;
+    next[k] = p != nullptr ? static_cast<size_t>(static_cast<const char*>(p) - text.data()) : limit;
+  };
+  for (size_t k = 0; k < 3; ++k) find(k, 0);
+  while (true) {
+    const size_t i = std::min({next[0], next[1], next[2]});
+    if (i >= limit) break;
+    for (size_t k = 0; k < 3; ++k) {
+      if (next[k] == i) find(k, i + 1);
+    }
     size_t j = i + 1;
     while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
     if (j == i + 1 || j >= text.size() || text[j] < 'a' || text[j] > 'z') continue;
