@@ -20,6 +20,7 @@ struct WordState::FieldState {
   std::vector<std::vector<uint32_t>> lexemes;  // by value: each token's lexeme
   // The number tokens of every value, in text order (value, token): number(lo..hi) reads these.
   std::vector<std::pair<uint32_t, uint32_t>> numbers;
+  std::vector<double> number_values;  // their values, in the same order (Propagate)
   struct Scope {
     uint32_t begin = 0;  // tokens [begin, end) in the scope
     uint32_t end = 0;
@@ -71,7 +72,14 @@ WordState::WordState(const Program& program)
                                                      node.op == SpanOp::kOrdered ||
                                                      node.op == SpanOp::kSentence);
     if (node.op == SpanOp::kRegex || node.op == SpanOp::kNumber || partless) {
-      leaf_nodes_.push_back(static_cast<int>(i));
+      Leaf leaf;
+      leaf.span = static_cast<int>(i);
+      leaf.op = node.op;
+      leaf.a = node.a;
+      leaf.word_field = partless ? -1 : program.word_field_of[node.field];
+      leaf.low = node.low;
+      leaf.high = node.high;
+      leaf_nodes_.push_back(leaf);
     }
   }
   for (size_t i = 0; i < n; ++i) parents_begin_[i + 1] += parents_begin_[i];
@@ -103,6 +111,7 @@ void WordState::Reset() {
     f.texts = nullptr;
     f.values = 0;
     f.numbers.clear();
+    f.number_values.clear();
   }
   // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
   for (int atom : touched_atoms_) term_mentions_[atom].clear();
@@ -266,7 +275,10 @@ void WordState::MatchField(const Program& program, int word_field,
     const std::vector<Token>& tokens = state.analyzed[v].tokens;
     for (uint32_t t = 0; t < tokens.size(); ++t) {
       lexemes.push_back(KeyOf(program, tokens[t].form));
-      if (tokens[t].is_number) state.numbers.emplace_back(v, t);
+      if (tokens[t].is_number) {
+        state.numbers.emplace_back(v, t);
+        state.number_values.push_back(tokens[t].number);
+      }
     }
     MatchValue(program, word_field, v);
     if (program.term_index.any_leet) MatchLeet(program, word_field, v);
@@ -494,7 +506,7 @@ void Normalise(std::vector<Mention>* mentions) {
 
 }  // namespace
 
-void WordState::Propagate(const Program& program, const std::vector<uint8_t>& atom_bits) {
+void WordState::Propagate(const std::vector<uint8_t>& atom_bits) {
   propagated_ = generation_;
   stack_.clear();
   const auto mark = [this](int span) {
@@ -507,24 +519,20 @@ void WordState::Propagate(const Program& program, const std::vector<uint8_t>& at
       mark(term_nodes_[i]);
     }
   }
-  for (const int span : leaf_nodes_) {
-    const SpanNode& node = program.spans[span];
+  for (const Leaf& leaf : leaf_nodes_) {
     bool holds = true;  // a proximity without parts
-    if (node.op == SpanOp::kRegex) {
-      holds = node.a >= 0 && atom_bits[node.a] != 0 &&
-              fields_[program.word_field_of[node.field]].texts != nullptr;
-    } else if (node.op == SpanOp::kNumber) {
+    if (leaf.op == SpanOp::kRegex) {
+      holds = leaf.a >= 0 && atom_bits[leaf.a] != 0 && fields_[leaf.word_field].texts != nullptr;
+    } else if (leaf.op == SpanOp::kNumber) {
       holds = false;
-      const FieldState& state = fields_[program.word_field_of[node.field]];
-      for (const auto& [v, t] : state.numbers) {
-        const Token& token = state.analyzed[v].tokens[t];
-        if (token.number >= node.low && token.number <= node.high) {
+      for (const double number : fields_[leaf.word_field].number_values) {
+        if (number >= leaf.low && number <= leaf.high) {
           holds = true;
           break;
         }
       }
     }
-    if (holds) mark(span);
+    if (holds) mark(leaf.span);
   }
   while (!stack_.empty()) {
     const int span = stack_.back();

@@ -73,7 +73,7 @@ class WordState {
   // A node that cannot hold (MayHold) gets an empty list without touching its memo.
   const std::vector<Mention>& Evaluate(const Program& program, int span,
                                        const std::vector<uint8_t>& atom_bits) {
-    if (!MayHold(program, span, atom_bits)) return no_mentions_;
+    if (!MayHold(span, atom_bits)) return no_mentions_;
     if (memo_generation_[span] == generation_) return memo_[span];
     return Compute(program, span, atom_bits);
   }
@@ -129,8 +129,8 @@ class WordState {
   // cannot hold): a necessary condition computed without building any mention, so that
   // Evaluate skips the expressions whose parts are absent. The first call of a record computes
   // it for every node at once (Propagate); the others read a word.
-  bool MayHold(const Program& program, int span, const std::vector<uint8_t>& atom_bits) {
-    if (propagated_ != generation_) Propagate(program, atom_bits);
+  bool MayHold(int span, const std::vector<uint8_t>& atom_bits) {
+    if (propagated_ != generation_) Propagate(atom_bits);
     return may_[span] == generation_;
   }
   // Marks the nodes that may hold, bottom-up from the leaves that do: the terms nodes of the
@@ -138,7 +138,7 @@ class WordState {
   // that it completes (any(...) and a filter: one part; near, ordered, sentence: all parts). The
   // work is in proportion to the nodes that may hold, not to the pack's nodes or its any(...)
   // fan-out, and no node is visited twice.
-  void Propagate(const Program& program, const std::vector<uint8_t>& atom_bits);
+  void Propagate(const std::vector<uint8_t>& atom_bits);
   // Evaluate for a node that may hold and is not memoised in this record: computes and memoises
   // its mentions.
   const std::vector<Mention>& Compute(const Program& program, int span,
@@ -177,7 +177,16 @@ class WordState {
   std::vector<uint32_t> span_parents_;
   std::vector<uint32_t> term_nodes_begin_;
   std::vector<int> term_nodes_;
-  std::vector<int> leaf_nodes_;  // kRegex and kNumber nodes (and partless proximities)
+  // The kRegex and kNumber nodes (and partless proximities) with what Propagate tests them on.
+  struct Leaf {
+    int span = -1;
+    SpanOp op = SpanOp::kRegex;
+    int a = -1;
+    int word_field = -1;
+    double low = 0;
+    double high = 0;
+  };
+  std::vector<Leaf> leaf_nodes_;
   // By span node: generation_ when it may hold in this record (MayHold).
   std::vector<uint32_t> may_;
   // By near, ordered or sentence node: how many of its parts may hold (valid when `generation`
