@@ -188,7 +188,9 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   for (size_t i = lexeme_next_.size(); i < out.size(); ++i) {
     const std::vector<TermElement>& elements = program.phrases[out[i]].elements;
     NextNeed need;
-    if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
+    if (elements.size() == 1) {
+      need.word = kOneWord;
+    } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
       need.word = elements[1].word_id;
     } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kStem &&
                index.stems.size() <= kNextStemLanguages) {
@@ -319,9 +321,12 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
       }
     }
     for (const int* c = begin; c != end; ++c) {
+      uint32_t last = 0;  // where the phrase ends, once known
       if (next_of != nullptr) {
         const NextNeed& need = next_of[c - begin];
-        if (need.word == kStemNext) {
+        if (need.word == kOneWord) {
+          last = static_cast<uint32_t>(i + 1);
+        } else if (need.word == kStemNext) {
           if (!next_stemmed) continue;
           bool stem_matches = false;
           for (size_t l = 0; l < kNextStemLanguages; ++l) {
@@ -335,10 +340,13 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
       }
       // A candidate's first element matches this token by construction (the index holds it
       // under the token's form, or under one of its stems and the token is no number).
-      const TermPhrase& phrase = program.phrases[*c];
-      const int last = MatchElements(phrase.elements, 1, tokens.size(), i + 1, match);
-      if (last < 0) continue;
-      const Mention mention{value, static_cast<uint32_t>(i), static_cast<uint32_t>(last), 0};
+      if (last == 0) {
+        const std::vector<TermElement>& elements = program.phrases[*c].elements;
+        const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
+        if (end_of < 0) continue;
+        last = static_cast<uint32_t>(end_of);
+      }
+      const Mention mention{value, static_cast<uint32_t>(i), last, 0};
       for (uint32_t k = atoms.begin[*c]; k < atoms.begin[*c + 1]; ++k) {
         AddTermMention(atoms.atoms[k], mention);
       }

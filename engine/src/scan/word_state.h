@@ -223,12 +223,14 @@ class WordState {
   // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token.
   // `word`: the TermIndex::words id of a word element; kStemNext for a stem element when the pack
   // stems in at most kNextStemLanguages languages, with `stems[l]` the element's stem id in
-  // language l (kNone in a language it does not compare in); kAnyNext when the phrase has one
-  // element or its second is a gap (or a stem in more languages). MatchValue rejects a candidate
+  // language l (kNone in a language it does not compare in); kOneWord when the phrase has one
+  // element; kAnyNext when its second is a gap (or a stem in more languages). MatchValue rejects a candidate
   // on it without reading the phrase: at a common first word most candidates fail there, and
   // reading each phrase missed the cache.
   static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
   static constexpr uint32_t kStemNext = StringTable::kNone - 2;
+  // A one-word phrase: it matches at the token, without reading the phrase.
+  static constexpr uint32_t kOneWord = StringTable::kNone - 3;
   static constexpr size_t kNextStemLanguages = 2;
   struct NextNeed {
     uint32_t word = kAnyNext;
