@@ -129,6 +129,7 @@ void WordState::Reset() {
     lexeme_stems_.clear();
     lexeme_candidates_.clear();
     lexeme_next_.clear();
+    lexeme_next_stems_.clear();
   }
 }
 
@@ -187,20 +188,22 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   x.c = static_cast<uint32_t>(out.size());
   for (size_t i = lexeme_next_.size(); i < out.size(); ++i) {
     const std::vector<TermElement>& elements = program.phrases[out[i]].elements;
-    NextNeed need;
+    uint32_t need = kAnyNext;
+    NextStems stems = {StringTable::kNone, StringTable::kNone};
     if (elements.size() == 1) {
-      need.word = kOneWord;
+      need = kOneWord;
     } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
-      need.word = elements[1].word_id;
+      need = elements[1].word_id;
     } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kStem &&
                index.stems.size() <= kNextStemLanguages) {
-      need.word = kStemNext;
+      need = kStemNext;
       const TermElement& e = elements[1];
       for (size_t k = 0; k < e.languages.size() && k < e.stem_ids.size(); ++k) {
-        need.stems[e.languages[k]] = e.stem_ids[k];
+        stems[e.languages[k]] = e.stem_ids[k];
       }
     }
     lexeme_next_.push_back(need);
+    lexeme_next_stems_.push_back(stems);
   }
   lexemes_.push_back(x);
   return id;
@@ -302,7 +305,7 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
     // stems for a number): a candidate whose second element is a word other than it, or a stem
     // it has in none of the element's languages, fails (MatchElements' own first test, made on
     // the parallel lexeme_next_ without reading the phrase).
-    const NextNeed* next_of = nullptr;
+    const uint32_t* next_of = nullptr;
     uint32_t next_word = StringTable::kNone;
     uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
     bool next_stemmed = false;  // a next token whose stems a stem element may match
@@ -323,18 +326,20 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
     for (const int* c = begin; c != end; ++c) {
       uint32_t last = 0;  // where the phrase ends, once known
       if (next_of != nullptr) {
-        const NextNeed& need = next_of[c - begin];
-        if (need.word == kOneWord) {
+        const uint32_t need = next_of[c - begin];
+        if (need == kOneWord) {
           last = static_cast<uint32_t>(i + 1);
-        } else if (need.word == kStemNext) {
+        } else if (need == kStemNext) {
           if (!next_stemmed) continue;
+          const NextStems& stems = lexeme_next_stems_[static_cast<size_t>(
+              next_of + (c - begin) - lexeme_next_.data())];
           bool stem_matches = false;
           for (size_t l = 0; l < kNextStemLanguages; ++l) {
             stem_matches = stem_matches ||
-                           (need.stems[l] != StringTable::kNone && need.stems[l] == next_stems[l]);
+                           (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
           }
           if (!stem_matches) continue;
-        } else if (need.word != kAnyNext && need.word != next_word) {
+        } else if (need != kAnyNext && need != next_word) {
           continue;
         }
       }

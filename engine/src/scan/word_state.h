@@ -28,6 +28,7 @@
 #ifndef TRIAGE_SCAN_WORD_STATE_H_
 #define TRIAGE_SCAN_WORD_STATE_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -220,23 +221,21 @@ class WordState {
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;
   std::vector<int> lexeme_candidates_;
-  // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token.
-  // `word`: the TermIndex::words id of a word element; kStemNext for a stem element when the pack
-  // stems in at most kNextStemLanguages languages, with `stems[l]` the element's stem id in
-  // language l (kNone in a language it does not compare in); kOneWord when the phrase has one
-  // element; kAnyNext when its second is a gap (or a stem in more languages). MatchValue rejects a candidate
-  // on it without reading the phrase: at a common first word most candidates fail there, and
-  // reading each phrase missed the cache.
+  // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token:
+  // the TermIndex::words id of a word element; kStemNext for a stem element when the pack stems
+  // in at most kNextStemLanguages languages, with its stem id per language in the parallel
+  // lexeme_next_stems_ (kNone in a language it does not compare in); kOneWord when the phrase has
+  // one element; kAnyNext when its second is a gap (or a stem in more languages). MatchValue
+  // rejects a candidate on it without reading the phrase: at a common first word most candidates
+  // fail there, and reading each phrase missed the cache. Four bytes a candidate, so that a
+  // token's candidates take a cache line or two; the stems are read only for kStemNext.
   static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
   static constexpr uint32_t kStemNext = StringTable::kNone - 2;
-  // A one-word phrase: it matches at the token, without reading the phrase.
   static constexpr uint32_t kOneWord = StringTable::kNone - 3;
   static constexpr size_t kNextStemLanguages = 2;
-  struct NextNeed {
-    uint32_t word = kAnyNext;
-    uint32_t stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
-  };
-  std::vector<NextNeed> lexeme_next_;
+  using NextStems = std::array<uint32_t, kNextStemLanguages>;
+  std::vector<uint32_t> lexeme_next_;
+  std::vector<NextStems> lexeme_next_stems_;
   std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 
