@@ -194,6 +194,13 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
       need = kOneWord;
     } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
       need = elements[1].word_id;
+    } else if (elements.size() >= 3 && elements[1].kind == TermElement::Kind::kGap &&
+               elements[2].kind == TermElement::Kind::kWord && elements[1].gap_min >= 0 &&
+               elements[1].gap_min <= elements[1].gap_max && elements[1].gap_max <= 0xFFFF) {
+      need = kGapNext;
+      stems[0] = elements[2].word_id;
+      stems[1] = static_cast<uint32_t>(elements[1].gap_min) |
+                 static_cast<uint32_t>(elements[1].gap_max) << 16;
     } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kStem &&
                index.stems.size() <= kNextStemLanguages) {
       need = kStemNext;
@@ -339,6 +346,18 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
                            (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
           }
           if (!stem_matches) continue;
+        } else if (need == kGapNext) {
+          // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the
+          // word after the gap must be at one of those tokens.
+          const NextStems& gap = lexeme_next_stems_[static_cast<size_t>(
+              next_of + (c - begin) - lexeme_next_.data())];
+          const size_t from = i + 1 + (gap[1] & 0xFFFF);
+          const size_t to = std::min(tokens.size(), i + 2 + (gap[1] >> 16));
+          bool found = false;
+          for (size_t p = from; p < to && !found; ++p) {
+            found = lexemes_[lexemes[p]].word_id == gap[0];
+          }
+          if (!found) continue;
         } else if (need != kAnyNext && need != next_word) {
           continue;
         }

@@ -225,13 +225,17 @@ class WordState {
   // the TermIndex::words id of a word element; kStemNext for a stem element when the pack stems
   // in at most kNextStemLanguages languages, with its stem id per language in the parallel
   // lexeme_next_stems_ (kNone in a language it does not compare in); kOneWord when the phrase has
-  // one element; kAnyNext when its second is a gap (or a stem in more languages). MatchValue
+  // one element; kGapNext for a gap and then a word (below); kAnyNext else (a gap before a stem,
+  // a stem in more languages). MatchValue
   // rejects a candidate on it without reading the phrase: at a common first word most candidates
   // fail there, and reading each phrase missed the cache. Four bytes a candidate, so that a
   // token's candidates take a cache line or two; the stems are read only for kStemNext.
   static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
   static constexpr uint32_t kStemNext = StringTable::kNone - 2;
   static constexpr uint32_t kOneWord = StringTable::kNone - 3;
+  // A gap second element followed by a word element: lexeme_next_stems_ holds that word's id and
+  // the gap's widths (min | max << 16); one of the tokens the gap can reach must be that word.
+  static constexpr uint32_t kGapNext = StringTable::kNone - 4;
   static constexpr size_t kNextStemLanguages = 2;
   using NextStems = std::array<uint32_t, kNextStemLanguages>;
   std::vector<uint32_t> lexeme_next_;

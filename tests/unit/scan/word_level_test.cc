@@ -214,6 +214,27 @@ rule one { when text ~ they_one }
   EXPECT_EQ(FiredOn(rules, "they said"), Strings{"one"});
 }
 
+// A gap right after the first word: the word after the gap is looked for at the tokens the gap
+// can reach (the word pass skips the phrase when it is at none of them), at the narrowest and
+// the widest width, at the end of the text, and when it is a number written as a word.
+TEST(WordLevelTest, AGapAfterTheFirstWordReachesExactlyItsWidths) {
+  RuleSet rules = MustCompile(R"(
+terms took_papers = "took {1,2} passport"
+terms age_of = "age {0,1} 14"
+rule t { when text ~ took_papers }
+rule a { when text ~ age_of }
+)");
+  EXPECT_EQ(FiredOn(rules, "he took passport"), Strings{});          // the gap takes one at least
+  EXPECT_EQ(FiredOn(rules, "he took her passport"), Strings{"t"});
+  EXPECT_EQ(FiredOn(rules, "he took her old passport"), Strings{"t"});
+  EXPECT_EQ(FiredOn(rules, "he took her old blue passport"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "he took her"), Strings{});                // the text ends in the gap
+  EXPECT_EQ(FiredOn(rules, "took took passport"), Strings{"t"});      // from the first "took"
+  EXPECT_EQ(FiredOn(rules, "age 14"), Strings{"a"});
+  EXPECT_EQ(FiredOn(rules, "age about fourteen"), Strings{"a"});      // the dictionary's number
+  EXPECT_EQ(FiredOn(rules, "age is about 14"), Strings{});
+}
+
 TEST(WordLevelTest, GapsInsidePhrasesSkipUpToTheirWidth) {
   RuleSet rules = MustCompile(R"(
 terms took_papers = "took {0,3} passport"
