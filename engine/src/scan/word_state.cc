@@ -194,6 +194,10 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
       need = kOneWord;
     } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
       need = elements[1].word_id;
+      // A third element that is a word: the token after next must be it.
+      if (elements.size() >= 3 && elements[2].kind == TermElement::Kind::kWord) {
+        stems[0] = elements[2].word_id;
+      }
     } else if (elements.size() >= 3 && elements[1].kind == TermElement::Kind::kGap &&
                elements[2].kind == TermElement::Kind::kWord && elements[1].gap_min >= 0 &&
                elements[1].gap_min <= elements[1].gap_max && elements[1].gap_max <= 0xFFFF) {
@@ -358,8 +362,14 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
             found = lexemes_[lexemes[p]].word_id == gap[0];
           }
           if (!found) continue;
-        } else if (need != kAnyNext && need != next_word) {
-          continue;
+        } else if (need != kAnyNext) {
+          if (need != next_word) continue;
+          const uint32_t third = lexeme_next_stems_[static_cast<size_t>(
+              next_of + (c - begin) - lexeme_next_.data())][0];
+          if (third != StringTable::kNone &&
+              (i + 2 >= tokens.size() || lexemes_[lexemes[i + 2]].word_id != third)) {
+            continue;
+          }
         }
       }
       // A candidate's first element matches this token by construction (the index holds it

@@ -221,15 +221,19 @@ class WordState {
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;
   std::vector<int> lexeme_candidates_;
-  // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token:
-  // the TermIndex::words id of a word element; kStemNext for a stem element when the pack stems
-  // in at most kNextStemLanguages languages, with its stem id per language in the parallel
-  // lexeme_next_stems_ (kNone in a language it does not compare in); kOneWord when the phrase has
-  // one element; kGapNext for a gap and then a word (below); kAnyNext else (a gap before a stem,
-  // a stem in more languages). MatchValue
-  // rejects a candidate on it without reading the phrase: at a common first word most candidates
-  // fail there, and reading each phrase missed the cache. Four bytes a candidate, so that a
-  // token's candidates take a cache line or two; the stems are read only for kStemNext.
+  // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token,
+  // with details in the parallel lexeme_next_stems_ (NextStems):
+  //   - a word element: its TermIndex::words id; when the third element is a word too, that
+  //     word's id in [0], tested at the token after next (else kNone);
+  //   - kStemNext, a stem element when the pack stems in at most kNextStemLanguages languages:
+  //     its stem id per language (kNone in a language it does not compare in);
+  //   - kGapNext, a gap and then a word: the word's id in [0], the widths in [1] (below);
+  //   - kOneWord, a one-word phrase; kAnyNext, anything else (a gap before a stem, a stem in more
+  //     languages).
+  // MatchValue rejects a candidate on these without reading the phrase: at a common first word
+  // most candidates fail there, and reading each phrase missed the cache. Four bytes a candidate
+  // in lexeme_next_, so that a token's candidates take a cache line or two; the details are read
+  // only for the candidates that pass the first test.
   static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
   static constexpr uint32_t kStemNext = StringTable::kNone - 2;
   static constexpr uint32_t kOneWord = StringTable::kNone - 3;

@@ -214,6 +214,29 @@ rule one { when text ~ they_one }
   EXPECT_EQ(FiredOn(rules, "they said"), Strings{"one"});
 }
 
+// Three-word phrases that share their first two words are told apart by the third (tested at
+// the token after next before the phrase is read); the text may end after two of them, and a
+// third element that is a stem or a gap is left to the phrase itself.
+TEST(WordLevelTest, ThreeWordPhrasesAreToldApartByTheirThirdWord) {
+  RuleSet rules = MustCompile(R"(
+terms pick_you_up = "pick you up"
+terms pick_you_at = "pick you at"
+terms pick_you_sell (stem) = "pick you selling"
+terms pick_you_gap = "pick you {0,1} tonight"
+rule up { when text ~ pick_you_up }
+rule at { when text ~ pick_you_at }
+rule sell { when text ~ pick_you_sell }
+rule gap { when text ~ pick_you_gap }
+)");
+  EXPECT_EQ(FiredOn(rules, "i can pick you up"), Strings{"up"});
+  EXPECT_EQ(FiredOn(rules, "i can pick you at"), Strings{"at"});
+  EXPECT_EQ(FiredOn(rules, "i can pick you"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "pick you sells"), Strings{"sell"});
+  EXPECT_EQ(FiredOn(rules, "pick you tonight"), Strings{"gap"});
+  EXPECT_EQ(FiredOn(rules, "pick you up tonight"), (Strings{"up", "gap"}));
+  EXPECT_EQ(FiredOn(rules, "pick me up"), Strings{});
+}
+
 // A gap right after the first word: the word after the gap is looked for at the tokens the gap
 // can reach (the word pass skips the phrase when it is at none of them), at the narrowest and
 // the widest width, at the end of the text, and when it is a number written as a word.
