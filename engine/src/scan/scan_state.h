@@ -181,13 +181,12 @@ class ScanState {
   size_t CountMatches(const Program& program, int atom);
 
   std::vector<FieldValues> values_;
-  // The expression nodes as Eval reads them, 24 bytes each: an ExprNode is ten times that, with
+  // The expression nodes as Eval reads them, 16 bytes each: an ExprNode is ten times that, with
   // its op, operand and children on different cache lines, and a record visits hundreds of them
   // (the default pack: ~600). The children of node i are code_children_[first_child,
   // first_child + children); the texts and number lists of `in` and the comparisons of text and
   // booleans are read from the ExprNode itself.
   struct ExprCode {
-    double number = 0;
     int32_t a = -1;
     uint32_t first_child = 0;
     uint32_t children = 0;
@@ -195,6 +194,7 @@ class ScanState {
     Cmp cmp = Cmp::kEq;
   };
   std::vector<ExprCode> code_;
+  std::vector<double> code_number_;  // by node: ExprNode::number (counts and comparisons)
   std::vector<int> code_children_;
   // By rule (evaluation index): its root expression node, or -1 when it is disabled in the
   // ruleset or has none (CompiledRule is large; the loop over the woken rules reads only this).

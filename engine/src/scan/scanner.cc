@@ -447,7 +447,7 @@ void ScanState::BuildCode(const Program& program) {
     code.op = node.op;
     code.cmp = node.cmp;
     code.a = node.a;
-    code.number = node.number;
+    code_number_.push_back(node.number);
     code.first_child = static_cast<uint32_t>(code_children_.size());
     code.children = static_cast<uint32_t>(node.children.size());
     code_children_.insert(code_children_.end(), node.children.begin(), node.children.end());
@@ -478,12 +478,13 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kNotMatch:
       return node.a < 0 || !AtomHolds(program, node.a);
     case NodeOp::kCount:
-      return Compare(static_cast<double>(CountMatches(program, node.a)), node.cmp, node.number);
+      return Compare(static_cast<double>(CountMatches(program, node.a)), node.cmp,
+                     code_number_[index]);
     case NodeOp::kExists:
       return node.a >= 0 && values_[node.a].present != 0;
     case NodeOp::kCompareNumber:
       for (double v : values_[node.a].numbers) {
-        if (Compare(v, node.cmp, node.number)) return true;
+        if (Compare(v, node.cmp, code_number_[index])) return true;
       }
       return false;
     case NodeOp::kCompareText: {
@@ -521,11 +522,12 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kWordsCount:
       return node.a >= 0 &&
              Compare(static_cast<double>(words_.CountMentions(program, node.a, atom_bits_)),
-                     node.cmp, node.number);
+                     node.cmp, code_number_[index]);
     case NodeOp::kCountOf: {
       size_t holding = 0;
       for (size_t i = 0; i < node.children; ++i) {
-        if (EvalChild(program, children[i]) && ++holding >= static_cast<size_t>(node.number)) {
+        if (EvalChild(program, children[i]) &&
+            ++holding >= static_cast<size_t>(code_number_[index])) {
           return true;
         }
       }
