@@ -380,10 +380,16 @@ struct Analyzer::Impl {
 
   // Appends one token of `form` at [begin, end).
   static void Push(std::string_view form, uint32_t begin, uint32_t end, AnalyzedText* out) {
+    Push(form, HashWord(form), begin, end, out);
+  }
+  // The same, given `hash` == HashWord(form).
+  static void Push(std::string_view form, uint64_t hash, uint32_t begin, uint32_t end,
+                   AnalyzedText* out) {
     Token& token = out->tokens.emplace_back();
     token.begin = begin;
     token.end = end;
     token.form.assign(form);
+    token.hash = hash;
     token.is_number = ParseNumber(form, &token.number);
     if (!token.is_number) token.number = 0;
   }
@@ -400,7 +406,8 @@ struct Analyzer::Impl {
   // Step 3 and 4 for one folded word `form` written as text[begin, end).
   void EmitWord(std::string_view text, std::string_view form, uint32_t begin, uint32_t end,
                 AnalyzedText* out) const {
-    if (const std::vector<std::string>* replacement = dictionary.Find(form)) {
+    const uint64_t hash = HashWord(form);  // for the dictionary, and the token's if kept
+    if (const std::vector<std::string>* replacement = dictionary.Find(form, hash)) {
       for (const std::string& word : *replacement) Push(word, begin, end, out);
       return;
     }
@@ -415,7 +422,7 @@ struct Analyzer::Impl {
         return;
       }
     }
-    Push(form, begin, end, out);
+    Push(form, hash, begin, end, out);
   }
 
   static bool IsAllLetters(std::string_view s) {

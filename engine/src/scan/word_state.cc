@@ -133,14 +133,13 @@ void WordState::Reset() {
   }
 }
 
-uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
-  const uint64_t hash = HashWord(form);
+uint32_t WordState::LexemeOf(const Program& program, std::string_view form, uint64_t hash) {
   uint32_t id = lexeme_forms_.Find(form, hash);
   if (id != StringTable::kNone) return id;
   id = lexeme_forms_.Intern(form, hash);
   const TermIndex& index = program.term_index;
   Lexeme x;
-  x.word_id = index.FindWord(form);
+  x.word_id = index.FindWord(form, hash);
   // Stems: for every form once the pack has a stem element, in every language some stem element
   // compares in (an element accepts a stem of any of its languages, and the index is keyed by
   // each of their stems); a language no element uses is not stemmed, and matches nothing.
@@ -290,7 +289,7 @@ void WordState::MatchField(const Program& program, int word_field,
     lexemes.clear();
     const std::vector<Token>& tokens = state.analyzed[v].tokens;
     for (uint32_t t = 0; t < tokens.size(); ++t) {
-      lexemes.push_back(KeyOf(program, tokens[t].form));
+      lexemes.push_back(KeyOf(program, tokens[t].form, tokens[t].hash));
       if (tokens[t].is_number) {
         state.numbers.emplace_back(v, t);
         state.number_values.push_back(tokens[t].number);

@@ -111,12 +111,19 @@ class WordState {
     uint32_t c = 0;
   };
   // The lexeme id of `form`, computing the lexeme on first sight.
-  uint32_t LexemeOf(const Program& program, std::string_view form);
+  uint32_t LexemeOf(const Program& program, std::string_view form) {
+    return LexemeOf(program, form, HashWord(form));
+  }
+  // The same, given `hash` == HashWord(form) (a token carries it).
+  uint32_t LexemeOf(const Program& program, std::string_view form, uint64_t hash);
   // A token's key: its lexeme id when the pack stems (lexicon_), else its TermIndex::words id
   // (StringTable::kNone for a word no phrase holds): without stems there is nothing worth
   // keeping per form, and a lexicon would only grow with the text's vocabulary.
   uint32_t KeyOf(const Program& program, std::string_view form) {
-    return lexicon_ ? LexemeOf(program, form) : program.term_index.FindWord(form);
+    return KeyOf(program, form, HashWord(form));
+  }
+  uint32_t KeyOf(const Program& program, std::string_view form, uint64_t hash) {
+    return lexicon_ ? LexemeOf(program, form, hash) : program.term_index.FindWord(form, hash);
   }
   // The phrases that can start at a token of key `key` (see Lexeme).
   std::pair<const int*, const int*> Candidates(const Program& program, uint32_t key,

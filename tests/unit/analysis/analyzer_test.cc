@@ -245,6 +245,20 @@ TEST_F(AnalyzerTest, DictionaryReplacesOneWordByMany) {
   EXPECT_EQ(out_.tokens[3].sentence, out_.tokens[4].sentence);
 }
 
+// Every token carries the hash of its own form (the word pass looks the form up with it): a
+// word kept as it is, a dictionary replacement's words, the parts of a split "14yo", a number,
+// and a non-ASCII word (the ICU path).
+TEST_F(AnalyzerTest, TokensCarryTheHashOfTheirForm) {
+  Build({"u => you\nrn => right now\nyo => years old\n"});
+  for (const std::string text : {"Can u come rn? she is 14yo", "niña de 12 años, ayúdame rn"}) {
+    Analyze(text);
+    ASSERT_FALSE(out_.tokens.empty());
+    for (const Token& token : out_.tokens) {
+      EXPECT_EQ(token.hash, HashWord(token.form)) << token.form;
+    }
+  }
+}
+
 TEST_F(AnalyzerTest, DictionaryMatchesFoldedWords) {
   Build({"nino => child\n"});
   EXPECT_EQ(Forms("NIÑO niño"), (Strings{"child", "child"}));
