@@ -28,6 +28,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
@@ -240,8 +241,22 @@ void MarkClauseBreaks(std::string_view text, std::vector<Token>* tokens) {
 // follows '.', '!' or '?' and spaces or tabs ("he hit me. ahorita estoy bien"), kept sorted.
 void AddLowercaseAfterStop(std::string_view text, std::vector<uint32_t>* ends) {
   const size_t before = ends->size();
-  for (size_t i = 0; i + 2 < text.size(); ++i) {
-    if (text[i] != '.' && text[i] != '!' && text[i] != '?') continue;
+  // Every stop at a position i with i + 2 < size, in order: the next of each kind is found with
+  // memchr (most bytes are none of them) and looked for again once passed.
+  const size_t limit = text.size() > 2 ? text.size() - 2 : 0;
+  constexpr char kStops[3] = {'.', '!', '?'};
+  size_t next[3];
+  const auto find = [&](size_t k, size_t from) {
+    const void* p = from < limit ? std::memchr(text.data() + from, kStops[k], limit - from) : nullptr;
+    next[k] = p != nullptr ? static_cast<size_t>(static_cast<const char*>(p) - text.data()) : limit;
+  };
+  for (size_t k = 0; k < 3; ++k) find(k, 0);
+  while (true) {
+    const size_t i = std::min({next[0], next[1], next[2]});
+    if (i >= limit) break;
+    for (size_t k = 0; k < 3; ++k) {
+      if (next[k] == i) find(k, i + 1);
+    }
     size_t j = i + 1;
     while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
     if (j == i + 1 || j >= text.size() || text[j] < 'a' || text[j] > 'z') continue;
@@ -365,10 +380,16 @@ struct Analyzer::Impl {
 
   // Appends one token of `form` at [begin, end).
   static void Push(std::string_view form, uint32_t begin, uint32_t end, AnalyzedText* out) {
+    Push(form, HashWord(form), begin, end, out);
+  }
+  // The same, given `hash` == HashWord(form).
+  static void Push(std::string_view form, uint64_t hash, uint32_t begin, uint32_t end,
+                   AnalyzedText* out) {
     Token& token = out->tokens.emplace_back();
     token.begin = begin;
     token.end = end;
     token.form.assign(form);
+    token.hash = hash;
     token.is_number = ParseNumber(form, &token.number);
     if (!token.is_number) token.number = 0;
   }
@@ -385,7 +406,8 @@ struct Analyzer::Impl {
   // Step 3 and 4 for one folded word `form` written as text[begin, end).
   void EmitWord(std::string_view text, std::string_view form, uint32_t begin, uint32_t end,
                 AnalyzedText* out) const {
-    if (const std::vector<std::string>* replacement = dictionary.Find(form)) {
+    const uint64_t hash = HashWord(form);  // for the dictionary, and the token's if kept
+    if (const std::vector<std::string>* replacement = dictionary.Find(form, hash)) {
       for (const std::string& word : *replacement) Push(word, begin, end, out);
       return;
     }
@@ -400,7 +422,7 @@ struct Analyzer::Impl {
         return;
       }
     }
-    Push(form, begin, end, out);
+    Push(form, hash, begin, end, out);
   }
 
   static bool IsAllLetters(std::string_view s) {

@@ -49,6 +49,7 @@ struct Token {
   bool is_number = false;
   double number = 0;   // the value when is_number
   std::string form;    // the normalised word (folded; after the dictionary)
+  uint64_t hash = 0;   // HashWord(form) (util/string_table.h): the word pass looks the form up
 };
 
 // An analysed text value: its tokens in text order, and for each sentence the index of its first
@@ -76,8 +77,12 @@ class Dictionary {
                Diagnostics* diagnostics);
   // The replacement of `form`, or nullptr.
   const std::vector<std::string>* Find(std::string_view form) const {
+    return Find(form, HashWord(form));
+  }
+  // The same, given `hash` == HashWord(form).
+  const std::vector<std::string>* Find(std::string_view form, uint64_t hash) const {
     if (replacements_.empty()) return nullptr;
-    const uint32_t id = keys_.Find(form);
+    const uint32_t id = keys_.Find(form, hash);
     return id == StringTable::kNone ? nullptr : &replacements_[id];
   }
   size_t size() const { return replacements_.size(); }

@@ -356,8 +356,9 @@ struct TermIndex {
   // (FindWord), and most are in no phrase.
   HashFilter word_filter;
   // The id of `form` in `words`, or StringTable::kNone.
-  uint32_t FindWord(std::string_view form) const {
-    const uint64_t h = HashWord(form);
+  uint32_t FindWord(std::string_view form) const { return FindWord(form, HashWord(form)); }
+  // The same, given `h` == HashWord(form).
+  uint32_t FindWord(std::string_view form, uint64_t h) const {
     return word_filter.MayHold(h) ? words.Find(form, h) : StringTable::kNone;
   }
   // The phrases whose first element is word `id` of `words`, in by_word's order.

@@ -3,6 +3,8 @@
 #include "compile/resolve.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -401,13 +403,39 @@ class RuleResolver {
     return false;
   }
 
+  // Adds a span node, or returns the node already added with the same structure. A node's
+  // mentions are a function of its structure alone (op, field, operand, range, window, filter and
+  // children), and the scanner memoises them per node: a subexpression that many rules repeat
+  // (the pack's `any(c_minor, c_child_of, ...)`) is then evaluated once per record, not once per
+  // occurrence. The first occurrence's source text and location are kept (no output shows them).
+  // Children are always added before their parent, so a node's children have smaller indices.
   int AddSpan(SpanNode node) {
+    std::string key;
+    key.reserve(64 + node.children.size() * sizeof(int));
+    const auto put = [&key](const auto& v) {
+      char bytes[sizeof v];
+      std::memcpy(bytes, &v, sizeof v);
+      key.append(bytes, sizeof v);
+    };
+    put(node.op);
+    put(node.field);
+    put(node.a);
+    put(node.low);
+    put(node.high);
+    put(node.within);
+    put(node.filter);
+    put(node.filter_invert);
+    for (const int child : node.children) put(child);
+    const auto found = span_index_.find(key);
+    if (found != span_index_.end()) return found->second;
     if (node.file.valid()) {
       node.source = SourceText(sources_, node.file, node.span);
       node.location = SourceLocation(sources_, node.file, node.span);
     }
     program_->spans.push_back(std::move(node));
-    return static_cast<int>(program_->spans.size()) - 1;
+    const int index = static_cast<int>(program_->spans.size()) - 1;
+    span_index_.emplace(std::move(key), index);
+    return index;
   }
 
   // Lowers a word-level matcher on `field` into span nodes; returns the root, or -1 on error.
@@ -532,6 +560,7 @@ class RuleResolver {
   Program* program_;
   Reporter* reporter_;
   int current_rule_ = -1;  // declaration index of the rule being lowered
+  std::map<std::string, int> span_index_;  // AddSpan: a span node's structure -> its index
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The JSON forms of a decision (decision.h): the `triage` object, the line `triage filter` writes
 // for a triaged record (annotate or decision-only) and the error line for a record that could not
-// be triaged. All strings go through rapidjson's Writer so that quotes, backslashes and control
+// be triaged. All strings go through a JSON writer so that quotes, backslashes and control
 // characters are escaped; UTF-8 is written as is (it was validated when the record was parsed).
 //
 // Annotate mode keeps the input record's bytes and inserts `,"triage":{...}` before its final
@@ -23,19 +23,18 @@
 #include <string_view>
 #include <vector>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "triage/decision.h"
 #include "triage/status.h"
 #include "triage/timestamp.h"
 
+#include "output/json_out.h"
 #include "output/json_strings.h"
 
 namespace triage {
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+// rapidjson's Writer output, written faster (output/json_out.h).
+using JsonWriter = internal::JsonOut;
 
 void WriteString(JsonWriter* writer, std::string_view text) {
   internal::WriteJsonString(writer, text);
@@ -379,17 +378,20 @@ const char* CarrierKeywordName(CarrierKeyword keyword) {
 }
 
 std::string DecisionToJson(const Decision& decision) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
+  std::string out;
+  out.reserve(1024);
+  JsonWriter writer(&out);
   WriteDecision(&writer, decision);
-  return {buffer.GetString(), buffer.GetSize()};
+  writer.Finish();
+  return out;
 }
 
 std::string FormatDecisionLine(std::string_view record_json, const Decision& decision,
                                OutputMode mode) {
   if (mode == OutputMode::kAnnotate) return AnnotateLine(record_json, DecisionToJson(decision));
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
+  std::string out;
+  out.reserve(2048);
+  JsonWriter writer(&out);
   writer.StartObject();
   if (decision.id.has_value()) {
     WriteKey(&writer, "id");
@@ -398,13 +400,14 @@ std::string FormatDecisionLine(std::string_view record_json, const Decision& dec
   WriteKey(&writer, "triage");
   WriteDecision(&writer, decision);
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  writer.Finish();
+  return out;
 }
 
 std::string FormatErrorLine(uint64_t line, const std::optional<std::string>& id,
                             const Status& error) {
-  rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
+  std::string out;
+  JsonWriter writer(&out);
   writer.StartObject();
   WriteKey(&writer, "line");
   writer.Uint64(line);
@@ -425,7 +428,8 @@ std::string FormatErrorLine(uint64_t line, const std::optional<std::string>& id,
   writer.EndObject();
   writer.EndObject();
   writer.EndObject();
-  return {buffer.GetString(), buffer.GetSize()};
+  writer.Finish();
+  return out;
 }
 
 }  // namespace triage

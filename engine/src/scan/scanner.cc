@@ -441,54 +441,77 @@ size_t ScanState::CountMatches(const Program& program, int atom) {
   return count;
 }
 
+void ScanState::BuildCode(const Program& program) {
+  code_.reserve(program.nodes.size());
+  for (const ExprNode& node : program.nodes) {
+    ExprCode code;
+    code.op = node.op;
+    code.cmp = node.cmp;
+    code.a = node.a;
+    code_number_.push_back(node.number);
+    code.first_child = static_cast<uint32_t>(code_children_.size());
+    code.children = static_cast<uint32_t>(node.children.size());
+    code_children_.insert(code_children_.end(), node.children.begin(), node.children.end());
+    code_.push_back(code);
+  }
+  rule_root_.reserve(program.rules.size());
+  for (const CompiledRule& rule : program.rules) rule_root_.push_back(rule.enabled ? rule.root : -1);
+}
+
 bool ScanState::Eval(const Program& program, int index) {
-  const ExprNode& node = program.nodes[index];
+  const ExprCode& node = code_[index];
+  const int* children = code_children_.data() + node.first_child;
   switch (node.op) {
     case NodeOp::kAnd:
-      for (int child : node.children) {
-        if (!Eval(program, child)) return false;
+      for (size_t i = 0; i < node.children; ++i) {
+        if (!EvalChild(program, children[i])) return false;
       }
       return true;
     case NodeOp::kOr:
-      for (int child : node.children) {
-        if (Eval(program, child)) return true;
+      for (size_t i = 0; i < node.children; ++i) {
+        if (EvalChild(program, children[i])) return true;
       }
       return false;
     case NodeOp::kNot:
-      return !Eval(program, node.children[0]);
+      return !EvalChild(program, children[0]);
     case NodeOp::kMatch:
       return node.a >= 0 && AtomHolds(program, node.a);
     case NodeOp::kNotMatch:
       return node.a < 0 || !AtomHolds(program, node.a);
     case NodeOp::kCount:
-      return Compare(static_cast<double>(CountMatches(program, node.a)), node.cmp, node.number);
+      return Compare(static_cast<double>(CountMatches(program, node.a)), node.cmp,
+                     code_number_[index]);
     case NodeOp::kExists:
       return node.a >= 0 && values_[node.a].present != 0;
     case NodeOp::kCompareNumber:
       for (double v : values_[node.a].numbers) {
-        if (Compare(v, node.cmp, node.number)) return true;
+        if (Compare(v, node.cmp, code_number_[index])) return true;
       }
       return false;
-    case NodeOp::kCompareText:
+    case NodeOp::kCompareText: {
+      const ExprNode& full = program.nodes[index];
       for (std::string_view v : values_[node.a].texts) {
-        if ((v == node.text) == (node.cmp == Cmp::kEq)) return true;
+        if ((v == full.text) == (node.cmp == Cmp::kEq)) return true;
       }
       return false;
-    case NodeOp::kCompareBool:
+    }
+    case NodeOp::kCompareBool: {
+      const bool boolean = program.nodes[index].boolean;
       for (char v : values_[node.a].bools) {
-        if (((v != 0) == node.boolean) == (node.cmp == Cmp::kEq)) return true;
+        if (((v != 0) == boolean) == (node.cmp == Cmp::kEq)) return true;
       }
       return false;
+    }
     case NodeOp::kInNumbers:
       for (double v : values_[node.a].numbers) {
-        for (double n : node.numbers) {
+        for (double n : program.nodes[index].numbers) {
           if (v == n) return true;
         }
       }
       return false;
     case NodeOp::kInTexts:
       for (std::string_view v : values_[node.a].texts) {
-        for (const std::string& t : node.texts) {
+        for (const std::string& t : program.nodes[index].texts) {
           if (v == t) return true;
         }
       }
@@ -500,11 +523,14 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kWordsCount:
       return node.a >= 0 &&
              Compare(static_cast<double>(words_.CountMentions(program, node.a, atom_bits_)),
-                     node.cmp, node.number);
+                     node.cmp, code_number_[index]);
     case NodeOp::kCountOf: {
       size_t holding = 0;
-      for (int child : node.children) {
-        if (Eval(program, child) && ++holding >= static_cast<size_t>(node.number)) return true;
+      for (size_t i = 0; i < node.children; ++i) {
+        if (EvalChild(program, children[i]) &&
+            ++holding >= static_cast<size_t>(code_number_[index])) {
+          return true;
+        }
       }
       return false;
     }
@@ -627,10 +653,9 @@ void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decisio
       (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
     return;  // a condition it cannot fire without is false
   }
+  const int root = rule_root_[r];
+  if (root < 0 || disabled_[r] != 0 || !Eval(program, root)) return;
   const CompiledRule& rule = program.rules[r];
-  if (!rule.enabled || disabled_[r] != 0 || rule.root < 0 || !Eval(program, rule.root)) {
-    return;
-  }
   fired_[r] = 1;
   Wake(program.wakers.by_rule.Of(r));
   if (rule.is_private) return;  // a building block: no score, not in the decision

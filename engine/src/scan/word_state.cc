@@ -20,6 +20,7 @@ struct WordState::FieldState {
   std::vector<std::vector<uint32_t>> lexemes;  // by value: each token's lexeme
   // The number tokens of every value, in text order (value, token): number(lo..hi) reads these.
   std::vector<std::pair<uint32_t, uint32_t>> numbers;
+  std::vector<double> number_values;  // their values, in the same order (Propagate)
   struct Scope {
     uint32_t begin = 0;  // tokens [begin, end) in the scope
     uint32_t end = 0;
@@ -39,9 +40,70 @@ WordState::WordState(const Program& program)
       term_mentions_(program.term_atoms.size()),
       memo_(program.spans.size()),
       memo_generation_(program.spans.size(), 0),
-      may_generation_(program.spans.size(), 0),
-      may_hold_(program.spans.size(), 0),
-      lexicon_(!program.term_index.stems.empty()) {}
+      may_(program.spans.size(), 0),
+      part_counts_(program.spans.size()),
+      lexicon_(!program.term_index.stems.empty()) {
+  phrase_atoms_.resize(program.word_fields.size());
+  for (size_t w = 0; w < program.word_fields.size(); ++w) {
+    PhraseAtoms& pa = phrase_atoms_[w];
+    pa.begin.reserve(program.phrases.size() + 1);
+    pa.begin.push_back(0);
+    for (const TermPhrase& phrase : program.phrases) {
+      for (const int list : phrase.lists) {
+        const int atom = program.word_fields[w].term_atom[list];
+        if (atom >= 0) pa.atoms.push_back(atom);
+      }
+      pa.begin.push_back(static_cast<uint32_t>(pa.atoms.size()));
+    }
+  }
+  const size_t n = program.spans.size();
+  parents_begin_.assign(n + 1, 0);
+  term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const SpanNode& node = program.spans[i];
+    part_counts_[i].parts = static_cast<uint32_t>(node.children.size());
+    for (const int child : node.children) ++parents_begin_[static_cast<size_t>(child) + 1];
+    if (node.op == SpanOp::kTerms && node.a >= 0 &&
+        static_cast<size_t>(node.a) < program.term_atoms.size()) {
+      ++term_nodes_begin_[static_cast<size_t>(node.a) + 1];
+    }
+    // The leaves tested one by one, and (never in a checked pack) a proximity without parts,
+    // which holds vacuously.
+    const bool partless = node.children.empty() && (node.op == SpanOp::kNear ||
+                                                     node.op == SpanOp::kOrdered ||
+                                                     node.op == SpanOp::kSentence);
+    if (node.op == SpanOp::kRegex || node.op == SpanOp::kNumber || partless) {
+      Leaf leaf;
+      leaf.span = static_cast<int>(i);
+      leaf.op = node.op;
+      leaf.a = node.a;
+      leaf.word_field = partless ? -1 : program.word_field_of[node.field];
+      leaf.low = node.low;
+      leaf.high = node.high;
+      leaf_nodes_.push_back(leaf);
+    }
+  }
+  for (size_t i = 0; i < n; ++i) parents_begin_[i + 1] += parents_begin_[i];
+  for (size_t a = 0; a + 1 < term_nodes_begin_.size(); ++a) {
+    term_nodes_begin_[a + 1] += term_nodes_begin_[a];
+  }
+  span_parents_.resize(parents_begin_[n]);
+  term_nodes_.resize(term_nodes_begin_.back());
+  std::vector<uint32_t> parents_fill(parents_begin_.begin(), parents_begin_.end() - 1);
+  std::vector<uint32_t> terms_fill(term_nodes_begin_.begin(), term_nodes_begin_.end() - 1);
+  for (size_t i = 0; i < n; ++i) {
+    const SpanNode& node = program.spans[i];
+    const bool any_part = node.op == SpanOp::kUnion || node.op == SpanOp::kFilter;
+    for (const int child : node.children) {
+      span_parents_[parents_fill[static_cast<size_t>(child)]++] =
+          static_cast<uint32_t>(i) | (any_part ? kAnyPart : 0);
+    }
+    if (node.op == SpanOp::kTerms && node.a >= 0 &&
+        static_cast<size_t>(node.a) < program.term_atoms.size()) {
+      term_nodes_[terms_fill[static_cast<size_t>(node.a)]++] = static_cast<int>(i);
+    }
+  }
+}
 
 WordState::~WordState() = default;
 
@@ -50,28 +112,35 @@ void WordState::Reset() {
     f.texts = nullptr;
     f.values = 0;
     f.numbers.clear();
+    f.number_values.clear();
   }
   // Only the atoms that got mentions: a large pack has thousands, a record mentions a few.
   for (int atom : touched_atoms_) term_mentions_[atom].clear();
   touched_atoms_.clear();
-  ++generation_;
+  if (++generation_ >= (uint32_t{1} << 31)) {
+    std::fill(memo_generation_.begin(), memo_generation_.end(), 0);
+    std::fill(may_.begin(), may_.end(), 0);
+    for (PartCount& c : part_counts_) c.generation = 0;
+    propagated_ = 0;
+    generation_ = 1;
+  }
   if (lexemes_.size() >= kMaxLexemes) {
     lexeme_forms_.Clear();
     lexemes_.clear();
     lexeme_stems_.clear();
     lexeme_candidates_.clear();
     lexeme_next_.clear();
+    lexeme_next_stems_.clear();
   }
 }
 
-uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
-  const uint64_t hash = HashWord(form);
+uint32_t WordState::LexemeOf(const Program& program, std::string_view form, uint64_t hash) {
   uint32_t id = lexeme_forms_.Find(form, hash);
   if (id != StringTable::kNone) return id;
   id = lexeme_forms_.Intern(form, hash);
   const TermIndex& index = program.term_index;
   Lexeme x;
-  x.word_id = index.FindWord(form);
+  x.word_id = index.FindWord(form, hash);
   // Stems: for every form once the pack has a stem element, in every language some stem element
   // compares in (an element accepts a stem of any of its languages, and the index is keyed by
   // each of their stems); a language no element uses is not stemmed, and matches nothing.
@@ -119,8 +188,33 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form) {
   x.c = static_cast<uint32_t>(out.size());
   for (size_t i = lexeme_next_.size(); i < out.size(); ++i) {
     const std::vector<TermElement>& elements = program.phrases[out[i]].elements;
-    const bool word_next = elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord;
-    lexeme_next_.push_back(word_next ? elements[1].word_id : kAnyNext);
+    uint32_t need = kAnyNext;
+    NextStems stems = {StringTable::kNone, StringTable::kNone};
+    if (elements.size() == 1) {
+      need = kOneWord;
+    } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kWord) {
+      need = elements[1].word_id;
+      // A third element that is a word: the token after next must be it.
+      if (elements.size() >= 3 && elements[2].kind == TermElement::Kind::kWord) {
+        stems[0] = elements[2].word_id;
+      }
+    } else if (elements.size() >= 3 && elements[1].kind == TermElement::Kind::kGap &&
+               elements[2].kind == TermElement::Kind::kWord && elements[1].gap_min >= 0 &&
+               elements[1].gap_min <= elements[1].gap_max && elements[1].gap_max <= 0xFFFF) {
+      need = kGapNext;
+      stems[0] = elements[2].word_id;
+      stems[1] = static_cast<uint32_t>(elements[1].gap_min) |
+                 static_cast<uint32_t>(elements[1].gap_max) << 16;
+    } else if (elements.size() >= 2 && elements[1].kind == TermElement::Kind::kStem &&
+               index.stems.size() <= kNextStemLanguages) {
+      need = kStemNext;
+      const TermElement& e = elements[1];
+      for (size_t k = 0; k < e.languages.size() && k < e.stem_ids.size(); ++k) {
+        stems[e.languages[k]] = e.stem_ids[k];
+      }
+    }
+    lexeme_next_.push_back(need);
+    lexeme_next_stems_.push_back(stems);
   }
   lexemes_.push_back(x);
   return id;
@@ -196,8 +290,11 @@ void WordState::MatchField(const Program& program, int word_field,
     lexemes.clear();
     const std::vector<Token>& tokens = state.analyzed[v].tokens;
     for (uint32_t t = 0; t < tokens.size(); ++t) {
-      lexemes.push_back(KeyOf(program, tokens[t].form));
-      if (tokens[t].is_number) state.numbers.emplace_back(v, t);
+      lexemes.push_back(KeyOf(program, tokens[t].form, tokens[t].hash));
+      if (tokens[t].is_number) {
+        state.numbers.emplace_back(v, t);
+        state.number_values.push_back(tokens[t].number);
+      }
     }
     MatchValue(program, word_field, v);
     if (program.term_index.any_leet) MatchLeet(program, word_field, v);
@@ -206,7 +303,7 @@ void WordState::MatchField(const Program& program, int word_field,
 }
 
 void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
-  const WordField& wf = program.word_fields[word_field];
+  const PhraseAtoms& atoms = phrase_atoms_[word_field];
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[value];
@@ -215,29 +312,77 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
   };
   for (size_t i = 0; i < tokens.size(); ++i) {
     const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
-    // With a lexicon, the next token's word id (kNone at the end of the value): a candidate whose
-    // second element is a word other than it fails (MatchElements' own first test, made on the
-    // parallel lexeme_next_ without reading the phrase).
+    // With a lexicon, the next token's word id and stem ids (none at the end of the value, no
+    // stems for a number): a candidate whose second element is a word other than it, or a stem
+    // it has in none of the element's languages, fails (MatchElements' own first test, made on
+    // the parallel lexeme_next_ without reading the phrase).
     const uint32_t* next_of = nullptr;
     uint32_t next_word = StringTable::kNone;
+    uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
+    bool next_stemmed = false;  // a next token whose stems a stem element may match
     if (lexicon_ && begin != end) {
       next_of = lexeme_next_.data() + (begin - lexeme_candidates_.data());
-      if (i + 1 < tokens.size()) next_word = lexemes_[lexemes[i + 1]].word_id;
+      if (i + 1 < tokens.size()) {
+        const Lexeme& next = lexemes_[lexemes[i + 1]];
+        next_word = next.word_id;
+        if (!tokens[i + 1].is_number) {
+          next_stemmed = true;
+          const size_t languages = program.term_index.stems.size();
+          for (size_t l = 0; l < languages && l < kNextStemLanguages; ++l) {
+            next_stems[l] = lexeme_stems_[next.stems + l];
+          }
+        }
+      }
     }
     for (const int* c = begin; c != end; ++c) {
+      uint32_t last = 0;  // where the phrase ends, once known
       if (next_of != nullptr) {
         const uint32_t need = next_of[c - begin];
-        if (need != kAnyNext && need != next_word) continue;
+        if (need == kOneWord) {
+          last = static_cast<uint32_t>(i + 1);
+        } else if (need == kStemNext) {
+          if (!next_stemmed) continue;
+          const NextStems& stems = lexeme_next_stems_[static_cast<size_t>(
+              next_of + (c - begin) - lexeme_next_.data())];
+          bool stem_matches = false;
+          for (size_t l = 0; l < kNextStemLanguages; ++l) {
+            stem_matches = stem_matches ||
+                           (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
+          }
+          if (!stem_matches) continue;
+        } else if (need == kGapNext) {
+          // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the
+          // word after the gap must be at one of those tokens.
+          const NextStems& gap = lexeme_next_stems_[static_cast<size_t>(
+              next_of + (c - begin) - lexeme_next_.data())];
+          const size_t from = i + 1 + (gap[1] & 0xFFFF);
+          const size_t to = std::min(tokens.size(), i + 2 + (gap[1] >> 16));
+          bool found = false;
+          for (size_t p = from; p < to && !found; ++p) {
+            found = lexemes_[lexemes[p]].word_id == gap[0];
+          }
+          if (!found) continue;
+        } else if (need != kAnyNext) {
+          if (need != next_word) continue;
+          const uint32_t third = lexeme_next_stems_[static_cast<size_t>(
+              next_of + (c - begin) - lexeme_next_.data())][0];
+          if (third != StringTable::kNone &&
+              (i + 2 >= tokens.size() || lexemes_[lexemes[i + 2]].word_id != third)) {
+            continue;
+          }
+        }
       }
       // A candidate's first element matches this token by construction (the index holds it
       // under the token's form, or under one of its stems and the token is no number).
-      const TermPhrase& phrase = program.phrases[*c];
-      const int last = MatchElements(phrase.elements, 1, tokens.size(), i + 1, match);
-      if (last < 0) continue;
-      for (int list : phrase.lists) {
-        const int atom = wf.term_atom[list];
-        if (atom < 0) continue;
-        AddTermMention(atom, {value, static_cast<uint32_t>(i), static_cast<uint32_t>(last), 0});
+      if (last == 0) {
+        const std::vector<TermElement>& elements = program.phrases[*c].elements;
+        const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
+        if (end_of < 0) continue;
+        last = static_cast<uint32_t>(end_of);
+      }
+      const Mention mention{value, static_cast<uint32_t>(i), last, 0};
+      for (uint32_t k = atoms.begin[*c]; k < atoms.begin[*c + 1]; ++k) {
+        AddTermMention(atoms.atoms[k], mention);
       }
     }
   }
@@ -420,67 +565,59 @@ void Normalise(std::vector<Mention>* mentions) {
 
 }  // namespace
 
-bool WordState::MayHold(const Program& program, int span,
-                        const std::vector<uint8_t>& atom_bits) {
-  if (may_generation_[span] == generation_) return may_hold_[span] != 0;
-  const SpanNode& node = program.spans[span];
-  bool holds = false;
-  switch (node.op) {
-    case SpanOp::kTerms:
-      holds = HasTerm(node.a);
-      break;
-    case SpanOp::kRegex:
-      holds = node.a >= 0 && atom_bits[node.a] != 0 &&
-              fields_[program.word_field_of[node.field]].texts != nullptr;
-      break;
-    case SpanOp::kNumber: {
-      const FieldState& state = fields_[program.word_field_of[node.field]];
-      for (const auto& [v, t] : state.numbers) {
-        const Token& token = state.analyzed[v].tokens[t];
-        if (token.number >= node.low && token.number <= node.high) {
-          holds = true;
-          break;
-        }
-      }
-      break;
+void WordState::Propagate(const std::vector<uint8_t>& atom_bits) {
+  propagated_ = generation_;
+  stack_.clear();
+  const auto mark = [this](int span) {
+    if (may_[span] == generation_) return;
+    may_[span] = generation_;
+    stack_.push_back(span);
+  };
+  for (const int atom : touched_atoms_) {
+    for (uint32_t i = term_nodes_begin_[atom]; i < term_nodes_begin_[atom + 1]; ++i) {
+      mark(term_nodes_[i]);
     }
-    case SpanOp::kUnion:
-      for (int child : node.children) {
-        if (MayHold(program, child, atom_bits)) {
+  }
+  for (const Leaf& leaf : leaf_nodes_) {
+    bool holds = true;  // a proximity without parts
+    if (leaf.op == SpanOp::kRegex) {
+      holds = leaf.a >= 0 && atom_bits[leaf.a] != 0 && fields_[leaf.word_field].texts != nullptr;
+    } else if (leaf.op == SpanOp::kNumber) {
+      holds = false;
+      for (const double number : fields_[leaf.word_field].number_values) {
+        if (number >= leaf.low && number <= leaf.high) {
           holds = true;
           break;
         }
       }
-      break;
-    case SpanOp::kNear:
-    case SpanOp::kOrdered:
-    case SpanOp::kSentence:
-      holds = true;
-      for (int child : node.children) {
-        if (!MayHold(program, child, atom_bits)) {
-          holds = false;
-          break;
-        }
-      }
-      break;
-    case SpanOp::kFilter:
-      holds = MayHold(program, node.children[0], atom_bits);
-      break;
+    }
+    if (holds) mark(leaf.span);
   }
-  may_generation_[span] = generation_;
-  may_hold_[span] = holds ? 1 : 0;
-  return holds;
+  while (!stack_.empty()) {
+    const int span = stack_.back();
+    stack_.pop_back();
+    for (uint32_t i = parents_begin_[span]; i < parents_begin_[span + 1]; ++i) {
+      const uint32_t edge = span_parents_[i];
+      const auto parent = static_cast<int>(edge & ~kAnyPart);
+      if ((edge & kAnyPart) != 0) {
+        mark(parent);
+        continue;
+      }
+      // near, ordered, sentence: every part (each occurrence of a part counts once).
+      PartCount& c = part_counts_[parent];
+      if (c.generation != generation_) {
+        c.generation = generation_;
+        c.count = 0;
+      }
+      if (++c.count == c.parts) mark(parent);
+    }
+  }
 }
 
-const std::vector<Mention>& WordState::Evaluate(const Program& program, int span,
-                                                const std::vector<uint8_t>& atom_bits) {
+const std::vector<Mention>& WordState::Compute(const Program& program, int span,
+                                               const std::vector<uint8_t>& atom_bits) {
   std::vector<Mention>& out = memo_[span];
-  if (memo_generation_[span] == generation_) return out;
   out.clear();
-  if (!MayHold(program, span, atom_bits)) {
-    memo_generation_[span] = generation_;
-    return out;
-  }
   const SpanNode& node = program.spans[span];
   const int wf_index = program.word_field_of[node.field];
   FieldState& state = fields_[wf_index];

@@ -28,6 +28,7 @@
 #ifndef TRIAGE_SCAN_WORD_STATE_H_
 #define TRIAGE_SCAN_WORD_STATE_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -70,8 +71,13 @@ class WordState {
 
   // The mentions of span node `span` in the current record. `atom_bits` are the character-level
   // matcher's results (a regex inside a word-level expression runs only if its bit is set).
+  // A node that cannot hold (MayHold) gets an empty list without touching its memo.
   const std::vector<Mention>& Evaluate(const Program& program, int span,
-                                       const std::vector<uint8_t>& atom_bits);
+                                       const std::vector<uint8_t>& atom_bits) {
+    if (!MayHold(span, atom_bits)) return no_mentions_;
+    if (memo_generation_[span] == generation_) return memo_[span];
+    return Compute(program, span, atom_bits);
+  }
 
   // The number of mentions of span node `span` in the current record, each run of tokens once
   // (Evaluate lists the same tokens once per distinct set of context bits).
@@ -105,12 +111,19 @@ class WordState {
     uint32_t c = 0;
   };
   // The lexeme id of `form`, computing the lexeme on first sight.
-  uint32_t LexemeOf(const Program& program, std::string_view form);
+  uint32_t LexemeOf(const Program& program, std::string_view form) {
+    return LexemeOf(program, form, HashWord(form));
+  }
+  // The same, given `hash` == HashWord(form) (a token carries it).
+  uint32_t LexemeOf(const Program& program, std::string_view form, uint64_t hash);
   // A token's key: its lexeme id when the pack stems (lexicon_), else its TermIndex::words id
   // (StringTable::kNone for a word no phrase holds): without stems there is nothing worth
   // keeping per form, and a lexicon would only grow with the text's vocabulary.
   uint32_t KeyOf(const Program& program, std::string_view form) {
-    return lexicon_ ? LexemeOf(program, form) : program.term_index.FindWord(form);
+    return KeyOf(program, form, HashWord(form));
+  }
+  uint32_t KeyOf(const Program& program, std::string_view form, uint64_t hash) {
+    return lexicon_ ? LexemeOf(program, form, hash) : program.term_index.FindWord(form, hash);
   }
   // The phrases that can start at a token of key `key` (see Lexeme).
   std::pair<const int*, const int*> Candidates(const Program& program, uint32_t key,
@@ -122,8 +135,22 @@ class WordState {
   // False when span node `span` certainly has no mention in the current record (a term list
   // without mention, a regex that did not occur, no number in range, a part of a proximity that
   // cannot hold): a necessary condition computed without building any mention, so that
-  // Evaluate skips the expressions whose parts are absent.
-  bool MayHold(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
+  // Evaluate skips the expressions whose parts are absent. The first call of a record computes
+  // it for every node at once (Propagate); the others read a word.
+  bool MayHold(int span, const std::vector<uint8_t>& atom_bits) {
+    if (propagated_ != generation_) Propagate(atom_bits);
+    return may_[span] == generation_;
+  }
+  // Marks the nodes that may hold, bottom-up from the leaves that do: the terms nodes of the
+  // touched atoms, the regex and number nodes that hold; a node that may hold marks its parents
+  // that it completes (any(...) and a filter: one part; near, ordered, sentence: all parts). The
+  // work is in proportion to the nodes that may hold, not to the pack's nodes or its any(...)
+  // fan-out, and no node is visited twice.
+  void Propagate(const std::vector<uint8_t>& atom_bits);
+  // Evaluate for a node that may hold and is not memoised in this record: computes and memoises
+  // its mentions.
+  const std::vector<Mention>& Compute(const Program& program, int span,
+                                      const std::vector<uint8_t>& atom_bits);
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
                const std::vector<uint8_t>& atom_bits);
   struct Choice;
@@ -134,13 +161,54 @@ class WordState {
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
 
   std::unique_ptr<AnalyzerScratch> scratch_;
+  // By word field, by phrase: the term atoms its lists have on the field (in the order of
+  // TermPhrase::lists, lists without one left out), at atoms[begin[p], begin[p + 1]); the word
+  // pass adds a phrase's mentions from these without looking up each list.
+  struct PhraseAtoms {
+    std::vector<uint32_t> begin;
+    std::vector<int> atoms;
+  };
+  std::vector<PhraseAtoms> phrase_atoms_;
   std::vector<FieldState> fields_;                 // by word field
   std::vector<std::vector<Mention>> term_mentions_;  // by term atom
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
+  const std::vector<Mention> no_mentions_;           // what a node that cannot hold has
   std::vector<uint32_t> memo_generation_;
-  std::vector<uint32_t> may_generation_;  // by span node: MayHold's memo, valid for generation_
-  std::vector<uint8_t> may_hold_;
+  // The span graph as Propagate reads it, built once per WordState: per node its parents (once
+  // per occurrence among their children) at span_parents_[parents_begin_[i], parents_begin_[i +
+  // 1]), each with kAnyPart set when one part completes it (any(...), a filter); per term atom
+  // its terms nodes at term_nodes_[term_nodes_begin_[a], term_nodes_begin_[a + 1]); the regex
+  // and number nodes.
+  static constexpr uint32_t kAnyPart = uint32_t{1} << 31;
+  std::vector<uint32_t> parents_begin_;
+  std::vector<uint32_t> span_parents_;
+  std::vector<uint32_t> term_nodes_begin_;
+  std::vector<int> term_nodes_;
+  // The kRegex and kNumber nodes (and partless proximities) with what Propagate tests them on.
+  struct Leaf {
+    int span = -1;
+    SpanOp op = SpanOp::kRegex;
+    int a = -1;
+    int word_field = -1;
+    double low = 0;
+    double high = 0;
+  };
+  std::vector<Leaf> leaf_nodes_;
+  // By span node: generation_ when it may hold in this record (MayHold).
+  std::vector<uint32_t> may_;
+  // By near, ordered or sentence node: how many of its parts may hold (valid when `generation`
+  // is generation_); it may hold when `count` reaches `parts`.
+  struct PartCount {
+    uint32_t generation = 0;
+    uint32_t count = 0;
+    uint32_t parts = 0;
+  };
+  std::vector<PartCount> part_counts_;
+  uint32_t propagated_ = 0;  // generation_ once Propagate ran for this record
+  std::vector<int> stack_;   // Propagate's scratch
+  // The record's number (since the last wrap): memo entries of other numbers are stale. It stays
+  // under 2^31, where Reset forgets every memo and starts again from 1.
   uint32_t generation_ = 1;
   std::vector<int> candidates_;
   // The leet pass's scratch: a value's leet words, and its tokens with each leet word in place
@@ -160,12 +228,29 @@ class WordState {
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;
   std::vector<int> lexeme_candidates_;
-  // Parallel to lexeme_candidates_: the TermIndex::words id a candidate's second element needs
-  // at the next token (a word element), or kAnyNext when the phrase has one element or its second
-  // is a stem or a gap. MatchValue rejects a candidate on it without reading the phrase: at a
-  // common first word most candidates fail there, and reading each phrase missed the cache.
+  // Parallel to lexeme_candidates_: what a candidate's second element needs at the next token,
+  // with details in the parallel lexeme_next_stems_ (NextStems):
+  //   - a word element: its TermIndex::words id; when the third element is a word too, that
+  //     word's id in [0], tested at the token after next (else kNone);
+  //   - kStemNext, a stem element when the pack stems in at most kNextStemLanguages languages:
+  //     its stem id per language (kNone in a language it does not compare in);
+  //   - kGapNext, a gap and then a word: the word's id in [0], the widths in [1] (below);
+  //   - kOneWord, a one-word phrase; kAnyNext, anything else (a gap before a stem, a stem in more
+  //     languages).
+  // MatchValue rejects a candidate on these without reading the phrase: at a common first word
+  // most candidates fail there, and reading each phrase missed the cache. Four bytes a candidate
+  // in lexeme_next_, so that a token's candidates take a cache line or two; the details are read
+  // only for the candidates that pass the first test.
   static constexpr uint32_t kAnyNext = StringTable::kNone - 1;
+  static constexpr uint32_t kStemNext = StringTable::kNone - 2;
+  static constexpr uint32_t kOneWord = StringTable::kNone - 3;
+  // A gap second element followed by a word element: lexeme_next_stems_ holds that word's id and
+  // the gap's widths (min | max << 16); one of the tokens the gap can reach must be that word.
+  static constexpr uint32_t kGapNext = StringTable::kNone - 4;
+  static constexpr size_t kNextStemLanguages = 2;
+  using NextStems = std::array<uint32_t, kNextStemLanguages>;
   std::vector<uint32_t> lexeme_next_;
+  std::vector<NextStems> lexeme_next_stems_;
   std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 

@@ -205,6 +205,20 @@ TEST_F(AnalyzerTest, LowercaseAfterStopEndsTheSentenceWhenOn) {
   EXPECT_EQ(Sentences("me pegó. ahorita estoy"), (Indices{0, 0, 1, 1}));
 }
 
+// The stops are found kind by kind (memchr for '.', '!' and '?'): mixed and repeated kinds, in
+// any order, each ends its sentence before a lowercase word; a stop in the last two bytes has no
+// word after it.
+TEST_F(AnalyzerTest, LowercaseAfterStopFindsEveryStopInOrder) {
+  config_.lowercase_after_stop = true;
+  Build();
+  EXPECT_EQ(Sentences("a? b. c! d. e? f! g"), (Indices{0, 1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(Sentences("one. two. three. four"), (Indices{0, 1, 2, 3}));
+  EXPECT_EQ(Sentences("why?! no\tmore. \tok"), (Indices{0, 1, 1, 2}));
+  EXPECT_EQ(Sentences("go. a"), (Indices{0, 1}));
+  EXPECT_EQ(Sentences("go.a"), (Indices{0}));  // one token
+  EXPECT_EQ(Sentences("go a."), (Indices{0, 0}));
+}
+
 TEST_F(AnalyzerTest, TextWithoutPunctuationIsOneSentence) {
   EXPECT_EQ(Sentences("he said he would pick her up after school"), Indices(9, 0));
   EXPECT_EQ(out_.sentence_starts, (Indices{0}));
@@ -229,6 +243,20 @@ TEST_F(AnalyzerTest, DictionaryReplacesOneWordByMany) {
   EXPECT_EQ(Forms(text), (Strings{"can", "you", "come", "right", "now"}));
   EXPECT_EQ(Spans(text), (Strings{"Can", "u", "come", "rn", "rn"}));
   EXPECT_EQ(out_.tokens[3].sentence, out_.tokens[4].sentence);
+}
+
+// Every token carries the hash of its own form (the word pass looks the form up with it): a
+// word kept as it is, a dictionary replacement's words, the parts of a split "14yo", a number,
+// and a non-ASCII word (the ICU path).
+TEST_F(AnalyzerTest, TokensCarryTheHashOfTheirForm) {
+  Build({"u => you\nrn => right now\nyo => years old\n"});
+  for (const std::string text : {"Can u come rn? she is 14yo", "niña de 12 años, ayúdame rn"}) {
+    Analyze(text);
+    ASSERT_FALSE(out_.tokens.empty());
+    for (const Token& token : out_.tokens) {
+      EXPECT_EQ(token.hash, HashWord(token.form)) << token.form;
+    }
+  }
 }
 
 TEST_F(AnalyzerTest, DictionaryMatchesFoldedWords) {

@@ -145,5 +145,44 @@ rule a { when text ~ near(girl, sold, within 3) and text ~ affirmed(sold) }
   EXPECT_TRUE(r.f.program.word_fields[0].context);  // a filter reads it
 }
 
+// A word-level expression written the same way twice (in one rule or in two) is one span node,
+// so that the scanner's per-node memo evaluates it once a record; a part that differs (the
+// window, the filter, the field) makes another node, and the shared part below it stays shared.
+TEST(ResolveTest, SpanNodesOfTheSameStructureAreShared) {
+  Resolved r(R"(
+terms girl = "girl"
+terms sold = "sold"
+context negated after 3 = girl
+rule a { when text ~ affirmed(near(girl, sold, within 3)) }
+rule b { when text ~ affirmed(near(girl, sold, within 3)) and text ~ any(girl, sold) }
+rule c { when text ~ negated(near(girl, sold, within 3)) or text ~ near(girl, sold, within 4) }
+rule d { when suspect.username ~ near(girl, sold, within 3) }
+)");
+  EXPECT_TRUE(r.f.Codes().empty()) << r.f.Rendered();
+  const int a = r.Root(0).a;
+  const ExprNode& b_first = r.Child(r.Root(1), 0);
+  EXPECT_EQ(b_first.a, a);  // affirmed(near(...)) in another rule: the same node
+  const SpanNode& affirmed = r.f.program.spans.at(a);
+  ASSERT_EQ(affirmed.op, SpanOp::kFilter);
+  const int near3 = affirmed.children.at(0);
+  const SpanNode& negated = r.f.program.spans.at(r.Child(r.Root(2), 0).a);
+  ASSERT_EQ(negated.op, SpanOp::kFilter);
+  EXPECT_NE(r.Child(r.Root(2), 0).a, a);          // another filter
+  EXPECT_EQ(negated.children.at(0), near3);       // over the same near(...)
+  const int near4 = r.Child(r.Root(2), 1).a;
+  EXPECT_NE(near4, near3);                        // another window
+  EXPECT_EQ(r.f.program.spans.at(near4).children, r.f.program.spans.at(near3).children);
+  const int other_field = r.Root(3).a;
+  EXPECT_NE(other_field, near3);  // another field: other term atoms, another node
+  // Each list is one terms node per field, however many expressions read it (`text ~ any(girl,
+  // sold)` is a union over the same two leaves).
+  std::set<int> text_leaves(r.f.program.spans.at(near3).children.begin(),
+                            r.f.program.spans.at(near3).children.end());
+  EXPECT_EQ(text_leaves.size(), 2u);
+  size_t terms_nodes = 0;
+  for (const SpanNode& node : r.f.program.spans) terms_nodes += node.op == SpanOp::kTerms;
+  EXPECT_EQ(terms_nodes, 4u);  // girl and sold, on text and on suspect.username
+}
+
 }  // namespace
 }  // namespace triage::internal::testing

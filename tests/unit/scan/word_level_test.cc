@@ -188,6 +188,76 @@ rule one { when text ~ meet_one }
   EXPECT_EQ(FiredOn(rules, "meet down"), Strings{"one"});
 }
 
+// A stem as the second element is tested on the next token's stems in the element's languages
+// only (the word pass rejects the other candidates before reading them): an English-only stem,
+// a Spanish-only one and one in both languages after the same first word; a number or the end of
+// the text after the first word matches none of them.
+TEST(WordLevelTest, AStemSecondElementComparesInItsOwnLanguages) {
+  RuleSet rules = MustCompile(R"(
+terms they_sell_en (stem english) = "they selling"
+terms they_sell_es (stem spanish) = "they vender"
+terms they_made_both (stem) = "they made"
+terms they_one = "they"
+rule en { when text ~ they_sell_en }
+rule es { when text ~ they_sell_es }
+rule both { when text ~ they_made_both }
+rule one { when text ~ they_one }
+)");
+  EXPECT_EQ(FiredOn(rules, "they sells her"), (Strings{"en", "one"}));      // English stem sell
+  EXPECT_EQ(FiredOn(rules, "they venden"), (Strings{"es", "one"}));         // Spanish stem vend
+  EXPECT_EQ(FiredOn(rules, "they vendieron"), (Strings{"es", "one"}));
+  EXPECT_EQ(FiredOn(rules, "they mades"), (Strings{"both", "one"}));        // English: made
+  EXPECT_EQ(FiredOn(rules, "they mad"), (Strings{"both", "one"}));          // Spanish: mad
+  EXPECT_EQ(FiredOn(rules, "they 14"), Strings{"one"});
+  EXPECT_EQ(FiredOn(rules, "they fourteen"), Strings{"one"});  // the dictionary's number
+  EXPECT_EQ(FiredOn(rules, "it was they"), Strings{"one"});
+  EXPECT_EQ(FiredOn(rules, "they said"), Strings{"one"});
+}
+
+// Three-word phrases that share their first two words are told apart by the third (tested at
+// the token after next before the phrase is read); the text may end after two of them, and a
+// third element that is a stem or a gap is left to the phrase itself.
+TEST(WordLevelTest, ThreeWordPhrasesAreToldApartByTheirThirdWord) {
+  RuleSet rules = MustCompile(R"(
+terms pick_you_up = "pick you up"
+terms pick_you_at = "pick you at"
+terms pick_you_sell (stem) = "pick you selling"
+terms pick_you_gap = "pick you {0,1} tonight"
+rule up { when text ~ pick_you_up }
+rule at { when text ~ pick_you_at }
+rule sell { when text ~ pick_you_sell }
+rule gap { when text ~ pick_you_gap }
+)");
+  EXPECT_EQ(FiredOn(rules, "i can pick you up"), Strings{"up"});
+  EXPECT_EQ(FiredOn(rules, "i can pick you at"), Strings{"at"});
+  EXPECT_EQ(FiredOn(rules, "i can pick you"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "pick you sells"), Strings{"sell"});
+  EXPECT_EQ(FiredOn(rules, "pick you tonight"), Strings{"gap"});
+  EXPECT_EQ(FiredOn(rules, "pick you up tonight"), (Strings{"up", "gap"}));
+  EXPECT_EQ(FiredOn(rules, "pick me up"), Strings{});
+}
+
+// A gap right after the first word: the word after the gap is looked for at the tokens the gap
+// can reach (the word pass skips the phrase when it is at none of them), at the narrowest and
+// the widest width, at the end of the text, and when it is a number written as a word.
+TEST(WordLevelTest, AGapAfterTheFirstWordReachesExactlyItsWidths) {
+  RuleSet rules = MustCompile(R"(
+terms took_papers = "took {1,2} passport"
+terms age_of = "age {0,1} 14"
+rule t { when text ~ took_papers }
+rule a { when text ~ age_of }
+)");
+  EXPECT_EQ(FiredOn(rules, "he took passport"), Strings{});          // the gap takes one at least
+  EXPECT_EQ(FiredOn(rules, "he took her passport"), Strings{"t"});
+  EXPECT_EQ(FiredOn(rules, "he took her old passport"), Strings{"t"});
+  EXPECT_EQ(FiredOn(rules, "he took her old blue passport"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "he took her"), Strings{});                // the text ends in the gap
+  EXPECT_EQ(FiredOn(rules, "took took passport"), Strings{"t"});      // from the first "took"
+  EXPECT_EQ(FiredOn(rules, "age 14"), Strings{"a"});
+  EXPECT_EQ(FiredOn(rules, "age about fourteen"), Strings{"a"});      // the dictionary's number
+  EXPECT_EQ(FiredOn(rules, "age is about 14"), Strings{});
+}
+
 TEST(WordLevelTest, GapsInsidePhrasesSkipUpToTheirWidth) {
   RuleSet rules = MustCompile(R"(
 terms took_papers = "took {0,3} passport"
@@ -797,6 +867,39 @@ rule r { when text ~ bad or text ~ loop1 }
       << rendered;
   EXPECT_NE(rendered.find("[include-cycle]"), std::string::npos) << rendered;
   EXPECT_NE(rendered.find("[duplicate-include]"), std::string::npos) << rendered;
+}
+
+}  // namespace
+}  // namespace triage::testing
+
+namespace triage::testing {
+namespace {
+
+// Rules that share a word-level subexpression (one span node after compilation) each see its
+// mentions, whichever of them is evaluated first and whether or not the others fire; a part
+// written twice in one near(...) needs two mentions; a part shared by a near(...) and an
+// any(...) completes both.
+TEST(WordLevelTest, SharedSubexpressionsHoldForEveryRuleThatReadsThem) {
+  RuleSet rules = MustCompile(R"(
+terms girl = "girl", "nina"
+terms sold = "sold", "vendida"
+terms now = "now", "ahora"
+terms hit = "hit"
+rule a { when text ~ near(girl, sold, within 2) }
+rule b { when text ~ near(girl, sold, within 2) and text ~ now }
+rule c { when text ~ any(near(girl, sold, within 2), hit) }
+rule d { when text ~ sentence(near(girl, sold, within 2), now) }
+rule twice { when text ~ near(girl, girl, within 3) }
+rule e { when a and not text ~ near(girl, sold, within 2) }
+)");
+  EXPECT_EQ(FiredOn(rules, "the girl was sold"), (Strings{"a", "c"}));
+  EXPECT_EQ(FiredOn(rules, "the girl was sold now"), (Strings{"a", "b", "c", "d"}));
+  EXPECT_EQ(FiredOn(rules, "the girl was sold. Now"), (Strings{"a", "b", "c"}));
+  EXPECT_EQ(FiredOn(rules, "he hit a girl"), Strings{"c"});
+  EXPECT_EQ(FiredOn(rules, "girl and nina"), Strings{"twice"});
+  EXPECT_EQ(FiredOn(rules, "a girl sold the girl"), (Strings{"a", "c", "twice"}));
+  EXPECT_EQ(FiredOn(rules, "girl a b c d sold now"), Strings{});
+  EXPECT_EQ(FiredOn(rules, "now"), Strings{});
 }
 
 }  // namespace
