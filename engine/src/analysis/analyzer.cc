@@ -217,23 +217,27 @@ SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
 // analysis.sentences.clause_breaks: a token starts a clause when the text between it and the
 // previous token holds a comma, semicolon, colon, bracket, or a dash standing alone (" - ", an en
 // or em dash); a hyphen inside a word ("14-year-old") is no break.
+// Whether token `t` (> 0) starts a clause (MarkClauseBreaks).
+bool StartsClause(std::string_view text, const std::vector<Token>& tokens, size_t t) {
+  // Tokens a dictionary entry expands to ("rn" -> "right now") share the written span: no gap.
+  const uint32_t end = tokens[t - 1].end;
+  const uint32_t begin = tokens[t].begin;
+  if (begin <= end) return false;
+  const std::string_view gap = text.substr(end, begin - end);
+  bool clause = gap.find_first_of(",;:()[]") != std::string_view::npos ||
+                gap.find("\xE2\x80\x93") != std::string_view::npos ||  // en dash
+                gap.find("\xE2\x80\x94") != std::string_view::npos;    // em dash
+  for (size_t i = 0; !clause && i < gap.size(); ++i) {
+    const bool spaced_before = i == 0 || gap[i - 1] == ' ';
+    const bool spaced_after = i + 1 == gap.size() || gap[i + 1] == ' ';
+    clause = gap[i] == '-' && spaced_before && spaced_after;
+  }
+  return clause;
+}
+
 void MarkClauseBreaks(std::string_view text, std::vector<Token>* tokens) {
   for (size_t t = 1; t < tokens->size(); ++t) {
-    // Tokens a dictionary entry expands to ("rn" -> "right now") share the written span: no gap.
-    const uint32_t end = (*tokens)[t - 1].end;
-    const uint32_t begin = (*tokens)[t].begin;
-    (*tokens)[t].clause_start = false;
-    if (begin <= end) continue;
-    const std::string_view gap = text.substr(end, begin - end);
-    bool clause = gap.find_first_of(",;:()[]") != std::string_view::npos ||
-                  gap.find("\xE2\x80\x93") != std::string_view::npos ||  // en dash
-                  gap.find("\xE2\x80\x94") != std::string_view::npos;    // em dash
-    for (size_t i = 0; !clause && i < gap.size(); ++i) {
-      const bool spaced_before = i == 0 || gap[i - 1] == ' ';
-      const bool spaced_after = i + 1 == gap.size() || gap[i + 1] == ' ';
-      clause = gap[i] == '-' && spaced_before && spaced_after;
-    }
-    (*tokens)[t].clause_start = clause;
+    (*tokens)[t].clause_start = StartsClause(text, *tokens, t);
   }
 }
 
@@ -606,6 +610,31 @@ void Analyzer::Analyze(std::string_view text, AnalyzerScratch* scratch, Analyzed
       has_token = true;
     }
   }
+}
+
+bool Analyzer::AnalyzeLines(std::string_view text, const std::vector<Line>& lines,
+                            AnalyzedText* out) const {
+  if (!impl_->config.line_breaks_end_sentences || text.size() > kMaxTextBytes) return false;
+  out->Clear();
+  uint32_t sentences = 0;
+  for (const Line& line : lines) {
+    const size_t first = out->tokens.size();
+    for (const Token& token : line.analyzed->tokens) {
+      Token& joined = out->tokens.emplace_back(token);
+      joined.begin += line.offset;
+      joined.end += line.offset;
+      joined.sentence += sentences;
+    }
+    for (const uint32_t start : line.analyzed->sentence_starts) {
+      out->sentence_starts.push_back(start + static_cast<uint32_t>(first));
+    }
+    sentences += static_cast<uint32_t>(line.analyzed->sentence_starts.size());
+    // A line's first token: its clause_start reads the text since the previous line's last.
+    if (impl_->config.clause_breaks && first > 0 && first < out->tokens.size()) {
+      out->tokens[first].clause_start = StartsClause(text, out->tokens, first);
+    }
+  }
+  return true;
 }
 
 }  // namespace triage::internal

@@ -130,6 +130,24 @@ class Analyzer {
   // first). Deterministic: the same text and config give the same tokens.
   void Analyze(std::string_view text, AnalyzerScratch* scratch, AnalyzedText* out) const;
 
+  // One line of a text of lines (AnalyzeLines): where it starts in the text, and its analysis.
+  struct Line {
+    uint32_t offset = 0;
+    const AnalyzedText* analyzed = nullptr;
+  };
+  // Analyze for a text of lines, from the lines' own analyses: `text` is the lines joined with
+  // '\n' ("a\nb\nc"), and lines[i].analyzed is Analyze's result for the i-th line alone, which
+  // starts at lines[i].offset. Fills *out with exactly what Analyze(text) gives and returns true
+  // when a line feed ends a sentence (analysis.sentences.line_breaks): then nothing of the
+  // analysis reads across one (UAX #29 breaks words on both sides of a line feed, WB3a/WB3b, and
+  // a sentence after it, SB4; no sentence rule looks past it, lowercase_after_stop reads only
+  // spaces and tabs), and only a line's first token's clause_start, which reads the text since
+  // the previous line's last token, is computed again. Returns false, *out unspecified,
+  // otherwise (the caller analyses the text). For the conversation window, whose messages were
+  // analysed when they came.
+  bool AnalyzeLines(std::string_view text, const std::vector<Line>& lines,
+                    AnalyzedText* out) const;
+
   // Normalises one word as step 2 does (no dictionary, no split). For phrases and triggers.
   std::string Fold(std::string_view word, AnalyzerScratch* scratch) const;
 

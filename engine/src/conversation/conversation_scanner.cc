@@ -26,7 +26,11 @@
 // 5. Evaluate the conversation: the record again, its text field replaced by the window joined
 //    with '\n' (a sentence boundary: analysis.sentences.line_breaks). An empty window (keywords
 //    only) evaluates as the message itself, so a bare HELP is a contact, not an empty message;
-//    a window that is just this message's one text is not evaluated twice.
+//    a window that is just this message's one text is not evaluated twice. The window's
+//    analysis (words, sentences) is put together from its messages' analyses, kept from the
+//    evaluations before (conversation/analysis_cache.h): the same tokens and sentences as
+//    analysing the joined text (Analyzer::AnalyzeLines); the term mentions, contexts and rules
+//    are found over the whole window, so phrases and scopes that cross a message boundary are.
 // 6. Each message offers the higher of the window's evaluation and its own (the window's among
 //    equals); the conversation's decision is the highest offered so far (the latest among
 //    equals), so a later "im safe now" is shown in the message's own decision but never lowers
@@ -56,6 +60,7 @@
 
 #include "compile/program.h"
 #include "compile/rule_set_access.h"
+#include "conversation/analysis_cache.h"
 #include "conversation/keywords.h"
 #include "scan/scan_state.h"
 #include "util/sha256.h"
@@ -139,7 +144,12 @@ class ConversationScanner::Impl {
       : rules_(std::move(rules)),
         store_(store),
         state_(internal::RuleSetAccess::ProgramOf(rules_)),
-        keywords_(internal::RuleSetAccess::ProgramOf(rules_).config.conversations) {}
+        keywords_(internal::RuleSetAccess::ProgramOf(rules_).config.conversations) {
+    const internal::Program& program = internal::RuleSetAccess::ProgramOf(rules_);
+    if (program.analyzer != nullptr) {
+      analyses_ = std::make_unique<internal::AnalysisCache>(program.analyzer.get());
+    }
+  }
 
   int Route(std::string_view json, ConversationTicket* ticket);
   void Admit(ConversationTicket* ticket);
@@ -175,6 +185,10 @@ class ConversationScanner::Impl {
   Decision own_;              // the message's own decision when the caller wants none
   std::string message_text_;  // the loaded message's text values, joined
   std::string window_;        // the conversation window, joined (alive during evaluation)
+  // The analyses of the window's messages (null without an analyzer), and the window's lines
+  // as the word pass reads them (alive during evaluation).
+  std::unique_ptr<internal::AnalysisCache> analyses_;
+  std::vector<internal::Analyzer::Line> lines_;
   bool single_text_ = false;  // the message has exactly one text value
 };
 
@@ -390,12 +404,39 @@ void ConversationScanner::Impl::EvaluateWindow(const ThreadState& thread, const 
     *out = message;
     return;
   }
+  const int field = program.conversation_fields.text;
+  // The window's analysis is put together from its messages' (analysis_cache.h), when the text
+  // is read as words and a line break ends a sentence (Analyzer::AnalyzeLines).
+  bool lines = analyses_ != nullptr && program.word_field_of[field] >= 0 &&
+               program.analyzer->config().line_breaks_end_sentences;
+  // The newest message's analysis, made by its own evaluation: when its one text is the
+  // window's last line as it is (not cut to max_text_bytes).
+  const internal::AnalyzedText* newest = nullptr;
+  if (lines) {
+    analyses_->Round();
+    lines_.clear();
+    const std::vector<std::string_view>& own = state_.Texts(field);
+    if (own.size() == 1 && own.front() == texts.back()) newest = state_.Analyzed(program, field, 0);
+  }
   window_.clear();
   for (size_t i = 0; i < texts.size(); ++i) {
     if (i > 0) window_.push_back('\n');
+    if (lines) {
+      const internal::AnalyzedText* analyzed =
+          analyses_->Get(texts[i], i + 1 == texts.size() ? newest : nullptr);
+      if (analyzed == nullptr) {
+        lines = false;  // another text of the same hash holds the slot: analysed whole
+      } else {
+        lines_.push_back({static_cast<uint32_t>(window_.size()), analyzed});
+      }
+    }
     window_.append(texts[i]);
   }
-  state_.ReplaceTexts(program.conversation_fields.text, window_);
+  if (lines) {
+    state_.ReplaceTexts(field, window_, &lines_);
+  } else {
+    state_.ReplaceTexts(field, window_);
+  }
   *out = Decision();
   out->id = message.id;
   state_.EvaluateLoaded(program, out, /*count_hits=*/false);

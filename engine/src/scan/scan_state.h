@@ -102,6 +102,21 @@ class ScanState {
     FieldValues& values = values_[field];
     values.texts.assign(1, text);
     values.ascii.clear();
+    lines_field_ = -1;
+  }
+  // The same, `text` being lines joined with '\n' whose analyses `lines` gives
+  // (Analyzer::AnalyzeLines): the evaluations until the next load put the text's analysis
+  // together from them. `lines` and the analyses it points to must stay alive as long.
+  void ReplaceTexts(int field, std::string_view text, const std::vector<Analyzer::Line>* lines) {
+    ReplaceTexts(field, text);
+    lines_field_ = field;
+    lines_ = lines;
+  }
+  // The analysis of text value `v` of field `field` in the latest evaluation, or nullptr when
+  // the field is not read as words or has no such value.
+  const AnalyzedText* Analyzed(const Program& program, int field, size_t v) const {
+    const int word_field = program.word_field_of[field];
+    return word_field < 0 ? nullptr : words_.Analyzed(word_field, v);
   }
   // LoadJson without counting the record in the stats (a look at a record that will be scanned
   // later).
@@ -118,6 +133,7 @@ class ScanState {
   void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
   void ClearValues() {
     for (FieldValues& v : values_) v.Clear();
+    lines_field_ = -1;
     id_.clear();
     has_id_ = false;
   }
@@ -224,6 +240,9 @@ class ScanState {
   simdjson::padded_string buffer_;
   std::deque<std::string> owned_texts_;  // id values read as text (stable addresses)
   WordState words_;
+  // ReplaceTexts with lines: the field whose value is lines, and their analyses (-1: none).
+  int lines_field_ = -1;
+  const std::vector<Analyzer::Line>* lines_ = nullptr;
   int id_field_ = -1;
   bool collect_stats_ = false;
   ScanStats stats_;

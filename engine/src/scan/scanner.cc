@@ -717,7 +717,10 @@ void ScanState::Evaluate(const Program& program, Decision* decision, bool count_
   words_.Reset();
   for (size_t w = 0; w < program.word_fields.size(); ++w) {
     const std::vector<std::string_view>& texts = values_[program.word_fields[w].field].texts;
-    if (!texts.empty()) words_.MatchField(program, static_cast<int>(w), texts);
+    if (!texts.empty()) {
+      words_.MatchField(program, static_cast<int>(w), texts,
+                        program.word_fields[w].field == lines_field_ ? lines_ : nullptr);
+    }
   }
 
   // Rules.

@@ -276,8 +276,14 @@ void WordState::AddTermMention(int atom, const Mention& mention) {
   mentions.push_back(mention);
 }
 
+const AnalyzedText* WordState::Analyzed(int word_field, size_t value) const {
+  const FieldState& state = fields_[word_field];
+  return state.texts != nullptr && value < state.values ? &state.analyzed[value] : nullptr;
+}
+
 void WordState::MatchField(const Program& program, int word_field,
-                           const std::vector<std::string_view>& texts) {
+                           const std::vector<std::string_view>& texts,
+                           const std::vector<Analyzer::Line>* lines) {
   FieldState& state = fields_[word_field];
   state.texts = &texts;
   state.values = texts.size();
@@ -285,7 +291,10 @@ void WordState::MatchField(const Program& program, int word_field,
   if (state.lexemes.size() < texts.size()) state.lexemes.resize(texts.size());
   if (state.scopes.size() < texts.size()) state.scopes.resize(texts.size());
   for (uint32_t v = 0; v < texts.size(); ++v) {
-    program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
+    if (v > 0 || lines == nullptr ||
+        !program.analyzer->AnalyzeLines(texts[v], *lines, &state.analyzed[v])) {
+      program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
+    }
     std::vector<uint32_t>& lexemes = state.lexemes[v];
     lexemes.clear();
     const std::vector<Token>& tokens = state.analyzed[v].tokens;

@@ -61,8 +61,16 @@ class WordState {
 
   // Analyses the values of word field `word_field` and finds its term mentions and contexts.
   // `texts` must stay valid until the next Reset.
+  // `lines`, when not null: value 0 is its lines joined with '\n', each line analysed
+  // (Analyzer::AnalyzeLines), so its analysis is put together from theirs rather than done
+  // again (when the config allows it).
   void MatchField(const Program& program, int word_field,
-                  const std::vector<std::string_view>& texts);
+                  const std::vector<std::string_view>& texts,
+                  const std::vector<Analyzer::Line>* lines = nullptr);
+
+  // The analysis of value `value` of word field `word_field` in the current record (since the
+  // last MatchField of the field), or nullptr when the field has no such value.
+  const AnalyzedText* Analyzed(int word_field, size_t value) const;
 
   // True when term atom `term_atom` has a mention in the current record.
   bool HasTerm(int term_atom) const { return !term_mentions_[term_atom].empty(); }

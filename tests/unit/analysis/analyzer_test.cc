@@ -443,5 +443,76 @@ TEST_F(AnalyzerTest, AsciiShortcutMatchesIcuOnRandomTextWithoutLineBreakSentence
   CompareAsciiShortcutWithIcu(config, 2);
 }
 
+// Dump with every member of a token (AnalyzeLines must give Analyze's tokens exactly).
+std::string FullDump(const AnalyzedText& out) {
+  std::string s = Dump(out);
+  for (const Token& t : out.tokens) {
+    s += (t.clause_start ? " c" : " -") + std::to_string(t.hash);
+  }
+  return s;
+}
+
+// AnalyzeLines over random lines (ASCII, and with letters of other scripts, so that the joined
+// text takes the ICU path where a line alone takes the ASCII shortcut) gives Analyze's result on
+// the joined text.
+void CompareLinesWithWhole(const AnalysisConfig& config, uint32_t seed) {
+  Dictionary dictionary;
+  SourceManager sources;
+  Diagnostics diagnostics;
+  const FileId file = sources.AddFile("d.dict", "rn => right now\nfourteen => 14\n");
+  ASSERT_TRUE(dictionary.AddFile(sources, file, config, &diagnostics));
+  Result<std::shared_ptr<const Analyzer>> analyzer = Analyzer::Create(config, std::move(dictionary));
+  ASSERT_TRUE(analyzer.ok());
+  std::unique_ptr<AnalyzerScratch> scratch = (*analyzer)->NewScratch();
+  const std::vector<std::string> pieces = {
+      "a", "Bc", "rn", "14yo", "fourteen", "9.5", " ", " ", " ", ".", ". ", "!", "?", ",", ";",
+      ":", " - ", "(", ")", "\r", "\n", "\t", "ni\xC3\xB1" "a", "\xC3\x89l", "\xE2\x80\x94",
+      "\xD0\xB0", "\xCC\x81", "\xE2\x80\xA8", "x", "e", "Q"};
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<size_t> length(0, 12);
+  std::uniform_int_distribution<size_t> count(1, 5);
+  std::vector<AnalyzedText> analyzed(5);
+  AnalyzedText joined;
+  AnalyzedText whole;
+  for (int i = 0; i < 5000; ++i) {
+    const size_t n = count(random);
+    std::string text;
+    std::vector<Analyzer::Line> lines;
+    for (size_t l = 0; l < n; ++l) {
+      std::string line;
+      const size_t k = length(random);
+      for (size_t j = 0; j < k; ++j) line += pieces[pick(random)];
+      (*analyzer)->Analyze(line, scratch.get(), &analyzed[l]);
+      if (l > 0) text.push_back('\n');
+      lines.push_back({static_cast<uint32_t>(text.size()), &analyzed[l]});
+      text += line;
+    }
+    ASSERT_TRUE((*analyzer)->AnalyzeLines(text, lines, &joined));
+    (*analyzer)->Analyze(text, scratch.get(), &whole);
+    ASSERT_EQ(FullDump(joined), FullDump(whole)) << "text: " << testing::PrintToString(text);
+  }
+}
+
+TEST_F(AnalyzerTest, AnalyzeLinesGivesWhatAnalyzeGivesOnTheJoinedText) {
+  CompareLinesWithWhole(AnalysisConfig(), 11);
+}
+
+TEST_F(AnalyzerTest, AnalyzeLinesGivesWhatAnalyzeGivesWithClausesAndLowercaseStops) {
+  AnalysisConfig config;
+  config.clause_breaks = true;
+  config.lowercase_after_stop = true;
+  CompareLinesWithWhole(config, 12);
+}
+
+TEST_F(AnalyzerTest, AnalyzeLinesDeclinesWhenLineBreaksDoNotEndSentences) {
+  config_.line_breaks_end_sentences = false;
+  Build();
+  AnalyzedText line;
+  analyzer_->Analyze("alpha", scratch_.get(), &line);
+  AnalyzedText joined;
+  EXPECT_FALSE(analyzer_->AnalyzeLines("alpha\nalpha", {{0, &line}, {6, &line}}, &joined));
+}
+
 }  // namespace
 }  // namespace triage::internal

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: Apache-2.0
+// Tests of the conversation window's word pass (engine/src/conversation/conversation_scanner.cc,
+// step 5; analysis_cache.h; Analyzer::AnalyzeLines) through the public API: the window's
+// analysis is put together from its messages' analyses, and must give what analysing the joined
+// text gives. Each conversation decision is checked against a plain Scanner run on a record
+// whose text is the window joined, combined as the conversation combines decisions (the higher
+// of the window's and the message's own; the highest so far). The pack reads words across
+// message boundaries (a phrase, near, a context scope that a clause or a sentence stops,
+// sentence()), so a wrong offset or sentence index in the put-together analysis changes a
+// decision. (A line's first token also starts a sentence, so its clause mark changes no rule:
+// analyzer_test.cc compares the analyses themselves, clause marks included.)
+#include "triage/conversation_scanner.h"
+
+#include <cstddef>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "triage/conversation_store.h"
+#include "triage/triage.h"
+
+#include "support/compile_helpers.h"
+#include "unit/conversation/conversation_fixture.h"
+
+namespace triage {
+namespace {
+
+using conversation_testing::Sms;
+using conversation_testing::Thread;
+
+constexpr char kWordRules[] = R"(
+category hotline_contact "A contact with no case in it yet"
+
+terms meet_up = "meet up"
+terms alpha = "alpha", "niña"
+terms beta = "beta", "14"
+terms neg = "not"
+terms hit = "hit"
+terms gap = "pay {0,2} cash"
+context negated after 3 = neg
+
+rule phrase { when text ~ meet_up  urgency +7 }
+rule gapped { when text ~ gap  urgency +11 }
+rule same_sentence { when text ~ sentence(alpha, beta)  urgency +13 }
+rule close { when text ~ near(alpha, beta, within 2)  urgency +17 }
+rule ordered_pair { when text ~ ordered(beta, alpha, within 1)  urgency +19 }
+rule neg_hit { when text ~ negated(hit)  urgency +23 }
+rule plain_hit { when text ~ affirmed(hit)  urgency +29 }
+rule number_range { when text ~ number(10..20)  urgency +31 }
+rule two_alphas { when count(text ~ alpha) >= 2  urgency +37 }
+)";
+
+// What the conversation offers, from a plain Scanner on the joined window: rule names and
+// urgency of the decision the conversation would hold.
+struct Offered {
+  int urgency = 0;
+  std::vector<std::string> rules;
+};
+
+Offered Of(const Decision& decision) { return {decision.urgency, testing::Fired(decision)}; }
+
+std::string JsonEscape(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Random messages over a vocabulary that makes the pack's constructs meet across messages.
+// Many messages repeat (the cache then serves one conversation's text to another).
+void CompareWithJoinedText(const std::string& config, uint32_t seed) {
+  testing::Compiled compiled = testing::CompileText(kWordRules, config);
+  ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+  const RuleSet& rules = *compiled.rules;
+  Thread thread(rules);
+  Scanner reference(rules);
+
+  const std::vector<std::string> words = {
+      "meet", "up", "alpha", "beta", "not", "hit", "pay", "me", "cash", "niña", "14", "fourteen",
+      "the", "Alpha", "Beta", ",", ".", ";", " - ", "12", "ok", "Niña", "(", ")", "hit.", "up,"};
+  std::mt19937 random(seed);
+  std::uniform_int_distribution<size_t> pick(0, words.size() - 1);
+  std::uniform_int_distribution<size_t> length(1, 5);
+  std::uniform_int_distribution<size_t> pool_pick(0, 11);
+  std::vector<std::string> pool;  // earlier messages, sent again now and then
+  constexpr int kConversations = 6;
+  constexpr int kMessages = 14;  // under max_messages (20): the window is every message
+  std::vector<std::vector<std::string>> texts(kConversations);
+  std::vector<Offered> held(kConversations);
+  for (int m = 0; m < kMessages; ++m) {
+    for (int c = 0; c < kConversations; ++c) {
+      std::string body;
+      if (!pool.empty() && pool_pick(random) < 3) {
+        body = pool[random() % pool.size()];
+      } else {
+        const size_t n = length(random);
+        for (size_t i = 0; i < n; ++i) {
+          if (i > 0) body.push_back(' ');
+          body += words[pick(random)];
+        }
+        pool.push_back(body);
+      }
+      texts[c].push_back(body);
+      const std::string time = "2026-11-02T10:" + std::string(m < 10 ? "0" : "") +
+                               std::to_string(m) + ":00Z";
+      const std::string conversation = "c-" + std::to_string(c);
+      Decision own;
+      const Decision decision = thread.Scan(
+          Sms{"s-" + std::to_string(c) + "-" + std::to_string(m), body, time, conversation},
+          &own);
+
+      // The reference: the window's text, joined, as one record.
+      std::string window;
+      for (size_t i = 0; i < texts[c].size(); ++i) {
+        if (i > 0) window.push_back('\n');
+        window += texts[c][i];
+      }
+      Decision joined;
+      ASSERT_TRUE(reference
+                      .ScanJson(Sms{"w", JsonEscape(window), time, conversation}.Json(), &joined)
+                      .ok());
+      Offered offered = Of(joined);
+      if (own.urgency > offered.urgency) offered = Of(own);
+      if (m == 0 || offered.urgency >= held[c].urgency) held[c] = offered;
+      ASSERT_EQ(testing::Fired(decision), held[c].rules)
+          << "seed " << seed << ", conversation " << c << ", window:\n" << window;
+      ASSERT_EQ(decision.urgency, held[c].urgency) << "window:\n" << window;
+    }
+  }
+}
+
+TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedText) {
+  for (uint32_t seed = 1; seed <= 12; ++seed) CompareWithJoinedText("", seed);
+}
+
+TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedTextWithClauseBreaks) {
+  const std::string config =
+      "analysis:\n  sentences:\n    clause_breaks: true\n    lowercase_after_stop: true\n";
+  for (uint32_t seed = 101; seed <= 112; ++seed) CompareWithJoinedText(config, seed);
+}
+
+TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedTextWhenLineBreaksDoNotEndSentences) {
+  const std::string config = "analysis:\n  sentences:\n    line_breaks: false\n";
+  for (uint32_t seed = 201; seed <= 206; ++seed) CompareWithJoinedText(config, seed);
+}
+
+// A phrase and a proximity across two messages hold in the window; sentence() does not, a line
+// break ending the sentence; a negation scope does not reach into the next message.
+TEST(ConversationWindowTest, WhatCrossesAMessageBoundary) {
+  testing::Compiled compiled = testing::CompileText(kWordRules, "");
+  ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+  Thread thread(*compiled.rules);
+  Decision own;
+  thread.Scan(Sms{"s-1", "can we meet", "2026-11-02T10:00:00Z", "c-1"}, &own);
+  EXPECT_EQ(testing::Fired(own), std::vector<std::string>{});
+  const Decision second =
+      thread.Scan(Sms{"s-2", "up by the alpha", "2026-11-02T10:01:00Z", "c-1"}, &own);
+  EXPECT_EQ(testing::Fired(own), std::vector<std::string>{});
+  EXPECT_EQ(testing::Fired(second), std::vector<std::string>{"phrase"});
+  const Decision third = thread.Scan(Sms{"s-3", "beta", "2026-11-02T10:02:00Z", "c-1"}, &own);
+  EXPECT_EQ(testing::Fired(third), (std::vector<std::string>{"phrase", "close"}));
+
+  Thread negation(*compiled.rules);
+  negation.Scan(Sms{"s-1", "i did not", "2026-11-02T10:00:00Z", "c-2"});
+  const Decision hit = negation.Scan(Sms{"s-2", "hit him", "2026-11-02T10:01:00Z", "c-2"});
+  EXPECT_EQ(testing::Fired(hit), std::vector<std::string>{"plain_hit"});
+}
+
+}  // namespace
+}  // namespace triage
