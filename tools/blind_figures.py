@@ -63,19 +63,29 @@ def main():
             if line.strip():
                 label = json.loads(line)
                 labels[label["id"]] = label
-    out = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
-                          args.records], check=True, capture_output=True, text=True).stdout
+    # `triage filter` exits 1 when a line is an error line (a field of the wrong type, say); the
+    # figures still count that record, as not triaged
+    run = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
+                          args.records], capture_output=True, text=True)
+    if run.returncode not in (0, 1) or not run.stdout:
+        sys.exit(f"blind_figures: triage filter failed (exit {run.returncode}): {run.stderr.strip()}")
+    out = run.stdout
     no_case = {"hotline_contact", "unclassified"}
     misses = []
+    errors = 0
     rounds = {}  # round ("r13") -> Counter of the figures' numerators and denominators
     for line in out.splitlines():
         d = json.loads(line)
         label = labels.get(d.get("id"))
-        if label is None or "error" in d["triage"]:
+        if label is None:
             continue
         t = d["triage"]
-        decided = t["urgency"]["band"]
-        top = t["categories"][0]["name"] if t["categories"] else ""
+        if "error" in t:  # not triaged: no band, no category
+            errors += 1
+            decided, top = "error:" + t["error"]["code"], ""
+        else:
+            decided = t["urgency"]["band"]
+            top = t["categories"][0]["name"] if t["categories"] else ""
         wanted = label["categories"] or ["unclassified"]
         urgent = label["band"] in URGENT
         p4 = label["band"] == "P4"
@@ -94,7 +104,7 @@ def main():
 
     def pct(a, b):
         return f"{a}/{b} = {100.0 * a / b:.1f}%" if b else "-"
-    print(f"records {total['n']}")
+    print(f"records {total['n']}" + (f" ({errors} error lines, counted as not triaged)" if errors else ""))
     print(f"under-triage  {pct(total['under'], total['urgent'])}")
     print(f"band agrees   {pct(total['band'], total['n'])}")
     print(f"top category  {pct(total['top'], total['n'])}")

@@ -276,6 +276,35 @@ TEST_F(ConversationCliTest, TheExamplesThreadWithTheDefaultPack) {
   EXPECT_EQ(by_id["r-31"].conversation, "");
 }
 
+TEST_F(ConversationCliTest, TheDefaultPackKeepsAReplyHalfAnHourLaterInItsConversation) {
+  // rules/triage.yaml's idle_timeout (30m): a girl who texted her age and an adult's plan to meet
+  // writes again 25 minutes later that he is outside her school now; that message is read with
+  // the first two (P1), and one 40 minutes after the last opens a new conversation.
+  const std::string source = TRIAGE_SOURCE_DIR;
+  const char* const bodies[] = {
+      "theres this guy i met on an app, hes 34 and im 15. he wants to meet up and says dont tell "
+      "my mom",
+      "i dont know what to do",
+      "wait he just texted me hes parked outside my school rn and said come out and get in",
+      "ok"};
+  const char* const times[] = {"2026-12-06T19:02:00Z", "2026-12-06T19:05:00Z",
+                               "2026-12-06T19:30:00Z", "2026-12-06T20:10:00Z"};
+  std::string input;
+  for (int i = 0; i < 4; ++i) {
+    input += Sms{"t-" + std::to_string(i), bodies[i], times[i], "c-301"}.Json() + "\n";
+  }
+  const ProcessResult result = RunTriage(
+      {"filter", "--config", source + "/rules/triage.yaml", "-o", "decision"}, input);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::vector<std::string> lines = SplitLines(result.out);
+  ASSERT_EQ(lines.size(), 4U);
+  EXPECT_EQ(Parse(lines[2]).index, 3);
+  EXPECT_EQ(Parse(lines[2]).conversation, "c-301@2026-12-06T19:02:00Z");
+  EXPECT_EQ(Parse(lines[2]).band, "P1");
+  EXPECT_EQ(Parse(lines[3]).index, 1);
+  EXPECT_EQ(Parse(lines[3]).conversation, "c-301@2026-12-06T20:10:00Z");
+}
+
 TEST_F(ConversationCliTest, NoPhoneNumberOrMessageTextReachesTheOutputOrStderr) {
   const std::string input =
       Sms{"s-1", "HELP", "2026-11-02T10:00:00Z", "", "+15555550123", "+15555550999"}.Json() + "\n" +
