@@ -40,8 +40,8 @@ TEST(RuleSetTest, MatchingOptionsTuneThePlanWithoutChangingDecisions) {
 // The digest's canonical text: each "\r\n" becomes "\n" and every other byte stays, a lone
 // '\r' included ("\r\r\n" keeps its first '\r'), whether the file has one line ending or many.
 TEST(RuleSetTest, CanonicalSourcesDropTheCarriageReturnOfEachCrLfOnly) {
-  Compiled mixed = CompileText(
-      "# a\r\r\n# b\r\n\r\nrule a { when text ~ /alpha/ }\r\n\r \r\n\r\n# d\r");
+  Compiled mixed =
+      CompileText("# a\r\r\n# b\r\n\r\nrule a { when text ~ /alpha/ }\r\n\r \r\n\r\n# d\r");
   ASSERT_TRUE(mixed.rules) << mixed.Rendered();
   ASSERT_EQ(mixed.rules->sources().size(), 2u);  // the config, then the rule file
   EXPECT_EQ(mixed.rules->sources()[1].text,

@@ -66,9 +66,8 @@ void TermTable::CompileTerms() {
       if (phrase == nullptr) continue;
       std::vector<TermElement> elements;
       PhraseReading reading;
-      const std::string problem =
-          CompilePhrase(analyzer, scratch.get(), &phrase_scratch, phrase->value, stem_languages,
-                        &elements, &reading);
+      const std::string problem = CompilePhrase(analyzer, scratch.get(), &phrase_scratch,
+                                                phrase->value, stem_languages, &elements, &reading);
       if (!problem.empty()) {
         reporter_->Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
                          phrase->span);

@@ -10,8 +10,9 @@
 
 #include <gtest/gtest.h>
 
-#include "analysis/analyzer.h"
 #include "triage/config.h"
+
+#include "analysis/analyzer.h"
 
 namespace triage::internal {
 namespace {
@@ -25,8 +26,8 @@ struct Compiled {
 Compiled CompileWith(const Analyzer& analyzer, AnalyzerScratch* scratch, PhraseScratch* buffers,
                      const std::string& phrase, const std::vector<uint32_t>& stem_languages) {
   Compiled c;
-  c.problem = CompilePhrase(analyzer, scratch, buffers, phrase, stem_languages, &c.elements,
-                            &c.reading);
+  c.problem =
+      CompilePhrase(analyzer, scratch, buffers, phrase, stem_languages, &c.elements, &c.reading);
   return c;
 }
 
@@ -53,12 +54,24 @@ TEST(WordsTest, ReusedPhraseScratchGivesWhatAFreshOneGives) {
   const Analyzer* analyzer = created->get();
   std::unique_ptr<AnalyzerScratch> scratch = analyzer->NewScratch();
   const std::vector<std::string> phrases = {
-      "took {0,3} passport away from the workers at night", "a",
-      "pay #debt", "no",
-      "Caf\xC3\xA9 con le\xC3\xB1" "a", "ok",
-      "{1,2} leading gap", "trailing gap {2}", "x {0,25} y", "", "#",
-      "held passports", "14 year old", "don't tell", "it",
-      "long phrase with many words that leaves a long token list behind it", "b"};
+      "took {0,3} passport away from the workers at night",
+      "a",
+      "pay #debt",
+      "no",
+      "Caf\xC3\xA9 con le\xC3\xB1"
+      "a",
+      "ok",
+      "{1,2} leading gap",
+      "trailing gap {2}",
+      "x {0,25} y",
+      "",
+      "#",
+      "held passports",
+      "14 year old",
+      "don't tell",
+      "it",
+      "long phrase with many words that leaves a long token list behind it",
+      "b"};
   PhraseScratch reused;
   for (const std::vector<uint32_t>& languages :
        {std::vector<uint32_t>{}, std::vector<uint32_t>{0}}) {

@@ -3,11 +3,11 @@
 // class of syntax error is reported at its exact line:column; recovery reports several errors.
 #include "dsl/parse.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "dsl/ast.h"
 
@@ -120,9 +120,9 @@ TEST(ParseTest, ListWithOptionsAndEscapes) {
 // run is kept, escapes anywhere (first, last, adjacent, alone) resolve, raw tabs and UTF-8 stay.
 TEST(ParseTest, StringsKeepEveryCharacterBetweenTheirEscapes) {
   const std::vector<std::pair<std::string, std::string>> pieces = {
-      {"a", "a"},           {"word", "word"}, {" ", " "},         {"\t", "\t"},
-      {"\xC3\xA9", "\xC3\xA9"}, {"#", "#"},       {"\\\"", "\""},   {"\\\\", "\\"},
-      {"\\n", "\n"},        {"\\t", "\t"},    {"/", "/"},         {"{0,2}", "{0,2}"}};
+      {"a", "a"}, {"word", "word"},  {" ", " "},     {"\t", "\t"},  {"\xC3\xA9", "\xC3\xA9"},
+      {"#", "#"}, {"\\\"", "\""},    {"\\\\", "\\"}, {"\\n", "\n"}, {"\\t", "\t"},
+      {"/", "/"}, {"{0,2}", "{0,2}"}};
   uint32_t seed = 12345;
   auto next = [&seed] {
     seed = seed * 1103515245u + 12345u;
