@@ -28,12 +28,15 @@ namespace triage {
 namespace {
 
 std::string Canonical(const std::string& text) {
+  // Copied a run at a time between the "\r\n"s (a large pack is megabytes, most of it with none).
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-    out += text[i];
+  size_t from = 0;
+  for (size_t at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", from)) {
+    out.append(text, from, at - from);
+    from = at + 1;  // the '\n' starts the next run
   }
+  out.append(text, from, std::string::npos);
   return out;
 }
 

@@ -37,6 +37,26 @@ TEST(RuleSetTest, MatchingOptionsTuneThePlanWithoutChangingDecisions) {
   EXPECT_EQ(Fired(Decide(*one_set.rules, record)), Fired(Decide(*two_sets.rules, record)));
 }
 
+// The digest's canonical text: each "\r\n" becomes "\n" and every other byte stays, a lone
+// '\r' included ("\r\r\n" keeps its first '\r'), whether the file has one line ending or many.
+TEST(RuleSetTest, CanonicalSourcesDropTheCarriageReturnOfEachCrLfOnly) {
+  Compiled mixed =
+      CompileText("# a\r\r\n# b\r\n\r\nrule a { when text ~ /alpha/ }\r\n\r \r\n\r\n# d\r");
+  ASSERT_TRUE(mixed.rules) << mixed.Rendered();
+  ASSERT_EQ(mixed.rules->sources().size(), 2u);  // the config, then the rule file
+  EXPECT_EQ(mixed.rules->sources()[1].text,
+            "# a\r\n# b\n\nrule a { when text ~ /alpha/ }\n\r \n\n# d\r");
+  Compiled crlf = CompileText("rule a { when text ~ /alpha/ }\r\n# b\r\n");
+  Compiled lf = CompileText("rule a { when text ~ /alpha/ }\n# b\n");
+  ASSERT_TRUE(crlf.rules && lf.rules) << crlf.Rendered() << lf.Rendered();
+  EXPECT_EQ(crlf.rules->digest(), lf.rules->digest());
+  EXPECT_EQ(lf.rules->sources()[1].text, "rule a { when text ~ /alpha/ }\n# b\n");
+  Compiled lone_cr = CompileText("rule a { when text ~ /alpha/ }\r \n# b\r");
+  ASSERT_TRUE(lone_cr.rules) << lone_cr.Rendered();
+  EXPECT_EQ(lone_cr.rules->sources()[1].text, "rule a { when text ~ /alpha/ }\r \n# b\r");
+  EXPECT_NE(lone_cr.rules->digest(), lf.rules->digest());
+}
+
 TEST(RuleSetTest, StrategyNamesAreStable) {
   EXPECT_STREQ(StrategyName(PatternPlan::Strategy::kSet), "set");
   EXPECT_STREQ(StrategyName(PatternPlan::Strategy::kSetConfirmed), "set+confirm");

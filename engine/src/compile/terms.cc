@@ -54,18 +54,20 @@ void TermTable::CompileTerms() {
     included.insert(info.includes.begin(), info.includes.end());
   }
   std::map<std::string, std::vector<std::vector<TermElement>>> own_phrases;
+  PhraseScratch phrase_scratch;
   for (auto& [name, info] : symbols_->terms) {
     if (!info.valid) continue;
     const bool leet = program_->terms[info.index].leet;
     std::vector<std::vector<TermElement>>* kept =
         included.count(name) != 0 ? &own_phrases[name] : nullptr;
+    const std::vector<uint32_t>& stem_languages = stem_languages_of[name];
     for (const ast::TermsItem& item : info.decl->items) {
       const auto* phrase = boost::get<ast::StringLit>(&item);
       if (phrase == nullptr) continue;
       std::vector<TermElement> elements;
       PhraseReading reading;
-      const std::string problem = CompilePhrase(analyzer, scratch.get(), phrase->value,
-                                                stem_languages_of[name], &elements, &reading);
+      const std::string problem = CompilePhrase(analyzer, scratch.get(), &phrase_scratch,
+                                                phrase->value, stem_languages, &elements, &reading);
       if (!problem.empty()) {
         reporter_->Error("bad-phrase", "phrase of terms '" + name + "': " + problem, info.file,
                          phrase->span);

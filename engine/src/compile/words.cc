@@ -56,10 +56,11 @@ bool IsHyphen(UChar32 c) { return c == '-' || c == 0x2010 || c == 0x2011; }
 // Adds to *dropped the characters of `part` that lie in no token of `analyzed` and are no word
 // separator (PhraseReading), each once.
 void CollectDropped(std::string_view part, const AnalyzedText& analyzed,
-                    std::vector<std::string>* dropped) {
+                    std::vector<uint8_t>* marks, std::vector<std::string>* dropped) {
   // Per byte offset: inside a token, a token begins there, a token ends there.
   enum : uint8_t { kInside = 1, kBegin = 2, kEnd = 4 };
-  std::vector<uint8_t> at(part.size() + 1, 0);
+  std::vector<uint8_t>& at = *marks;
+  at.assign(part.size() + 1, 0);
   for (const Token& token : analyzed.tokens) {
     for (uint32_t b = token.begin; b < token.end; ++b) at[b] |= kInside;
     at[token.begin] |= kBegin;
@@ -95,15 +96,17 @@ std::string DescribeDropped(const std::vector<std::string>& dropped) {
 }
 
 std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
-                          const std::string& phrase, const std::vector<uint32_t>& stem_languages,
+                          PhraseScratch* phrase_scratch, const std::string& phrase,
+                          const std::vector<uint32_t>& stem_languages,
                           std::vector<TermElement>* elements, PhraseReading* reading) {
   elements->clear();
   reading->words.clear();
   reading->dropped.clear();
-  AnalyzedText analyzed;
+  AnalyzedText& analyzed = phrase_scratch->analyzed;
   auto add_words = [&](std::string_view text) {
     analyzer.Analyze(text, scratch, &analyzed);
-    CollectDropped(text, analyzed, &reading->dropped);
+    CollectDropped(text, analyzed, &phrase_scratch->at, &reading->dropped);
+    elements->reserve(elements->size() + analyzed.tokens.size() + 1);  // + 1: a gap after them
     for (const Token& token : analyzed.tokens) {
       if (!reading->words.empty()) reading->words += ' ';
       reading->words += token.form;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analyzer.h"
 #include "compile/program.h"
 
 namespace triage::internal {
@@ -32,12 +33,21 @@ struct PhraseReading {
   std::vector<std::string> dropped;
 };
 
+// Buffers that CompilePhrase reuses from one phrase to the next: a large pack has tens of
+// thousands of phrases, and allocating them anew for each was a tenth of compiling them.
+struct PhraseScratch {
+  AnalyzedText analyzed;
+  std::vector<uint8_t> at;  // CollectDropped's marks, one per byte of a phrase part
+};
+
 // Splits and analyses one phrase. Its words (but numbers) become stem elements in
 // `stem_languages` (indexes into analysis.stem_languages, ascending; empty: word elements). On
 // success fills *elements and *reading and returns ""; otherwise returns what is wrong (a phrase
-// with no word, a gap at an edge, a malformed or too wide gap).
+// with no word, a gap at an edge, a malformed or too wide gap). *phrase_scratch holds nothing
+// between calls that the result depends on.
 std::string CompilePhrase(const Analyzer& analyzer, AnalyzerScratch* scratch,
-                          const std::string& phrase, const std::vector<uint32_t>& stem_languages,
+                          PhraseScratch* phrase_scratch, const std::string& phrase,
+                          const std::vector<uint32_t>& stem_languages,
                           std::vector<TermElement>* elements, PhraseReading* reading);
 
 // "'#' is not part of any word (the analysis drops it)", for `dropped` (not empty) characters;

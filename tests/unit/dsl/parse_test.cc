@@ -3,9 +3,11 @@
 // class of syntax error is reported at its exact line:column; recovery reports several errors.
 #include "dsl/parse.h"
 
-#include <gtest/gtest.h>
-
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 #include "dsl/ast.h"
 
@@ -112,6 +114,46 @@ TEST(ParseTest, ListWithOptionsAndEscapes) {
   EXPECT_EQ(list.phrases[2].value, "a\\b");
   EXPECT_EQ(p->At(list.phrases[2].span).line, 2u);
   EXPECT_EQ(p->At(list.phrases[2].span).column, 3u);
+}
+
+// A string is read a run of plain characters at a time between its escapes: every byte of each
+// run is kept, escapes anywhere (first, last, adjacent, alone) resolve, raw tabs and UTF-8 stay.
+TEST(ParseTest, StringsKeepEveryCharacterBetweenTheirEscapes) {
+  const std::vector<std::pair<std::string, std::string>> pieces = {
+      {"a", "a"}, {"word", "word"},  {" ", " "},     {"\t", "\t"},  {"\xC3\xA9", "\xC3\xA9"},
+      {"#", "#"}, {"\\\"", "\""},    {"\\\\", "\\"}, {"\\n", "\n"}, {"\\t", "\t"},
+      {"/", "/"}, {"{0,2}", "{0,2}"}};
+  uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) & 0x7fff;
+  };
+  std::string source = "terms t =";
+  std::vector<std::string> expected;
+  for (int i = 0; i < 300; ++i) {
+    std::string written;
+    std::string value;
+    const size_t length = next() % 12;  // 0: the empty string
+    for (size_t k = 0; k < length; ++k) {
+      const auto& piece = pieces[next() % pieces.size()];
+      written += piece.first;
+      value += piece.second;
+    }
+    source += std::string(i == 0 ? " " : ",\n  ") + "\"" + written + "\"";
+    expected.push_back(value);
+  }
+  auto p = ParseText(source);
+  ASSERT_TRUE(p->ok) << p->diagnostics.Summary();
+  const auto& terms = As<ast::TermsDecl>(p->result.decls[0]);
+  ASSERT_EQ(terms.items.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const auto* phrase = boost::get<ast::StringLit>(&terms.items[i]);
+    ASSERT_NE(phrase, nullptr) << i;
+    EXPECT_EQ(phrase->value, expected[i]) << i;
+    EXPECT_EQ(p->At(phrase->span).line, i + 1) << i;
+    EXPECT_EQ(p->Text(phrase->span).front(), '"') << i;
+    EXPECT_EQ(p->Text(phrase->span).back(), '"') << i;
+  }
 }
 
 TEST(ParseTest, TermsOptionsTakeWordsAfterTheirName) {
@@ -311,6 +353,16 @@ TEST(ParseErrorTest, UnterminatedString) {
 TEST(ParseErrorTest, BadEscapeInString) {
   auto p = ParseText(R"(list l = "a\qb")");
   EXPECT_EQ(p->Errors(), (std::vector<std::pair<uint32_t, uint32_t>>{{1, 13}}));
+}
+
+// After a run of plain characters, a line break or the end of the file is reported where it is.
+TEST(ParseErrorTest, UnterminatedStringAfterEscapesAndRuns) {
+  auto p = ParseText("list l = \"ok\", \"ab\\\"cd\\\\ef\n");
+  EXPECT_EQ(p->Errors(), (std::vector<std::pair<uint32_t, uint32_t>>{{1, 27}}));
+  auto q = ParseText("list l = \"ab\\tcd");
+  EXPECT_EQ(q->Errors(), (std::vector<std::pair<uint32_t, uint32_t>>{{1, 17}}));
+  auto r = ParseText("list l = \"ab\\");
+  EXPECT_EQ(r->Errors().size(), 1u);
 }
 
 TEST(ParseErrorTest, ListWithTrailingComma) {
