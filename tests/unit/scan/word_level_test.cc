@@ -188,6 +188,43 @@ rule one { when text ~ meet_one }
   EXPECT_EQ(FiredOn(rules, "meet down"), Strings{"one"});
 }
 
+// Many phrases after one first word: the word pass looks the next token's word up among the
+// phrases that need a given second word (sorted by that word) and merges them, in the index's
+// order, with those that need no particular word (one word, a stem, a gap). Every kind, several
+// phrases needing the same second word, and second words on both sides of the one looked up.
+TEST(WordLevelTest, ManyPhrasesAfterOneFirstWordAreEachFoundByTheirSecondWord) {
+  std::string source;
+  const Strings seconds = {"alpha", "bravo", "charlie", "delta",  "echo", "foxtrot",
+                           "golf",  "hotel", "india",   "juliet", "kilo", "lima"};
+  for (const std::string& w : seconds) {
+    source +=
+        "terms go_" + w + " = \"go " + w + "\"\nrule " + w + " { when text ~ go_" + w + " }\n";
+  }
+  source += R"(
+terms go_delta_two = "go delta now", "go delta"
+terms go_one = "go"
+terms go_sell (stem) = "go selling"
+terms go_gap = "go {1,1} alone"
+rule delta_two { when text ~ go_delta_two }
+rule one { when text ~ go_one }
+rule sell { when text ~ go_sell }
+rule gap { when text ~ go_gap }
+)";
+  RuleSet rules = MustCompile(source);
+  for (const std::string& w : seconds) {
+    Strings expected = {w};
+    if (w == "delta") expected.push_back("delta_two");
+    expected.push_back("one");
+    EXPECT_EQ(FiredOn(rules, "we go " + w + " today"), expected) << w;
+  }
+  EXPECT_EQ(FiredOn(rules, "go sells"), (Strings{"one", "sell"}));
+  EXPECT_EQ(FiredOn(rules, "go kilo alone"), (Strings{"kilo", "one", "gap"}));
+  EXPECT_EQ(FiredOn(rules, "go zulu"), Strings{"one"});      // after every second word
+  EXPECT_EQ(FiredOn(rules, "go aardvark"), Strings{"one"});  // before every second word
+  EXPECT_EQ(FiredOn(rules, "go"), Strings{"one"});
+  EXPECT_EQ(FiredOn(rules, "go go lima go alpha"), (Strings{"alpha", "lima", "one"}));
+}
+
 // A stem as the second element is tested on the next token's stems in the element's languages
 // only (the word pass rejects the other candidates before reading them): an English-only stem,
 // a Spanish-only one and one in both languages after the same first word; a number or the end of
