@@ -147,6 +147,52 @@ class GateFinder {
     if (CollectAnyOf(index, &found)) *any = std::move(found);
   }
 
+  // Whether node `index` cannot hold unless one of the conditions it appends to *any holds:
+  // CollectAnyOf's matches and word-level tests, and also a rule reference (that rule fired), an
+  // `and` (the alternatives of one of its children: the first that has any without a rule
+  // reference, else the first), and N of (...) with N >= 1 (each child's). For a rule whose
+  // condition is an `or` of such alternatives, where SetGate finds no single condition.
+  bool Alternatives(int index, std::vector<GateTerm>* any) const {
+    const ExprNode& node = program_.nodes[index];
+    switch (node.op) {
+      case NodeOp::kRuleRef:
+        if (node.a < 0) return false;
+        any->push_back({-1, -1, node.a});
+        return true;
+      case NodeOp::kOr:
+        for (int child : node.children) {
+          if (!Alternatives(child, any)) return false;
+        }
+        return true;
+      case NodeOp::kCountOf:
+        if (!(node.number >= 1)) return false;  // zero children holding may satisfy it
+        for (int child : node.children) {
+          if (!Alternatives(child, any)) return false;
+        }
+        return true;
+      case NodeOp::kAnd: {
+        std::vector<GateTerm> chosen;
+        bool found = false;
+        for (int child : node.children) {
+          std::vector<GateTerm> part;
+          if (!Alternatives(child, &part)) continue;
+          const bool has_rule =
+              std::any_of(part.begin(), part.end(), [](const GateTerm& t) { return t.rule >= 0; });
+          if (!found || !has_rule) {
+            chosen = std::move(part);
+            found = true;
+            if (!has_rule) break;
+          }
+        }
+        if (!found) return false;
+        any->insert(any->end(), chosen.begin(), chosen.end());
+        return true;
+      }
+      default:
+        return CollectAnyOf(index, any);
+    }
+  }
+
   bool CollectAnyOf(int index, std::vector<GateTerm>* any) const {
     const ExprNode& node = program_.nodes[index];
     switch (node.op) {
@@ -207,13 +253,18 @@ void BuildWakers(Program* program) {
       by_term_atom.emplace_back(gate.term_atom, rule);
     } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
       by_rule.emplace_back(gate.rule, rule);
-    } else if (gate.any_begin != gate.any_end) {
+    } else if (gate.any_begin != gate.any_end &&
+               std::all_of(program->gate_terms.begin() + gate.any_begin,
+                           program->gate_terms.begin() + gate.any_end,
+                           [rule](const GateTerm& term) { return term.rule < rule; })) {
       for (int i = gate.any_begin; i < gate.any_end; ++i) {
         const GateTerm& term = program->gate_terms[i];
         if (term.atom >= 0) {
           by_atom.emplace_back(term.atom, rule);
-        } else {
+        } else if (term.term_atom >= 0) {
           by_term_atom.emplace_back(term.term_atom, rule);
+        } else {
+          by_rule.emplace_back(term.rule, rule);
         }
       }
     } else {
@@ -235,7 +286,13 @@ void BuildGates(Program* program) {
     if (program->rules[r].root < 0) continue;
     RuleGate& gate = program->gates[r];
     std::vector<GateTerm> any;
-    if (finder.SetGate(program->rules[r].root, &gate, &any) || any.empty()) continue;
+    if (finder.SetGate(program->rules[r].root, &gate, &any)) continue;
+    // No single condition and no disjunction of matches: an `or` whose alternatives each need
+    // a match or a rule.
+    if (any.empty() && gate.rule < 0 && !finder.Alternatives(program->rules[r].root, &any)) {
+      any.clear();
+    }
+    if (any.empty()) continue;
     gate.any_begin = static_cast<int>(program->gate_terms.size());
     program->gate_terms.insert(program->gate_terms.end(), any.begin(), any.end());
     gate.any_end = static_cast<int>(program->gate_terms.size());

@@ -186,16 +186,19 @@ struct RuleGate {
   int rule = -1;       // evaluation index
   int term_atom = -1;  // a terms list that must have a mention on its field
   // Failing a single condition, one of several: the rule cannot fire unless one of
-  // Program::gate_terms[any_begin, any_end) holds (`text ~ any(a, b)`, `x or y` of matches).
+  // Program::gate_terms[any_begin, any_end) holds (`text ~ any(a, b)`, `x or y` of matches, an
+  // `or` of alternatives that each need a match or a rule).
   int any_begin = 0;
   int any_end = 0;
 };
 
-// One alternative of a RuleGate's any-of condition: an atom that occurs or a terms list with a
-// mention (one of the two is >= 0).
+// One alternative of a RuleGate's any-of condition: an atom that occurs, a terms list with a
+// mention, or a rule (evaluation index, earlier than the gated rule) that fired (one of the three
+// is >= 0).
 struct GateTerm {
   int atom = -1;
   int term_atom = -1;
+  int rule = -1;
 };
 
 // Rules by the condition that wakes them, in compressed rows: the rules of key k are

@@ -607,7 +607,9 @@ void ScanState::MarkEntry(const Program& program, int entry, FieldValues* values
 bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) {
   for (int i = gate.any_begin; i < gate.any_end; ++i) {
     const GateTerm& term = program.gate_terms[i];
-    if (term.atom >= 0 ? AtomHolds(program, term.atom) : words_.HasTerm(term.term_atom)) {
+    if (term.atom >= 0        ? AtomHolds(program, term.atom)
+        : term.term_atom >= 0 ? words_.HasTerm(term.term_atom)
+                              : fired_[term.rule] != 0) {
       return true;
     }
   }

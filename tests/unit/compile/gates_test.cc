@@ -84,6 +84,64 @@ TEST(GatesTest, ACountThatZeroFailsGatesLikeAMatch) {
   EXPECT_EQ(program.gates[0].atom, 9);
 }
 
+// An `or` whose alternatives are not all matches still gates its rule when each alternative
+// needs a match or a rule: a rule reference, an `and` (one of its children's conditions, a match
+// preferred to a rule reference) or N of (...) with N >= 1. The rule is woken by each of them.
+TEST(GatesTest, AnOrOfAlternativesThatEachNeedAMatchOrARuleIsAnAnyOfGate) {
+  Program program;
+  AddRule(&program, Node(&program, NodeOp::kMatch, 3));  // 0
+  const int ref = Node(&program, NodeOp::kRuleRef, 0);
+  const int ref_and_match =
+      Node(&program, NodeOp::kAnd, -1,
+           {Node(&program, NodeOp::kRuleRef, 0), Node(&program, NodeOp::kMatch, 5)});
+  const int two_of = Node(&program, NodeOp::kCountOf, -1,
+                          {Node(&program, NodeOp::kMatch, 6), Node(&program, NodeOp::kMatch, 7)});
+  program.nodes[two_of].number = 2;
+  AddRule(&program, Node(&program, NodeOp::kOr, -1, {ref, ref_and_match, two_of}));  // 1
+  BuildGates(&program);
+  const RuleGate& gate = program.gates[1];
+  EXPECT_EQ(gate.atom, -1);
+  EXPECT_EQ(gate.rule, -1);
+  ASSERT_EQ(gate.any_end - gate.any_begin, 4);
+  EXPECT_EQ(program.gate_terms[gate.any_begin].rule, 0);
+  EXPECT_EQ(program.gate_terms[gate.any_begin + 1].atom, 5);  // not the rule reference
+  EXPECT_EQ(program.gate_terms[gate.any_begin + 2].atom, 6);
+  EXPECT_EQ(program.gate_terms[gate.any_begin + 3].atom, 7);
+  const RuleWakers& wakers = program.wakers;
+  EXPECT_EQ(wakers.always[0], uint64_t{0});
+  for (const int atom : {5, 6, 7}) {
+    const auto [begin, end] = wakers.by_atom.Of(static_cast<size_t>(atom));
+    EXPECT_EQ(std::vector<int>(begin, end), std::vector<int>{1}) << atom;
+  }
+  const auto [begin, end] = wakers.by_rule.Of(0);
+  EXPECT_EQ(std::vector<int>(begin, end), std::vector<int>{1});
+}
+
+// An alternative that can hold without a match or a rule (a negation, 0 of (...), a field
+// comparison) leaves the `or` without a gate.
+TEST(GatesTest, AnOrWithAnAlternativeThatNeedsNothingIsNotGated) {
+  Program program;
+  AddRule(&program, Node(&program, NodeOp::kMatch, 3));  // 0
+  const int ref = Node(&program, NodeOp::kRuleRef, 0);
+  AddRule(&program,
+          Node(&program, NodeOp::kOr, -1,
+               {ref, Node(&program, NodeOp::kNot, -1, {Node(&program, NodeOp::kMatch, 4)})}));  // 1
+  const int zero_of = Node(&program, NodeOp::kCountOf, -1, {Node(&program, NodeOp::kMatch, 6)});
+  program.nodes[zero_of].number = 0;
+  AddRule(&program, Node(&program, NodeOp::kOr, -1, {ref, zero_of}));  // 2
+  AddRule(&program,
+          Node(&program, NodeOp::kOr, -1,
+               {Node(&program, NodeOp::kAnd, -1, {ref, Node(&program, NodeOp::kMatch, 8)}),
+                Node(&program, NodeOp::kCompareNumber, 0)}));  // 3
+  BuildGates(&program);
+  for (size_t r = 1; r < program.gates.size(); ++r) {
+    const RuleGate& gate = program.gates[r];
+    EXPECT_EQ(gate.atom, -1) << r;
+    EXPECT_EQ(gate.any_begin, gate.any_end) << r;
+    EXPECT_NE(program.wakers.always[0] & (uint64_t{1} << r), uint64_t{0}) << r;
+  }
+}
+
 TEST(GatesTest, EachRuleIsWokenByOneConditionOfItsGateOrAlways) {
   Program program;
   AddRule(&program, Node(&program, NodeOp::kMatch, 3));                         // 0: atom 3

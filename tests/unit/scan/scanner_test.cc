@@ -176,6 +176,31 @@ rule third { when text ~ /c/ }
   EXPECT_EQ(Fired(Decide(rules, R"({"summary":"a b c"})")), (Strings{"second", "third"}));
 }
 
+// A rule whose condition is an `or` of alternatives that each need a match or a rule is woken
+// by any of them: by a rule it refers to having fired, by a match inside an `and`, by one of
+// the parts of N of (...); and not by a rule it refers to that is disabled.
+TEST(ScannerTest, AnOrOfRulesAndMatchesFiresThroughEachAlternative) {
+  RuleSet rules = MustCompile(R"(
+rule alpha { when text ~ /alpha/ }
+rule either {
+  when alpha or (text ~ /beta/ and text !~ /gamma/)
+       or 2 of (text ~ /x1/, text ~ /x2/, text ~ /x3/)
+}
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"alpha"})")), (Strings{"alpha", "either"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"beta"})")), Strings{"either"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"beta gamma"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x1 x3"})")), Strings{"either"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x2"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"nothing"})")), Strings{});
+  ScanOptions options;
+  options.disabled_rules = {"alpha"};
+  Scanner scanner(rules);
+  Decision decision;
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"alpha"})", options, &decision).ok());
+  EXPECT_TRUE(Fired(decision).empty());
+}
+
 TEST(ScannerTest, OverridesRetuneAndDisable) {
   const std::string text = R"(
 category c
