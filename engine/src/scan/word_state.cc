@@ -861,11 +861,23 @@ void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t c
     return;
   }
   const SpanNode& node = *c->node;
-  for (const Mention& m : *c->parts[k]) {
+  const std::vector<Mention>& part = *c->parts[k];
+  // A part's mentions are sorted by (value, first, last). Past the first value after the chosen
+  // one, and (for k > 0) past a mention that starts after every chosen part and is too far from
+  // them (or, for sentence, in a later sentence), every later mention fails too: the loop stops
+  // there, spending the budget it would have spent failing them one by one.
+  const auto rest_fail = [c, &part](const Mention& m) {
+    const size_t rest = static_cast<size_t>(&part.back() - &m);
+    c->budget -= std::min(c->budget, rest);
+  };
+  for (const Mention& m : part) {
     if (c->budget == 0) return;
     --c->budget;
     if (k > 0) {
-      if (m.value != c->chosen[0]->value) continue;
+      if (m.value != c->chosen[0]->value) {
+        if (m.value > c->chosen[0]->value) return rest_fail(m);
+        continue;
+      }
       bool overlaps = false;
       for (size_t j = 0; j < k; ++j) {
         if (m.first < c->chosen[j]->last && c->chosen[j]->first < m.last) {
@@ -882,10 +894,13 @@ void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t c
     if (node.op == SpanOp::kSentence) {
       const std::vector<Token>& tokens = c->state->analyzed[m.value].tokens;
       const uint32_t s = tokens[m.first].sentence;
+      if (k > 0 && s > tokens[c->chosen[0]->first].sentence) return rest_fail(m);
       if (tokens[m.last - 1].sentence != s) continue;
       if (k > 0 && tokens[c->chosen[0]->first].sentence != s) continue;
     } else if (new_hi - new_lo - new_covered >
                static_cast<uint32_t>(node.within) + c->slack[k + 1]) {
+      // From here on (m.first >= hi), the gap is m.first - lo - covered: it only grows.
+      if (k > 0 && m.first >= hi) return rest_fail(m);
       continue;
     }
     c->chosen[k] = &m;

@@ -225,6 +225,27 @@ rule gap { when text ~ go_gap }
   EXPECT_EQ(FiredOn(rules, "go go lima go alpha"), (Strings{"alpha", "lima", "one"}));
 }
 
+// The bounded search of a proximity (4,096 steps a node and record) counts every mention it
+// passes over, also those it can tell are too far without looking at each (a sorted part whose
+// next mention starts after the chosen ones and too far from them): with 70 "aa" far from every
+// "bb" before an adjacent "aa bb", the search ends before reaching the end; with 30 it gets there.
+TEST(WordLevelTest, AProximitySpendsItsBoundedSearchOnEveryMentionItPassesOver) {
+  RuleSet rules = MustCompile(R"(
+terms a = "aa"
+terms b = "bb"
+rule r { when text ~ near(a, b, within 1) }
+)");
+  const auto text = [](int a_count) {
+    std::string t;
+    for (int i = 0; i < a_count; ++i) t += "aa x ";
+    t += "x x x x x ";
+    for (int i = 0; i < 70; ++i) t += "bb x ";
+    return t + "aa bb";
+  };
+  EXPECT_EQ(FiredOn(rules, text(30)), Strings{"r"});
+  EXPECT_EQ(FiredOn(rules, text(70)), Strings{});  // 70 x 72 steps > 4,096
+}
+
 // A stem as the second element is tested on the next token's stems in the element's languages
 // only (the word pass rejects the other candidates before reading them): an English-only stem,
 // a Spanish-only one and one in both languages after the same first word; a number or the end of
