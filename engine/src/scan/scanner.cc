@@ -519,7 +519,7 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kRuleRef:
       return node.a >= 0 && fired_[node.a] != 0;
     case NodeOp::kWords:
-      return node.a >= 0 && !words_.Evaluate(program, node.a, atom_bits_).empty();
+      return node.a >= 0 && words_.Holds(program, node.a, atom_bits_);
     case NodeOp::kWordsCount:
       return node.a >= 0 &&
              Compare(static_cast<double>(words_.CountMentions(program, node.a, atom_bits_)),

@@ -685,6 +685,23 @@ void WordState::Propagate(const std::vector<uint8_t>& atom_bits) {
   }
 }
 
+bool WordState::HoldsUnmemoised(const Program& program, int span,
+                                const std::vector<uint8_t>& atom_bits) {
+  const SpanNode& node = program.spans[span];
+  switch (node.op) {
+    case SpanOp::kTerms:   // marked iff its term atom has a mention (touched_atoms_)
+    case SpanOp::kNumber:  // marked iff a number of its field is in range: each is a mention
+      return true;
+    case SpanOp::kUnion:
+      for (const int child : node.children) {
+        if (Holds(program, child, atom_bits)) return true;
+      }
+      return false;
+    default:  // a regex may touch no token; proximities and filters may find nothing
+      return !Compute(program, span, atom_bits).empty();
+  }
+}
+
 const std::vector<Mention>& WordState::Compute(const Program& program, int span,
                                                const std::vector<uint8_t>& atom_bits) {
   std::vector<Mention>& out = memo_[span];

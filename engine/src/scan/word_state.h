@@ -87,6 +87,15 @@ class WordState {
     return Compute(program, span, atom_bits);
   }
 
+  // Whether span node `span` has a mention in the current record (Evaluate would not be empty).
+  // Where MayHold is exact (a terms list, a number range, any(...) of them) the mentions are not
+  // built; other nodes are evaluated.
+  bool Holds(const Program& program, int span, const std::vector<uint8_t>& atom_bits) {
+    if (!MayHold(span, atom_bits)) return false;
+    if (memo_generation_[span] == generation_) return !memo_[span].empty();
+    return HoldsUnmemoised(program, span, atom_bits);
+  }
+
   // The number of mentions of span node `span` in the current record, each run of tokens once
   // (Evaluate lists the same tokens once per distinct set of context bits).
   size_t CountMentions(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
@@ -166,6 +175,8 @@ class WordState {
   // work is in proportion to the nodes that may hold, not to the pack's nodes or its any(...)
   // fan-out, and no node is visited twice.
   void Propagate(const std::vector<uint8_t>& atom_bits);
+  // Holds for a node that may hold and is not memoised in this record.
+  bool HoldsUnmemoised(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
   // Evaluate for a node that may hold and is not memoised in this record: computes and memoises
   // its mentions.
   const std::vector<Mention>& Compute(const Program& program, int span,

@@ -246,6 +246,31 @@ rule r { when text ~ near(a, b, within 1) }
   EXPECT_EQ(FiredOn(rules, text(70)), Strings{});  // 70 x 72 steps > 4,096
 }
 
+// `text ~ X` asks only whether X has a mention. A terms list with a mention, a number in range
+// and any(...) of them hold as soon as something marks them; a regex whose matches touch no
+// token (punctuation between words) has no mention, alone or in any(...), and one whose match
+// touches a token has one.
+TEST(WordLevelTest, AWordLevelTestHoldsExactlyWhenItsExpressionHasAMention) {
+  RuleSet rules = MustCompile(R"(
+terms girl = "girl"
+terms boy = "boy"
+pattern dashes = /-{3}/
+pattern dashes_x = /-{3}x/
+rule terms_any { when text ~ any(girl, boy) }
+rule with_dashes { when text ~ any(boy, dashes) }
+rule with_dashes_x { when text ~ any(boy, dashes_x) }
+rule teen { when text ~ any(number(13..17), boy) }
+rule dashes_alone { when text ~ dashes }
+)");
+  EXPECT_EQ(FiredOn(rules, "a girl"), Strings{"terms_any"});
+  EXPECT_EQ(FiredOn(rules, "a boy"),
+            (Strings{"terms_any", "with_dashes", "with_dashes_x", "teen"}));
+  EXPECT_EQ(FiredOn(rules, "a --- b"), Strings{"dashes_alone"});  // a character-level test
+  EXPECT_EQ(FiredOn(rules, "a ---x"), (Strings{"with_dashes_x", "dashes_alone"}));
+  EXPECT_EQ(FiredOn(rules, "age 14"), Strings{"teen"});
+  EXPECT_EQ(FiredOn(rules, "age 18"), Strings{});
+}
+
 // A stem as the second element is tested on the next token's stems in the element's languages
 // only (the word pass rejects the other candidates before reading them): an English-only stem,
 // a Spanish-only one and one in both languages after the same first word; a number or the end of
