@@ -245,22 +245,27 @@ void BuildWakers(Program* program) {
   std::vector<std::pair<int, int>> by_term_atom;
   std::vector<std::pair<int, int>> by_rule;
   for (size_t r = 0; r < rules; ++r) {
-    const RuleGate& gate = program->gates[r];
+    RuleGate& gate = program->gates[r];
     const int rule = static_cast<int>(r);
+    const bool any = gate.any_begin != gate.any_end;
     if (gate.atom >= 0) {
       by_atom.emplace_back(gate.atom, rule);
     } else if (gate.term_atom >= 0) {
       by_term_atom.emplace_back(gate.term_atom, rule);
+      gate.woken_means_holds = gate.rule < 0 && !any;
     } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
       by_rule.emplace_back(gate.rule, rule);
+      gate.woken_means_holds = !any;
     } else if (gate.any_begin != gate.any_end &&
                std::all_of(program->gate_terms.begin() + gate.any_begin,
                            program->gate_terms.begin() + gate.any_end,
                            [rule](const GateTerm& term) { return term.rule < rule; })) {
+      gate.woken_means_holds = gate.rule < 0;
       for (int i = gate.any_begin; i < gate.any_end; ++i) {
         const GateTerm& term = program->gate_terms[i];
         if (term.atom >= 0) {
           by_atom.emplace_back(term.atom, rule);
+          gate.woken_means_holds = false;
         } else if (term.term_atom >= 0) {
           by_term_atom.emplace_back(term.term_atom, rule);
         } else {
@@ -269,6 +274,7 @@ void BuildWakers(Program* program) {
       }
     } else {
       wakers.always[r / 64] |= uint64_t{1} << (r % 64);
+      gate.woken_means_holds = gate.rule < 0 && !any;
     }
   }
   FillIndex(program->atoms.size(), std::move(by_atom), &wakers.by_atom);

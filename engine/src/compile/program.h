@@ -190,6 +190,11 @@ struct RuleGate {
   // `or` of alternatives that each need a match or a rule).
   int any_begin = 0;
   int any_end = 0;
+  // Set by the wakers (RuleWakers): the rule is woken only when its gate holds (a gate of one
+  // terms list, one earlier rule, or an any-of of terms lists and earlier rules; or no gate), so
+  // the scanner need not test it again. A gate with an atom is always tested: a woken atom may
+  // be a deferred regex that does not match.
+  bool woken_means_holds = false;
 };
 
 // One alternative of a RuleGate's any-of condition: an atom that occurs, a terms list with a

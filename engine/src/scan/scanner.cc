@@ -652,11 +652,13 @@ constexpr size_t kTypicalHits = 32;
 
 void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decision) {
   const RuleGate& gate = program.gates[r];
-  // The cheap tests first: a deferred regex runs only for a rule that passed them.
-  if ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
-      (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
-      (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
-      (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
+  // The cheap tests first: a deferred regex runs only for a rule that passed them. A gate that
+  // holds whenever the rule is woken is not tested again.
+  if (!gate.woken_means_holds &&
+      ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
+       (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
+       (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
+       (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate)))) {
     return;  // a condition it cannot fire without is false
   }
   const int root = rule_root_[r];

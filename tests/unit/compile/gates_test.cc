@@ -142,6 +142,36 @@ TEST(GatesTest, AnOrWithAnAlternativeThatNeedsNothingIsNotGated) {
   }
 }
 
+// A rule woken only when its gate holds is not tested again (RuleGate::woken_means_holds): a
+// gate of one terms list, of one earlier rule, an any-of of terms lists and earlier rules, no
+// gate. A gate with an atom (a deferred regex may wake a rule and then not match), a rule kept
+// beside a list, or a later rule is tested.
+TEST(GatesTest, AGateIsTestedAgainUnlessWakingTheRuleMeansItHolds) {
+  Program program;
+  program.term_atoms.resize(4);
+  SpanNode terms;
+  terms.op = SpanOp::kTerms;
+  terms.a = 2;
+  program.spans.push_back(terms);
+  AddRule(&program, Node(&program, NodeOp::kMatch, 3));    // 0: atom
+  AddRule(&program, Node(&program, NodeOp::kWords, 0));    // 1: list
+  AddRule(&program, Node(&program, NodeOp::kRuleRef, 1));  // 2: rule
+  const int ref = Node(&program, NodeOp::kRuleRef, 0);
+  AddRule(&program, Node(&program, NodeOp::kOr, -1, {ref, Node(&program, NodeOp::kWords, 0)}));
+  AddRule(&program, Node(&program, NodeOp::kOr, -1,
+                         {ref, Node(&program, NodeOp::kMatch, 5)}));  // 4: any, atom
+  AddRule(&program, Node(&program, NodeOp::kAnd, -1,
+                         {ref, Node(&program, NodeOp::kWords, 0)}));  // 5: list, rule
+  AddRule(&program, Node(&program, NodeOp::kExists, 0));              // 6: none
+  AddRule(&program, Node(&program, NodeOp::kRuleRef, 9));             // 7: later rule
+  BuildGates(&program);
+  const std::vector<bool> expected = {false, true, true, true, false, false, true, false};
+  ASSERT_EQ(program.gates.size(), expected.size());
+  for (size_t r = 0; r < expected.size(); ++r) {
+    EXPECT_EQ(program.gates[r].woken_means_holds, expected[r]) << r;
+  }
+}
+
 TEST(GatesTest, EachRuleIsWokenByOneConditionOfItsGateOrAlways) {
   Program program;
   AddRule(&program, Node(&program, NodeOp::kMatch, 3));                         // 0: atom 3
