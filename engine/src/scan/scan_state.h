@@ -231,6 +231,13 @@ class ScanState {
   std::vector<int> category_scores_;
   std::vector<uint8_t> category_touched_;
   RuleTally tally_;  // of the last evaluation
+  // Hits of earlier decisions, kept for their strings' buffers: a load takes back the hits of
+  // the decision it resets (RecycleDecision), EvaluateRule rewrites one in place for each rule
+  // that fires, so that a record's hits cost no allocation once names this long have been seen.
+  std::vector<RuleHit> spare_hits_;
+  // Resets *decision to a fresh Decision, keeping its hits in spare_hits_ and its hit list's
+  // capacity.
+  void RecycleDecision(Decision* decision);
   std::vector<int> set_hits_;
   std::vector<int> literal_hits_;  // prefilter literals found in the current value
   std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter

@@ -66,6 +66,11 @@ void ScanState::set_collect_stats(const Program& program, bool on) {
 
 namespace {
 
+// Room for a typical record's hits (the default pack fires ~20 public rules on a report).
+constexpr size_t kTypicalHits = 32;
+// At most this many spare hits are kept (ScanState::spare_hits_).
+constexpr size_t kSpareHits = 256;
+
 const char* JsonTypeName(simdjson::dom::element_type type) {
   using T = simdjson::dom::element_type;
   switch (type) {
@@ -315,8 +320,19 @@ void ScanState::EvaluateLoaded(const Program& program, Decision* decision, bool 
   Evaluate(program, decision, count_hits);
 }
 
-Status ScanState::Load(const Program& program, std::string_view json, Decision* decision) {
+void ScanState::RecycleDecision(Decision* decision) {
+  std::vector<RuleHit> rules = std::move(decision->rules);
+  for (RuleHit& hit : rules) {
+    if (spare_hits_.size() >= kSpareHits) break;
+    spare_hits_.push_back(std::move(hit));
+  }
+  rules.clear();
   *decision = Decision();
+  decision->rules = std::move(rules);  // empty, with its capacity
+}
+
+Status ScanState::Load(const Program& program, std::string_view json, Decision* decision) {
+  RecycleDecision(decision);
   ClearValues();
   owned_texts_.clear();
   if (json.size() > program.config.max_record_bytes) {
@@ -358,7 +374,7 @@ Status ScanState::ScanRecord(const Program& program, const Record& record,
 }
 
 Status ScanState::LoadRecord(const Program& program, const Record& record, Decision* decision) {
-  *decision = Decision();
+  RecycleDecision(decision);
   ClearValues();
   owned_texts_.clear();
   for (const auto& [name, value] : record.entries()) {
@@ -646,10 +662,6 @@ void ScanState::WakeRules(const Program& program) {
   for (int term_atom : words_.touched_atoms()) Wake(wakers.by_term_atom.Of(term_atom));
 }
 
-namespace {
-constexpr size_t kTypicalHits = 32;
-}  // namespace
-
 void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decision) {
   const RuleGate& gate = program.gates[r];
   // The cheap tests first: a deferred regex runs only for a rule that passed them. A gate that
@@ -670,13 +682,20 @@ void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decisio
   tally_.urgency_sum += rule.urgency;
   if (rule.floor) tally_.floor = std::max(tally_.floor.value_or(*rule.floor), *rule.floor);
   RuleHit hit;
-  hit.rule = rule.name;
+  if (!spare_hits_.empty()) {  // an earlier hit, rewritten in place (its buffers kept)
+    hit = std::move(spare_hits_.back());
+    spare_hits_.pop_back();
+  }
+  hit.rule.assign(rule.name);
   hit.urgency = rule.urgency;
   hit.floor = rule.floor;
-  for (const auto& [category, score] : rule.categories) {
+  hit.categories.resize(rule.categories.size());
+  for (size_t i = 0; i < rule.categories.size(); ++i) {
+    const auto& [category, score] = rule.categories[i];
     category_scores_[category] += score;
     category_touched_[category] = 1;
-    hit.categories.push_back({program.categories[category], score});
+    hit.categories[i].name.assign(program.categories[category]);
+    hit.categories[i].score = score;
   }
   for (const std::string& tag : rule.tags) {
     if (std::find(decision->tags.begin(), decision->tags.end(), tag) == decision->tags.end()) {

@@ -154,6 +154,48 @@ rule b { when text ~ /b/ category one +20 category three +40 }
   EXPECT_EQ(ScoreNames(Decide(other_fallback, R"({"summary":"z"})").categories), Strings{"one:0"});
 }
 
+// One Decision scanned into again and again (as `triage filter` does per worker) holds exactly
+// each record's hits: a scanner rewrites earlier hits in place, and none of a longer name, a
+// floor or a category of an earlier record's hit is left over; a failed load leaves no hit.
+TEST(ScannerTest, ADecisionScannedIntoAgainHoldsOnlyTheLatestRecordsHits) {
+  RuleSet rules = MustCompile(R"(
+category one
+category two
+category three
+rule a_rule_with_a_long_name_and_two_categories {
+  when text ~ /a/
+  urgency >= 60
+  category one +20 category two +40
+}
+rule b { when text ~ /b/ urgency +5 category three +40 }
+rule c { when text ~ /c/ urgency +7 }
+)");
+  Scanner scanner(rules);
+  Decision decision;
+  const auto hits = [&decision]() {
+    std::vector<std::string> out;
+    for (const RuleHit& hit : decision.rules) {
+      std::string s = hit.rule + ":" + std::to_string(hit.urgency);
+      if (hit.floor) s += ">=" + std::to_string(*hit.floor);
+      for (const CategoryScore& c : hit.categories) s += " " + c.name + "+" + std::to_string(c.score);
+      out.push_back(s);
+    }
+    return out;
+  };
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"a b c"})", &decision).ok());
+  EXPECT_EQ(hits(), (Strings{"a_rule_with_a_long_name_and_two_categories:0>=60 one+20 two+40",
+                             "b:5 three+40", "c:7"}));
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"c b"})", &decision).ok());
+  EXPECT_EQ(hits(), (Strings{"b:5 three+40", "c:7"}));
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"c"})", &decision).ok());
+  EXPECT_EQ(hits(), Strings{"c:7"});
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"b a"})", &decision).ok());
+  EXPECT_EQ(hits(), (Strings{"a_rule_with_a_long_name_and_two_categories:0>=60 one+20 two+40",
+                             "b:5 three+40"}));
+  EXPECT_FALSE(scanner.ScanJson("not json", &decision).ok());
+  EXPECT_TRUE(decision.rules.empty());
+}
+
 TEST(ScannerTest, TagsAndRoutesAreDistinctInOrderOfFirstAppearance) {
   RuleSet rules = MustCompile(R"(
 rule a { when text ~ /a/ tag "minor" route "duty" tag "x" }
