@@ -144,7 +144,7 @@ class GateFinder {
   void AnyOf(int index, std::vector<GateTerm>* any) const {
     if (!any->empty()) return;
     std::vector<GateTerm> found;
-    if (CollectAnyOf(index, &found)) *any = std::move(found);
+    if (Alternatives(index, &found)) *any = std::move(found);
   }
 
   // Whether node `index` cannot hold unless one of the conditions it appends to *any holds:
@@ -248,18 +248,19 @@ void BuildWakers(Program* program) {
     RuleGate& gate = program->gates[r];
     const int rule = static_cast<int>(r);
     const bool any = gate.any_begin != gate.any_end;
+    // An any-of wakes its rule when every alternative can (a rule alternative comes first);
+    // it is preferred to a rule the gate also names: a rule is woken less often by terms lists
+    // and matches than by a building block that fires on most records.
+    const bool any_wakes =
+        any && std::all_of(program->gate_terms.begin() + gate.any_begin,
+                           program->gate_terms.begin() + gate.any_end,
+                           [rule](const GateTerm& term) { return term.rule < rule; });
     if (gate.atom >= 0) {
       by_atom.emplace_back(gate.atom, rule);
     } else if (gate.term_atom >= 0) {
       by_term_atom.emplace_back(gate.term_atom, rule);
       gate.woken_means_holds = gate.rule < 0 && !any;
-    } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
-      by_rule.emplace_back(gate.rule, rule);
-      gate.woken_means_holds = !any;
-    } else if (gate.any_begin != gate.any_end &&
-               std::all_of(program->gate_terms.begin() + gate.any_begin,
-                           program->gate_terms.begin() + gate.any_end,
-                           [rule](const GateTerm& term) { return term.rule < rule; })) {
+    } else if (any_wakes) {
       gate.woken_means_holds = gate.rule < 0;
       for (int i = gate.any_begin; i < gate.any_end; ++i) {
         const GateTerm& term = program->gate_terms[i];
@@ -272,6 +273,9 @@ void BuildWakers(Program* program) {
           by_rule.emplace_back(term.rule, rule);
         }
       }
+    } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
+      by_rule.emplace_back(gate.rule, rule);
+      gate.woken_means_holds = !any;
     } else {
       wakers.always[r / 64] |= uint64_t{1} << (r % 64);
       gate.woken_means_holds = gate.rule < 0 && !any;

@@ -117,6 +117,33 @@ TEST(GatesTest, AnOrOfAlternativesThatEachNeedAMatchOrARuleIsAnAnyOfGate) {
   EXPECT_EQ(std::vector<int>(begin, end), std::vector<int>{1});
 }
 
+// A rule reference beside a disjunction (`r and (x and y or z)`): the disjunction's
+// alternatives wake the rule, not the rule it refers to (a building block that fires on most
+// records), and both are tested when it is woken.
+TEST(GatesTest, ADisjunctionBesideARuleReferenceWakesTheRule) {
+  Program program;
+  AddRule(&program, Node(&program, NodeOp::kMatch, 3));  // 0
+  const int ref = Node(&program, NodeOp::kRuleRef, 0);
+  const int x_and_y = Node(&program, NodeOp::kAnd, -1,
+                           {Node(&program, NodeOp::kMatch, 5), Node(&program, NodeOp::kMatch, 6)});
+  const int either = Node(&program, NodeOp::kOr, -1, {x_and_y, Node(&program, NodeOp::kMatch, 7)});
+  AddRule(&program, Node(&program, NodeOp::kAnd, -1, {ref, either}));  // 1
+  BuildGates(&program);
+  const RuleGate& gate = program.gates[1];
+  EXPECT_EQ(gate.rule, 0);
+  ASSERT_EQ(gate.any_end - gate.any_begin, 2);
+  EXPECT_EQ(program.gate_terms[gate.any_begin].atom, 5);
+  EXPECT_EQ(program.gate_terms[gate.any_begin + 1].atom, 7);
+  EXPECT_FALSE(gate.woken_means_holds);
+  const RuleWakers& wakers = program.wakers;
+  for (const int atom : {5, 7}) {
+    const auto [begin, end] = wakers.by_atom.Of(static_cast<size_t>(atom));
+    EXPECT_EQ(std::vector<int>(begin, end), std::vector<int>{1}) << atom;
+  }
+  const auto [begin, end] = wakers.by_rule.Of(0);
+  EXPECT_EQ(begin, end);
+}
+
 // An alternative that can hold without a match or a rule (a negation, 0 of (...), a field
 // comparison) leaves the `or` without a gate.
 TEST(GatesTest, AnOrWithAnAlternativeThatNeedsNothingIsNotGated) {

@@ -243,6 +243,19 @@ rule either {
   EXPECT_TRUE(Fired(decision).empty());
 }
 
+// A rule that refers to a building block beside a disjunction is woken by the disjunction's
+// alternatives and still needs the building block.
+TEST(ScannerTest, ARuleReferenceBesideADisjunctionFiresOnlyWithBoth) {
+  RuleSet rules = MustCompile(R"(
+rule base { when text ~ /base/ }
+rule r { when base and (text ~ /x/ and text ~ /y/ or text ~ /z/) }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"base z"})")), (Strings{"base", "r"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"y base x"})")), (Strings{"base", "r"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"base x"})")), Strings{"base"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x y z"})")), Strings{});
+}
+
 TEST(ScannerTest, OverridesRetuneAndDisable) {
   const std::string text = R"(
 category c
