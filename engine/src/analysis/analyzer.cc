@@ -214,6 +214,23 @@ SentenceClass AsciiSentenceClass(char c, bool line_breaks) {
   return k == SentenceClass::kParaSep && !line_breaks ? SentenceClass::kSp : k;
 }
 
+// By byte: kStop for '.', '!' and '?' (ATerm, STerm), kBreak for a line break (ParaSep): the
+// only bytes at which AsciiSentences does anything but step on.
+constexpr uint8_t kStop = 1;
+constexpr uint8_t kBreak = 2;
+constexpr std::array<uint8_t, 256> MakeSentenceEndTable() {
+  std::array<uint8_t, 256> table{};
+  for (size_t c = 0; c < table.size(); ++c) {
+    if (kSentenceTable[c] == SentenceClass::kATerm || kSentenceTable[c] == SentenceClass::kSTerm) {
+      table[c] = kStop;
+    } else if (kSentenceTable[c] == SentenceClass::kParaSep) {
+      table[c] = kBreak;
+    }
+  }
+  return table;
+}
+constexpr std::array<uint8_t, 256> kSentenceEndTable = MakeSentenceEndTable();
+
 // analysis.sentences.clause_breaks: a token starts a clause when the text between it and the
 // previous token holds a comma, semicolon, colon, bracket, or a dash standing alone (" - ", an en
 // or em dash); a hyphen inside a word ("14-year-old") is no break.
@@ -276,8 +293,12 @@ void AddLowercaseAfterStop(std::string_view text, std::vector<uint32_t>* ends) {
 void AsciiSentences(std::string_view text, bool line_breaks, std::vector<uint32_t>* ends) {
   const size_t n = text.size();
   auto cls = [&](size_t i) { return AsciiSentenceClass(text[i], line_breaks); };
+  // The bytes that are neither a stop nor (with line_breaks) a line break are stepped over.
+  const uint8_t stops = line_breaks ? kStop | kBreak : kStop;
   size_t i = 0;
   while (i < n) {
+    while (i < n && (kSentenceEndTable[static_cast<unsigned char>(text[i])] & stops) == 0) ++i;
+    if (i == n) break;
     const SentenceClass c = cls(i);
     if (c == SentenceClass::kParaSep) {  // SB3, SB4
       i += (text[i] == '\r' && i + 1 < n && text[i + 1] == '\n') ? 2 : 1;
