@@ -367,6 +367,9 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
       // lexeme_candidates_).
       const auto match_candidate = [&](size_t position) {
         uint32_t last = 0;  // where the phrase ends, once known
+        // The first element MatchElements has left to test (the tests below that pass are its
+        // own first tests), and at which token.
+        size_t from_element = 1;
         const uint32_t need = lexeme_next_[position];
         if (need == kOneWord) {
           last = static_cast<uint32_t>(i + 1);
@@ -379,6 +382,7 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
                 stem_matches || (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
           }
           if (!stem_matches) return;
+          from_element = 2;  // the stem matched the next token (which exists: next_stemmed)
         } else if (need == kGapNext) {
           // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the word
           // after the gap must be at one of those tokens.
@@ -397,6 +401,9 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
               (i + 2 >= tokens.size() || lexemes_[lexemes[i + 2]].word_id != third)) {
             return;
           }
+          // The word matched the next token (when there is one), and the third element the
+          // token after (when it is a word).
+          if (i + 1 < tokens.size()) from_element = third != StringTable::kNone ? 3 : 2;
         }
         // A candidate's first element matches this token by construction (the index holds it under
         // the token's form, or under one of its stems and the token is no number).
@@ -406,7 +413,8 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
             return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
           };
           const std::vector<TermElement>& elements = program.phrases[phrase].elements;
-          const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
+          const int end_of =
+              MatchElements(elements, from_element, tokens.size(), i + from_element, match);
           if (end_of < 0) return;
           last = static_cast<uint32_t>(end_of);
         }
