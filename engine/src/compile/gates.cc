@@ -154,11 +154,30 @@ class GateFinder {
   // condition is an `or` of such alternatives, where SetGate finds no single condition.
   bool Alternatives(int index, std::vector<GateTerm>* any) const {
     const ExprNode& node = program_.nodes[index];
+    const auto field = [&](GateTerm::Values values) {
+      if (node.a < 0) return false;
+      GateTerm term;
+      term.field = node.a;
+      term.values = values;
+      any->push_back(term);
+      return true;
+    };
     switch (node.op) {
       case NodeOp::kRuleRef:
         if (node.a < 0) return false;
         any->push_back({-1, -1, node.a});
         return true;
+      // A field test holds only on a value of the field (exists: any value).
+      case NodeOp::kExists:
+        return field(GateTerm::Values::kAny);
+      case NodeOp::kCompareText:
+      case NodeOp::kInTexts:
+        return field(GateTerm::Values::kTexts);
+      case NodeOp::kCompareNumber:
+      case NodeOp::kInNumbers:
+        return field(GateTerm::Values::kNumbers);
+      case NodeOp::kCompareBool:
+        return field(GateTerm::Values::kBools);
       case NodeOp::kOr:
         for (int child : node.children) {
           if (!Alternatives(child, any)) return false;
@@ -171,20 +190,24 @@ class GateFinder {
         }
         return true;
       case NodeOp::kAnd: {
+        // The child whose conditions are rarest in practice: matches and terms lists, else
+        // field values, else rules (building blocks fire on many records); the first among equals.
         std::vector<GateTerm> chosen;
-        bool found = false;
+        int chosen_rank = 3;
         for (int child : node.children) {
           std::vector<GateTerm> part;
           if (!Alternatives(child, &part)) continue;
-          const bool has_rule =
-              std::any_of(part.begin(), part.end(), [](const GateTerm& t) { return t.rule >= 0; });
-          if (!found || !has_rule) {
+          int rank = 0;
+          for (const GateTerm& t : part) {
+            rank = std::max(rank, t.rule >= 0 ? 2 : t.field >= 0 ? 1 : 0);
+          }
+          if (rank < chosen_rank) {
             chosen = std::move(part);
-            found = true;
-            if (!has_rule) break;
+            chosen_rank = rank;
+            if (rank == 0) break;
           }
         }
-        if (!found) return false;
+        if (chosen_rank == 3) return false;
         any->insert(any->end(), chosen.begin(), chosen.end());
         return true;
       }
@@ -244,6 +267,7 @@ void BuildWakers(Program* program) {
   std::vector<std::pair<int, int>> by_atom;
   std::vector<std::pair<int, int>> by_term_atom;
   std::vector<std::pair<int, int>> by_rule;
+  std::vector<std::pair<int, int>> by_field;
   for (size_t r = 0; r < rules; ++r) {
     RuleGate& gate = program->gates[r];
     const int rule = static_cast<int>(r);
@@ -269,6 +293,10 @@ void BuildWakers(Program* program) {
           gate.woken_means_holds = false;
         } else if (term.term_atom >= 0) {
           by_term_atom.emplace_back(term.term_atom, rule);
+        } else if (term.field >= 0) {
+          // Woken by any value of the field; the gate tests the kind of value the test reads.
+          by_field.emplace_back(term.field, rule);
+          gate.woken_means_holds = false;
         } else {
           by_rule.emplace_back(term.rule, rule);
         }
@@ -284,6 +312,7 @@ void BuildWakers(Program* program) {
   FillIndex(program->atoms.size(), std::move(by_atom), &wakers.by_atom);
   FillIndex(program->term_atoms.size(), std::move(by_term_atom), &wakers.by_term_atom);
   FillIndex(rules, std::move(by_rule), &wakers.by_rule);
+  FillIndex(program->fields.size(), std::move(by_field), &wakers.by_field);
 }
 
 }  // namespace

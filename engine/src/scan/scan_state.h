@@ -156,6 +156,22 @@ class ScanState {
   }
   // True when one of the alternatives of `gate`'s any-of condition holds.
   bool AnyGateHolds(const Program& program, const RuleGate& gate);
+  // True when field `field` has a value of the kind `values` (GateTerm::Values): what a field
+  // test of that kind reads (exists: `present`).
+  bool HasValues(int field, GateTerm::Values values) const {
+    const FieldValues& v = values_[static_cast<size_t>(field)];
+    switch (values) {
+      case GateTerm::Values::kAny:
+        return v.present != 0;
+      case GateTerm::Values::kTexts:
+        return !v.texts.empty();
+      case GateTerm::Values::kNumbers:
+        return !v.numbers.empty();
+      case GateTerm::Values::kBools:
+        return !v.bools.empty();
+    }
+    return true;
+  }
   // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
   size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
   void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,

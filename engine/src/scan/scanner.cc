@@ -625,6 +625,7 @@ bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) {
     const GateTerm& term = program.gate_terms[i];
     if (term.atom >= 0        ? AtomHolds(program, term.atom)
         : term.term_atom >= 0 ? words_.HasTerm(term.term_atom)
+        : term.field >= 0     ? HasValues(term.field, term.values)
                               : fired_[term.rule] != 0) {
       return true;
     }
@@ -660,6 +661,16 @@ void ScanState::WakeRules(const Program& program) {
     if (atom_bits_[a] != kAtomAbsent) Wake(wakers.by_atom.Of(a));
   }
   for (int term_atom : words_.touched_atoms()) Wake(wakers.by_term_atom.Of(term_atom));
+  // The fields with a value (the gates test the kind of value each rule reads).
+  if (!wakers.by_field.rules.empty()) {
+    const size_t fields = std::min(values_.size(), wakers.by_field.begin.size() - 1);
+    for (size_t f = 0; f < fields; ++f) {
+      const FieldValues& v = values_[f];
+      if (v.present != 0 || !v.texts.empty() || !v.numbers.empty() || !v.bools.empty()) {
+        Wake(wakers.by_field.Of(f));
+      }
+    }
+  }
 }
 
 void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decision) {

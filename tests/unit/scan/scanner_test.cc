@@ -256,6 +256,20 @@ rule r { when base and (text ~ /x/ and text ~ /y/ or text ~ /z/) }
   EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x y z"})")), Strings{});
 }
 
+// A rule gated by its fields having a value is woken by a value of any of them, and holds
+// only on the values its tests read.
+TEST(ScannerTest, FieldTestsFireOnTheirFieldsValues) {
+  RuleSet rules = MustCompile(R"(
+rule r { when incident_type == "x" or exists(suspect.username) or victim.age >= 18 }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"incident_type":"x"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"suspects":[{"username":"a"}]})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"victims":[{"age":12},{"age":20}]})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"victims":[{"age":12}]})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"incident_type":"y","summary":"x"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({})")), Strings{});
+}
+
 TEST(ScannerTest, OverridesRetuneAndDisable) {
   const std::string text = R"(
 category c
