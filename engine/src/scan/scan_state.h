@@ -131,6 +131,9 @@ class ScanState {
   void ExplainLoaded(const Program& program, const ScanOptions& options, Explanation* explanation);
   ConditionTrace Trace(const Program& program, int node);
   void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
+  // Resets *decision to a fresh Decision, keeping its hits in spare_hits_ and its hit list's
+  // capacity.
+  void RecycleDecision(Decision* decision);
   void ClearValues() {
     for (FieldValues& v : values_) v.Clear();
     lines_field_ = -1;
@@ -251,9 +254,6 @@ class ScanState {
   // the decision it resets (RecycleDecision), EvaluateRule rewrites one in place for each rule
   // that fires, so that a record's hits cost no allocation once names this long have been seen.
   std::vector<RuleHit> spare_hits_;
-  // Resets *decision to a fresh Decision, keeping its hits in spare_hits_ and its hit list's
-  // capacity.
-  void RecycleDecision(Decision* decision);
   std::vector<int> set_hits_;
   std::vector<int> literal_hits_;  // prefilter literals found in the current value
   std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter
