@@ -144,7 +144,76 @@ class GateFinder {
   void AnyOf(int index, std::vector<GateTerm>* any) const {
     if (!any->empty()) return;
     std::vector<GateTerm> found;
-    if (CollectAnyOf(index, &found)) *any = std::move(found);
+    if (Alternatives(index, &found)) *any = std::move(found);
+  }
+
+  // Whether node `index` cannot hold unless one of the conditions it appends to *any holds:
+  // CollectAnyOf's matches and word-level tests, and also a rule reference (that rule fired), an
+  // `and` (the alternatives of one of its children: the first that has any without a rule
+  // reference, else the first), and N of (...) with N >= 1 (each child's). For a rule whose
+  // condition is an `or` of such alternatives, where SetGate finds no single condition.
+  bool Alternatives(int index, std::vector<GateTerm>* any) const {
+    const ExprNode& node = program_.nodes[index];
+    const auto field = [&](GateTerm::Values values) {
+      if (node.a < 0) return false;
+      GateTerm term;
+      term.field = node.a;
+      term.values = values;
+      any->push_back(term);
+      return true;
+    };
+    switch (node.op) {
+      case NodeOp::kRuleRef:
+        if (node.a < 0) return false;
+        any->push_back({-1, -1, node.a});
+        return true;
+      // A field test holds only on a value of the field (exists: any value).
+      case NodeOp::kExists:
+        return field(GateTerm::Values::kAny);
+      case NodeOp::kCompareText:
+      case NodeOp::kInTexts:
+        return field(GateTerm::Values::kTexts);
+      case NodeOp::kCompareNumber:
+      case NodeOp::kInNumbers:
+        return field(GateTerm::Values::kNumbers);
+      case NodeOp::kCompareBool:
+        return field(GateTerm::Values::kBools);
+      case NodeOp::kOr:
+        for (int child : node.children) {
+          if (!Alternatives(child, any)) return false;
+        }
+        return true;
+      case NodeOp::kCountOf:
+        if (!(node.number >= 1)) return false;  // zero children holding may satisfy it
+        for (int child : node.children) {
+          if (!Alternatives(child, any)) return false;
+        }
+        return true;
+      case NodeOp::kAnd: {
+        // The child whose conditions are rarest in practice: matches and terms lists, else
+        // field values, else rules (building blocks fire on many records); the first among equals.
+        std::vector<GateTerm> chosen;
+        int chosen_rank = 3;
+        for (int child : node.children) {
+          std::vector<GateTerm> part;
+          if (!Alternatives(child, &part)) continue;
+          int rank = 0;
+          for (const GateTerm& t : part) {
+            rank = std::max(rank, t.rule >= 0 ? 2 : t.field >= 0 ? 1 : 0);
+          }
+          if (rank < chosen_rank) {
+            chosen = std::move(part);
+            chosen_rank = rank;
+            if (rank == 0) break;
+          }
+        }
+        if (chosen_rank == 3) return false;
+        any->insert(any->end(), chosen.begin(), chosen.end());
+        return true;
+      }
+      default:
+        return CollectAnyOf(index, any);
+    }
   }
 
   bool CollectAnyOf(int index, std::vector<GateTerm>* any) const {
@@ -198,31 +267,52 @@ void BuildWakers(Program* program) {
   std::vector<std::pair<int, int>> by_atom;
   std::vector<std::pair<int, int>> by_term_atom;
   std::vector<std::pair<int, int>> by_rule;
+  std::vector<std::pair<int, int>> by_field;
   for (size_t r = 0; r < rules; ++r) {
-    const RuleGate& gate = program->gates[r];
+    RuleGate& gate = program->gates[r];
     const int rule = static_cast<int>(r);
+    const bool any = gate.any_begin != gate.any_end;
+    // An any-of wakes its rule when every alternative can (a rule alternative comes first);
+    // it is preferred to a rule the gate also names: a rule is woken less often by terms lists
+    // and matches than by a building block that fires on most records.
+    const bool any_wakes =
+        any && std::all_of(program->gate_terms.begin() + gate.any_begin,
+                           program->gate_terms.begin() + gate.any_end,
+                           [rule](const GateTerm& term) { return term.rule < rule; });
     if (gate.atom >= 0) {
       by_atom.emplace_back(gate.atom, rule);
     } else if (gate.term_atom >= 0) {
       by_term_atom.emplace_back(gate.term_atom, rule);
-    } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
-      by_rule.emplace_back(gate.rule, rule);
-    } else if (gate.any_begin != gate.any_end) {
+      gate.woken_means_holds = gate.rule < 0 && !any;
+    } else if (any_wakes) {
+      gate.woken_means_holds = gate.rule < 0;
       for (int i = gate.any_begin; i < gate.any_end; ++i) {
         const GateTerm& term = program->gate_terms[i];
         if (term.atom >= 0) {
           by_atom.emplace_back(term.atom, rule);
-        } else {
+          gate.woken_means_holds = false;
+        } else if (term.term_atom >= 0) {
           by_term_atom.emplace_back(term.term_atom, rule);
+        } else if (term.field >= 0) {
+          // Woken by any value of the field; the gate tests the kind of value the test reads.
+          by_field.emplace_back(term.field, rule);
+          gate.woken_means_holds = false;
+        } else {
+          by_rule.emplace_back(term.rule, rule);
         }
       }
+    } else if (gate.rule >= 0 && gate.rule < rule) {  // referenced rules come first (order.h)
+      by_rule.emplace_back(gate.rule, rule);
+      gate.woken_means_holds = !any;
     } else {
       wakers.always[r / 64] |= uint64_t{1} << (r % 64);
+      gate.woken_means_holds = gate.rule < 0 && !any;
     }
   }
   FillIndex(program->atoms.size(), std::move(by_atom), &wakers.by_atom);
   FillIndex(program->term_atoms.size(), std::move(by_term_atom), &wakers.by_term_atom);
   FillIndex(rules, std::move(by_rule), &wakers.by_rule);
+  FillIndex(program->fields.size(), std::move(by_field), &wakers.by_field);
 }
 
 }  // namespace
@@ -235,7 +325,13 @@ void BuildGates(Program* program) {
     if (program->rules[r].root < 0) continue;
     RuleGate& gate = program->gates[r];
     std::vector<GateTerm> any;
-    if (finder.SetGate(program->rules[r].root, &gate, &any) || any.empty()) continue;
+    if (finder.SetGate(program->rules[r].root, &gate, &any)) continue;
+    // No single condition and no disjunction of matches: an `or` whose alternatives each need
+    // a match or a rule.
+    if (any.empty() && gate.rule < 0 && !finder.Alternatives(program->rules[r].root, &any)) {
+      any.clear();
+    }
+    if (any.empty()) continue;
     gate.any_begin = static_cast<int>(program->gate_terms.size());
     program->gate_terms.insert(program->gate_terms.end(), any.begin(), any.end());
     gate.any_end = static_cast<int>(program->gate_terms.size());

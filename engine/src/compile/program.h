@@ -186,16 +186,27 @@ struct RuleGate {
   int rule = -1;       // evaluation index
   int term_atom = -1;  // a terms list that must have a mention on its field
   // Failing a single condition, one of several: the rule cannot fire unless one of
-  // Program::gate_terms[any_begin, any_end) holds (`text ~ any(a, b)`, `x or y` of matches).
+  // Program::gate_terms[any_begin, any_end) holds (`text ~ any(a, b)`, `x or y` of matches, an
+  // `or` of alternatives that each need a match, a rule or a field value).
   int any_begin = 0;
   int any_end = 0;
+  // Set by the wakers (RuleWakers): the rule is woken only when its gate holds (a gate of one
+  // terms list, one earlier rule, or an any-of of terms lists and earlier rules; or no gate), so
+  // the scanner need not test it again. A gate with an atom is always tested: a woken atom may
+  // be a deferred regex that does not match.
+  bool woken_means_holds = false;
 };
 
-// One alternative of a RuleGate's any-of condition: an atom that occurs or a terms list with a
-// mention (one of the two is >= 0).
+// One alternative of a RuleGate's any-of condition: an atom that occurs, a terms list with a
+// mention, a rule (evaluation index, earlier than the gated rule) that fired, or a field (index
+// into Program::fields) that has a value of the kind a test of it reads (one of the four is >= 0).
 struct GateTerm {
+  enum class Values : uint8_t { kAny, kTexts, kNumbers, kBools };
   int atom = -1;
   int term_atom = -1;
+  int rule = -1;
+  int field = -1;
+  Values values = Values::kAny;  // for a field: kAny (exists), else the values compared
 };
 
 // Rules by the condition that wakes them, in compressed rows: the rules of key k are
@@ -218,6 +229,7 @@ struct RuleWakers {
   RuleIndex by_atom;             // by atom
   RuleIndex by_term_atom;        // by term atom
   RuleIndex by_rule;             // by rule (evaluation index): the rules gated on it having fired
+  RuleIndex by_field;            // by field: the rules gated on it having a value
 };
 
 struct CompiledRule {

@@ -131,6 +131,9 @@ class ScanState {
   void ExplainLoaded(const Program& program, const ScanOptions& options, Explanation* explanation);
   ConditionTrace Trace(const Program& program, int node);
   void CollectSpans(const Program& program, int node, std::vector<MatchSpan>* spans);
+  // Resets *decision to a fresh Decision, keeping its hits in spare_hits_ and its hit list's
+  // capacity.
+  void RecycleDecision(Decision* decision);
   void ClearValues() {
     for (FieldValues& v : values_) v.Clear();
     lines_field_ = -1;
@@ -156,6 +159,22 @@ class ScanState {
   }
   // True when one of the alternatives of `gate`'s any-of condition holds.
   bool AnyGateHolds(const Program& program, const RuleGate& gate);
+  // True when field `field` has a value of the kind `values` (GateTerm::Values): what a field
+  // test of that kind reads (exists: `present`).
+  bool HasValues(int field, GateTerm::Values values) const {
+    const FieldValues& v = values_[static_cast<size_t>(field)];
+    switch (values) {
+      case GateTerm::Values::kAny:
+        return v.present != 0;
+      case GateTerm::Values::kTexts:
+        return !v.texts.empty();
+      case GateTerm::Values::kNumbers:
+        return !v.numbers.empty();
+      case GateTerm::Values::kBools:
+        return !v.bools.empty();
+    }
+    return true;
+  }
   // Matches text value `v` of the matcher's field; returns the number of sets that failed on it.
   size_t MatchValue(const Program& program, const FieldMatcher& matcher, size_t v);
   void MarkEntry(const Program& program, int entry, FieldValues* values, size_t v,
@@ -231,6 +250,10 @@ class ScanState {
   std::vector<int> category_scores_;
   std::vector<uint8_t> category_touched_;
   RuleTally tally_;  // of the last evaluation
+  // Hits of earlier decisions, kept for their strings' buffers: a load takes back the hits of
+  // the decision it resets (RecycleDecision), EvaluateRule rewrites one in place for each rule
+  // that fires, so that a record's hits cost no allocation once names this long have been seen.
+  std::vector<RuleHit> spare_hits_;
   std::vector<int> set_hits_;
   std::vector<int> literal_hits_;  // prefilter literals found in the current value
   std::vector<int> potentials_;    // hard atoms (filter ids) that passed the prefilter

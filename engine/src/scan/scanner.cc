@@ -66,6 +66,11 @@ void ScanState::set_collect_stats(const Program& program, bool on) {
 
 namespace {
 
+// Room for a typical record's hits (the default pack fires ~20 public rules on a report).
+constexpr size_t kTypicalHits = 32;
+// At most this many spare hits are kept (ScanState::spare_hits_).
+constexpr size_t kSpareHits = 256;
+
 const char* JsonTypeName(simdjson::dom::element_type type) {
   using T = simdjson::dom::element_type;
   switch (type) {
@@ -315,8 +320,19 @@ void ScanState::EvaluateLoaded(const Program& program, Decision* decision, bool 
   Evaluate(program, decision, count_hits);
 }
 
-Status ScanState::Load(const Program& program, std::string_view json, Decision* decision) {
+void ScanState::RecycleDecision(Decision* decision) {
+  std::vector<RuleHit> rules = std::move(decision->rules);
+  for (RuleHit& hit : rules) {
+    if (spare_hits_.size() >= kSpareHits) break;
+    spare_hits_.push_back(std::move(hit));
+  }
+  rules.clear();
   *decision = Decision();
+  decision->rules = std::move(rules);  // empty, with its capacity
+}
+
+Status ScanState::Load(const Program& program, std::string_view json, Decision* decision) {
+  RecycleDecision(decision);
   ClearValues();
   owned_texts_.clear();
   if (json.size() > program.config.max_record_bytes) {
@@ -358,7 +374,7 @@ Status ScanState::ScanRecord(const Program& program, const Record& record,
 }
 
 Status ScanState::LoadRecord(const Program& program, const Record& record, Decision* decision) {
-  *decision = Decision();
+  RecycleDecision(decision);
   ClearValues();
   owned_texts_.clear();
   for (const auto& [name, value] : record.entries()) {
@@ -519,7 +535,7 @@ bool ScanState::Eval(const Program& program, int index) {
     case NodeOp::kRuleRef:
       return node.a >= 0 && fired_[node.a] != 0;
     case NodeOp::kWords:
-      return node.a >= 0 && !words_.Evaluate(program, node.a, atom_bits_).empty();
+      return node.a >= 0 && words_.Holds(program, node.a, atom_bits_);
     case NodeOp::kWordsCount:
       return node.a >= 0 &&
              Compare(static_cast<double>(words_.CountMentions(program, node.a, atom_bits_)),
@@ -607,7 +623,10 @@ void ScanState::MarkEntry(const Program& program, int entry, FieldValues* values
 bool ScanState::AnyGateHolds(const Program& program, const RuleGate& gate) {
   for (int i = gate.any_begin; i < gate.any_end; ++i) {
     const GateTerm& term = program.gate_terms[i];
-    if (term.atom >= 0 ? AtomHolds(program, term.atom) : words_.HasTerm(term.term_atom)) {
+    if (term.atom >= 0        ? AtomHolds(program, term.atom)
+        : term.term_atom >= 0 ? words_.HasTerm(term.term_atom)
+        : term.field >= 0     ? HasValues(term.field, term.values)
+                              : fired_[term.rule] != 0) {
       return true;
     }
   }
@@ -642,15 +661,27 @@ void ScanState::WakeRules(const Program& program) {
     if (atom_bits_[a] != kAtomAbsent) Wake(wakers.by_atom.Of(a));
   }
   for (int term_atom : words_.touched_atoms()) Wake(wakers.by_term_atom.Of(term_atom));
+  // The fields with a value (the gates test the kind of value each rule reads).
+  if (!wakers.by_field.rules.empty()) {
+    const size_t fields = std::min(values_.size(), wakers.by_field.begin.size() - 1);
+    for (size_t f = 0; f < fields; ++f) {
+      const FieldValues& v = values_[f];
+      if (v.present != 0 || !v.texts.empty() || !v.numbers.empty() || !v.bools.empty()) {
+        Wake(wakers.by_field.Of(f));
+      }
+    }
+  }
 }
 
 void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decision) {
   const RuleGate& gate = program.gates[r];
-  // The cheap tests first: a deferred regex runs only for a rule that passed them.
-  if ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
-      (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
-      (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
-      (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate))) {
+  // The cheap tests first: a deferred regex runs only for a rule that passed them. A gate that
+  // holds whenever the rule is woken is not tested again.
+  if (!gate.woken_means_holds &&
+      ((gate.rule >= 0 && fired_[gate.rule] == 0) ||
+       (gate.term_atom >= 0 && !words_.HasTerm(gate.term_atom)) ||
+       (gate.atom >= 0 && !AtomHolds(program, gate.atom)) ||
+       (gate.any_begin != gate.any_end && !AnyGateHolds(program, gate)))) {
     return;  // a condition it cannot fire without is false
   }
   const int root = rule_root_[r];
@@ -662,13 +693,20 @@ void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decisio
   tally_.urgency_sum += rule.urgency;
   if (rule.floor) tally_.floor = std::max(tally_.floor.value_or(*rule.floor), *rule.floor);
   RuleHit hit;
-  hit.rule = rule.name;
+  if (!spare_hits_.empty()) {  // an earlier hit, rewritten in place (its buffers kept)
+    hit = std::move(spare_hits_.back());
+    spare_hits_.pop_back();
+  }
+  hit.rule.assign(rule.name);
   hit.urgency = rule.urgency;
   hit.floor = rule.floor;
-  for (const auto& [category, score] : rule.categories) {
+  hit.categories.resize(rule.categories.size());
+  for (size_t i = 0; i < rule.categories.size(); ++i) {
+    const auto& [category, score] = rule.categories[i];
     category_scores_[category] += score;
     category_touched_[category] = 1;
-    hit.categories.push_back({program.categories[category], score});
+    hit.categories[i].name.assign(program.categories[category]);
+    hit.categories[i].score = score;
   }
   for (const std::string& tag : rule.tags) {
     if (std::find(decision->tags.begin(), decision->tags.end(), tag) == decision->tags.end()) {
@@ -681,6 +719,9 @@ void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decisio
       decision->routes.push_back(route);
     }
   }
+  // A fresh decision's first hit: room for a typical record's (the default pack fires ~20), so
+  // that the list does not grow, moving its hits, five times on the way.
+  if (decision->rules.capacity() == 0) decision->rules.reserve(kTypicalHits);
   decision->rules.push_back(std::move(hit));
 }
 

@@ -131,6 +131,8 @@ void WordState::Reset() {
     lexeme_candidates_.clear();
     lexeme_next_.clear();
     lexeme_next_stems_.clear();
+    lexeme_by_word_.clear();
+    lexeme_other_.clear();
   }
 }
 
@@ -216,6 +218,28 @@ uint32_t WordState::LexemeOf(const Program& program, std::string_view form, uint
     lexeme_next_.push_back(need);
     lexeme_next_stems_.push_back(stems);
   }
+  // Each range split by what the second element needs (Lexeme::wa..oc).
+  const auto split = [this](uint32_t begin, uint32_t end, uint32_t* word_begin,
+                            uint32_t* other_begin) {
+    *word_begin = static_cast<uint32_t>(lexeme_by_word_.size());
+    *other_begin = static_cast<uint32_t>(lexeme_other_.size());
+    for (uint32_t p = begin; p < end; ++p) {
+      const uint32_t need = lexeme_next_[p];
+      if (need == kOneWord || need == kStemNext || need == kGapNext || need == kAnyNext) {
+        lexeme_other_.push_back(p);
+      } else {
+        lexeme_by_word_.push_back({need, p});
+      }
+    }
+    std::sort(lexeme_by_word_.begin() + *word_begin, lexeme_by_word_.end(),
+              [](const WordNeed& l, const WordNeed& r) {
+                return l.word != r.word ? l.word < r.word : l.position < r.position;
+              });
+  };
+  split(x.a, x.b, &x.wa, &x.oa);
+  split(x.b, x.c, &x.wb, &x.ob);
+  x.wc = static_cast<uint32_t>(lexeme_by_word_.size());
+  x.oc = static_cast<uint32_t>(lexeme_other_.size());
   lexemes_.push_back(x);
   return id;
 }
@@ -269,7 +293,7 @@ int MatchElements(const std::vector<TermElement>& elements, size_t k, size_t siz
 
 }  // namespace
 
-void WordState::AddTermMention(int atom, const Mention& mention) {
+inline void WordState::AddTermMention(int atom, const Mention& mention) {
   std::vector<Mention>& mentions = term_mentions_[atom];
   if (mentions.size() >= kMaxMentionsPerNode) return;
   if (mentions.empty()) touched_atoms_.push_back(atom);
@@ -316,21 +340,18 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[value];
-  auto match = [&](const TermElement& e, size_t pos) {
-    return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
-  };
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
-    // With a lexicon, the next token's word id and stem ids (none at the end of the value, no
-    // stems for a number): a candidate whose second element is a word other than it, or a stem
-    // it has in none of the element's languages, fails (MatchElements' own first test, made on
-    // the parallel lexeme_next_ without reading the phrase).
-    const uint32_t* next_of = nullptr;
-    uint32_t next_word = StringTable::kNone;
-    uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
-    bool next_stemmed = false;  // a next token whose stems a stem element may match
-    if (lexicon_ && begin != end) {
-      next_of = lexeme_next_.data() + (begin - lexeme_candidates_.data());
+  if (lexicon_) {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const Lexeme& x = lexemes_[lexemes[i]];
+      const bool is_number = tokens[i].is_number;
+      if ((is_number ? x.a : x.b) == (is_number ? x.b : x.c)) continue;  // no candidate
+      // The next token's word id and stem ids (none at the end of the value, no stems for a
+      // number): a candidate whose second element is a word other than it, or a stem it has in
+      // none of the element's languages, fails (MatchElements' own first test, made on the
+      // parallel lexeme_next_ without reading the phrase).
+      uint32_t next_word = StringTable::kNone;
+      uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
+      bool next_stemmed = false;  // a next token whose stems a stem element may match
       if (i + 1 < tokens.size()) {
         const Lexeme& next = lexemes_[lexemes[i + 1]];
         next_word = next.word_id;
@@ -342,54 +363,103 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
           }
         }
       }
-    }
-    for (const int* c = begin; c != end; ++c) {
-      uint32_t last = 0;  // where the phrase ends, once known
-      if (next_of != nullptr) {
-        const uint32_t need = next_of[c - begin];
+      // The per-candidate tests, and the mention, for candidate `position` (an index into
+      // lexeme_candidates_).
+      const auto match_candidate = [&](size_t position) {
+        uint32_t last = 0;  // where the phrase ends, once known
+        // The first element MatchElements has left to test (the tests below that pass are its
+        // own first tests), and at which token.
+        size_t from_element = 1;
+        const uint32_t need = lexeme_next_[position];
         if (need == kOneWord) {
           last = static_cast<uint32_t>(i + 1);
         } else if (need == kStemNext) {
-          if (!next_stemmed) continue;
-          const NextStems& stems = lexeme_next_stems_[static_cast<size_t>(
-              next_of + (c - begin) - lexeme_next_.data())];
+          if (!next_stemmed) return;
+          const NextStems& stems = lexeme_next_stems_[position];
           bool stem_matches = false;
           for (size_t l = 0; l < kNextStemLanguages; ++l) {
-            stem_matches = stem_matches ||
-                           (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
+            stem_matches =
+                stem_matches || (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
           }
-          if (!stem_matches) continue;
+          if (!stem_matches) return;
+          from_element = 2;  // the stem matched the next token (which exists: next_stemmed)
         } else if (need == kGapNext) {
-          // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the
-          // word after the gap must be at one of those tokens.
-          const NextStems& gap = lexeme_next_stems_[static_cast<size_t>(
-              next_of + (c - begin) - lexeme_next_.data())];
+          // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the word
+          // after the gap must be at one of those tokens.
+          const NextStems& gap = lexeme_next_stems_[position];
           const size_t from = i + 1 + (gap[1] & 0xFFFF);
           const size_t to = std::min(tokens.size(), i + 2 + (gap[1] >> 16));
           bool found = false;
           for (size_t p = from; p < to && !found; ++p) {
             found = lexemes_[lexemes[p]].word_id == gap[0];
           }
-          if (!found) continue;
+          if (!found) return;
         } else if (need != kAnyNext) {
-          if (need != next_word) continue;
-          const uint32_t third = lexeme_next_stems_[static_cast<size_t>(
-              next_of + (c - begin) - lexeme_next_.data())][0];
+          if (need != next_word) return;
+          const uint32_t third = lexeme_next_stems_[position][0];
           if (third != StringTable::kNone &&
               (i + 2 >= tokens.size() || lexemes_[lexemes[i + 2]].word_id != third)) {
-            continue;
+            return;
           }
+          // The word matched the next token (when there is one), and the third element the
+          // token after (when it is a word).
+          if (i + 1 < tokens.size()) from_element = third != StringTable::kNone ? 3 : 2;
         }
+        // A candidate's first element matches this token by construction (the index holds it under
+        // the token's form, or under one of its stems and the token is no number).
+        const int phrase = lexeme_candidates_[position];
+        if (last == 0) {
+          auto match = [&](const TermElement& e, size_t pos) {
+            return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
+          };
+          const std::vector<TermElement>& elements = program.phrases[phrase].elements;
+          const int end_of =
+              MatchElements(elements, from_element, tokens.size(), i + from_element, match);
+          if (end_of < 0) return;
+          last = static_cast<uint32_t>(end_of);
+        }
+        const Mention mention{value, static_cast<uint32_t>(i), last, 0};
+        for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
+          AddTermMention(atoms.atoms[k], mention);
+        }
+      };
+      // The candidates in their order, as the index gives them: those that need no particular
+      // word next, merged with those that need the next token's word (every other candidate
+      // fails on it). The order is the one a scan of all candidates would take, so mentions are
+      // added in the same order (the per-list bound keeps the first ones).
+      const uint32_t* other = lexeme_other_.data() + (is_number ? x.oa : x.ob);
+      const uint32_t* other_end = lexeme_other_.data() + (is_number ? x.ob : x.oc);
+      const WordNeed* words = lexeme_by_word_.data() + (is_number ? x.wa : x.wb);
+      const WordNeed* words_end = lexeme_by_word_.data() + (is_number ? x.wb : x.wc);
+      if (words != words_end) {
+        const auto less = [](const WordNeed& n, uint32_t word) { return n.word < word; };
+        words = std::lower_bound(words, words_end, next_word, less);
+        const WordNeed* w = words;
+        while (w != words_end && w->word == next_word) ++w;
+        words_end = w;
       }
-      // A candidate's first element matches this token by construction (the index holds it
-      // under the token's form, or under one of its stems and the token is no number).
-      if (last == 0) {
-        const std::vector<TermElement>& elements = program.phrases[*c].elements;
-        const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
-        if (end_of < 0) continue;
-        last = static_cast<uint32_t>(end_of);
+      while (other != other_end || words != words_end) {
+        size_t position;
+        if (words == words_end || (other != other_end && *other < words->position)) {
+          position = *other++;
+        } else {
+          position = (words++)->position;
+        }
+        match_candidate(position);
       }
-      const Mention mention{value, static_cast<uint32_t>(i), last, 0};
+    }
+    return;
+  }
+  auto match = [&](const TermElement& e, size_t pos) {
+    return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
+  };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
+    for (const int* c = begin; c != end; ++c) {
+      const std::vector<TermElement>& elements = program.phrases[*c].elements;
+      const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
+      if (end_of < 0) continue;
+      const Mention mention{value, static_cast<uint32_t>(i), static_cast<uint32_t>(end_of), 0};
       for (uint32_t k = atoms.begin[*c]; k < atoms.begin[*c + 1]; ++k) {
         AddTermMention(atoms.atoms[k], mention);
       }
@@ -623,6 +693,23 @@ void WordState::Propagate(const std::vector<uint8_t>& atom_bits) {
   }
 }
 
+bool WordState::HoldsUnmemoised(const Program& program, int span,
+                                const std::vector<uint8_t>& atom_bits) {
+  const SpanNode& node = program.spans[span];
+  switch (node.op) {
+    case SpanOp::kTerms:   // marked iff its term atom has a mention (touched_atoms_)
+    case SpanOp::kNumber:  // marked iff a number of its field is in range: each is a mention
+      return true;
+    case SpanOp::kUnion:
+      for (const int child : node.children) {
+        if (Holds(program, child, atom_bits)) return true;
+      }
+      return false;
+    default:  // a regex may touch no token; proximities and filters may find nothing
+      return !Compute(program, span, atom_bits).empty();
+  }
+}
+
 const std::vector<Mention>& WordState::Compute(const Program& program, int span,
                                                const std::vector<uint8_t>& atom_bits) {
   std::vector<Mention>& out = memo_[span];
@@ -799,11 +886,23 @@ void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t c
     return;
   }
   const SpanNode& node = *c->node;
-  for (const Mention& m : *c->parts[k]) {
+  const std::vector<Mention>& part = *c->parts[k];
+  // A part's mentions are sorted by (value, first, last). Past the first value after the chosen
+  // one, and (for k > 0) past a mention that starts after every chosen part and is too far from
+  // them (or, for sentence, in a later sentence), every later mention fails too: the loop stops
+  // there, spending the budget it would have spent failing them one by one.
+  const auto rest_fail = [c, &part](const Mention& m) {
+    const size_t rest = static_cast<size_t>(&part.back() - &m);
+    c->budget -= std::min(c->budget, rest);
+  };
+  for (const Mention& m : part) {
     if (c->budget == 0) return;
     --c->budget;
     if (k > 0) {
-      if (m.value != c->chosen[0]->value) continue;
+      if (m.value != c->chosen[0]->value) {
+        if (m.value > c->chosen[0]->value) return rest_fail(m);
+        continue;
+      }
       bool overlaps = false;
       for (size_t j = 0; j < k; ++j) {
         if (m.first < c->chosen[j]->last && c->chosen[j]->first < m.last) {
@@ -820,10 +919,13 @@ void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t c
     if (node.op == SpanOp::kSentence) {
       const std::vector<Token>& tokens = c->state->analyzed[m.value].tokens;
       const uint32_t s = tokens[m.first].sentence;
+      if (k > 0 && s > tokens[c->chosen[0]->first].sentence) return rest_fail(m);
       if (tokens[m.last - 1].sentence != s) continue;
       if (k > 0 && tokens[c->chosen[0]->first].sentence != s) continue;
     } else if (new_hi - new_lo - new_covered >
                static_cast<uint32_t>(node.within) + c->slack[k + 1]) {
+      // From here on (m.first >= hi), the gap is m.first - lo - covered: it only grows.
+      if (k > 0 && m.first >= hi) return rest_fail(m);
       continue;
     }
     c->chosen[k] = &m;

@@ -87,6 +87,15 @@ class WordState {
     return Compute(program, span, atom_bits);
   }
 
+  // Whether span node `span` has a mention in the current record (Evaluate would not be empty).
+  // Where MayHold is exact (a terms list, a number range, any(...) of them) the mentions are not
+  // built; other nodes are evaluated.
+  bool Holds(const Program& program, int span, const std::vector<uint8_t>& atom_bits) {
+    if (!MayHold(span, atom_bits)) return false;
+    if (memo_generation_[span] == generation_) return !memo_[span].empty();
+    return HoldsUnmemoised(program, span, atom_bits);
+  }
+
   // The number of mentions of span node `span` in the current record, each run of tokens once
   // (Evaluate lists the same tokens once per distinct set of context bits).
   size_t CountMentions(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
@@ -117,6 +126,17 @@ class WordState {
     uint32_t a = 0;
     uint32_t b = 0;
     uint32_t c = 0;
+    // The same candidates split by what their second element needs (lexeme_next_): those that
+    // need a given word, as (word id, candidate position) pairs sorted by word then position at
+    // lexeme_by_word_[wa, wb) for [a, b) and [wb, wc) for [b, c); the others (one word, a stem, a
+    // gap, anything) as positions in order at lexeme_other_[oa, ob) and [ob, oc). The word pass
+    // looks up the next token's word among the former instead of reading every candidate.
+    uint32_t wa = 0;
+    uint32_t wb = 0;
+    uint32_t wc = 0;
+    uint32_t oa = 0;
+    uint32_t ob = 0;
+    uint32_t oc = 0;
   };
   // The lexeme id of `form`, computing the lexeme on first sight.
   uint32_t LexemeOf(const Program& program, std::string_view form) {
@@ -155,6 +175,8 @@ class WordState {
   // work is in proportion to the nodes that may hold, not to the pack's nodes or its any(...)
   // fan-out, and no node is visited twice.
   void Propagate(const std::vector<uint8_t>& atom_bits);
+  // Holds for a node that may hold and is not memoised in this record.
+  bool HoldsUnmemoised(const Program& program, int span, const std::vector<uint8_t>& atom_bits);
   // Evaluate for a node that may hold and is not memoised in this record: computes and memoises
   // its mentions.
   const std::vector<Mention>& Compute(const Program& program, int span,
@@ -259,6 +281,14 @@ class WordState {
   using NextStems = std::array<uint32_t, kNextStemLanguages>;
   std::vector<uint32_t> lexeme_next_;
   std::vector<NextStems> lexeme_next_stems_;
+  // Lexeme::wa..wc and oa..oc: a lexeme's candidates by the word their second element needs,
+  // and the rest (positions into lexeme_candidates_).
+  struct WordNeed {
+    uint32_t word = 0;
+    uint32_t position = 0;
+  };
+  std::vector<WordNeed> lexeme_by_word_;
+  std::vector<uint32_t> lexeme_other_;
   std::vector<std::string> stems_;  // scratch of LexemeOf: a form's stem per language
 };
 

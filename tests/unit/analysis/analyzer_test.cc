@@ -443,6 +443,31 @@ TEST_F(AnalyzerTest, AsciiShortcutMatchesIcuOnRandomTextWithoutLineBreakSentence
   CompareAsciiShortcutWithIcu(config, 2);
 }
 
+// The shortcut lower-cases a word of up to 32 bytes on the stack and a longer one in the
+// scratch string: words of every length around that bound, in mixed case, with digits and
+// inner joiners, and two long words in a row, give ICU's tokens.
+TEST_F(AnalyzerTest, AsciiShortcutMatchesIcuOnWordsOfEveryLength) {
+  Result<std::shared_ptr<const Analyzer>> analyzer =
+      Analyzer::Create(AnalysisConfig(), Dictionary());
+  ASSERT_TRUE(analyzer.ok());
+  std::unique_ptr<AnalyzerScratch> fast = (*analyzer)->NewScratch();
+  std::unique_ptr<AnalyzerScratch> icu = (*analyzer)->NewScratch();
+  SetAsciiFastPathForTesting(icu.get(), false);
+  const std::string letters = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+  AnalyzedText a;
+  AnalyzedText b;
+  for (size_t size = 1; size <= 80; ++size) {
+    std::string word;
+    for (size_t i = 0; i < size; ++i) word.push_back(letters[(i * 7 + size) % letters.size()]);
+    for (const std::string& text :
+         {word, "Hello " + word + ". NEXT " + word + word + "!", word + "'S " + word + ".Z"}) {
+      (*analyzer)->Analyze(text, fast.get(), &a);
+      (*analyzer)->Analyze(text, icu.get(), &b);
+      ASSERT_EQ(Dump(a), Dump(b)) << "text: " << text;
+    }
+  }
+}
+
 // Dump with every member of a token (AnalyzeLines must give Analyze's tokens exactly).
 std::string FullDump(const AnalyzedText& out) {
   std::string s = Dump(out);

@@ -154,6 +154,48 @@ rule b { when text ~ /b/ category one +20 category three +40 }
   EXPECT_EQ(ScoreNames(Decide(other_fallback, R"({"summary":"z"})").categories), Strings{"one:0"});
 }
 
+// One Decision scanned into again and again (as `triage filter` does per worker) holds exactly
+// each record's hits: a scanner rewrites earlier hits in place, and none of a longer name, a
+// floor or a category of an earlier record's hit is left over; a failed load leaves no hit.
+TEST(ScannerTest, ADecisionScannedIntoAgainHoldsOnlyTheLatestRecordsHits) {
+  RuleSet rules = MustCompile(R"(
+category one
+category two
+category three
+rule a_rule_with_a_long_name_and_two_categories {
+  when text ~ /a/
+  urgency >= 60
+  category one +20 category two +40
+}
+rule b { when text ~ /b/ urgency +5 category three +40 }
+rule c { when text ~ /c/ urgency +7 }
+)");
+  Scanner scanner(rules);
+  Decision decision;
+  const auto hits = [&decision]() {
+    std::vector<std::string> out;
+    for (const RuleHit& hit : decision.rules) {
+      std::string s = hit.rule + ":" + std::to_string(hit.urgency);
+      if (hit.floor) s += ">=" + std::to_string(*hit.floor);
+      for (const CategoryScore& c : hit.categories) s += " " + c.name + "+" + std::to_string(c.score);
+      out.push_back(s);
+    }
+    return out;
+  };
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"a b c"})", &decision).ok());
+  EXPECT_EQ(hits(), (Strings{"a_rule_with_a_long_name_and_two_categories:0>=60 one+20 two+40",
+                             "b:5 three+40", "c:7"}));
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"c b"})", &decision).ok());
+  EXPECT_EQ(hits(), (Strings{"b:5 three+40", "c:7"}));
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"c"})", &decision).ok());
+  EXPECT_EQ(hits(), Strings{"c:7"});
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"b a"})", &decision).ok());
+  EXPECT_EQ(hits(), (Strings{"a_rule_with_a_long_name_and_two_categories:0>=60 one+20 two+40",
+                             "b:5 three+40"}));
+  EXPECT_FALSE(scanner.ScanJson("not json", &decision).ok());
+  EXPECT_TRUE(decision.rules.empty());
+}
+
 TEST(ScannerTest, TagsAndRoutesAreDistinctInOrderOfFirstAppearance) {
   RuleSet rules = MustCompile(R"(
 rule a { when text ~ /a/ tag "minor" route "duty" tag "x" }
@@ -174,6 +216,58 @@ rule third { when text ~ /c/ }
   EXPECT_EQ(rules.rule_names(), (Strings{"second", "third", "first", "both"}));
   EXPECT_EQ(Fired(Decide(rules, R"({"summary":"a b"})")), (Strings{"second", "first", "both"}));
   EXPECT_EQ(Fired(Decide(rules, R"({"summary":"a b c"})")), (Strings{"second", "third"}));
+}
+
+// A rule whose condition is an `or` of alternatives that each need a match or a rule is woken
+// by any of them: by a rule it refers to having fired, by a match inside an `and`, by one of
+// the parts of N of (...); and not by a rule it refers to that is disabled.
+TEST(ScannerTest, AnOrOfRulesAndMatchesFiresThroughEachAlternative) {
+  RuleSet rules = MustCompile(R"(
+rule alpha { when text ~ /alpha/ }
+rule either {
+  when alpha or (text ~ /beta/ and text !~ /gamma/)
+       or 2 of (text ~ /x1/, text ~ /x2/, text ~ /x3/)
+}
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"alpha"})")), (Strings{"alpha", "either"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"beta"})")), Strings{"either"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"beta gamma"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x1 x3"})")), Strings{"either"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x2"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"nothing"})")), Strings{});
+  ScanOptions options;
+  options.disabled_rules = {"alpha"};
+  Scanner scanner(rules);
+  Decision decision;
+  ASSERT_TRUE(scanner.ScanJson(R"({"summary":"alpha"})", options, &decision).ok());
+  EXPECT_TRUE(Fired(decision).empty());
+}
+
+// A rule that refers to a building block beside a disjunction is woken by the disjunction's
+// alternatives and still needs the building block.
+TEST(ScannerTest, ARuleReferenceBesideADisjunctionFiresOnlyWithBoth) {
+  RuleSet rules = MustCompile(R"(
+rule base { when text ~ /base/ }
+rule r { when base and (text ~ /x/ and text ~ /y/ or text ~ /z/) }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"base z"})")), (Strings{"base", "r"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"y base x"})")), (Strings{"base", "r"}));
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"base x"})")), Strings{"base"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"summary":"x y z"})")), Strings{});
+}
+
+// A rule gated by its fields having a value is woken by a value of any of them, and holds
+// only on the values its tests read.
+TEST(ScannerTest, FieldTestsFireOnTheirFieldsValues) {
+  RuleSet rules = MustCompile(R"(
+rule r { when incident_type == "x" or exists(suspect.username) or victim.age >= 18 }
+)");
+  EXPECT_EQ(Fired(Decide(rules, R"({"incident_type":"x"})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"suspects":[{"username":"a"}]})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"victims":[{"age":12},{"age":20}]})")), Strings{"r"});
+  EXPECT_EQ(Fired(Decide(rules, R"({"victims":[{"age":12}]})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({"incident_type":"y","summary":"x"})")), Strings{});
+  EXPECT_EQ(Fired(Decide(rules, R"({})")), Strings{});
 }
 
 TEST(ScannerTest, OverridesRetuneAndDisable) {

@@ -188,6 +188,89 @@ rule one { when text ~ meet_one }
   EXPECT_EQ(FiredOn(rules, "meet down"), Strings{"one"});
 }
 
+// Many phrases after one first word: the word pass looks the next token's word up among the
+// phrases that need a given second word (sorted by that word) and merges them, in the index's
+// order, with those that need no particular word (one word, a stem, a gap). Every kind, several
+// phrases needing the same second word, and second words on both sides of the one looked up.
+TEST(WordLevelTest, ManyPhrasesAfterOneFirstWordAreEachFoundByTheirSecondWord) {
+  std::string source;
+  const Strings seconds = {"alpha", "bravo", "charlie", "delta",  "echo", "foxtrot",
+                           "golf",  "hotel", "india",   "juliet", "kilo", "lima"};
+  for (const std::string& w : seconds) {
+    source +=
+        "terms go_" + w + " = \"go " + w + "\"\nrule " + w + " { when text ~ go_" + w + " }\n";
+  }
+  source += R"(
+terms go_delta_two = "go delta now", "go delta"
+terms go_one = "go"
+terms go_sell (stem) = "go selling"
+terms go_gap = "go {1,1} alone"
+rule delta_two { when text ~ go_delta_two }
+rule one { when text ~ go_one }
+rule sell { when text ~ go_sell }
+rule gap { when text ~ go_gap }
+)";
+  RuleSet rules = MustCompile(source);
+  for (const std::string& w : seconds) {
+    Strings expected = {w};
+    if (w == "delta") expected.push_back("delta_two");
+    expected.push_back("one");
+    EXPECT_EQ(FiredOn(rules, "we go " + w + " today"), expected) << w;
+  }
+  EXPECT_EQ(FiredOn(rules, "go sells"), (Strings{"one", "sell"}));
+  EXPECT_EQ(FiredOn(rules, "go kilo alone"), (Strings{"kilo", "one", "gap"}));
+  EXPECT_EQ(FiredOn(rules, "go zulu"), Strings{"one"});      // after every second word
+  EXPECT_EQ(FiredOn(rules, "go aardvark"), Strings{"one"});  // before every second word
+  EXPECT_EQ(FiredOn(rules, "go"), Strings{"one"});
+  EXPECT_EQ(FiredOn(rules, "go go lima go alpha"), (Strings{"alpha", "lima", "one"}));
+}
+
+// The bounded search of a proximity (4,096 steps a node and record) counts every mention it
+// passes over, also those it can tell are too far without looking at each (a sorted part whose
+// next mention starts after the chosen ones and too far from them): with 70 "aa" far from every
+// "bb" before an adjacent "aa bb", the search ends before reaching the end; with 30 it gets there.
+TEST(WordLevelTest, AProximitySpendsItsBoundedSearchOnEveryMentionItPassesOver) {
+  RuleSet rules = MustCompile(R"(
+terms a = "aa"
+terms b = "bb"
+rule r { when text ~ near(a, b, within 1) }
+)");
+  const auto text = [](int a_count) {
+    std::string t;
+    for (int i = 0; i < a_count; ++i) t += "aa x ";
+    t += "x x x x x ";
+    for (int i = 0; i < 70; ++i) t += "bb x ";
+    return t + "aa bb";
+  };
+  EXPECT_EQ(FiredOn(rules, text(30)), Strings{"r"});
+  EXPECT_EQ(FiredOn(rules, text(70)), Strings{});  // 70 x 72 steps > 4,096
+}
+
+// `text ~ X` asks only whether X has a mention. A terms list with a mention, a number in range
+// and any(...) of them hold as soon as something marks them; a regex whose matches touch no
+// token (punctuation between words) has no mention, alone or in any(...), and one whose match
+// touches a token has one.
+TEST(WordLevelTest, AWordLevelTestHoldsExactlyWhenItsExpressionHasAMention) {
+  RuleSet rules = MustCompile(R"(
+terms girl = "girl"
+terms boy = "boy"
+pattern dashes = /-{3}/
+pattern dashes_x = /-{3}x/
+rule terms_any { when text ~ any(girl, boy) }
+rule with_dashes { when text ~ any(boy, dashes) }
+rule with_dashes_x { when text ~ any(boy, dashes_x) }
+rule teen { when text ~ any(number(13..17), boy) }
+rule dashes_alone { when text ~ dashes }
+)");
+  EXPECT_EQ(FiredOn(rules, "a girl"), Strings{"terms_any"});
+  EXPECT_EQ(FiredOn(rules, "a boy"),
+            (Strings{"terms_any", "with_dashes", "with_dashes_x", "teen"}));
+  EXPECT_EQ(FiredOn(rules, "a --- b"), Strings{"dashes_alone"});  // a character-level test
+  EXPECT_EQ(FiredOn(rules, "a ---x"), (Strings{"with_dashes_x", "dashes_alone"}));
+  EXPECT_EQ(FiredOn(rules, "age 14"), Strings{"teen"});
+  EXPECT_EQ(FiredOn(rules, "age 18"), Strings{});
+}
+
 // A stem as the second element is tested on the next token's stems in the element's languages
 // only (the word pass rejects the other candidates before reading them): an English-only stem,
 // a Spanish-only one and one in both languages after the same first word; a number or the end of
