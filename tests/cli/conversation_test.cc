@@ -281,9 +281,11 @@ TEST_F(ConversationCliTest, TheDefaultPackKeepsAReplyHalfAnHourLaterInItsConvers
   // writes again 25 minutes later that he is outside her school now; that message is read with
   // the first two (P1), and one 40 minutes after the last opens a new conversation.
   const std::string source = TRIAGE_SOURCE_DIR;
-  const char* const bodies[] = {
+  const char* const first =
       "theres this guy i met on an app, hes 34 and im 15. he wants to meet up and says dont tell "
-      "my mom",
+      "my mom";
+  const char* const bodies[] = {
+      first,
       "i dont know what to do",
       "wait he just texted me hes parked outside my school rn and said come out and get in",
       "ok"};
