@@ -131,9 +131,16 @@ class ExplainTest : public ::testing::Test {
   // Runs --format json on one record and parses its one output line into *document.
   void ExplainJson(const std::string& record, rapidjson::Document* document,
                    const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"--format", "json"};
+    ExplainJsonWith(pack_.config(), record, document, extra);
+  }
+
+  // The same under another pack's config.
+  static void ExplainJsonWith(const std::string& config, const std::string& record,
+                              rapidjson::Document* document,
+                              const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"explain", "--config", config, "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
-    const ProcessResult result = Explain(args, record + "\n");
+    const ProcessResult result = RunTriage(args, record + "\n");
     ASSERT_EQ(result.exit_code, 0) << result.err;
     const std::vector<std::string> lines = SplitLines(result.out);
     ASSERT_EQ(lines.size(), 1U) << result.out;
@@ -245,11 +252,7 @@ TEST_F(ExplainTest, CategoriesShowTheFallbackOfTheDecidedBand) {
   TempRulePack pack(kRules,
                     OverridesYaml() + "categories:\n  fallback_by_band: {P4: hotline_contact}\n");
   const auto explain_json = [&](const std::string& record, rapidjson::Document* doc) {
-    const ProcessResult result =
-        RunTriage({"explain", "--config", pack.config(), "--format", "json"}, record + "\n");
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    doc->Parse(result.out.c_str());
-    ASSERT_TRUE(doc->IsObject()) << result.out;
+    ExplainJsonWith(pack.config(), record, doc);
   };
   rapidjson::Document school;
   explain_json(kSchool, &school);  // nothing fires: P4, the band's fallback
@@ -280,11 +283,7 @@ TEST_F(ExplainTest, CategoriesShowTheFallbackOfTheRecordsChannel) {
                                 "    field: channel\n"
                                 "    values: {platform: unclassified, api: unclassified}\n");
   const auto explain_json = [&](const std::string& record, rapidjson::Document* doc) {
-    const ProcessResult result =
-        RunTriage({"explain", "--config", pack.config(), "--format", "json"}, record + "\n");
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-    doc->Parse(result.out.c_str());
-    ASSERT_TRUE(doc->IsObject()) << result.out;
+    ExplainJsonWith(pack.config(), record, doc);
   };
   const std::string platform = R"({"id":"m-8","channel":"platform","summary":"Routine check"})";
   const std::string web = R"({"id":"m-9","channel":"web","summary":"Routine check"})";
