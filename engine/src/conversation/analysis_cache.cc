@@ -14,12 +14,14 @@ void AnalysisCache::Round() {
   current_bytes_ = 0;
 }
 
-const AnalyzedText* AnalysisCache::Get(std::string_view text, const AnalyzedText* known) {
+const AnalyzedText* AnalysisCache::Get(std::string_view text, const AnalyzedText* known,
+                                       Analyzer::LineMemo** memo) {
   const uint64_t hash = HashWord(text);
   auto it = current_.find(hash);
   if (it != current_.end()) {
     if (it->second.text != text) return nullptr;
     ++hits_;
+    if (memo != nullptr) *memo = &it->second.memo;
     return &it->second.analyzed;
   }
   auto old = previous_.find(hash);
@@ -28,7 +30,9 @@ const AnalyzedText* AnalysisCache::Get(std::string_view text, const AnalyzedText
     ++hits_;
     auto node = previous_.extract(old);
     current_bytes_ += node.mapped().bytes;
-    return &current_.insert(std::move(node)).position->second.analyzed;
+    Entry& moved = current_.insert(std::move(node)).position->second;
+    if (memo != nullptr) *memo = &moved.memo;
+    return &moved.analyzed;
   }
   ++misses_;
   Entry& entry = current_[hash];
@@ -44,6 +48,7 @@ const AnalyzedText* AnalysisCache::Get(std::string_view text, const AnalyzedText
     if (token.form.size() > 15) entry.bytes += token.form.size() + 1;
   }
   current_bytes_ += entry.bytes;
+  if (memo != nullptr) *memo = &entry.memo;
   return &entry.analyzed;
 }
 

@@ -73,21 +73,27 @@ std::string JsonEscape(const std::string& text) {
   return out;
 }
 
+const std::vector<std::string> kWords = {
+    "meet", "up", "alpha", "beta", "not", "hit", "pay", "me", "cash", "niña", "14", "fourteen",
+    "the", "Alpha", "Beta", ",", ".", ";", " - ", "12", "ok", "Niña", "(", ")", "hit.", "up,"};
+
 // Random messages over a vocabulary that makes the pack's constructs meet across messages.
-// Many messages repeat (the cache then serves one conversation's text to another).
-void CompareWithJoinedText(const std::string& config, uint32_t seed) {
-  testing::Compiled compiled = testing::CompileText(kWordRules, config);
+// Many messages repeat (the cache then serves one conversation's text to another, and the word
+// pass reads a line's phrase matches from its memo). `repeat`: out of 12, how often a message is
+// one sent before; messages have 1 to `longest` words.
+void CompareWithJoinedText(const std::string& config, uint32_t seed,
+                           const char* pack = kWordRules,
+                           const std::vector<std::string>& words = kWords, size_t repeat = 3,
+                           size_t longest = 5) {
+  testing::Compiled compiled = testing::CompileText(pack, config);
   ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
   const RuleSet& rules = *compiled.rules;
   Thread thread(rules);
   Scanner reference(rules);
 
-  const std::vector<std::string> words = {
-      "meet", "up", "alpha", "beta", "not", "hit", "pay", "me", "cash", "niña", "14", "fourteen",
-      "the", "Alpha", "Beta", ",", ".", ";", " - ", "12", "ok", "Niña", "(", ")", "hit.", "up,"};
   std::mt19937 random(seed);
   std::uniform_int_distribution<size_t> pick(0, words.size() - 1);
-  std::uniform_int_distribution<size_t> length(1, 5);
+  std::uniform_int_distribution<size_t> length(1, longest);
   std::uniform_int_distribution<size_t> pool_pick(0, 11);
   std::vector<std::string> pool;  // earlier messages, sent again now and then
   constexpr int kConversations = 6;
@@ -97,7 +103,7 @@ void CompareWithJoinedText(const std::string& config, uint32_t seed) {
   for (int m = 0; m < kMessages; ++m) {
     for (int c = 0; c < kConversations; ++c) {
       std::string body;
-      if (!pool.empty() && pool_pick(random) < 3) {
+      if (!pool.empty() && pool_pick(random) < repeat) {
         body = pool[random() % pool.size()];
       } else {
         const size_t n = length(random);
@@ -149,6 +155,65 @@ TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedTextWithClauseBreaks) {
 TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedTextWhenLineBreaksDoNotEndSentences) {
   const std::string config = "analysis:\n  sentences:\n    line_breaks: false\n";
   for (uint32_t seed = 201; seed <= 206; ++seed) CompareWithJoinedText(config, seed);
+}
+
+// Phrases that reach past the end of a message by up to nine tokens (gaps, four words), from
+// messages that mostly repeat: a repeated line's matches come from its memo, and the phrases from
+// its last tokens are tested again against the next line's tokens, in their place, so that the
+// mentions kept under the 256-a-list bound (near() and count() read them) are the same.
+constexpr char kReachRules[] = R"(
+category hotline_contact "A contact with no case in it yet"
+
+terms wide = "pay {0,8} cash", "pay me"
+terms long = "a b c d", "b c"
+terms mixed = "c {1,3} pay", "pay", "d a"
+terms last = "z"
+
+rule wide_near_last { when text ~ near(wide, last, within 1)  urgency +7 }
+rule long_near_last { when text ~ near(long, last, within 0)  urgency +11 }
+rule mixed_then_last { when text ~ ordered(mixed, last, within 2)  urgency +13 }
+rule many_long { when count(text ~ long) >= 9  urgency +17 }
+rule many_wide { when count(text ~ wide) >= 4  urgency +19 }
+)";
+
+TEST(ConversationWindowTest, RepeatedMessagesWithPhrasesReachingPastThemReadAsTheirJoinedText) {
+  const std::vector<std::string> words = {"pay", "cash", "me", "a", "b", "c", "d", "x", "z"};
+  for (uint32_t seed = 301; seed <= 316; ++seed) {
+    CompareWithJoinedText("", seed, kReachRules, words, /*repeat=*/9, /*longest=*/12);
+  }
+  // Long messages of few words: a list's 256 mentions are reached within the window.
+  const std::vector<std::string> dense = {"b c", "pay cash", "a b c d", "z", "pay me"};
+  for (uint32_t seed = 401; seed <= 406; ++seed) {
+    CompareWithJoinedText("", seed, kReachRules, dense, /*repeat=*/10, /*longest=*/40);
+  }
+}
+
+// The 256 mentions a list keeps are the first the word pass finds, in text order: a phrase that
+// reads past its message ("x {0,3} y", from "x z" into "y w") is found in its place, before the
+// "z" after it, also when "x z" is read from its memo (the window of its next message).
+TEST(ConversationWindowTest, APhraseReadingPastItsMessageKeepsItsPlaceUnderTheMentionBound) {
+  testing::Compiled compiled = testing::CompileText(R"(
+category hotline_contact "A contact with no case in it yet"
+terms l = "x {0,3} y", "z"
+terms w = "w"
+rule x_to_w { when text ~ near(l, w, within 0)  urgency +7 }
+)", "");
+  ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+  Thread thread(*compiled.rules);
+  std::string zs;
+  for (int i = 0; i < 255; ++i) zs += i == 0 ? "z" : " z";
+  thread.Scan(Sms{"s-1", zs, "2026-11-02T10:00:00Z", "c-1"});
+  thread.Scan(Sms{"s-2", "x z", "2026-11-02T10:01:00Z", "c-1"});
+  const Decision third = thread.Scan(Sms{"s-3", "y w", "2026-11-02T10:02:00Z", "c-1"});
+  EXPECT_EQ(testing::Fired(third), std::vector<std::string>{"x_to_w"});
+
+  // The same window as one text.
+  Decision joined;
+  ASSERT_TRUE(Scanner(*compiled.rules)
+                  .ScanJson(Sms{"w", zs + "\\nx z\\ny w", "2026-11-02T10:02:00Z", "c-9"}.Json(),
+                            &joined)
+                  .ok());
+  EXPECT_EQ(testing::Fired(joined), std::vector<std::string>{"x_to_w"});
 }
 
 // A phrase and a proximity across two messages hold in the window; sentence() does not, a line
