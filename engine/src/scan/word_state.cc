@@ -134,6 +134,7 @@ void WordState::Reset() {
     generation_ = 1;
   }
   if (lexemes_.size() >= kMaxLexemes) {
+    ++lexicon_epoch_;  // the keys kept in line memos (JoinKeys) are stale
     lexeme_forms_.Clear();
     lexemes_.clear();
     lexeme_stems_.clear();
@@ -330,8 +331,9 @@ void WordState::MatchField(const Program& program, int word_field,
     std::vector<uint32_t>& lexemes = state.lexemes[v];
     lexemes.clear();
     const std::vector<Token>& tokens = state.analyzed[v].tokens;
+    if (joined) JoinKeys(program, *lines, &lexemes);
     for (uint32_t t = 0; t < tokens.size(); ++t) {
-      lexemes.push_back(KeyOf(program, tokens[t].form, tokens[t].hash));
+      if (!joined) lexemes.push_back(KeyOf(program, tokens[t].form, tokens[t].hash));
       if (tokens[t].is_number) {
         state.numbers.emplace_back(v, t);
         state.number_values.push_back(tokens[t].number);
@@ -477,6 +479,26 @@ void WordState::MatchToken(const Program& program, const std::vector<Token>& tok
       position = (words++)->position;
     }
     match_candidate(position);
+  }
+}
+
+void WordState::JoinKeys(const Program& program, const std::vector<Analyzer::Line>& lines,
+                         std::vector<uint32_t>* keys) {
+  for (const Analyzer::Line& line : lines) {
+    const std::vector<Token>& tokens = line.analyzed->tokens;
+    Analyzer::LineMemo* memo = line.memo;
+    if (memo != nullptr && memo->lexicon == this && memo->lexicon_epoch == lexicon_epoch_ &&
+        memo->lexemes.size() == tokens.size()) {
+      keys->insert(keys->end(), memo->lexemes.begin(), memo->lexemes.end());
+      continue;
+    }
+    const size_t first = keys->size();
+    for (const Token& token : tokens) keys->push_back(KeyOf(program, token.form, token.hash));
+    if (memo != nullptr) {
+      memo->lexemes.assign(keys->begin() + static_cast<std::ptrdiff_t>(first), keys->end());
+      memo->lexicon = this;
+      memo->lexicon_epoch = lexicon_epoch_;
+    }
   }
 }
 

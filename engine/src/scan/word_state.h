@@ -118,6 +118,10 @@ class WordState {
   // any tokens after the line), in their order, so that a line met again costs a copy of its
   // matches and a test of those phrases.
   void MatchLines(const Program& program, int word_field, const std::vector<Analyzer::Line>& lines);
+  // Appends the keys (KeyOf) of the tokens of `lines`, each line's read from its memo when it
+  // holds them for this lexicon, and kept there otherwise.
+  void JoinKeys(const Program& program, const std::vector<Analyzer::Line>& lines,
+                std::vector<uint32_t>* keys);
   // The phrases that match from token `i` of `tokens` (whose keys are `lexemes`), in the index's
   // order: emit(phrase, last) for each, `last` the token after its end. kLimited: a candidate
   // phrase that may read a token at or past `limit` is not tested but passed to far(phrase), in
@@ -274,6 +278,8 @@ class WordState {
   // The lexicon (bounded: forgotten at a Reset once it holds kMaxLexemes forms), used when some
   // phrase element stems.
   bool lexicon_ = false;
+  // Counts the times the lexicon was forgotten: a key is a lexeme id of one epoch.
+  uint64_t lexicon_epoch_ = 0;
   StringTable lexeme_forms_;
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;

@@ -216,6 +216,35 @@ rule x_to_w { when text ~ near(l, w, within 0)  urgency +7 }
   EXPECT_EQ(testing::Fired(joined), std::vector<std::string>{"x_to_w"});
 }
 
+// A window's token keys come from its messages' memos while the scanner's lexicon lasts; a
+// message of more than 65,536 distinct words makes the scanner forget it (at its next record),
+// and the keys kept before are read no more: "go delta" and "x", kept by the window of "x",
+// then "now" still read "go delta x now".
+TEST(ConversationWindowTest, KeysKeptBeforeTheLexiconIsForgottenAreNotReadAfter) {
+  testing::Compiled compiled = testing::CompileText(R"(
+category hotline_contact "A contact with no case in it yet"
+terms three = "go delta {0,1} now"
+terms sells (stem) = "selling"
+rule r_three { when text ~ three  urgency +7 }
+rule r_sells { when text ~ sells  urgency +1 }
+)", "analysis:\n  stemmers: [english]\n");
+  ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+  std::string many;  // 70,000 distinct words of letters
+  for (int i = 0; i < 70000; ++i) {
+    for (int n = i, k = 0; k < 4; ++k, n /= 26) many.push_back(static_cast<char>('a' + n % 26));
+    many.push_back(' ');
+  }
+  for (const bool forget : {false, true}) {
+    Thread thread(*compiled.rules);
+    thread.Scan(Sms{"s-1", "go delta", "2026-11-02T10:00:00Z", "c-1"});
+    thread.Scan(Sms{"s-2", "x", "2026-11-02T10:01:00Z", "c-1"});
+    thread.Scan(Sms{"s-3", forget ? many : "w", "2026-11-02T10:02:00Z", "c-2"});
+    thread.Scan(Sms{"s-4", "sells", "2026-11-02T10:03:00Z", "c-3"});  // a new lexicon here
+    const Decision fifth = thread.Scan(Sms{"s-5", "now", "2026-11-02T10:04:00Z", "c-1"});
+    EXPECT_EQ(testing::Fired(fifth), std::vector<std::string>{"r_three"}) << forget;
+  }
+}
+
 // A phrase and a proximity across two messages hold in the window; sentence() does not, a line
 // break ending the sentence; a negation scope does not reach into the next message.
 TEST(ConversationWindowTest, WhatCrossesAMessageBoundary) {
