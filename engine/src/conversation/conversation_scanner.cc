@@ -366,10 +366,17 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   Decision evaluated;
   EvaluateWindow(*thread, *message, &evaluated);
   // The message on its own is evidence too (a keyword, which the window leaves out; a rule that
-  // the company of other messages turns off): the higher of the two counts.
-  if (message->urgency > evaluated.urgency) evaluated = *message;
+  // the company of other messages turns off): the higher of the two counts. The hits of a
+  // decision dropped or replaced go back to the scan state, whose next evaluations rewrite them.
+  if (message->urgency > evaluated.urgency) {
+    state_.RecycleHits(&evaluated);
+    evaluated = *message;
+  }
   if (thread->messages == 1 || evaluated.urgency >= thread->decision.urgency) {
+    state_.RecycleHits(&thread->decision);
     thread->decision = std::move(evaluated);
+  } else {
+    state_.RecycleHits(&evaluated);
   }
 
   *decision = thread->decision;

@@ -38,11 +38,13 @@ terms alpha = "alpha", "niña"
 terms beta = "beta", "14"
 terms neg = "not"
 terms hit = "hit"
+terms ok_word = "ok"
 terms gap = "pay {0,2} cash"
 context negated after 3 = neg
 
-rule phrase { when text ~ meet_up  urgency +7 }
-rule gapped { when text ~ gap  urgency +11 }
+rule phrase { when text ~ meet_up  urgency +7  category hotline_contact +3 }
+rule gapped { when text ~ gap  urgency +11  category hotline_contact +5 }
+rule floored { when text ~ ok_word and not text ~ hit  urgency >= 20  category hotline_contact +1 }
 rule same_sentence { when text ~ sentence(alpha, beta)  urgency +13 }
 rule close { when text ~ near(alpha, beta, within 2)  urgency +17 }
 rule ordered_pair { when text ~ ordered(beta, alpha, within 1)  urgency +19 }
@@ -52,14 +54,31 @@ rule number_range { when text ~ number(10..20)  urgency +31 }
 rule two_alphas { when count(text ~ alpha) >= 2  urgency +37 }
 )";
 
-// What the conversation offers, from a plain Scanner on the joined window: rule names and
-// urgency of the decision the conversation would hold.
+// A decision's hits in full: rule, urgency, floor and category scores of each.
+std::string Hits(const Decision& decision) {
+  std::string out;
+  for (const RuleHit& hit : decision.rules) {
+    out += hit.rule + " " + std::to_string(hit.urgency);
+    if (hit.floor.has_value()) out += " >=" + std::to_string(*hit.floor);
+    for (const CategoryScore& category : hit.categories) {
+      out += " " + category.name + "+" + std::to_string(category.score);
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+// What the conversation offers, from a plain Scanner on the joined window: the rule names, hits
+// and urgency of the decision the conversation would hold.
 struct Offered {
   int urgency = 0;
   std::vector<std::string> rules;
+  std::string hits;
 };
 
-Offered Of(const Decision& decision) { return {decision.urgency, testing::Fired(decision)}; }
+Offered Of(const Decision& decision) {
+  return {decision.urgency, testing::Fired(decision), Hits(decision)};
+}
 
 std::string JsonEscape(const std::string& text) {
   std::string out;
@@ -138,6 +157,8 @@ void CompareWithJoinedText(const std::string& config, uint32_t seed,
       ASSERT_EQ(testing::Fired(decision), held[c].rules)
           << "seed " << seed << ", conversation " << c << ", window:\n" << window;
       ASSERT_EQ(decision.urgency, held[c].urgency) << "window:\n" << window;
+      // Hits of windows dropped or replaced are rewritten for later ones: each in full.
+      ASSERT_EQ(Hits(decision), held[c].hits) << "window:\n" << window;
     }
   }
 }
