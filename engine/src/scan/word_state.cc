@@ -48,7 +48,8 @@ WordState::WordState(const Program& program)
   for (const TermPhrase& phrase : program.phrases) {
     uint32_t reach = 0;
     for (const TermElement& e : phrase.elements) {
-      reach += e.kind == TermElement::Kind::kGap ? static_cast<uint32_t>(std::max(e.gap_max, 0)) : 1;
+      reach +=
+          e.kind == TermElement::Kind::kGap ? static_cast<uint32_t>(std::max(e.gap_max, 0)) : 1;
     }
     phrase_reach_.push_back(reach);
   }
@@ -567,7 +568,9 @@ void WordState::MatchLines(const Program& program, int word_field,
     // of: its elements tested on the line's tokens, any token past the line matching.
     const uint32_t end = first + n;
     const auto may_match = [&](int phrase, uint32_t t) {
-      const auto open = [&](const TermElement& e, size_t pos) { return pos >= end || match(e, pos); };
+      const auto open = [&](const TermElement& e, size_t pos) {
+        return pos >= end || match(e, pos);
+      };
       return MatchElements(program.phrases[phrase].elements, 1, SIZE_MAX, first + t + 1, open) >= 0;
     };
     for (uint32_t t = 0; t < n; ++t) {

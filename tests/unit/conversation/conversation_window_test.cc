@@ -93,15 +93,15 @@ std::string JsonEscape(const std::string& text) {
 }
 
 const std::vector<std::string> kWords = {
-    "meet", "up", "alpha", "beta", "not", "hit", "pay", "me", "cash", "niña", "14", "fourteen",
-    "the", "Alpha", "Beta", ",", ".", ";", " - ", "12", "ok", "Niña", "(", ")", "hit.", "up,"};
+    "meet", "up", "alpha",    "beta", "not",   "hit",  "pay",  "me", "cash",
+    "niña", "14", "fourteen", "the",  "Alpha", "Beta", ",",    ".",  ";",
+    " - ",  "12", "ok",       "Niña", "(",     ")",    "hit.", "up,"};
 
 // Random messages over a vocabulary that makes the pack's constructs meet across messages.
 // Many messages repeat (the cache then serves one conversation's text to another, and the word
 // pass reads a line's phrase matches from its memo). `repeat`: out of 12, how often a message is
 // one sent before; messages have 1 to `longest` words.
-void CompareWithJoinedText(const std::string& config, uint32_t seed,
-                           const char* pack = kWordRules,
+void CompareWithJoinedText(const std::string& config, uint32_t seed, const char* pack = kWordRules,
                            const std::vector<std::string>& words = kWords, size_t repeat = 3,
                            size_t longest = 5) {
   testing::Compiled compiled = testing::CompileText(pack, config);
@@ -213,12 +213,13 @@ TEST(ConversationWindowTest, RepeatedMessagesWithPhrasesReachingPastThemReadAsTh
 // reads past its message ("x {0,3} y", from "x z" into "y w") is found in its place, before the
 // "z" after it, also when "x z" is read from its memo (the window of its next message).
 TEST(ConversationWindowTest, APhraseReadingPastItsMessageKeepsItsPlaceUnderTheMentionBound) {
-  testing::Compiled compiled = testing::CompileText(R"(
+  constexpr char kPack[] = R"(
 category hotline_contact "A contact with no case in it yet"
 terms l = "x {0,3} y", "z"
 terms w = "w"
 rule x_to_w { when text ~ near(l, w, within 0)  urgency +7 }
-)", "");
+)";
+  testing::Compiled compiled = testing::CompileText(kPack, "");
   ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
   Thread thread(*compiled.rules);
   std::string zs;
@@ -230,10 +231,10 @@ rule x_to_w { when text ~ near(l, w, within 0)  urgency +7 }
 
   // The same window as one text.
   Decision joined;
-  ASSERT_TRUE(Scanner(*compiled.rules)
-                  .ScanJson(Sms{"w", zs + "\\nx z\\ny w", "2026-11-02T10:02:00Z", "c-9"}.Json(),
-                            &joined)
-                  .ok());
+  ASSERT_TRUE(
+      Scanner(*compiled.rules)
+          .ScanJson(Sms{"w", zs + "\\nx z\\ny w", "2026-11-02T10:02:00Z", "c-9"}.Json(), &joined)
+          .ok());
   EXPECT_EQ(testing::Fired(joined), std::vector<std::string>{"x_to_w"});
 }
 
@@ -242,13 +243,14 @@ rule x_to_w { when text ~ near(l, w, within 0)  urgency +7 }
 // and the keys kept before are read no more: "go delta" and "x", kept by the window of "x",
 // then "now" still read "go delta x now".
 TEST(ConversationWindowTest, KeysKeptBeforeTheLexiconIsForgottenAreNotReadAfter) {
-  testing::Compiled compiled = testing::CompileText(R"(
+  constexpr char kPack[] = R"(
 category hotline_contact "A contact with no case in it yet"
 terms three = "go delta {0,1} now"
 terms sells (stem) = "selling"
 rule r_three { when text ~ three  urgency +7 }
 rule r_sells { when text ~ sells  urgency +1 }
-)", "analysis:\n  stemmers: [english]\n");
+)";
+  testing::Compiled compiled = testing::CompileText(kPack, "analysis:\n  stemmers: [english]\n");
   ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
   std::string many;  // 70,000 distinct words of letters
   for (int i = 0; i < 70000; ++i) {
