@@ -6,6 +6,11 @@
 #include "util/string_table.h"
 
 namespace triage::internal {
+namespace {
+
+constexpr size_t kMemoBytesPerToken = 4 * sizeof(uint32_t);
+
+}  // namespace
 
 void AnalysisCache::Round() {
   if (current_bytes_ < kGenerationBytes) return;
@@ -42,7 +47,10 @@ const AnalyzedText* AnalysisCache::Get(std::string_view text, const AnalyzedText
   } else {
     analyzer_->Analyze(text, scratch_.get(), &entry.analyzed);
   }
-  entry.bytes = sizeof(Entry) + 64 + text.size() + entry.analyzed.tokens.size() * sizeof(Token) +
+  // The word pass's memo, filled later, is counted ahead: a key a token and about one phrase
+  // match (three words) a token.
+  entry.bytes = sizeof(Entry) + 64 + text.size() +
+                entry.analyzed.tokens.size() * (sizeof(Token) + kMemoBytesPerToken) +
                 entry.analyzed.sentence_starts.size() * sizeof(uint32_t);
   for (const Token& token : entry.analyzed.tokens) {
     if (token.form.size() > 15) entry.bytes += token.form.size() + 1;

@@ -4,8 +4,8 @@
 // analyses (Analyzer::AnalyzeLines) instead of analysing every earlier message again at each
 // new one. A message stays in its conversation's window for up to max_messages messages, each
 // of which evaluates the window. Beside each analysis it keeps the word pass's memo of the text
-// as a line (Analyzer::LineMemo: its phrase matches); the memo's bytes are not counted in the
-// bound (a few words a match, fewer than its tokens take).
+// as a line (Analyzer::LineMemo: its tokens' keys and phrase matches), counted in the bound ahead
+// of being filled (an estimate a token).
 //
 // Keyed by the text itself (its hash, then its bytes): an analysis is a function of the text
 // and the analyzer alone, so whatever the cache holds is right for any conversation, key or
