@@ -130,10 +130,25 @@ class Analyzer {
   // first). Deterministic: the same text and config give the same tokens.
   void Analyze(std::string_view text, AnalyzerScratch* scratch, AnalyzedText* out) const;
 
-  // One line of a text of lines (AnalyzeLines): where it starts in the text, and its analysis.
+  // What the word pass (scan/word_state.h) found in one line on its own that the lines around
+  // it cannot change, kept beside the line's analysis by the owner of both
+  // (conversation/analysis_cache.h), so that the next text of lines holding the line reads it
+  // instead of finding it again. Opaque here: the word pass fills and reads it: the phrase
+  // matches for one program at a time (`program`, null while empty), the tokens' keys for one
+  // lexicon at a time (`lexicon` and its `lexicon_epoch`, null while empty).
+  struct LineMemo {
+    const void* program = nullptr;
+    std::vector<uint32_t> phrase_hits;
+    const void* lexicon = nullptr;
+    uint64_t lexicon_epoch = 0;
+    std::vector<uint32_t> lexemes;
+  };
+  // One line of a text of lines (AnalyzeLines): where it starts in the text, its analysis, and
+  // (may be null) the word pass's memo of it.
   struct Line {
     uint32_t offset = 0;
     const AnalyzedText* analyzed = nullptr;
+    LineMemo* memo = nullptr;
   };
   // Analyze for a text of lines, from the lines' own analyses: `text` is the lines joined with
   // '\n' ("a\nb\nc"), and lines[i].analyzed is Analyze's result for the i-th line alone, which

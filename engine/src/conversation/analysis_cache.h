@@ -3,7 +3,9 @@
 // conversation window (conversation_scanner.cc, step 5) is put together from its messages'
 // analyses (Analyzer::AnalyzeLines) instead of analysing every earlier message again at each
 // new one. A message stays in its conversation's window for up to max_messages messages, each
-// of which evaluates the window.
+// of which evaluates the window. Beside each analysis it keeps the word pass's memo of the text
+// as a line (Analyzer::LineMemo: its tokens' keys and phrase matches), counted in the bound ahead
+// of being filled (an estimate a token).
 //
 // Keyed by the text itself (its hash, then its bytes): an analysis is a function of the text
 // and the analyzer alone, so whatever the cache holds is right for any conversation, key or
@@ -39,8 +41,10 @@ class AnalysisCache {
   // The analysis of `text` (Analyzer::Analyze), from the cache or computed now; `known`, when
   // not null, is that analysis already computed (copied in on a miss). nullptr when the cache
   // holds another text of the same 64-bit hash (the caller analyses the window itself).
-  // REQUIRES: an analyzer.
-  const AnalyzedText* Get(std::string_view text, const AnalyzedText* known = nullptr);
+  // `memo`, when not null, gets the word pass's memo of the text as a line (Analyzer::LineMemo),
+  // kept with the analysis (and dropped with it). REQUIRES: an analyzer.
+  const AnalyzedText* Get(std::string_view text, const AnalyzedText* known = nullptr,
+                          Analyzer::LineMemo** memo = nullptr);
 
   size_t hits() const { return hits_; }
   size_t misses() const { return misses_; }
@@ -49,6 +53,7 @@ class AnalysisCache {
   struct Entry {
     std::string text;
     AnalyzedText analyzed;
+    Analyzer::LineMemo memo;
     size_t bytes = 0;
   };
   using Map = std::unordered_map<uint64_t, Entry>;

@@ -31,6 +31,9 @@
 //    evaluations before (conversation/analysis_cache.h): the same tokens and sentences as
 //    analysing the joined text (Analyzer::AnalyzeLines); the term mentions, contexts and rules
 //    are found over the whole window, so phrases and scopes that cross a message boundary are.
+//    A message's phrase matches that stay inside it are kept beside its analysis too
+//    (Analyzer::LineMemo, filled by the word pass): a later window reads them and tests again
+//    only the phrases that may read past the message.
 // 6. Each message offers the higher of the window's evaluation and its own (the window's among
 //    equals); the conversation's decision is the highest offered so far (the latest among
 //    equals), so a later "im safe now" is shown in the message's own decision but never lowers
@@ -363,10 +366,17 @@ void ConversationScanner::Impl::Thread(ThreadState* thread, const ConversationAd
   Decision evaluated;
   EvaluateWindow(*thread, *message, &evaluated);
   // The message on its own is evidence too (a keyword, which the window leaves out; a rule that
-  // the company of other messages turns off): the higher of the two counts.
-  if (message->urgency > evaluated.urgency) evaluated = *message;
+  // the company of other messages turns off): the higher of the two counts. The hits of a
+  // decision dropped or replaced go back to the scan state, whose next evaluations rewrite them.
+  if (message->urgency > evaluated.urgency) {
+    state_.RecycleHits(&evaluated);
+    evaluated = *message;
+  }
   if (thread->messages == 1 || evaluated.urgency >= thread->decision.urgency) {
+    state_.RecycleHits(&thread->decision);
     thread->decision = std::move(evaluated);
+  } else {
+    state_.RecycleHits(&evaluated);
   }
 
   *decision = thread->decision;
@@ -422,12 +432,13 @@ void ConversationScanner::Impl::EvaluateWindow(const ThreadState& thread, const 
   for (size_t i = 0; i < texts.size(); ++i) {
     if (i > 0) window_.push_back('\n');
     if (lines) {
+      internal::Analyzer::LineMemo* memo = nullptr;
       const internal::AnalyzedText* analyzed =
-          analyses_->Get(texts[i], i + 1 == texts.size() ? newest : nullptr);
+          analyses_->Get(texts[i], i + 1 == texts.size() ? newest : nullptr, &memo);
       if (analyzed == nullptr) {
         lines = false;  // another text of the same hash holds the slot: analysed whole
       } else {
-        lines_.push_back({static_cast<uint32_t>(window_.size()), analyzed});
+        lines_.push_back({static_cast<uint32_t>(window_.size()), analyzed, memo});
       }
     }
     window_.append(texts[i]);

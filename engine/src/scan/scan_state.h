@@ -118,6 +118,10 @@ class ScanState {
     const int word_field = program.word_field_of[field];
     return word_field < 0 ? nullptr : words_.Analyzed(word_field, v);
   }
+  // Takes back the hits of `decision`, which is left without any: for a decision the caller is
+  // about to drop or overwrite, so that later evaluations rewrite them in place (EvaluateRule)
+  // rather than allocate their strings again.
+  void RecycleHits(Decision* decision);
   // LoadJson without counting the record in the stats (a look at a record that will be scanned
   // later).
   Status Load(const Program& program, std::string_view json, Decision* decision);

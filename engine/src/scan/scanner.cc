@@ -320,13 +320,17 @@ void ScanState::EvaluateLoaded(const Program& program, Decision* decision, bool 
   Evaluate(program, decision, count_hits);
 }
 
-void ScanState::RecycleDecision(Decision* decision) {
-  std::vector<RuleHit> rules = std::move(decision->rules);
-  for (RuleHit& hit : rules) {
+void ScanState::RecycleHits(Decision* decision) {
+  for (RuleHit& hit : decision->rules) {
     if (spare_hits_.size() >= kSpareHits) break;
     spare_hits_.push_back(std::move(hit));
   }
-  rules.clear();
+  decision->rules.clear();
+}
+
+void ScanState::RecycleDecision(Decision* decision) {
+  RecycleHits(decision);
+  std::vector<RuleHit> rules = std::move(decision->rules);
   *decision = Decision();
   decision->rules = std::move(rules);  // empty, with its capacity
 }

@@ -3,6 +3,7 @@
 #include "scan/word_state.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <utility>
 
 #include <re2/re2.h>
@@ -43,6 +44,15 @@ WordState::WordState(const Program& program)
       may_(program.spans.size(), 0),
       part_counts_(program.spans.size()),
       lexicon_(!program.term_index.stems.empty()) {
+  phrase_reach_.reserve(program.phrases.size());
+  for (const TermPhrase& phrase : program.phrases) {
+    uint32_t reach = 0;
+    for (const TermElement& e : phrase.elements) {
+      reach +=
+          e.kind == TermElement::Kind::kGap ? static_cast<uint32_t>(std::max(e.gap_max, 0)) : 1;
+    }
+    phrase_reach_.push_back(reach);
+  }
   phrase_atoms_.resize(program.word_fields.size());
   for (size_t w = 0; w < program.word_fields.size(); ++w) {
     PhraseAtoms& pa = phrase_atoms_[w];
@@ -125,6 +135,7 @@ void WordState::Reset() {
     generation_ = 1;
   }
   if (lexemes_.size() >= kMaxLexemes) {
+    ++lexicon_epoch_;  // the keys kept in line memos (JoinKeys) are stale
     lexeme_forms_.Clear();
     lexemes_.clear();
     lexeme_stems_.clear();
@@ -315,23 +326,180 @@ void WordState::MatchField(const Program& program, int word_field,
   if (state.lexemes.size() < texts.size()) state.lexemes.resize(texts.size());
   if (state.scopes.size() < texts.size()) state.scopes.resize(texts.size());
   for (uint32_t v = 0; v < texts.size(); ++v) {
-    if (v > 0 || lines == nullptr ||
-        !program.analyzer->AnalyzeLines(texts[v], *lines, &state.analyzed[v])) {
-      program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
-    }
+    const bool joined = v == 0 && lines != nullptr &&
+                        program.analyzer->AnalyzeLines(texts[v], *lines, &state.analyzed[v]);
+    if (!joined) program.analyzer->Analyze(texts[v], scratch_.get(), &state.analyzed[v]);
     std::vector<uint32_t>& lexemes = state.lexemes[v];
     lexemes.clear();
     const std::vector<Token>& tokens = state.analyzed[v].tokens;
+    if (joined) JoinKeys(program, *lines, &lexemes);
     for (uint32_t t = 0; t < tokens.size(); ++t) {
-      lexemes.push_back(KeyOf(program, tokens[t].form, tokens[t].hash));
+      if (!joined) lexemes.push_back(KeyOf(program, tokens[t].form, tokens[t].hash));
       if (tokens[t].is_number) {
         state.numbers.emplace_back(v, t);
         state.number_values.push_back(tokens[t].number);
       }
     }
-    MatchValue(program, word_field, v);
+    if (joined) {
+      MatchLines(program, word_field, *lines);
+    } else {
+      MatchValue(program, word_field, v);
+    }
     if (program.term_index.any_leet) MatchLeet(program, word_field, v);
     if (program.word_fields[word_field].context) MarkContexts(program, word_field, v);
+  }
+}
+
+template <bool kLimited, typename Emit, typename Far>
+void WordState::MatchToken(const Program& program, const std::vector<Token>& tokens,
+                           const std::vector<uint32_t>& lexemes, size_t i, size_t limit,
+                           const Emit& emit, const Far& far) {
+  if (!lexicon_) {
+    auto match = [&](const TermElement& e, size_t pos) {
+      return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
+    };
+    const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
+    for (const int* c = begin; c != end; ++c) {
+      if constexpr (kLimited) {
+        if (i + phrase_reach_[*c] > limit) {
+          far(*c);
+          continue;
+        }
+      }
+      const std::vector<TermElement>& elements = program.phrases[*c].elements;
+      const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
+      if (end_of < 0) continue;
+      emit(*c, static_cast<uint32_t>(end_of));
+    }
+    return;
+  }
+  const Lexeme& x = lexemes_[lexemes[i]];
+  const bool is_number = tokens[i].is_number;
+  if ((is_number ? x.a : x.b) == (is_number ? x.b : x.c)) return;  // no candidate
+  // The next token's word id and stem ids (none at the end of the value, no stems for a
+  // number): a candidate whose second element is a word other than it, or a stem it has in
+  // none of the element's languages, fails (MatchElements' own first test, made on the
+  // parallel lexeme_next_ without reading the phrase).
+  uint32_t next_word = StringTable::kNone;
+  uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
+  bool next_stemmed = false;  // a next token whose stems a stem element may match
+  if (i + 1 < tokens.size()) {
+    const Lexeme& next = lexemes_[lexemes[i + 1]];
+    next_word = next.word_id;
+    if (!tokens[i + 1].is_number) {
+      next_stemmed = true;
+      const size_t languages = program.term_index.stems.size();
+      for (size_t l = 0; l < languages && l < kNextStemLanguages; ++l) {
+        next_stems[l] = lexeme_stems_[next.stems + l];
+      }
+    }
+  }
+  // The per-candidate tests, and the mention, for candidate `position` (an index into
+  // lexeme_candidates_).
+  const auto match_candidate = [&](size_t position) {
+    // A candidate's first element matches this token by construction (the index holds it under
+    // the token's form, or under one of its stems and the token is no number).
+    const int phrase = lexeme_candidates_[position];
+    if constexpr (kLimited) {
+      if (i + phrase_reach_[phrase] > limit) {
+        far(phrase);
+        return;
+      }
+    }
+    uint32_t last = 0;  // where the phrase ends, once known
+    // The first element MatchElements has left to test (the tests below that pass are its
+    // own first tests), and at which token.
+    size_t from_element = 1;
+    const uint32_t need = lexeme_next_[position];
+    if (need == kOneWord) {
+      last = static_cast<uint32_t>(i + 1);
+    } else if (need == kStemNext) {
+      if (!next_stemmed) return;
+      const NextStems& stems = lexeme_next_stems_[position];
+      bool stem_matches = false;
+      for (size_t l = 0; l < kNextStemLanguages; ++l) {
+        stem_matches =
+            stem_matches || (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
+      }
+      if (!stem_matches) return;
+      from_element = 2;  // the stem matched the next token (which exists: next_stemmed)
+    } else if (need == kGapNext) {
+      // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the word
+      // after the gap must be at one of those tokens.
+      const NextStems& gap = lexeme_next_stems_[position];
+      const size_t from = i + 1 + (gap[1] & 0xFFFF);
+      const size_t to = std::min(tokens.size(), i + 2 + (gap[1] >> 16));
+      bool found = false;
+      for (size_t p = from; p < to && !found; ++p) {
+        found = lexemes_[lexemes[p]].word_id == gap[0];
+      }
+      if (!found) return;
+    } else if (need != kAnyNext) {
+      if (need != next_word) return;
+      const uint32_t third = lexeme_next_stems_[position][0];
+      if (third != StringTable::kNone &&
+          (i + 2 >= tokens.size() || lexemes_[lexemes[i + 2]].word_id != third)) {
+        return;
+      }
+      // The word matched the next token (when there is one), and the third element the
+      // token after (when it is a word).
+      if (i + 1 < tokens.size()) from_element = third != StringTable::kNone ? 3 : 2;
+    }
+    if (last == 0) {
+      auto match = [&](const TermElement& e, size_t pos) {
+        return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
+      };
+      const std::vector<TermElement>& elements = program.phrases[phrase].elements;
+      const int end_of =
+          MatchElements(elements, from_element, tokens.size(), i + from_element, match);
+      if (end_of < 0) return;
+      last = static_cast<uint32_t>(end_of);
+    }
+    emit(phrase, last);
+  };
+  // The candidates in their order, as the index gives them: those that need no particular
+  // word next, merged with those that need the next token's word (every other candidate
+  // fails on it). The order is the one a scan of all candidates would take, so mentions are
+  // added in the same order (the per-list bound keeps the first ones).
+  const uint32_t* other = lexeme_other_.data() + (is_number ? x.oa : x.ob);
+  const uint32_t* other_end = lexeme_other_.data() + (is_number ? x.ob : x.oc);
+  const WordNeed* words = lexeme_by_word_.data() + (is_number ? x.wa : x.wb);
+  const WordNeed* words_end = lexeme_by_word_.data() + (is_number ? x.wb : x.wc);
+  if (words != words_end) {
+    const auto less = [](const WordNeed& n, uint32_t word) { return n.word < word; };
+    words = std::lower_bound(words, words_end, next_word, less);
+    const WordNeed* w = words;
+    while (w != words_end && w->word == next_word) ++w;
+    words_end = w;
+  }
+  while (other != other_end || words != words_end) {
+    size_t position;
+    if (words == words_end || (other != other_end && *other < words->position)) {
+      position = *other++;
+    } else {
+      position = (words++)->position;
+    }
+    match_candidate(position);
+  }
+}
+
+void WordState::JoinKeys(const Program& program, const std::vector<Analyzer::Line>& lines,
+                         std::vector<uint32_t>* keys) {
+  for (const Analyzer::Line& line : lines) {
+    const std::vector<Token>& tokens = line.analyzed->tokens;
+    Analyzer::LineMemo* memo = line.memo;
+    if (memo != nullptr && memo->lexicon == this && memo->lexicon_epoch == lexicon_epoch_ &&
+        memo->lexemes.size() == tokens.size()) {
+      keys->insert(keys->end(), memo->lexemes.begin(), memo->lexemes.end());
+      continue;
+    }
+    const size_t first = keys->size();
+    for (const Token& token : tokens) keys->push_back(KeyOf(program, token.form, token.hash));
+    if (memo != nullptr) {
+      memo->lexemes.assign(keys->begin() + static_cast<std::ptrdiff_t>(first), keys->end());
+      memo->lexicon = this;
+      memo->lexicon_epoch = lexicon_epoch_;
+    }
   }
 }
 
@@ -340,130 +508,92 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[value];
-  if (lexicon_) {
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      const Lexeme& x = lexemes_[lexemes[i]];
-      const bool is_number = tokens[i].is_number;
-      if ((is_number ? x.a : x.b) == (is_number ? x.b : x.c)) continue;  // no candidate
-      // The next token's word id and stem ids (none at the end of the value, no stems for a
-      // number): a candidate whose second element is a word other than it, or a stem it has in
-      // none of the element's languages, fails (MatchElements' own first test, made on the
-      // parallel lexeme_next_ without reading the phrase).
-      uint32_t next_word = StringTable::kNone;
-      uint32_t next_stems[kNextStemLanguages] = {StringTable::kNone, StringTable::kNone};
-      bool next_stemmed = false;  // a next token whose stems a stem element may match
-      if (i + 1 < tokens.size()) {
-        const Lexeme& next = lexemes_[lexemes[i + 1]];
-        next_word = next.word_id;
-        if (!tokens[i + 1].is_number) {
-          next_stemmed = true;
-          const size_t languages = program.term_index.stems.size();
-          for (size_t l = 0; l < languages && l < kNextStemLanguages; ++l) {
-            next_stems[l] = lexeme_stems_[next.stems + l];
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    MatchToken<false>(
+        program, tokens, lexemes, i, tokens.size(),
+        [&](int phrase, uint32_t last) {
+          const Mention mention{value, static_cast<uint32_t>(i), last, 0};
+          for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
+            AddTermMention(atoms.atoms[k], mention);
           }
-        }
-      }
-      // The per-candidate tests, and the mention, for candidate `position` (an index into
-      // lexeme_candidates_).
-      const auto match_candidate = [&](size_t position) {
-        uint32_t last = 0;  // where the phrase ends, once known
-        // The first element MatchElements has left to test (the tests below that pass are its
-        // own first tests), and at which token.
-        size_t from_element = 1;
-        const uint32_t need = lexeme_next_[position];
-        if (need == kOneWord) {
-          last = static_cast<uint32_t>(i + 1);
-        } else if (need == kStemNext) {
-          if (!next_stemmed) return;
-          const NextStems& stems = lexeme_next_stems_[position];
-          bool stem_matches = false;
-          for (size_t l = 0; l < kNextStemLanguages; ++l) {
-            stem_matches =
-                stem_matches || (stems[l] != StringTable::kNone && stems[l] == next_stems[l]);
-          }
-          if (!stem_matches) return;
-          from_element = 2;  // the stem matched the next token (which exists: next_stemmed)
-        } else if (need == kGapNext) {
-          // MatchElements tries the gap's widths from pos i + 1 while i + 1 + skip < size; the word
-          // after the gap must be at one of those tokens.
-          const NextStems& gap = lexeme_next_stems_[position];
-          const size_t from = i + 1 + (gap[1] & 0xFFFF);
-          const size_t to = std::min(tokens.size(), i + 2 + (gap[1] >> 16));
-          bool found = false;
-          for (size_t p = from; p < to && !found; ++p) {
-            found = lexemes_[lexemes[p]].word_id == gap[0];
-          }
-          if (!found) return;
-        } else if (need != kAnyNext) {
-          if (need != next_word) return;
-          const uint32_t third = lexeme_next_stems_[position][0];
-          if (third != StringTable::kNone &&
-              (i + 2 >= tokens.size() || lexemes_[lexemes[i + 2]].word_id != third)) {
-            return;
-          }
-          // The word matched the next token (when there is one), and the third element the
-          // token after (when it is a word).
-          if (i + 1 < tokens.size()) from_element = third != StringTable::kNone ? 3 : 2;
-        }
-        // A candidate's first element matches this token by construction (the index holds it under
-        // the token's form, or under one of its stems and the token is no number).
-        const int phrase = lexeme_candidates_[position];
-        if (last == 0) {
-          auto match = [&](const TermElement& e, size_t pos) {
-            return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
-          };
-          const std::vector<TermElement>& elements = program.phrases[phrase].elements;
-          const int end_of =
-              MatchElements(elements, from_element, tokens.size(), i + from_element, match);
-          if (end_of < 0) return;
-          last = static_cast<uint32_t>(end_of);
-        }
-        const Mention mention{value, static_cast<uint32_t>(i), last, 0};
-        for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
-          AddTermMention(atoms.atoms[k], mention);
-        }
-      };
-      // The candidates in their order, as the index gives them: those that need no particular
-      // word next, merged with those that need the next token's word (every other candidate
-      // fails on it). The order is the one a scan of all candidates would take, so mentions are
-      // added in the same order (the per-list bound keeps the first ones).
-      const uint32_t* other = lexeme_other_.data() + (is_number ? x.oa : x.ob);
-      const uint32_t* other_end = lexeme_other_.data() + (is_number ? x.ob : x.oc);
-      const WordNeed* words = lexeme_by_word_.data() + (is_number ? x.wa : x.wb);
-      const WordNeed* words_end = lexeme_by_word_.data() + (is_number ? x.wb : x.wc);
-      if (words != words_end) {
-        const auto less = [](const WordNeed& n, uint32_t word) { return n.word < word; };
-        words = std::lower_bound(words, words_end, next_word, less);
-        const WordNeed* w = words;
-        while (w != words_end && w->word == next_word) ++w;
-        words_end = w;
-      }
-      while (other != other_end || words != words_end) {
-        size_t position;
-        if (words == words_end || (other != other_end && *other < words->position)) {
-          position = *other++;
-        } else {
-          position = (words++)->position;
-        }
-        match_candidate(position);
-      }
-    }
-    return;
+        },
+        [](int) {});
   }
-  auto match = [&](const TermElement& e, size_t pos) {
+}
+
+void WordState::MatchLines(const Program& program, int word_field,
+                           const std::vector<Analyzer::Line>& lines) {
+  const PhraseAtoms& atoms = phrase_atoms_[word_field];
+  const FieldState& state = fields_[word_field];
+  const std::vector<Token>& tokens = state.analyzed[0].tokens;
+  const std::vector<uint32_t>& lexemes = state.lexemes[0];
+  const auto add = [&](int phrase, uint32_t first, uint32_t last) {
+    const Mention mention{0, first, last, 0};
+    for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
+      AddTermMention(atoms.atoms[k], mention);
+    }
+  };
+  const auto match = [&](const TermElement& e, size_t pos) {
     return ElementMatches(e, lexemes[pos], tokens[pos].is_number);
   };
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
-    for (const int* c = begin; c != end; ++c) {
-      const std::vector<TermElement>& elements = program.phrases[*c].elements;
-      const int end_of = MatchElements(elements, 1, tokens.size(), i + 1, match);
-      if (end_of < 0) continue;
-      const Mention mention{value, static_cast<uint32_t>(i), static_cast<uint32_t>(end_of), 0};
-      for (uint32_t k = atoms.begin[*c]; k < atoms.begin[*c + 1]; ++k) {
-        AddTermMention(atoms.atoms[k], mention);
+  // Phrase `phrase` from token `at` of the value (its first element matches there), tested in
+  // full: the end of its mention, or -1.
+  const auto match_phrase = [&](int phrase, uint32_t at) {
+    return MatchElements(program.phrases[phrase].elements, 1, tokens.size(), at + 1, match);
+  };
+  uint32_t first = 0;  // the line's first token in the value
+  for (const Analyzer::Line& line : lines) {
+    const auto n = static_cast<uint32_t>(line.analyzed->tokens.size());
+    Analyzer::LineMemo* memo = line.memo;
+    if (memo != nullptr && memo->program == &program) {
+      // The line's matches in their order; a phrase that may read past the line is tested here.
+      const std::vector<uint32_t>& hits = memo->phrase_hits;
+      for (size_t h = 0; h + 2 < hits.size(); h += 3) {
+        const auto phrase = static_cast<int>(hits[h + 1]);
+        if (hits[h + 2] != kFarPhrase) {
+          add(phrase, first + hits[h], first + hits[h + 2]);
+          continue;
+        }
+        const int end_of = match_phrase(phrase, first + hits[h]);
+        if (end_of >= 0) add(phrase, first + hits[h], static_cast<uint32_t>(end_of));
       }
+      first += n;
+      continue;
     }
+    if (memo != nullptr) {
+      memo->program = nullptr;
+      memo->phrase_hits.clear();
+    }
+    // Whether phrase `phrase` from the line's token `t` can match in some text the line is part
+    // of: its elements tested on the line's tokens, any token past the line matching.
+    const uint32_t end = first + n;
+    const auto may_match = [&](int phrase, uint32_t t) {
+      const auto open = [&](const TermElement& e, size_t pos) {
+        return pos >= end || match(e, pos);
+      };
+      return MatchElements(program.phrases[phrase].elements, 1, SIZE_MAX, first + t + 1, open) >= 0;
+    };
+    for (uint32_t t = 0; t < n; ++t) {
+      MatchToken<true>(
+          program, tokens, lexemes, first + t, end,
+          [&](int phrase, uint32_t last) {
+            add(phrase, first + t, last);
+            if (memo != nullptr) {
+              memo->phrase_hits.insert(memo->phrase_hits.end(),
+                                       {t, static_cast<uint32_t>(phrase), last - first});
+            }
+          },
+          [&](int phrase) {
+            const int end_of = match_phrase(phrase, first + t);
+            if (end_of >= 0) add(phrase, first + t, static_cast<uint32_t>(end_of));
+            if (memo != nullptr && may_match(phrase, t)) {
+              memo->phrase_hits.insert(memo->phrase_hits.end(),
+                                       {t, static_cast<uint32_t>(phrase), kFarPhrase});
+            }
+          });
+    }
+    if (memo != nullptr) memo->program = &program;
+    first += n;
   }
 }
 

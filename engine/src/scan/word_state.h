@@ -111,6 +111,25 @@ class WordState {
  private:
   struct FieldState;
   void MatchValue(const Program& program, int word_field, uint32_t value);
+  // MatchValue for value 0 when it is `lines` joined (Analyzer::AnalyzeLines), with the same
+  // mentions in the same order. A phrase from a line's token that reads no token past the line
+  // matches there as in the line alone: each line's memo (Analyzer::LineMemo) keeps those
+  // matches, and the phrases from its tokens that may read past it (those that can match with
+  // any tokens after the line), in their order, so that a line met again costs a copy of its
+  // matches and a test of those phrases.
+  void MatchLines(const Program& program, int word_field, const std::vector<Analyzer::Line>& lines);
+  // Appends the keys (KeyOf) of the tokens of `lines`, each line's read from its memo when it
+  // holds them for this lexicon, and kept there otherwise.
+  void JoinKeys(const Program& program, const std::vector<Analyzer::Line>& lines,
+                std::vector<uint32_t>* keys);
+  // The phrases that match from token `i` of `tokens` (whose keys are `lexemes`), in the index's
+  // order: emit(phrase, last) for each, `last` the token after its end. kLimited: a candidate
+  // phrase that may read a token at or past `limit` is not tested but passed to far(phrase), in
+  // its place in the order.
+  template <bool kLimited, typename Emit, typename Far>
+  void MatchToken(const Program& program, const std::vector<Token>& tokens,
+                  const std::vector<uint32_t>& lexemes, size_t i, size_t limit, const Emit& emit,
+                  const Far& far);
   void MatchLeet(const Program& program, int word_field, uint32_t value);
   // Adds a mention of term atom `atom` (up to the bound per node).
   void AddTermMention(int atom, const Mention& mention);
@@ -191,6 +210,11 @@ class WordState {
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
 
   std::unique_ptr<AnalyzerScratch> scratch_;
+  // By phrase: the most tokens it spans (its words and stems, and its gaps at their widest): a
+  // phrase from token t reads no token at or past t + phrase_reach_[phrase].
+  std::vector<uint32_t> phrase_reach_;
+  // In a line memo's phrase hits (token, phrase, last): `last` of a phrase to test again.
+  static constexpr uint32_t kFarPhrase = StringTable::kNone;
   // By word field, by phrase: the term atoms its lists have on the field (in the order of
   // TermPhrase::lists, lists without one left out), at atoms[begin[p], begin[p + 1]); the word
   // pass adds a phrase's mentions from these without looking up each list.
@@ -254,6 +278,8 @@ class WordState {
   // The lexicon (bounded: forgotten at a Reset once it holds kMaxLexemes forms), used when some
   // phrase element stems.
   bool lexicon_ = false;
+  // Counts the times the lexicon was forgotten: a key is a lexeme id of one epoch.
+  uint64_t lexicon_epoch_ = 0;
   StringTable lexeme_forms_;
   std::vector<Lexeme> lexemes_;
   std::vector<uint32_t> lexeme_stems_;

@@ -38,11 +38,13 @@ terms alpha = "alpha", "niña"
 terms beta = "beta", "14"
 terms neg = "not"
 terms hit = "hit"
+terms ok_word = "ok"
 terms gap = "pay {0,2} cash"
 context negated after 3 = neg
 
-rule phrase { when text ~ meet_up  urgency +7 }
-rule gapped { when text ~ gap  urgency +11 }
+rule phrase { when text ~ meet_up  urgency +7  category hotline_contact +3 }
+rule gapped { when text ~ gap  urgency +11  category hotline_contact +5 }
+rule floored { when text ~ ok_word and not text ~ hit  urgency >= 20  category hotline_contact +1 }
 rule same_sentence { when text ~ sentence(alpha, beta)  urgency +13 }
 rule close { when text ~ near(alpha, beta, within 2)  urgency +17 }
 rule ordered_pair { when text ~ ordered(beta, alpha, within 1)  urgency +19 }
@@ -52,14 +54,31 @@ rule number_range { when text ~ number(10..20)  urgency +31 }
 rule two_alphas { when count(text ~ alpha) >= 2  urgency +37 }
 )";
 
-// What the conversation offers, from a plain Scanner on the joined window: rule names and
-// urgency of the decision the conversation would hold.
+// A decision's hits in full: rule, urgency, floor and category scores of each.
+std::string Hits(const Decision& decision) {
+  std::string out;
+  for (const RuleHit& hit : decision.rules) {
+    out += hit.rule + " " + std::to_string(hit.urgency);
+    if (hit.floor.has_value()) out += " >=" + std::to_string(*hit.floor);
+    for (const CategoryScore& category : hit.categories) {
+      out += " " + category.name + "+" + std::to_string(category.score);
+    }
+    out += "; ";
+  }
+  return out;
+}
+
+// What the conversation offers, from a plain Scanner on the joined window: the rule names, hits
+// and urgency of the decision the conversation would hold.
 struct Offered {
   int urgency = 0;
   std::vector<std::string> rules;
+  std::string hits;
 };
 
-Offered Of(const Decision& decision) { return {decision.urgency, testing::Fired(decision)}; }
+Offered Of(const Decision& decision) {
+  return {decision.urgency, testing::Fired(decision), Hits(decision)};
+}
 
 std::string JsonEscape(const std::string& text) {
   std::string out;
@@ -73,21 +92,27 @@ std::string JsonEscape(const std::string& text) {
   return out;
 }
 
+const std::vector<std::string> kWords = {
+    "meet", "up", "alpha",    "beta", "not",   "hit",  "pay",  "me", "cash",
+    "niña", "14", "fourteen", "the",  "Alpha", "Beta", ",",    ".",  ";",
+    " - ",  "12", "ok",       "Niña", "(",     ")",    "hit.", "up,"};
+
 // Random messages over a vocabulary that makes the pack's constructs meet across messages.
-// Many messages repeat (the cache then serves one conversation's text to another).
-void CompareWithJoinedText(const std::string& config, uint32_t seed) {
-  testing::Compiled compiled = testing::CompileText(kWordRules, config);
+// Many messages repeat (the cache then serves one conversation's text to another, and the word
+// pass reads a line's phrase matches from its memo). `repeat`: out of 12, how often a message is
+// one sent before; messages have 1 to `longest` words.
+void CompareWithJoinedText(const std::string& config, uint32_t seed, const char* pack = kWordRules,
+                           const std::vector<std::string>& words = kWords, size_t repeat = 3,
+                           size_t longest = 5) {
+  testing::Compiled compiled = testing::CompileText(pack, config);
   ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
   const RuleSet& rules = *compiled.rules;
   Thread thread(rules);
   Scanner reference(rules);
 
-  const std::vector<std::string> words = {
-      "meet", "up", "alpha", "beta", "not", "hit", "pay", "me", "cash", "niña", "14", "fourteen",
-      "the", "Alpha", "Beta", ",", ".", ";", " - ", "12", "ok", "Niña", "(", ")", "hit.", "up,"};
   std::mt19937 random(seed);
   std::uniform_int_distribution<size_t> pick(0, words.size() - 1);
-  std::uniform_int_distribution<size_t> length(1, 5);
+  std::uniform_int_distribution<size_t> length(1, longest);
   std::uniform_int_distribution<size_t> pool_pick(0, 11);
   std::vector<std::string> pool;  // earlier messages, sent again now and then
   constexpr int kConversations = 6;
@@ -97,7 +122,7 @@ void CompareWithJoinedText(const std::string& config, uint32_t seed) {
   for (int m = 0; m < kMessages; ++m) {
     for (int c = 0; c < kConversations; ++c) {
       std::string body;
-      if (!pool.empty() && pool_pick(random) < 3) {
+      if (!pool.empty() && pool_pick(random) < repeat) {
         body = pool[random() % pool.size()];
       } else {
         const size_t n = length(random);
@@ -132,6 +157,8 @@ void CompareWithJoinedText(const std::string& config, uint32_t seed) {
       ASSERT_EQ(testing::Fired(decision), held[c].rules)
           << "seed " << seed << ", conversation " << c << ", window:\n" << window;
       ASSERT_EQ(decision.urgency, held[c].urgency) << "window:\n" << window;
+      // Hits of windows dropped or replaced are rewritten for later ones: each in full.
+      ASSERT_EQ(Hits(decision), held[c].hits) << "window:\n" << window;
     }
   }
 }
@@ -149,6 +176,96 @@ TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedTextWithClauseBreaks) {
 TEST(ConversationWindowTest, TheWindowReadsAsItsJoinedTextWhenLineBreaksDoNotEndSentences) {
   const std::string config = "analysis:\n  sentences:\n    line_breaks: false\n";
   for (uint32_t seed = 201; seed <= 206; ++seed) CompareWithJoinedText(config, seed);
+}
+
+// Phrases that reach past the end of a message by up to nine tokens (gaps, four words), from
+// messages that mostly repeat: a repeated line's matches come from its memo, and the phrases from
+// its last tokens are tested again against the next line's tokens, in their place, so that the
+// mentions kept under the 256-a-list bound (near() and count() read them) are the same.
+constexpr char kReachRules[] = R"(
+category hotline_contact "A contact with no case in it yet"
+
+terms wide = "pay {0,8} cash", "pay me"
+terms long = "a b c d", "b c"
+terms mixed = "c {1,3} pay", "pay", "d a"
+terms last = "z"
+
+rule wide_near_last { when text ~ near(wide, last, within 1)  urgency +7 }
+rule long_near_last { when text ~ near(long, last, within 0)  urgency +11 }
+rule mixed_then_last { when text ~ ordered(mixed, last, within 2)  urgency +13 }
+rule many_long { when count(text ~ long) >= 9  urgency +17 }
+rule many_wide { when count(text ~ wide) >= 4  urgency +19 }
+)";
+
+TEST(ConversationWindowTest, RepeatedMessagesWithPhrasesReachingPastThemReadAsTheirJoinedText) {
+  const std::vector<std::string> words = {"pay", "cash", "me", "a", "b", "c", "d", "x", "z"};
+  for (uint32_t seed = 301; seed <= 316; ++seed) {
+    CompareWithJoinedText("", seed, kReachRules, words, /*repeat=*/9, /*longest=*/12);
+  }
+  // Long messages of few words: a list's 256 mentions are reached within the window.
+  const std::vector<std::string> dense = {"b c", "pay cash", "a b c d", "z", "pay me"};
+  for (uint32_t seed = 401; seed <= 406; ++seed) {
+    CompareWithJoinedText("", seed, kReachRules, dense, /*repeat=*/10, /*longest=*/40);
+  }
+}
+
+// The 256 mentions a list keeps are the first the word pass finds, in text order: a phrase that
+// reads past its message ("x {0,3} y", from "x z" into "y w") is found in its place, before the
+// "z" after it, also when "x z" is read from its memo (the window of its next message).
+TEST(ConversationWindowTest, APhraseReadingPastItsMessageKeepsItsPlaceUnderTheMentionBound) {
+  constexpr char kPack[] = R"(
+category hotline_contact "A contact with no case in it yet"
+terms l = "x {0,3} y", "z"
+terms w = "w"
+rule x_to_w { when text ~ near(l, w, within 0)  urgency +7 }
+)";
+  testing::Compiled compiled = testing::CompileText(kPack, "");
+  ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+  Thread thread(*compiled.rules);
+  std::string zs;
+  for (int i = 0; i < 255; ++i) zs += i == 0 ? "z" : " z";
+  thread.Scan(Sms{"s-1", zs, "2026-11-02T10:00:00Z", "c-1"});
+  thread.Scan(Sms{"s-2", "x z", "2026-11-02T10:01:00Z", "c-1"});
+  const Decision third = thread.Scan(Sms{"s-3", "y w", "2026-11-02T10:02:00Z", "c-1"});
+  EXPECT_EQ(testing::Fired(third), std::vector<std::string>{"x_to_w"});
+
+  // The same window as one text.
+  Decision joined;
+  ASSERT_TRUE(
+      Scanner(*compiled.rules)
+          .ScanJson(Sms{"w", zs + "\\nx z\\ny w", "2026-11-02T10:02:00Z", "c-9"}.Json(), &joined)
+          .ok());
+  EXPECT_EQ(testing::Fired(joined), std::vector<std::string>{"x_to_w"});
+}
+
+// A window's token keys come from its messages' memos while the scanner's lexicon lasts; a
+// message of more than 65,536 distinct words makes the scanner forget it (at its next record),
+// and the keys kept before are read no more: "go delta" and "x", kept by the window of "x",
+// then "now" still read "go delta x now".
+TEST(ConversationWindowTest, KeysKeptBeforeTheLexiconIsForgottenAreNotReadAfter) {
+  constexpr char kPack[] = R"(
+category hotline_contact "A contact with no case in it yet"
+terms three = "go delta {0,1} now"
+terms sells (stem) = "selling"
+rule r_three { when text ~ three  urgency +7 }
+rule r_sells { when text ~ sells  urgency +1 }
+)";
+  testing::Compiled compiled = testing::CompileText(kPack, "analysis:\n  stemmers: [english]\n");
+  ASSERT_TRUE(compiled.rules.has_value()) << compiled.Rendered();
+  std::string many;  // 70,000 distinct words of letters
+  for (int i = 0; i < 70000; ++i) {
+    for (int n = i, k = 0; k < 4; ++k, n /= 26) many.push_back(static_cast<char>('a' + n % 26));
+    many.push_back(' ');
+  }
+  for (const bool forget : {false, true}) {
+    Thread thread(*compiled.rules);
+    thread.Scan(Sms{"s-1", "go delta", "2026-11-02T10:00:00Z", "c-1"});
+    thread.Scan(Sms{"s-2", "x", "2026-11-02T10:01:00Z", "c-1"});
+    thread.Scan(Sms{"s-3", forget ? many : "w", "2026-11-02T10:02:00Z", "c-2"});
+    thread.Scan(Sms{"s-4", "sells", "2026-11-02T10:03:00Z", "c-3"});  // a new lexicon here
+    const Decision fifth = thread.Scan(Sms{"s-5", "now", "2026-11-02T10:04:00Z", "c-1"});
+    EXPECT_EQ(testing::Fired(fifth), std::vector<std::string>{"r_three"}) << forget;
+  }
 }
 
 // A phrase and a proximity across two messages hold in the window; sentence() does not, a line
