@@ -835,7 +835,22 @@ bool WordState::HoldsUnmemoised(const Program& program, int span,
         if (Holds(program, child, atom_bits)) return true;
       }
       return false;
-    default:  // a regex may touch no token; proximities and filters may find nothing
+    case SpanOp::kNear:
+    case SpanOp::kOrdered:
+    case SpanOp::kSentence: {
+      // Whether the search finds a mention at all: it stops at its first. The search is the one
+      // Compute runs (the same order, the same budget spent up to there), so it finds one iff
+      // Compute's would. A node that holds is not memoised (an expression that reads its
+      // mentions builds them); one that does not is memoised as empty, which is what Compute
+      // would have kept.
+      holds_scratch_.clear();
+      Combine(program, node, &holds_scratch_, atom_bits, /*limit=*/1);
+      if (!holds_scratch_.empty()) return true;
+      memo_[span].clear();
+      memo_generation_[span] = generation_;
+      return false;
+    }
+    default:  // a regex may touch no token; filters may find nothing
       return !Compute(program, span, atom_bits).empty();
   }
 }
@@ -915,7 +930,7 @@ const std::vector<Mention>& WordState::Compute(const Program& program, int span,
     case SpanOp::kNear:
     case SpanOp::kOrdered:
     case SpanOp::kSentence:
-      Combine(program, node, &out, atom_bits);
+      Combine(program, node, &out, atom_bits, kMaxMentionsPerNode);
       break;
     case SpanOp::kFilter:
       for (const Mention& m : Evaluate(program, node.children[0], atom_bits)) {
@@ -950,14 +965,16 @@ struct WordState::Choice {
   uint32_t slack[kMaxSpanParts + 1] = {};  // slack[k]: the most tokens parts k.. can cover (near)
   const Mention* chosen[kMaxSpanParts] = {};
   size_t budget = 4096;  // bounded work per node and record
+  size_t limit = kMaxMentionsPerNode;  // the search stops once `out` holds this many
   std::vector<Mention>* out = nullptr;
 };
 
 void WordState::Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
-                        const std::vector<uint8_t>& atom_bits) {
+                        const std::vector<uint8_t>& atom_bits, size_t limit) {
   Choice c;
   c.node = &node;
   c.out = out;
+  c.limit = limit;
   if (node.children.size() > kMaxSpanParts) return;  // the checker refuses more
   for (int child : node.children) {
     const std::vector<Mention>& m = Evaluate(program, child, atom_bits);
@@ -1007,7 +1024,7 @@ uint8_t WordState::CompositeFlags(const Choice& c) {
 
 void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
   std::vector<Mention>* out = c->out;
-  if (out->size() >= kMaxMentionsPerNode || c->budget == 0) return;
+  if (out->size() >= c->limit || c->budget == 0) return;
   if (k == c->parts_size) {
     Mention r{c->chosen[0]->value, lo, hi, 0};
     for (size_t j = 0; j < k; ++j) r.flags |= c->chosen[j]->flags;
