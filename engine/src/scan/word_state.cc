@@ -44,28 +44,6 @@ WordState::WordState(const Program& program)
       may_(program.spans.size(), 0),
       part_counts_(program.spans.size()),
       lexicon_(!program.term_index.stems.empty()) {
-  phrase_reach_.reserve(program.phrases.size());
-  for (const TermPhrase& phrase : program.phrases) {
-    uint32_t reach = 0;
-    for (const TermElement& e : phrase.elements) {
-      reach +=
-          e.kind == TermElement::Kind::kGap ? static_cast<uint32_t>(std::max(e.gap_max, 0)) : 1;
-    }
-    phrase_reach_.push_back(reach);
-  }
-  phrase_atoms_.resize(program.word_fields.size());
-  for (size_t w = 0; w < program.word_fields.size(); ++w) {
-    PhraseAtoms& pa = phrase_atoms_[w];
-    pa.begin.reserve(program.phrases.size() + 1);
-    pa.begin.push_back(0);
-    for (const TermPhrase& phrase : program.phrases) {
-      for (const int list : phrase.lists) {
-        const int atom = program.word_fields[w].term_atom[list];
-        if (atom >= 0) pa.atoms.push_back(atom);
-      }
-      pa.begin.push_back(static_cast<uint32_t>(pa.atoms.size()));
-    }
-  }
   const size_t n = program.spans.size();
   parents_begin_.assign(n + 1, 0);
   term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
@@ -361,7 +339,7 @@ void WordState::MatchToken(const Program& program, const std::vector<Token>& tok
     const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
     for (const int* c = begin; c != end; ++c) {
       if constexpr (kLimited) {
-        if (i + phrase_reach_[*c] > limit) {
+        if (i + program.phrase_reach[*c] > limit) {
           far(*c);
           continue;
         }
@@ -401,7 +379,7 @@ void WordState::MatchToken(const Program& program, const std::vector<Token>& tok
     // the token's form, or under one of its stems and the token is no number).
     const int phrase = lexeme_candidates_[position];
     if constexpr (kLimited) {
-      if (i + phrase_reach_[phrase] > limit) {
+      if (i + program.phrase_reach[phrase] > limit) {
         far(phrase);
         return;
       }
@@ -504,7 +482,7 @@ void WordState::JoinKeys(const Program& program, const std::vector<Analyzer::Lin
 }
 
 void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
-  const PhraseAtoms& atoms = phrase_atoms_[word_field];
+  const WordField& atoms = program.word_fields[word_field];
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[value];
@@ -513,8 +491,9 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
         program, tokens, lexemes, i, tokens.size(),
         [&](int phrase, uint32_t last) {
           const Mention mention{value, static_cast<uint32_t>(i), last, 0};
-          for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
-            AddTermMention(atoms.atoms[k], mention);
+          for (uint32_t k = atoms.phrase_atoms_begin[phrase];
+               k < atoms.phrase_atoms_begin[phrase + 1]; ++k) {
+            AddTermMention(atoms.phrase_atoms[k], mention);
           }
         },
         [](int) {});
@@ -523,14 +502,15 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
 
 void WordState::MatchLines(const Program& program, int word_field,
                            const std::vector<Analyzer::Line>& lines) {
-  const PhraseAtoms& atoms = phrase_atoms_[word_field];
+  const WordField& atoms = program.word_fields[word_field];
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[0].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[0];
   const auto add = [&](int phrase, uint32_t first, uint32_t last) {
     const Mention mention{0, first, last, 0};
-    for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
-      AddTermMention(atoms.atoms[k], mention);
+    for (uint32_t k = atoms.phrase_atoms_begin[phrase]; k < atoms.phrase_atoms_begin[phrase + 1];
+         ++k) {
+      AddTermMention(atoms.phrase_atoms[k], mention);
     }
   };
   const auto match = [&](const TermElement& e, size_t pos) {

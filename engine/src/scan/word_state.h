@@ -212,19 +212,8 @@ class WordState {
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
 
   std::unique_ptr<AnalyzerScratch> scratch_;
-  // By phrase: the most tokens it spans (its words and stems, and its gaps at their widest): a
-  // phrase from token t reads no token at or past t + phrase_reach_[phrase].
-  std::vector<uint32_t> phrase_reach_;
   // In a line memo's phrase hits (token, phrase, last): `last` of a phrase to test again.
   static constexpr uint32_t kFarPhrase = StringTable::kNone;
-  // By word field, by phrase: the term atoms its lists have on the field (in the order of
-  // TermPhrase::lists, lists without one left out), at atoms[begin[p], begin[p + 1]); the word
-  // pass adds a phrase's mentions from these without looking up each list.
-  struct PhraseAtoms {
-    std::vector<uint32_t> begin;
-    std::vector<int> atoms;
-  };
-  std::vector<PhraseAtoms> phrase_atoms_;
   std::vector<FieldState> fields_;                 // by word field
   std::vector<std::vector<Mention>> term_mentions_;  // by term atom
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
