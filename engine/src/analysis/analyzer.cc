@@ -261,8 +261,9 @@ size_t NextSentenceEnd(std::string_view text, size_t i, uint8_t stops) {
   const bool breaks = (stops & kBreak) != 0;
   while (i + 16 <= n) {
     const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, dot), _mm_cmpeq_epi8(block, bang)),
-                                _mm_cmpeq_epi8(block, question));
+    __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, dot), _mm_cmpeq_epi8(block, bang)),
+                     _mm_cmpeq_epi8(block, question));
     if (breaks) {
       hits = _mm_or_si128(hits, _mm_or_si128(_mm_cmpeq_epi8(block, cr), _mm_cmpeq_epi8(block, lf)));
     }

@@ -138,8 +138,7 @@ void WriteHitObject(JsonWriter* writer, const RuleHit& hit) {
 
 // Whether two hits of the same rule name write the same object.
 bool SameScores(const RuleHit& a, const RuleHit& b) {
-  if (a.urgency != b.urgency || a.floor != b.floor ||
-      a.categories.size() != b.categories.size()) {
+  if (a.urgency != b.urgency || a.floor != b.floor || a.categories.size() != b.categories.size()) {
     return false;
   }
   for (size_t i = 0; i < a.categories.size(); ++i) {

@@ -150,9 +150,10 @@ TEST(DecisionJsonTest, AHitMetAgainIsWrittenAsItIsNow) {
   odd.rule = "say \"hi\"\n";
   escaped.rules = {odd, odd};
   for (int i = 0; i < 2; ++i) {
-    EXPECT_NE(DecisionToJson(escaped).find(
-                  R"("rules":[{"rule":"say \"hi\"\n","urgency":0},{"rule":"say \"hi\"\n","urgency":0}])"),
-              std::string::npos)
+    EXPECT_NE(
+        DecisionToJson(escaped).find(
+            R"("rules":[{"rule":"say \"hi\"\n","urgency":0},{"rule":"say \"hi\"\n","urgency":0}])"),
+        std::string::npos)
         << DecisionToJson(escaped);
   }
 
