@@ -169,6 +169,20 @@ TEST(DecisionJsonTest, AHitMetAgainIsWrittenAsItIsNow) {
   EXPECT_TRUE(IsValidJson(all));
   EXPECT_EQ(DecisionToJson(many), all);
   EXPECT_EQ(DecisionToJson(FullDecision()), first);
+
+  // Many rules with the same scores: two names sharing a place in the cache are told apart.
+  Decision same = SmallDecision();
+  std::string expected = R"("rules":[)";
+  for (int i = 0; i < 5000; ++i) {
+    RuleHit hit;
+    hit.rule = "same_" + std::to_string(i);
+    same.rules.push_back(hit);
+    expected += (i == 0 ? "" : ",") + std::string(R"({"rule":")") + hit.rule + R"(","urgency":0})";
+  }
+  expected += "]";
+  for (int pass = 0; pass < 2; ++pass) {
+    EXPECT_NE(DecisionToJson(same).find(expected), std::string::npos);
+  }
 }
 
 TEST(FormatDecisionLineTest, AnnotateInsertsBeforeFinalBrace) {
