@@ -40,6 +40,12 @@ namespace triage::internal {
 
 // One word of an analysed text.
 struct Token {
+  Token() = default;
+  // A token of `form` (whose HashWord is `hash`) written as [begin, end): the form constructed
+  // in place (the analyzer pushes one a word).
+  Token(uint32_t begin_offset, uint32_t end_offset, std::string_view form_text, uint64_t form_hash)
+      : begin(begin_offset), end(end_offset), form(form_text), hash(form_hash) {}
+
   uint32_t begin = 0;  // byte offsets [begin, end) into the original text value
   uint32_t end = 0;
   uint32_t sentence = 0;  // index of the sentence it belongs to (0-based, per text value)

@@ -407,6 +407,11 @@ struct WordField {
   int field = -1;
   std::vector<int> term_atom;  // by terms list: its term atom on this field, or -1
   bool context = false;        // some context filter reads this field
+  // By phrase: the term atoms its lists have on this field (in the order of TermPhrase::lists,
+  // lists without one left out), at phrase_atoms[phrase_atoms_begin[p], phrase_atoms_begin[p +
+  // 1]); the word pass adds a phrase's mentions from these without looking up each list.
+  std::vector<uint32_t> phrase_atoms_begin;
+  std::vector<int> phrase_atoms;
 };
 
 // A terms list applied to one field; its mentions are found in the token pass.
@@ -486,6 +491,9 @@ struct Program {
   std::shared_ptr<const Analyzer> analyzer;
   std::vector<TermsList> terms;
   std::vector<TermPhrase> phrases;
+  // By phrase: the most tokens it spans (its words and stems, and its gaps at their widest): a
+  // phrase from token t reads no token at or past t + phrase_reach[phrase].
+  std::vector<uint32_t> phrase_reach;
   TermIndex term_index;
   std::vector<ContextTrigger> triggers;
   std::vector<int> terminators;  // terms lists that end a context scope

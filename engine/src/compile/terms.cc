@@ -463,6 +463,29 @@ void TermTable::FinishWordFields() {
       program_->word_fields[w].term_atom[atom.list] = static_cast<int>(a);
     }
   }
+  // What the word pass reads of each phrase, once for every scanner.
+  program_->phrase_reach.clear();
+  program_->phrase_reach.reserve(program_->phrases.size());
+  for (const TermPhrase& phrase : program_->phrases) {
+    uint32_t reach = 0;
+    for (const TermElement& e : phrase.elements) {
+      reach +=
+          e.kind == TermElement::Kind::kGap ? static_cast<uint32_t>(std::max(e.gap_max, 0)) : 1;
+    }
+    program_->phrase_reach.push_back(reach);
+  }
+  for (WordField& wf : program_->word_fields) {
+    wf.phrase_atoms_begin.assign(1, 0);
+    wf.phrase_atoms_begin.reserve(program_->phrases.size() + 1);
+    wf.phrase_atoms.clear();
+    for (const TermPhrase& phrase : program_->phrases) {
+      for (const int list : phrase.lists) {
+        const int atom = wf.term_atom[list];
+        if (atom >= 0) wf.phrase_atoms.push_back(atom);
+      }
+      wf.phrase_atoms_begin.push_back(static_cast<uint32_t>(wf.phrase_atoms.size()));
+    }
+  }
   if (uses_context_ && program_->triggers.empty()) {
     reporter_->diagnostics()->Warning(
         "no-context-triggers",

@@ -44,28 +44,6 @@ WordState::WordState(const Program& program)
       may_(program.spans.size(), 0),
       part_counts_(program.spans.size()),
       lexicon_(!program.term_index.stems.empty()) {
-  phrase_reach_.reserve(program.phrases.size());
-  for (const TermPhrase& phrase : program.phrases) {
-    uint32_t reach = 0;
-    for (const TermElement& e : phrase.elements) {
-      reach +=
-          e.kind == TermElement::Kind::kGap ? static_cast<uint32_t>(std::max(e.gap_max, 0)) : 1;
-    }
-    phrase_reach_.push_back(reach);
-  }
-  phrase_atoms_.resize(program.word_fields.size());
-  for (size_t w = 0; w < program.word_fields.size(); ++w) {
-    PhraseAtoms& pa = phrase_atoms_[w];
-    pa.begin.reserve(program.phrases.size() + 1);
-    pa.begin.push_back(0);
-    for (const TermPhrase& phrase : program.phrases) {
-      for (const int list : phrase.lists) {
-        const int atom = program.word_fields[w].term_atom[list];
-        if (atom >= 0) pa.atoms.push_back(atom);
-      }
-      pa.begin.push_back(static_cast<uint32_t>(pa.atoms.size()));
-    }
-  }
   const size_t n = program.spans.size();
   parents_begin_.assign(n + 1, 0);
   term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
@@ -361,7 +339,7 @@ void WordState::MatchToken(const Program& program, const std::vector<Token>& tok
     const auto [begin, end] = Candidates(program, lexemes[i], tokens[i].is_number);
     for (const int* c = begin; c != end; ++c) {
       if constexpr (kLimited) {
-        if (i + phrase_reach_[*c] > limit) {
+        if (i + program.phrase_reach[*c] > limit) {
           far(*c);
           continue;
         }
@@ -401,7 +379,7 @@ void WordState::MatchToken(const Program& program, const std::vector<Token>& tok
     // the token's form, or under one of its stems and the token is no number).
     const int phrase = lexeme_candidates_[position];
     if constexpr (kLimited) {
-      if (i + phrase_reach_[phrase] > limit) {
+      if (i + program.phrase_reach[phrase] > limit) {
         far(phrase);
         return;
       }
@@ -504,7 +482,7 @@ void WordState::JoinKeys(const Program& program, const std::vector<Analyzer::Lin
 }
 
 void WordState::MatchValue(const Program& program, int word_field, uint32_t value) {
-  const PhraseAtoms& atoms = phrase_atoms_[word_field];
+  const WordField& atoms = program.word_fields[word_field];
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[value].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[value];
@@ -513,8 +491,9 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
         program, tokens, lexemes, i, tokens.size(),
         [&](int phrase, uint32_t last) {
           const Mention mention{value, static_cast<uint32_t>(i), last, 0};
-          for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
-            AddTermMention(atoms.atoms[k], mention);
+          for (uint32_t k = atoms.phrase_atoms_begin[phrase];
+               k < atoms.phrase_atoms_begin[phrase + 1]; ++k) {
+            AddTermMention(atoms.phrase_atoms[k], mention);
           }
         },
         [](int) {});
@@ -523,14 +502,15 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
 
 void WordState::MatchLines(const Program& program, int word_field,
                            const std::vector<Analyzer::Line>& lines) {
-  const PhraseAtoms& atoms = phrase_atoms_[word_field];
+  const WordField& atoms = program.word_fields[word_field];
   const FieldState& state = fields_[word_field];
   const std::vector<Token>& tokens = state.analyzed[0].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[0];
   const auto add = [&](int phrase, uint32_t first, uint32_t last) {
     const Mention mention{0, first, last, 0};
-    for (uint32_t k = atoms.begin[phrase]; k < atoms.begin[phrase + 1]; ++k) {
-      AddTermMention(atoms.atoms[k], mention);
+    for (uint32_t k = atoms.phrase_atoms_begin[phrase]; k < atoms.phrase_atoms_begin[phrase + 1];
+         ++k) {
+      AddTermMention(atoms.phrase_atoms[k], mention);
     }
   };
   const auto match = [&](const TermElement& e, size_t pos) {
@@ -835,7 +815,22 @@ bool WordState::HoldsUnmemoised(const Program& program, int span,
         if (Holds(program, child, atom_bits)) return true;
       }
       return false;
-    default:  // a regex may touch no token; proximities and filters may find nothing
+    case SpanOp::kNear:
+    case SpanOp::kOrdered:
+    case SpanOp::kSentence: {
+      // Whether the search finds a mention at all: it stops at its first. The search is the one
+      // Compute runs (the same order, the same budget spent up to there), so it finds one iff
+      // Compute's would. A node that holds is not memoised (an expression that reads its
+      // mentions builds them); one that does not is memoised as empty, which is what Compute
+      // would have kept.
+      holds_scratch_.clear();
+      Combine(program, node, &holds_scratch_, atom_bits, /*limit=*/1);
+      if (!holds_scratch_.empty()) return true;
+      memo_[span].clear();
+      memo_generation_[span] = generation_;
+      return false;
+    }
+    default:  // a regex may touch no token; filters may find nothing
       return !Compute(program, span, atom_bits).empty();
   }
 }
@@ -915,7 +910,7 @@ const std::vector<Mention>& WordState::Compute(const Program& program, int span,
     case SpanOp::kNear:
     case SpanOp::kOrdered:
     case SpanOp::kSentence:
-      Combine(program, node, &out, atom_bits);
+      Combine(program, node, &out, atom_bits, kMaxMentionsPerNode);
       break;
     case SpanOp::kFilter:
       for (const Mention& m : Evaluate(program, node.children[0], atom_bits)) {
@@ -950,14 +945,16 @@ struct WordState::Choice {
   uint32_t slack[kMaxSpanParts + 1] = {};  // slack[k]: the most tokens parts k.. can cover (near)
   const Mention* chosen[kMaxSpanParts] = {};
   size_t budget = 4096;  // bounded work per node and record
+  size_t limit = kMaxMentionsPerNode;  // the search stops once `out` holds this many
   std::vector<Mention>* out = nullptr;
 };
 
 void WordState::Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
-                        const std::vector<uint8_t>& atom_bits) {
+                        const std::vector<uint8_t>& atom_bits, size_t limit) {
   Choice c;
   c.node = &node;
   c.out = out;
+  c.limit = limit;
   if (node.children.size() > kMaxSpanParts) return;  // the checker refuses more
   for (int child : node.children) {
     const std::vector<Mention>& m = Evaluate(program, child, atom_bits);
@@ -1007,7 +1004,7 @@ uint8_t WordState::CompositeFlags(const Choice& c) {
 
 void WordState::Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered) {
   std::vector<Mention>* out = c->out;
-  if (out->size() >= kMaxMentionsPerNode || c->budget == 0) return;
+  if (out->size() >= c->limit || c->budget == 0) return;
   if (k == c->parts_size) {
     Mention r{c->chosen[0]->value, lo, hi, 0};
     for (size_t j = 0; j < k; ++j) r.flags |= c->chosen[j]->flags;

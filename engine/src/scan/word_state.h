@@ -200,8 +200,10 @@ class WordState {
   // its mentions.
   const std::vector<Mention>& Compute(const Program& program, int span,
                                       const std::vector<uint8_t>& atom_bits);
+  // Appends the mentions of proximity `node` to *out, the search stopping once *out holds
+  // `limit` (HoldsUnmemoised asks for one: whether there is any).
   void Combine(const Program& program, const SpanNode& node, std::vector<Mention>* out,
-               const std::vector<uint8_t>& atom_bits);
+               const std::vector<uint8_t>& atom_bits, size_t limit);
   struct Choice;
   void Choose(Choice* c, size_t k, uint32_t lo, uint32_t hi, uint32_t covered);
   uint8_t CompositeFlags(const Choice& c);
@@ -210,23 +212,15 @@ class WordState {
                      const std::vector<uint8_t>& atom_bits, std::vector<std::pair<int, Mention>>* out);
 
   std::unique_ptr<AnalyzerScratch> scratch_;
-  // By phrase: the most tokens it spans (its words and stems, and its gaps at their widest): a
-  // phrase from token t reads no token at or past t + phrase_reach_[phrase].
-  std::vector<uint32_t> phrase_reach_;
   // In a line memo's phrase hits (token, phrase, last): `last` of a phrase to test again.
   static constexpr uint32_t kFarPhrase = StringTable::kNone;
-  // By word field, by phrase: the term atoms its lists have on the field (in the order of
-  // TermPhrase::lists, lists without one left out), at atoms[begin[p], begin[p + 1]); the word
-  // pass adds a phrase's mentions from these without looking up each list.
-  struct PhraseAtoms {
-    std::vector<uint32_t> begin;
-    std::vector<int> atoms;
-  };
-  std::vector<PhraseAtoms> phrase_atoms_;
   std::vector<FieldState> fields_;                 // by word field
   std::vector<std::vector<Mention>> term_mentions_;  // by term atom
   std::vector<int> touched_atoms_;                   // the atoms with mentions, for Reset
   std::vector<std::vector<Mention>> memo_;           // by span node
+  // HoldsUnmemoised's proximity search (never in use twice at once: a proximity's parts are
+  // read through Evaluate, which does not come back to it).
+  std::vector<Mention> holds_scratch_;
   const std::vector<Mention> no_mentions_;           // what a node that cannot hold has
   std::vector<uint32_t> memo_generation_;
   // The span graph as Propagate reads it, built once per WordState: per node its parents (once

@@ -443,6 +443,38 @@ TEST_F(AnalyzerTest, AsciiShortcutMatchesIcuOnRandomTextWithoutLineBreakSentence
   CompareAsciiShortcutWithIcu(config, 2);
 }
 
+// The ASCII sentence pass looks for the next stop or line break sixteen bytes at a time: each of
+// '.', '!', '?', '\n' and '\r' at every position of texts longer than a few blocks (alone,
+// and two of them a block apart), with and without line breaks ending sentences, gives ICU's
+// sentences.
+TEST_F(AnalyzerTest, AsciiShortcutFindsEveryStopWhereverItFallsInTheText) {
+  for (const bool line_breaks : {true, false}) {
+    AnalysisConfig config;
+    config.line_breaks_end_sentences = line_breaks;
+    Result<std::shared_ptr<const Analyzer>> analyzer = Analyzer::Create(config, Dictionary());
+    ASSERT_TRUE(analyzer.ok());
+    std::unique_ptr<AnalyzerScratch> fast = (*analyzer)->NewScratch();
+    std::unique_ptr<AnalyzerScratch> icu = (*analyzer)->NewScratch();
+    SetAsciiFastPathForTesting(icu.get(), false);
+    const std::string base =
+        "we went to see Her at the shop and then Some more words came after that one ok";
+    AnalyzedText a;
+    AnalyzedText b;
+    for (const char stop : {'.', '!', '?', '\n', '\r'}) {
+      for (size_t at = 0; at < base.size(); ++at) {
+        for (const size_t second : {size_t{0}, size_t{16}}) {
+          std::string text = base;
+          text[at] = stop;
+          if (second != 0 && at + second < text.size()) text[at + second] = stop;
+          (*analyzer)->Analyze(text, fast.get(), &a);
+          (*analyzer)->Analyze(text, icu.get(), &b);
+          ASSERT_EQ(Dump(a), Dump(b)) << "text: " << testing::PrintToString(text);
+        }
+      }
+    }
+  }
+}
+
 // The shortcut lower-cases a word of up to 32 bytes on the stack and a longer one in the
 // scratch string: words of every length around that bound, in mixed case, with digits and
 // inner joiners, and two long words in a row, give ICU's tokens.

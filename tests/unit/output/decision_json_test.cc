@@ -117,6 +117,74 @@ TEST(DecisionJsonTest, WritesNegativeScores) {
       std::string::npos);
 }
 
+// A hit met again is written from the text kept for its rule (decision_json.cc): it must be
+// the text of the hit as it is now. The same rule name with other scores (another ruleset's
+// overrides), a floor added or dropped, a category renamed, a name that needs escaping, and a
+// hit met again after more rule names than the cache keeps are each written as themselves.
+TEST(DecisionJsonTest, AHitMetAgainIsWrittenAsItIsNow) {
+  const std::string first = DecisionToJson(FullDecision());
+  EXPECT_EQ(DecisionToJson(FullDecision()), first);
+  EXPECT_EQ(FormatDecisionLine("{}", FullDecision(), OutputMode::kDecision),
+            R"({"id":"r-1","triage":)" + first + "}");
+
+  Decision changed = FullDecision();
+  changed.rules[0].urgency = 10;
+  changed.rules[0].categories[0].score = 5;
+  changed.rules[1].floor.reset();
+  EXPECT_NE(DecisionToJson(changed).find(
+                R"("rules":[{"rule":"meeting_a_minor","urgency":10,"categories":{"enticement":5}},)"
+                R"({"rule":"imminent_danger","urgency":0}],)"),
+            std::string::npos)
+      << DecisionToJson(changed);
+  changed.rules[0].categories[0].name = "csam";
+  changed.rules[1].floor = 80;
+  EXPECT_NE(DecisionToJson(changed).find(
+                R"("rules":[{"rule":"meeting_a_minor","urgency":10,"categories":{"csam":5}},)"
+                R"({"rule":"imminent_danger","urgency":0,"floor":80}],)"),
+            std::string::npos)
+      << DecisionToJson(changed);
+  EXPECT_EQ(DecisionToJson(FullDecision()), first);
+
+  Decision escaped = SmallDecision();
+  RuleHit odd;
+  odd.rule = "say \"hi\"\n";
+  escaped.rules = {odd, odd};
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NE(
+        DecisionToJson(escaped).find(
+            R"("rules":[{"rule":"say \"hi\"\n","urgency":0},{"rule":"say \"hi\"\n","urgency":0}])"),
+        std::string::npos)
+        << DecisionToJson(escaped);
+  }
+
+  Decision many = SmallDecision();
+  for (int i = 0; i < 5000; ++i) {
+    RuleHit hit;
+    hit.rule = "rule_" + std::to_string(i);
+    hit.urgency = i;
+    many.rules.push_back(hit);
+  }
+  const std::string all = DecisionToJson(many);
+  EXPECT_NE(all.find(R"({"rule":"rule_4999","urgency":4999}])"), std::string::npos);
+  EXPECT_TRUE(IsValidJson(all));
+  EXPECT_EQ(DecisionToJson(many), all);
+  EXPECT_EQ(DecisionToJson(FullDecision()), first);
+
+  // Many rules with the same scores: two names sharing a place in the cache are told apart.
+  Decision same = SmallDecision();
+  std::string expected = R"("rules":[)";
+  for (int i = 0; i < 5000; ++i) {
+    RuleHit hit;
+    hit.rule = "same_" + std::to_string(i);
+    same.rules.push_back(hit);
+    expected += (i == 0 ? "" : ",") + std::string(R"({"rule":")") + hit.rule + R"(","urgency":0})";
+  }
+  expected += "]";
+  for (int pass = 0; pass < 2; ++pass) {
+    EXPECT_NE(DecisionToJson(same).find(expected), std::string::npos);
+  }
+}
+
 TEST(FormatDecisionLineTest, AnnotateInsertsBeforeFinalBrace) {
   EXPECT_EQ(
       FormatDecisionLine(R"({"id":"r-1","summary":"x"})", SmallDecision(), OutputMode::kAnnotate),

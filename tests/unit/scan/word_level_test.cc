@@ -246,6 +246,26 @@ rule r { when text ~ near(a, b, within 1) }
   EXPECT_EQ(FiredOn(rules, text(70)), Strings{});  // 70 x 72 steps > 4,096
 }
 
+// `text ~ near(...)` asks only whether the proximity has a mention, and its search stops at the
+// first; an expression that reads the same node's mentions later in the record (a count, a
+// filter) still gets every one of them, and a proximity that holds nowhere reads as none.
+TEST(WordLevelTest, AProximityAskedWhetherItHoldsStillListsEveryMentionAfterwards) {
+  RuleSet rules = MustCompile(R"(
+terms a = "aa"
+terms b = "bb"
+terms neg = "not"
+context negated after 2 = neg
+rule holds { when text ~ near(a, b, within 1) }
+rule three { when count(text ~ near(a, b, within 1)) >= 3 }
+rule negated_one { when text ~ negated(near(a, b, within 1)) }
+rule none { when count(text ~ near(a, b, within 1)) == 0 and text ~ a }
+)");
+  EXPECT_EQ(FiredOn(rules, "aa bb, aa x bb, bb aa"), (Strings{"holds", "three"}));
+  EXPECT_EQ(FiredOn(rules, "aa bb. then not aa bb"), (Strings{"holds", "negated_one"}));
+  EXPECT_EQ(FiredOn(rules, "aa bb"), Strings{"holds"});
+  EXPECT_EQ(FiredOn(rules, "aa x x bb"), Strings{"none"});
+}
+
 // `text ~ X` asks only whether X has a mention. A terms list with a mention, a number in range
 // and any(...) of them hold as soon as something marks them; a regex whose matches touch no
 // token (punctuation between words) has no mention, alone or in any(...), and one whose match
