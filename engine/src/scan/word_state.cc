@@ -289,6 +289,13 @@ inline void WordState::AddTermMention(int atom, const Mention& mention) {
   mentions.push_back(mention);
 }
 
+inline void WordState::AddPhraseMention(const WordField& field, int phrase, const Mention& mention) {
+  for (uint32_t k = field.phrase_atoms_begin[phrase]; k < field.phrase_atoms_begin[phrase + 1];
+       ++k) {
+    AddTermMention(field.phrase_atoms[k], mention);
+  }
+}
+
 const AnalyzedText* WordState::Analyzed(int word_field, size_t value) const {
   const FieldState& state = fields_[word_field];
   return state.texts != nullptr && value < state.values ? &state.analyzed[value] : nullptr;
@@ -490,11 +497,7 @@ void WordState::MatchValue(const Program& program, int word_field, uint32_t valu
     MatchToken<false>(
         program, tokens, lexemes, i, tokens.size(),
         [&](int phrase, uint32_t last) {
-          const Mention mention{value, static_cast<uint32_t>(i), last, 0};
-          for (uint32_t k = atoms.phrase_atoms_begin[phrase];
-               k < atoms.phrase_atoms_begin[phrase + 1]; ++k) {
-            AddTermMention(atoms.phrase_atoms[k], mention);
-          }
+          AddPhraseMention(atoms, phrase, Mention{value, static_cast<uint32_t>(i), last, 0});
         },
         [](int) {});
   }
@@ -507,11 +510,7 @@ void WordState::MatchLines(const Program& program, int word_field,
   const std::vector<Token>& tokens = state.analyzed[0].tokens;
   const std::vector<uint32_t>& lexemes = state.lexemes[0];
   const auto add = [&](int phrase, uint32_t first, uint32_t last) {
-    const Mention mention{0, first, last, 0};
-    for (uint32_t k = atoms.phrase_atoms_begin[phrase]; k < atoms.phrase_atoms_begin[phrase + 1];
-         ++k) {
-      AddTermMention(atoms.phrase_atoms[k], mention);
-    }
+    AddPhraseMention(atoms, phrase, Mention{0, first, last, 0});
   };
   const auto match = [&](const TermElement& e, size_t pos) {
     return ElementMatches(e, lexemes[pos], tokens[pos].is_number);

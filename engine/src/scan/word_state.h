@@ -133,6 +133,8 @@ class WordState {
   void MatchLeet(const Program& program, int word_field, uint32_t value);
   // Adds a mention of term atom `atom` (up to the bound per node).
   void AddTermMention(int atom, const Mention& mention);
+  // Adds `mention` of phrase `phrase` to each term atom its lists have on `field`.
+  void AddPhraseMention(const WordField& field, int phrase, const Mention& mention);
   // A distinct normalised form this scanner has met (in a token or a leet reading), with what
   // the token pass needs to know of it, computed once: its ids in the term vocabulary (word, and
   // stem per stemmer language), and the phrases that can start at it.
