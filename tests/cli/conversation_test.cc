@@ -277,9 +277,9 @@ TEST_F(ConversationCliTest, TheExamplesThreadWithTheDefaultPack) {
 }
 
 TEST_F(ConversationCliTest, TheDefaultPackKeepsAReplyHalfAnHourLaterInItsConversation) {
-  // rules/triage.yaml's idle_timeout (1h): a girl who texted her age and an adult's plan to meet
+  // rules/triage.yaml's idle_timeout (6h): a girl who texted her age and an adult's plan to meet
   // writes again 40 minutes later that he is outside her school now; that message is read with
-  // the first two (P1), and one 70 minutes after the last opens a new conversation.
+  // the first two (P1), and one 7 hours after the last opens a new conversation.
   const std::string source = TRIAGE_SOURCE_DIR;
   const char* const first =
       "theres this guy i met on an app, hes 34 and im 15. he wants to meet up and says dont tell "
@@ -290,7 +290,7 @@ TEST_F(ConversationCliTest, TheDefaultPackKeepsAReplyHalfAnHourLaterInItsConvers
       "wait he just texted me hes parked outside my school rn and said come out and get in",
       "ok"};
   const char* const times[] = {"2026-12-06T19:02:00Z", "2026-12-06T19:05:00Z",
-                               "2026-12-06T19:45:00Z", "2026-12-06T20:55:00Z"};
+                               "2026-12-06T19:45:00Z", "2026-12-07T02:50:00Z"};
   std::string input;
   for (int i = 0; i < 4; ++i) {
     input += Sms{"t-" + std::to_string(i), bodies[i], times[i], "c-301"}.Json() + "\n";
@@ -304,7 +304,7 @@ TEST_F(ConversationCliTest, TheDefaultPackKeepsAReplyHalfAnHourLaterInItsConvers
   EXPECT_EQ(Parse(lines[2]).conversation, "c-301@2026-12-06T19:02:00Z");
   EXPECT_EQ(Parse(lines[2]).band, "P1");
   EXPECT_EQ(Parse(lines[3]).index, 1);
-  EXPECT_EQ(Parse(lines[3]).conversation, "c-301@2026-12-06T20:55:00Z");
+  EXPECT_EQ(Parse(lines[3]).conversation, "c-301@2026-12-07T02:50:00Z");
 }
 
 TEST_F(ConversationCliTest, NoPhoneNumberOrMessageTextReachesTheOutputOrStderr) {
