@@ -68,6 +68,11 @@ namespace {
 
 // Room for a typical record's hits (the default pack fires ~20 public rules on a report).
 constexpr size_t kTypicalHits = 32;
+// Room for a typical decision's tags and routes (the default pack's decisions carry up to 7 tags
+// and 3 routes), reserved at the first one so that the lists do not grow, moving their strings,
+// on the way.
+constexpr size_t kTypicalTags = 8;
+constexpr size_t kTypicalRoutes = 4;
 // At most this many spare hits are kept (ScanState::spare_hits_).
 constexpr size_t kSpareHits = 256;
 
@@ -714,12 +719,14 @@ void ScanState::EvaluateRule(const Program& program, size_t r, Decision* decisio
   }
   for (const std::string& tag : rule.tags) {
     if (std::find(decision->tags.begin(), decision->tags.end(), tag) == decision->tags.end()) {
+      if (decision->tags.capacity() == 0) decision->tags.reserve(kTypicalTags);
       decision->tags.push_back(tag);
     }
   }
   for (const std::string& route : rule.routes) {
     if (std::find(decision->routes.begin(), decision->routes.end(), route) ==
         decision->routes.end()) {
+      if (decision->routes.capacity() == 0) decision->routes.reserve(kTypicalRoutes);
       decision->routes.push_back(route);
     }
   }

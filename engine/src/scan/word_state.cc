@@ -45,6 +45,7 @@ WordState::WordState(const Program& program)
       part_counts_(program.spans.size()),
       lexicon_(!program.term_index.stems.empty()) {
   const size_t n = program.spans.size();
+  stack_.resize(n);
   parents_begin_.assign(n + 1, 0);
   term_nodes_begin_.assign(program.term_atoms.size() + 1, 0);
   for (size_t i = 0; i < n; ++i) {
@@ -290,9 +291,11 @@ inline void WordState::AddTermMention(int atom, const Mention& mention) {
 }
 
 inline void WordState::AddPhraseMention(const WordField& field, int phrase, const Mention& mention) {
-  for (uint32_t k = field.phrase_atoms_begin[phrase]; k < field.phrase_atoms_begin[phrase + 1];
-       ++k) {
-    AddTermMention(field.phrase_atoms[k], mention);
+  // The bounds read once: AddTermMention's stores made the compiler reload them at every atom.
+  const uint32_t end = field.phrase_atoms_begin[phrase + 1];
+  const int* const atoms = field.phrase_atoms.data();
+  for (uint32_t k = field.phrase_atoms_begin[phrase]; k < end; ++k) {
+    AddTermMention(atoms[k], mention);
   }
 }
 
@@ -755,16 +758,23 @@ void Normalise(std::vector<Mention>* mentions) {
 
 void WordState::Propagate(const std::vector<uint8_t>& atom_bits) {
   propagated_ = generation_;
-  stack_.clear();
-  const auto mark = [this](int span) {
-    if (may_[span] == generation_) return;
-    may_[span] = generation_;
-    stack_.push_back(span);
+  // The graph and the marks read through local pointers: with stores through the members'
+  // vectors the compiler reloaded their bounds at every edge. Each node is pushed at most once
+  // a record (its mark is set first), so the stack, one slot per node, never overflows.
+  const uint32_t generation = generation_;
+  uint32_t* const may = may_.data();
+  int* const stack = stack_.data();
+  size_t top = 0;
+  const auto mark = [may, stack, &top, generation](int span) {
+    if (may[span] == generation) return;
+    may[span] = generation;
+    stack[top++] = span;
   };
+  const uint32_t* const term_nodes_begin = term_nodes_begin_.data();
+  const int* const term_nodes = term_nodes_.data();
   for (const int atom : touched_atoms_) {
-    for (uint32_t i = term_nodes_begin_[atom]; i < term_nodes_begin_[atom + 1]; ++i) {
-      mark(term_nodes_[i]);
-    }
+    const uint32_t end = term_nodes_begin[atom + 1];
+    for (uint32_t i = term_nodes_begin[atom]; i < end; ++i) mark(term_nodes[i]);
   }
   for (const Leaf& leaf : leaf_nodes_) {
     bool holds = true;  // a proximity without parts
@@ -781,20 +791,23 @@ void WordState::Propagate(const std::vector<uint8_t>& atom_bits) {
     }
     if (holds) mark(leaf.span);
   }
-  while (!stack_.empty()) {
-    const int span = stack_.back();
-    stack_.pop_back();
-    for (uint32_t i = parents_begin_[span]; i < parents_begin_[span + 1]; ++i) {
-      const uint32_t edge = span_parents_[i];
+  const uint32_t* const parents_begin = parents_begin_.data();
+  const uint32_t* const span_parents = span_parents_.data();
+  PartCount* const part_counts = part_counts_.data();
+  while (top > 0) {
+    const int span = stack[--top];
+    const uint32_t end = parents_begin[span + 1];
+    for (uint32_t i = parents_begin[span]; i < end; ++i) {
+      const uint32_t edge = span_parents[i];
       const auto parent = static_cast<int>(edge & ~kAnyPart);
       if ((edge & kAnyPart) != 0) {
         mark(parent);
         continue;
       }
       // near, ordered, sentence: every part (each occurrence of a part counts once).
-      PartCount& c = part_counts_[parent];
-      if (c.generation != generation_) {
-        c.generation = generation_;
+      PartCount& c = part_counts[parent];
+      if (c.generation != generation) {
+        c.generation = generation;
         c.count = 0;
       }
       if (++c.count == c.parts) mark(parent);

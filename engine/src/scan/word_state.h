@@ -256,7 +256,7 @@ class WordState {
   };
   std::vector<PartCount> part_counts_;
   uint32_t propagated_ = 0;  // generation_ once Propagate ran for this record
-  std::vector<int> stack_;   // Propagate's scratch
+  std::vector<int> stack_;   // Propagate's scratch: one slot per span node
   // The record's number (since the last wrap): memo entries of other numbers are stale. It stays
   // under 2^31, where Reset forgets every memo and starts again from 1.
   uint32_t generation_ = 1;
