@@ -14,8 +14,10 @@ Usage: tools/blind_figures.py --triage build/triage --config rules/triage.yaml \
            RECORDS.jsonl LABELS.jsonl [--list] [--max-under N] [--max-over N]
        tools/blind_figures.py ... --dir examples/blind [--max-under N] [--max-over N]
 --dir reads every round*/w*.records.jsonl and w*.labels.jsonl under the directory (a regression
-run over all rounds); --max-under / --max-over make the exit status 1 when the count of
-under-triaged (over-triaged) records exceeds N (ctest rules.blind).
+run over all rounds; each round is triaged on its own, as its first pass was, so that writers of
+different rounds who chose the same conversation id ("c-w4-a") do not share a conversation);
+--max-under / --max-over make the exit status 1 when the count of under-triaged (over-triaged)
+records exceeds N (ctest rules.blind).
 """
 import glob
 import os
@@ -42,6 +44,7 @@ def main():
     ap.add_argument("records", nargs="?")
     ap.add_argument("labels", nargs="?")
     args = ap.parse_args()
+    record_files = []  # one `triage filter` run per file: a round's records, or RECORDS
     if args.dir:
         tmp = tempfile.mkdtemp(prefix="blind_figures.")
         for kind in ("records", "labels"):
@@ -49,27 +52,42 @@ def main():
             if not names:
                 print(f"blind_figures: no round*/w*.{kind}.jsonl under {args.dir}", file=sys.stderr)
                 return 2
-            path = os.path.join(tmp, f"{kind}.jsonl")
-            with open(path, "w", encoding="utf-8") as out:
-                for name in names:
-                    with open(name, encoding="utf-8") as f:
-                        out.write(f.read())
-            setattr(args, kind, path)
+            by_round = collections.OrderedDict()
+            for name in names:
+                by_round.setdefault(os.path.dirname(name), []).append(name)
+            for i, (_, parts) in enumerate(by_round.items()):
+                path = os.path.join(tmp, f"{kind}.{i}.jsonl")
+                with open(path, "w", encoding="utf-8") as out:
+                    for name in parts:
+                        with open(name, encoding="utf-8") as f:
+                            out.write(f.read())
+                if kind == "records":
+                    record_files.append(path)
+                else:
+                    args.labels = args.labels or []
+                    args.labels.append(path)
     elif not args.records or not args.labels:
         ap.error("RECORDS and LABELS, or --dir")
+    else:
+        record_files = [args.records]
+        args.labels = [args.labels]
     labels = {}
-    with open(args.labels, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                label = json.loads(line)
-                labels[label["id"]] = label
+    for name in args.labels:
+        with open(name, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    label = json.loads(line)
+                    labels[label["id"]] = label
     # `triage filter` exits 1 when a line is an error line (a field of the wrong type, say); the
     # figures still count that record, as not triaged
-    run = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
-                          args.records], capture_output=True, text=True)
-    if run.returncode not in (0, 1) or not run.stdout:
-        sys.exit(f"blind_figures: triage filter failed (exit {run.returncode}): {run.stderr.strip()}")
-    out = run.stdout
+    outs = []
+    for name in record_files:
+        run = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
+                              name], capture_output=True, text=True)
+        if run.returncode not in (0, 1) or not run.stdout:
+            sys.exit(f"blind_figures: triage filter failed (exit {run.returncode}): {run.stderr.strip()}")
+        outs.append(run.stdout)
+    out = "".join(outs)
     no_case = {"hotline_contact", "unclassified"}
     misses = []
     errors = 0
