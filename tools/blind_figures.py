@@ -21,7 +21,6 @@ records exceeds N (ctest rules.blind).
 """
 import glob
 import os
-import tempfile
 import argparse
 import collections
 import json
@@ -44,35 +43,23 @@ def main():
     ap.add_argument("records", nargs="?")
     ap.add_argument("labels", nargs="?")
     args = ap.parse_args()
-    record_files = []  # one `triage filter` run per file: a round's records, or RECORDS
     if args.dir:
-        tmp = tempfile.mkdtemp(prefix="blind_figures.")
-        for kind in ("records", "labels"):
-            names = sorted(glob.glob(os.path.join(args.dir, "round*", f"w*.{kind}.jsonl")))
-            if not names:
+        # one group of record files per round: a round is triaged on its own
+        inputs = {}
+        for name in sorted(glob.glob(os.path.join(args.dir, "round*", "w*.records.jsonl"))):
+            inputs.setdefault(os.path.dirname(name), []).append(name)
+        label_files = sorted(glob.glob(os.path.join(args.dir, "round*", "w*.labels.jsonl")))
+        for kind, found in (("records", inputs), ("labels", label_files)):
+            if not found:
                 print(f"blind_figures: no round*/w*.{kind}.jsonl under {args.dir}", file=sys.stderr)
                 return 2
-            by_round = collections.OrderedDict()
-            for name in names:
-                by_round.setdefault(os.path.dirname(name), []).append(name)
-            for i, (_, parts) in enumerate(by_round.items()):
-                path = os.path.join(tmp, f"{kind}.{i}.jsonl")
-                with open(path, "w", encoding="utf-8") as out:
-                    for name in parts:
-                        with open(name, encoding="utf-8") as f:
-                            out.write(f.read())
-                if kind == "records":
-                    record_files.append(path)
-                else:
-                    args.labels = args.labels or []
-                    args.labels.append(path)
+        inputs = list(inputs.values())
     elif not args.records or not args.labels:
         ap.error("RECORDS and LABELS, or --dir")
     else:
-        record_files = [args.records]
-        args.labels = [args.labels]
+        inputs, label_files = [[args.records]], [args.labels]
     labels = {}
-    for name in args.labels:
+    for name in label_files:
         with open(name, encoding="utf-8") as f:
             for line in f:
                 if line.strip():
@@ -81,9 +68,13 @@ def main():
     # `triage filter` exits 1 when a line is an error line (a field of the wrong type, say); the
     # figures still count that record, as not triaged
     outs = []
-    for name in record_files:
-        run = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision",
-                              name], capture_output=True, text=True)
+    for names in inputs:
+        records = ""
+        for name in names:
+            with open(name, encoding="utf-8") as f:
+                records += f.read()
+        run = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision"],
+                             input=records, capture_output=True, text=True)
         if run.returncode not in (0, 1) or not run.stdout:
             sys.exit(f"blind_figures: triage filter failed (exit {run.returncode}): {run.stderr.strip()}")
         outs.append(run.stdout)
