@@ -72,7 +72,9 @@ def main():
         records = ""
         for name in names:
             with open(name, encoding="utf-8") as f:
-                records += f.read()
+                text = f.read()
+            # a file whose last line has no newline must not run into the next file's first line
+            records += text if not text or text.endswith("\n") else text + "\n"
         run = subprocess.run([args.triage, "filter", "--config", args.config, "--output", "decision"],
                              input=records, capture_output=True, text=True)
         if run.returncode not in (0, 1) or not run.stdout:
